@@ -1,0 +1,64 @@
+"""Turns recorded arrays into the DataFrames that Simulation and Results both return."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from clustersim import _core
+
+LEVELS = ("park", "zone")
+SERIES = {s["name"]: s for s in _core.series_catalogue()}
+
+
+def check_series(level: str, name: str) -> dict:
+    if level not in LEVELS:
+        raise KeyError(f"level {level!r} is unknown; expected one of {', '.join(LEVELS)}")
+    if name not in SERIES:
+        raise KeyError(f"series {name!r} is unknown; expected one of {', '.join(SERIES)}")
+    return SERIES[name]
+
+
+def time_index(years: np.ndarray, months: np.ndarray) -> pd.PeriodIndex:
+    return pd.PeriodIndex.from_fields(year=np.asarray(years), month=np.asarray(months), freq="M",
+                                      ).rename("month")
+
+
+def zone_sum(park_values: np.ndarray) -> np.ndarray:
+    """Sum over parks (axis 1) in park order, exactly as the results writer adds them."""
+    total = np.zeros_like(park_values[:, 0]) if park_values.shape[1] else park_values.sum(axis=1)
+    for p in range(park_values.shape[1]):
+        total = total + park_values[:, p]
+    return total
+
+
+def series_frame(level: str, name: str, values: np.ndarray, index: pd.PeriodIndex,
+                 park_ids: list[str]) -> pd.DataFrame:
+    """values: (months, parks, sectors) or (months, parks) for level 'park'; for 'zone',
+    (months, sectors) or (months,)."""
+    info = SERIES[name]
+    sectors = list(_core.sector_names)
+    if level == "park":
+        if info["per_sector"]:
+            columns = pd.MultiIndex.from_product([park_ids, sectors], names=["park", "sector"])
+            frame = pd.DataFrame(values.reshape(len(index), -1), index=index, columns=columns)
+        else:
+            frame = pd.DataFrame(values, index=index, columns=pd.Index(park_ids, name="park"))
+    else:
+        if info["per_sector"]:
+            frame = pd.DataFrame(values, index=index, columns=pd.Index(sectors, name="sector"))
+        else:
+            frame = pd.DataFrame({"zone": values}, index=index)
+    frame.attrs.update(name=name, level=level, unit=info["unit"], description=info["description"])
+    return frame
+
+
+def firm_frame(columns: dict[str, np.ndarray], park_ids: list[str]) -> pd.DataFrame:
+    """The firm table with categorical park, sector and stage names."""
+    frame = pd.DataFrame({k: np.asarray(v) for k, v in columns.items()})
+    frame["park"] = pd.Categorical.from_codes(frame["park"].astype(np.int64), categories=park_ids)
+    frame["sector"] = pd.Categorical.from_codes(frame["sector"].astype(np.int64),
+                                                categories=list(_core.sector_names))
+    frame["stage"] = pd.Categorical.from_codes(frame["stage"].astype(np.int64),
+                                               categories=list(_core.stage_names))
+    return frame

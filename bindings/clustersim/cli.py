@@ -1,0 +1,201 @@
+"""The `clustersim` command: run, info, validate.
+
+Errors end with one line on stderr and a non-zero status (2: bad input, 1: a run failed,
+130: interrupted); no traceback unless CLUSTERSIM_DEBUG=1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+import tomllib
+
+from clustersim import _core
+from clustersim.errors import ClusterSimError, OutputError, ScenarioError
+from clustersim.results import describe
+from clustersim.scenario import Scenario
+from clustersim.simulation import Simulation
+
+
+def _parse_set(assignment: str) -> tuple[str, object]:
+    """`key=value`, the value read as a TOML value (bare words are strings)."""
+    key, sep, text = assignment.partition("=")
+    key = key.strip()
+    if not sep or not key:
+        raise ScenarioError(f"--set {assignment!r}: expected key=value", file="--set",
+                            key=key or None, value=assignment, expected="key=value")
+    try:
+        return key, tomllib.loads(f"v = {text.strip()}")["v"]
+    except tomllib.TOMLDecodeError:
+        return key, text.strip()
+
+
+def _load_scenario(path: str, assignments: list[str]) -> Scenario:
+    scenario = Scenario.load(path)
+    for assignment in assignments:
+        key, value = _parse_set(assignment)
+        try:
+            scenario[key] = value
+        except ScenarioError as error:
+            raise ScenarioError(f"--set {assignment}: {error}".replace(f"{path}: ", ""),
+                                file="--set", key=error.key, value=error.value,
+                                expected=error.expected) from None
+    return scenario.validate()
+
+
+def _default_threads() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+class _Progress:
+    """A progress bar on stderr (tqdm), or nothing when quiet."""
+
+    def __init__(self, quiet: bool, total: int):
+        self.bar = None
+        if not quiet:
+            from tqdm import tqdm
+            # disable=None: a bar on a terminal, nothing in logs and pipes.
+            self.bar = tqdm(total=total, unit="month", desc="simulating", file=sys.stderr,
+                            dynamic_ncols=True, leave=False, disable=None)
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.bar is not None:
+            self.bar.update(done - self.bar.n)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def summary_table(sim: Simulation) -> str:
+    """One line per simulated year: the zone at December's end and the year's flows."""
+    revenue = sim.series("zone", "revenue_cny")
+    firms = sim.series("zone", "firms").sum(axis=1)
+    employees = sim.series("zone", "employees").sum(axis=1)
+    entries = sim.series("zone", "entries").sum(axis=1)
+    exits = sim.series("zone", "exits").sum(axis=1)
+    leading = revenue[["IC", "biomedicine", "AI"]].sum(axis=1)
+    total = revenue.sum(axis=1)
+    header = (f"{'year':>4}  {'firms':>9}  {'revenue trn CNY':>15}  {'leading trn':>11}  "
+              f"{'employees m':>11}  {'entries':>8}  {'exits':>8}")
+    lines = [header, "-" * len(header)]
+    for year in sorted(set(revenue.index.year)):
+        in_year = revenue.index.year == year
+        last = revenue.index[in_year][-1]
+        lines.append(f"{year:>4}  {firms[last]:>9,.0f}  {total[last] / 1e12:>15.3f}  "
+                     f"{leading[last] / 1e12:>11.3f}  {employees[last] / 1e6:>11.3f}  "
+                     f"{entries[in_year].sum():>8,.0f}  {exits[in_year].sum():>8,.0f}")
+    return "\n".join(lines)
+
+
+def _run(args: argparse.Namespace) -> int:
+    scenario = _load_scenario(args.scenario, args.set or [])
+    output = args.output
+    if os.path.isdir(output):
+        raise OutputError(f"{output}: is a directory; expected a file name such as out.h5")
+    if not os.path.isdir(os.path.dirname(os.path.abspath(output))):
+        raise OutputError(f"{output}: directory {os.path.dirname(os.path.abspath(output))} "
+                          "does not exist")
+    started = time.perf_counter()
+    sim = Simulation(scenario, seed=args.seed, threads=args.threads)
+    until = args.until if args.until is not None else int(scenario["horizon_year"])
+    total = (min(until, int(scenario["horizon_year"])) - _core.base_year + 1) * 12
+    progress = _Progress(args.quiet, total)
+    try:
+        sim.run(until, output=output, progress=progress)
+    finally:
+        progress.close()
+    elapsed = time.perf_counter() - started
+    if not args.quiet:
+        print(summary_table(sim))
+    print(f"wrote {output}: {sim.steps_done} months, {len(sim.firms):,d} firm agents at the end, "
+          f"seed {sim.seed}, {sim.threads} threads, {elapsed:.1f} s")
+    return 0
+
+
+def _info(args: argparse.Namespace) -> int:
+    print(describe(args.file))
+    return 0
+
+
+def _validate(args: argparse.Namespace) -> int:
+    scenario = _load_scenario(args.scenario, args.set or [])
+    print(f"{args.scenario}: valid ({len(scenario._core.values())} "
+          "parameters set, the rest at their defaults)")
+    return 0
+
+
+def _parameters(args: argparse.Namespace) -> int:
+    from clustersim.scenario import parameters
+    for p in parameters():
+        unit = f" [{p['unit']}]" if p["unit"] else ""
+        print(f"{p['key']} = {p['default']!r}{unit}\n    {p['description']} "
+              f"(source: {p['source']})")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="clustersim", description=(
+        "Agent-based simulator of the Zhangjiang high-tech zone's 22 parks."))
+    parser.add_argument("--version", action="version", version=f"clustersim {_core.__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = commands.add_parser("run", help="run a scenario and write an HDF5 results file")
+    run.add_argument("scenario", help="scenario TOML file")
+    run.add_argument("-o", "--output", required=True, help="results file to write (HDF5)")
+    run.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    run.add_argument("--threads", type=int, default=_default_threads(),
+                     help="worker threads (default: all cores; results do not depend on it)")
+    run.add_argument("--until", type=int, help="last year to simulate (default: horizon_year)")
+    run.add_argument("--set", action="append", metavar="KEY=VALUE",
+                     help="override a parameter (repeatable), e.g. --set scale=0.01")
+    run.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary")
+    run.set_defaults(handler=_run)
+
+    info = commands.add_parser("info", help="describe a results file")
+    info.add_argument("file")
+    info.set_defaults(handler=_info)
+
+    validate = commands.add_parser("validate", help="check a scenario file without running it")
+    validate.add_argument("scenario")
+    validate.add_argument("--set", action="append", metavar="KEY=VALUE")
+    validate.set_defaults(handler=_validate)
+
+    params = commands.add_parser("parameters", help="list every parameter with its default")
+    params.set_defaults(handler=_parameters)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    debug = os.environ.get("CLUSTERSIM_DEBUG") == "1"
+    try:
+        return args.handler(args)
+    except KeyboardInterrupt:
+        print("\nclustersim: interrupted", file=sys.stderr)
+        return 130
+    except (ScenarioError, OutputError, KeyError) as error:
+        if debug:
+            raise
+        message = error.args[0] if isinstance(error, KeyError) and error.args else error
+        print(f"clustersim: error: {message}", file=sys.stderr)
+        return 2
+    except ClusterSimError as error:
+        if debug:
+            raise
+        print(f"clustersim: error: {error}", file=sys.stderr)
+        return 1
+    except OSError as error:
+        if debug:
+            raise
+        print(f"clustersim: error: {error}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

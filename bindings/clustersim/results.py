@@ -1,0 +1,166 @@
+"""Reading a results file written by `clustersim run` (layout: docs/output-format.md)."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import h5py
+import pandas as pd
+
+from clustersim._frames import check_series, firm_frame, series_frame, time_index
+from clustersim.errors import OutputError
+from clustersim.scenario import Scenario
+
+FORMAT = "clustersim-results"
+FORMAT_VERSION = 1
+
+
+def _text(value: Any) -> Any:
+    return value.decode("utf-8") if isinstance(value, bytes) else value
+
+
+def _open(path: str, *, allow_incomplete: bool) -> h5py.File:
+    if not os.path.exists(path):
+        partial = path + ".partial"
+        hint = f" ({partial} exists: the run did not finish)" if os.path.exists(partial) else ""
+        raise OutputError(f"{path}: no such file{hint}")
+    try:
+        handle = h5py.File(path, "r")
+    except OSError as error:
+        raise OutputError(f"{path}: not a readable HDF5 file ({error}); expected a clustersim "
+                          "results file") from None
+    attrs = handle.attrs
+    if _text(attrs.get("format")) != FORMAT:
+        handle.close()
+        raise OutputError(f"{path}: not a clustersim results file (attribute 'format' is "
+                          f"{_text(attrs.get('format'))!r}; expected {FORMAT!r})")
+    version = int(attrs.get("format_version", -1))
+    if version != FORMAT_VERSION:
+        handle.close()
+        raise OutputError(f"{path}: results format version {version}; this clustersim reads "
+                          f"version {FORMAT_VERSION}")
+    if not allow_incomplete and int(attrs.get("complete", 0)) != 1:
+        handle.close()
+        raise OutputError(f"{path}: marked incomplete (the run did not finish); pass "
+                          "allow_incomplete=True to read what it holds")
+    return handle
+
+
+class Results:
+    """One run's results file. Each call reads what it needs; no file handle stays open."""
+
+    def __init__(self, path: str | os.PathLike, *, allow_incomplete: bool = False):
+        self.path = os.fspath(path)
+        self._allow_incomplete = allow_incomplete
+        with self._file() as f:
+            self.meta: dict[str, Any] = {k: _text(v) for k, v in f.attrs.items()}
+            self.meta["complete"] = bool(int(self.meta.get("complete", 0)))
+            try:
+                self._park_ids = [_text(v) for v in f["parks/id"][()]] if "parks" in f else []
+            except KeyError:
+                self._park_ids = []
+
+    def _file(self) -> h5py.File:
+        return _open(self.path, allow_incomplete=self._allow_incomplete)
+
+    def _require(self, f: h5py.File, name: str) -> Any:
+        if name not in f:
+            raise OutputError(f"{self.path}: has no {name!r} (truncated or incomplete file?)")
+        return f[name]
+
+    # --- series
+    def series(self, level: str, name: str) -> pd.DataFrame:
+        """Monthly series as a DataFrame: level 'park' (columns park x sector, or park) or
+        'zone' (columns sector, or one column). Values are full-scale equivalents."""
+        check_series(level, name)
+        with self._file() as f:
+            values = self._require(f, f"series/{level}/{name}")[()]
+            index = time_index(self._require(f, "time/year")[()],
+                               self._require(f, "time/month")[()])
+        return series_frame(level, name, values, index, self._park_ids)
+
+    def series_names(self, level: str = "park") -> list[str]:
+        with self._file() as f:
+            return sorted(f[f"series/{level}"].keys()) if f"series/{level}" in f else []
+
+    # --- snapshots
+    def snapshot_labels(self) -> list[str]:
+        with self._file() as f:
+            return list(f["snapshots"].keys()) if "snapshots" in f else []
+
+    def snapshot_years(self) -> list[int]:
+        """Years with a firm table at December's end (the base-year state is 'initial')."""
+        return sorted(int(label) for label in self.snapshot_labels() if label.isdigit())
+
+    def snapshot(self, year: int | str) -> pd.DataFrame:
+        """The living firms at the end of `year` (or "initial": the base-year population)."""
+        label = str(year)
+        with self._file() as f:
+            if f"snapshots/{label}" not in f:
+                raise KeyError(f"{self.path}: no snapshot {label!r}; available: "
+                               f"{', '.join(self.snapshot_labels()) or 'none'}")
+            group = f[f"snapshots/{label}"]
+            columns = {name: group[name][()] for name in group.keys()}
+        order = ["firm_id", "park", "sector", "stage", "revenue_cny", "employees",
+                 "productivity", "age_months", "cash_cny"]
+        columns = {k: columns[k] for k in order if k in columns}
+        return firm_frame(columns, self._park_ids)
+
+    # --- description
+    @property
+    def parks(self) -> pd.DataFrame:
+        with self._file() as f:
+            group = self._require(f, "parks")
+            table = {k: group[k][()] for k in group.keys()}
+        for k, v in table.items():
+            if v.dtype.kind in "OS":
+                table[k] = [_text(x) for x in v]
+        return pd.DataFrame(table).set_index("id")
+
+    def scenario(self) -> Scenario:
+        """The scenario of the run, with every parameter (defaults included) as it was."""
+        return Scenario.from_toml(self.meta["scenario_toml"], source=f"{self.path}:scenario_toml")
+
+    def __repr__(self) -> str:
+        return (f"<Results {self.path}: scenario {self.meta.get('scenario_name')!r}, "
+                f"seed {self.meta.get('seed')}, complete={self.meta['complete']}>")
+
+
+def load(path: str | os.PathLike, *, allow_incomplete: bool = False) -> Results:
+    """Opens a results file; raises OutputError if it is missing, not ours or incomplete."""
+    return Results(path, allow_incomplete=allow_incomplete)
+
+
+def describe(path: str | os.PathLike) -> str:
+    """What is in a results file, as text (the `clustersim info` command)."""
+    results = Results(path, allow_incomplete=True)
+    meta = results.meta
+    lines = [f"file:        {results.path} ({os.path.getsize(results.path) / 1e6:.2f} MB)",
+             f"complete:    {'yes' if meta['complete'] else 'NO (the run did not finish)'}"]
+    for key in ("scenario_name", "scenario_path", "seed", "threads", "scale", "until_year",
+                "clustersim_version", "git_revision", "start_time", "end_time", "host"):
+        if key in meta:
+            lines.append(f"{key + ':':<13}{meta[key]}")
+    with results._file() as f:
+        if "time/year" in f:
+            years, months = f["time/year"][()], f["time/month"][()]
+            if len(years):
+                lines.append(f"months:      {len(years)} ({years[0]}-{months[0]:02d} to "
+                             f"{years[-1]}-{months[-1]:02d})")
+        lines.append(f"parks:       {len(results._park_ids)}")
+        for level in ("park", "zone"):
+            if f"series/{level}" not in f:
+                continue
+            lines.append(f"series/{level}:")
+            for name, data in f[f"series/{level}"].items():
+                unit = _text(data.attrs.get("unit", ""))
+                lines.append(f"  {name:<22}{str(data.shape):<16}{unit}")
+        if "snapshots" in f:
+            lines.append("snapshots (firms alive):")
+            for label, group in f["snapshots"].items():
+                count = group["firm_id"].shape[0] if "firm_id" in group else 0
+                lines.append(f"  {label:<10}{count:>10,d}")
+    return "\n".join(lines)
+
+

@@ -1,0 +1,168 @@
+"""Scenario: what to simulate, as validated parameter values (no execution, no output)."""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import os
+import tomllib
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import tomli_w
+
+from clustersim import _core
+from clustersim.errors import ScenarioError
+
+
+def parameters() -> list[dict[str, Any]]:
+    """Every parameter's declaration: key, type, default, min, max, unit, description, source."""
+    return _core.parameters()
+
+
+_KEYS = [p["key"] for p in _core.parameters()]
+
+
+def _flatten(tree: Mapping[str, Any], prefix: str = "") -> Iterator[tuple[str, Any]]:
+    for name, value in tree.items():
+        key = f"{prefix}{name}"
+        if isinstance(value, Mapping):
+            if not value:
+                yield key, value  # an empty table is no parameter: let validation say so
+            yield from _flatten(value, key + ".")
+        else:
+            yield key, value
+
+
+def _nest(flat: Mapping[str, Any]) -> dict[str, Any]:
+    tree: dict[str, Any] = {}
+    for key, value in flat.items():
+        *tables, leaf = key.split(".")
+        node = tree
+        for table in tables:
+            node = node.setdefault(table, {})
+        node[leaf] = value
+    return tree
+
+
+def _hint(error: ScenarioError) -> ScenarioError:
+    """Adds 'did you mean' to an unknown-key error."""
+    if error.key is None or error.key in _KEYS:
+        return error
+    close = difflib.get_close_matches(error.key, _KEYS, n=1)
+    if not close:
+        return error
+    return ScenarioError(f"{error} (did you mean '{close[0]}'?)", file=error.file, key=error.key,
+                         value=error.value, expected=error.expected)
+
+
+class Scenario:
+    """Parameter values for one simulation, validated on every assignment.
+
+    Keys are dotted (``"firms.exit.base_hazard"``); a key not set takes its declared default.
+    ``parameters()`` lists every key with its unit, range and source.
+    """
+
+    def __init__(self, values: Mapping[str, Any] | None = None, *, source: str | None = None):
+        self._core = _core.Scenario()
+        self.source = source
+        for key, value in _flatten(values or {}):
+            self._set(key, value)
+
+    # --- construction
+    @classmethod
+    def load(cls, path: str | os.PathLike) -> "Scenario":
+        """Reads a TOML scenario file; raises ScenarioError naming the file on any problem."""
+        path = os.fspath(path)
+        try:
+            with open(path, "rb") as handle:
+                raw = handle.read()
+        except OSError as error:
+            raise ScenarioError(f"{path}: cannot read the scenario file: {error.strerror}",
+                                file=path) from None
+        return cls.from_toml(raw, source=path)
+
+    @classmethod
+    def from_toml(cls, text: str | bytes, *, source: str = "<string>") -> "Scenario":
+        if isinstance(text, bytes):
+            try:
+                text = text.decode("utf-8")
+            except UnicodeDecodeError as error:
+                raise ScenarioError(f"{source}: not UTF-8 text (byte {error.start}); expected a "
+                                    "TOML file", file=source) from None
+        if not text.strip():
+            raise ScenarioError(f"{source}: the file is empty; expected a TOML scenario "
+                                "(at least a name = \"...\" line)", file=source)
+        try:
+            tree = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as error:
+            raise ScenarioError(f"{source}: malformed TOML: {error}", file=source) from None
+        except RecursionError:
+            raise ScenarioError(f"{source}: tables nested too deeply", file=source) from None
+        return cls(tree, source=source)
+
+    @classmethod
+    def from_dict(cls, values: Mapping[str, Any], *, source: str | None = None) -> "Scenario":
+        """From nested tables or dotted keys: ``{"firms": {"exit": {...}}}`` or ``{"scale": 0.1}``."""
+        return cls(values, source=source)
+
+    def copy(self) -> "Scenario":
+        return Scenario(self.to_dict(), source=self.source)
+
+    # --- access
+    def _set(self, key: str, value: Any) -> None:
+        try:
+            self._core.set(key, value)
+        except ScenarioError as error:
+            error = _hint(error)
+            raise (error.with_file(self.source) if self.source else error) from None
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self._set(key, value)
+
+    def __getitem__(self, key: str) -> Any:
+        try:
+            return self._core.get(key)
+        except ScenarioError as error:
+            raise _hint(error) from None
+
+    def __delitem__(self, key: str) -> None:
+        """Returns a key to its default."""
+        self[key]  # raises for an unknown key
+        self._core.unset(key)
+
+    def __contains__(self, key: object) -> bool:
+        return key in _KEYS
+
+    def keys(self) -> list[str]:
+        """Every parameter key (set or default)."""
+        return list(_KEYS)
+
+    def is_set(self, key: str) -> bool:
+        return self._core.is_set(key)
+
+    def validate(self) -> "Scenario":
+        """Runs the checks that involve several keys (each key is checked when set)."""
+        try:
+            self._core.check()
+        except ScenarioError as error:
+            raise (error.with_file(self.source) if self.source else error) from None
+        return self
+
+    # --- export
+    def to_dict(self, *, include_defaults: bool = False) -> dict[str, Any]:
+        """Nested tables of the values set (and of the defaults, if asked)."""
+        flat = {k: self._core.get(k) for k in _KEYS} if include_defaults else self._core.values()
+        return _nest(copy.deepcopy(flat))
+
+    def to_toml(self, *, include_defaults: bool = False) -> str:
+        return tomli_w.dumps(self.to_dict(include_defaults=include_defaults))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Scenario):
+            return NotImplemented
+        return self.to_dict(include_defaults=True) == other.to_dict(include_defaults=True)
+
+    def __repr__(self) -> str:
+        where = f" from {self.source}" if self.source else ""
+        return f"<Scenario {self['name']!r}{where}: {len(self._core.values())} values set>"

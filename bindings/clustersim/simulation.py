@@ -1,0 +1,212 @@
+"""Simulation: one run of a scenario, stepped month by month from Python."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+import socket
+from collections.abc import Callable
+import numpy as np
+import pandas as pd
+
+from clustersim import _core
+from clustersim._frames import (check_series, firm_frame, series_frame, time_index, zone_sum)
+from clustersim.errors import OutputError, ScenarioError
+from clustersim.scenario import Scenario
+
+_MAX_SEED = 2**64 - 1
+
+
+def _now() -> str:
+    return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
+
+
+class FirmView:
+    """The firm agents as read-only NumPy views of the kernel's arrays (no copies).
+
+    Attribute access gives one column (``sim.firms.revenue_cny``). Views show the state when
+    they were taken; take them again after stepping. Rows include firms that exited this year
+    (``alive`` is False); dead firms are dropped at each year's end.
+    """
+
+    def __init__(self, simulation: "Simulation"):
+        self._columns = simulation._core.firm_columns()
+        self._park_ids = simulation._park_ids
+
+    def __getattr__(self, name: str) -> np.ndarray:
+        try:
+            return self.__dict__["_columns"][name]
+        except KeyError:
+            raise AttributeError(f"firms have no column {name!r}; columns: "
+                                 f"{', '.join(self.__dict__['_columns'])}") from None
+
+    def __dir__(self):
+        return list(self._columns) + ["columns", "to_frame"]
+
+    def __len__(self) -> int:
+        return len(self._columns["firm_id"])
+
+    @property
+    def columns(self) -> list[str]:
+        return list(self._columns)
+
+    def to_frame(self, *, alive_only: bool = True) -> pd.DataFrame:
+        """A copy as a DataFrame with park, sector and stage names."""
+        frame = firm_frame(self._columns, self._park_ids)
+        if alive_only:
+            frame = frame[frame.pop("alive")].reset_index(drop=True)
+        return frame
+
+
+class Simulation:
+    """One run: ``Simulation(scenario, seed=7, threads=2).run(until=2030)``.
+
+    ``threads`` is the size of the oneTBB arena (results are bit-identical for any value);
+    ``threads=0`` runs the serial reference implementation.
+    """
+
+    def __init__(self, scenario: Scenario | str | os.PathLike, seed: int = 1, threads: int = 1):
+        if not isinstance(scenario, Scenario):
+            scenario = Scenario.load(scenario)
+        if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) \
+                or not 0 <= seed <= _MAX_SEED:
+            raise ScenarioError(f"seed {seed!r} is invalid; expected an integer in [0, 2^64)",
+                                key="seed", value=repr(seed), expected="an integer in [0, 2^64)")
+        if isinstance(threads, bool) or not isinstance(threads, (int, np.integer)) \
+                or not 0 <= threads <= 1024:
+            raise ScenarioError(f"threads {threads!r} is invalid; expected an integer in "
+                                "[0, 1024] (0: serial reference)", key="threads",
+                                value=repr(threads), expected="an integer in [0, 1024]")
+        scenario.validate()
+        self.scenario = scenario.copy()
+        self._core = _core.Simulation(scenario._core, int(seed), int(threads))
+        self._park_ids = list(self._core.park_table()["id"])
+
+    # --- time
+    @property
+    def year(self) -> int:
+        """Year of the last completed month (the base year before the first step)."""
+        return self._core.year
+
+    @property
+    def month(self) -> int:
+        """Last completed month (1-12); 0 before the first step."""
+        return self._core.month
+
+    @property
+    def steps_done(self) -> int:
+        return self._core.steps_done
+
+    @property
+    def total_steps(self) -> int:
+        return self._core.total_steps
+
+    @property
+    def finished(self) -> bool:
+        return self._core.finished
+
+    @property
+    def seed(self) -> int:
+        return self._core.seed
+
+    @property
+    def threads(self) -> int:
+        return self._core.threads
+
+    def step(self, months: int = 1) -> "Simulation":
+        """Advances by `months` monthly steps (the GIL is released while the kernel runs)."""
+        for _ in range(months):
+            self._core.step()
+        return self
+
+    def run(self, until: int | None = None, *, output: str | os.PathLike | None = None,
+            progress: Callable[[int, int], None] | None = None,
+            metadata: dict[str, str] | None = None) -> "Simulation":
+        """Steps through December of `until` (default: the horizon).
+
+        With `output`, writes the results file (docs/output-format.md): built as
+        ``<output>.partial`` and renamed when the run is complete. `progress(done, total)` is
+        called after every step.
+        """
+        horizon = self._core.horizon_year
+        last_year = horizon if until is None else int(until)
+        if not _core.base_year <= last_year <= horizon:
+            raise ScenarioError(f"until {until!r} is invalid; expected a year in "
+                                f"[{_core.base_year}, {horizon}] (the horizon_year)",
+                                key="until", value=repr(until),
+                                expected=f"a year in [{_core.base_year}, {horizon}]")
+        last_step = (last_year - _core.base_year + 1) * 12
+        if output is not None:
+            self._open_output(os.fspath(output), last_year, metadata or {})
+        try:
+            while self._core.steps_done < last_step:
+                self._core.step()
+                if progress is not None:
+                    progress(self._core.steps_done, last_step)
+        except BaseException:
+            if self._core.output_open:
+                self._core.abandon_output()  # leaves <output>.partial, marked incomplete
+            raise
+        if output is not None:
+            self._core.close_output({"end_time": _now(),
+                                     "until_year": str(last_year)})
+        return self
+
+    def _open_output(self, path: str, last_year: int, metadata: dict[str, str]) -> None:
+        if os.path.isdir(path):
+            raise OutputError(f"{path}: is a directory; expected a file name such as out.h5")
+        parent = os.path.dirname(os.path.abspath(path))
+        if not os.path.isdir(parent):
+            raise OutputError(f"{path}: directory {parent} does not exist")
+        attributes = {
+            "clustersim_version": _core.__version__,
+            "git_revision": _core.git_revision,
+            "scenario_toml": self.scenario.to_toml(include_defaults=True),
+            "scenario_name": str(self.scenario["name"]),
+            "scenario_path": self.scenario.source or "",
+            "seed": str(self.seed),
+            "threads": str(self.threads),
+            "scale": repr(self._core.scale),
+            "start_time": _now(),
+            "host": socket.gethostname(),
+            "until_year": str(last_year),
+        }
+        attributes.update({str(k): str(v) for k, v in metadata.items()})
+        self._core.open_output(path, attributes)
+
+    # --- state
+    @property
+    def firms(self) -> FirmView:
+        return FirmView(self)
+
+    @property
+    def parks(self) -> pd.DataFrame:
+        table = self._core.park_table()
+        mask = table.pop("leading_mask")
+        frame = pd.DataFrame(table)
+        frame["leading_industries"] = [
+            ";".join(s for i, s in enumerate(_core.sector_names) if m >> i & 1) for m in mask]
+        return frame.set_index("id")
+
+    def series(self, level: str, name: str) -> pd.DataFrame:
+        """Monthly series recorded so far: level 'park' (columns park x sector, or park) or
+        'zone' (columns sector, or one column). Values are full-scale equivalents."""
+        check_series(level, name)
+        values = self._core.series_values(name)
+        years, months = self._core.series_time()
+        if level == "zone":
+            values = zone_sum(values)
+        return series_frame(level, name, values, time_index(years, months), self._park_ids)
+
+    def __repr__(self) -> str:
+        return (f"<Simulation {self.scenario['name']!r} seed={self.seed} threads={self.threads} "
+                f"at {self.year}-{self.month:02d}, {self.steps_done}/{self.total_steps} months>")
+
+
+def run(scenario: Scenario | str | os.PathLike, *, seed: int = 1, threads: int = 1,
+        until: int | None = None, output: str | os.PathLike | None = None) -> Simulation:
+    """Convenience: build and run a simulation."""
+    return Simulation(scenario, seed=seed, threads=threads).run(until, output=output)
+
+
+__all__ = ["FirmView", "Simulation", "run"]

@@ -1,0 +1,107 @@
+// Scenario values cross the boundary as plain Python values; the kernel's parameter
+// declarations validate them.
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <cmath>
+
+#include "bindings.hpp"
+#include "clustersim/errors.hpp"
+#include "clustersim/scenario/scenario.hpp"
+
+namespace py = pybind11;
+
+namespace clustersim::bindings {
+namespace {
+
+std::string python_repr(const py::handle& value) { return py::repr(value).cast<std::string>(); }
+
+bool is_number(const py::handle& v) {
+  return (py::isinstance<py::int_>(v) || py::isinstance<py::float_>(v)) &&
+         !py::isinstance<py::bool_>(v);
+}
+
+ParamValue to_param_value(const std::string& key, const py::handle& value) {
+  const ParamSpec* spec = find_parameter(key);
+  if (spec == nullptr) {
+    throw ScenarioError(key, python_repr(value), "a known parameter (unknown key)");
+  }
+  auto fail = [&]() -> ParamValue {
+    throw ScenarioError(key, python_repr(value), describe_expected(*spec));
+  };
+  if (py::isinstance<py::bool_>(value)) return value.cast<bool>();
+  if (py::isinstance<py::int_>(value)) {
+    try {
+      return value.cast<std::int64_t>();
+    } catch (const py::cast_error&) {
+      return fail();  // beyond 64 bits
+    }
+  }
+  if (py::isinstance<py::float_>(value)) return value.cast<double>();
+  if (py::isinstance<py::str>(value)) return value.cast<std::string>();
+  if (py::isinstance<py::list>(value) || py::isinstance<py::tuple>(value)) {
+    std::vector<double> list;
+    for (const py::handle item : value) {
+      if (!is_number(item)) return fail();
+      try {
+        list.push_back(item.cast<double>());
+      } catch (const py::cast_error&) {
+        return fail();
+      }
+    }
+    return list;
+  }
+  return fail();
+}
+
+py::object to_python(const ParamValue& value) {
+  return std::visit([](const auto& v) -> py::object { return py::cast(v); }, value);
+}
+
+}  // namespace
+
+void register_scenario(py::module_& m) {
+  py::class_<Scenario>(m, "Scenario")
+      .def(py::init<>())
+      .def(
+          "set",
+          [](Scenario& s, const std::string& key, const py::handle& value) {
+            s.set(key, to_param_value(key, value));
+          },
+          py::arg("key"), py::arg("value"))
+      .def(
+          "get", [](const Scenario& s, const std::string& key) { return to_python(s.get(key)); },
+          py::arg("key"))
+      .def("is_set", &Scenario::is_set, py::arg("key"))
+      .def("unset", [](Scenario& s, const std::string& key) { return s.unset(key); })
+      .def("values",
+           [](const Scenario& s) {
+             py::dict out;
+             for (const auto& [key, value] : s.values()) out[py::str(key)] = to_python(value);
+             return out;
+           })
+      // Runs the checks that involve several keys; raises ScenarioError.
+      .def("check", [](const Scenario& s) { s.parameters(); });
+
+  m.def("parameters", [] {
+    py::list out;
+    for (const ParamSpec& spec : parameter_specs()) {
+      py::dict d;
+      d["key"] = spec.key;
+      d["type"] = type_name(spec.type);
+      d["default"] = to_python(spec.default_value);
+      const bool numeric = spec.type == ParamType::real || spec.type == ParamType::integer ||
+                           spec.type == ParamType::real_list;
+      d["min"] = numeric ? py::object(py::float_(spec.min)) : py::object(py::none());
+      d["max"] = numeric ? py::object(py::float_(spec.max)) : py::object(py::none());
+      d["unit"] = spec.unit;
+      d["description"] = spec.description;
+      d["source"] = spec.source;
+      d["expected"] = describe_expected(spec);
+      out.append(d);
+    }
+    return out;
+  });
+}
+
+}  // namespace clustersim::bindings

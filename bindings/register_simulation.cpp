@@ -1,0 +1,131 @@
+// Simulation: stepping releases the GIL; agent columns are zero-copy, read-only NumPy views.
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include "bindings.hpp"
+#include "clustersim/model/sectors.hpp"
+#include "clustersim/simulation.hpp"
+
+namespace py = pybind11;
+
+namespace clustersim::bindings {
+namespace {
+
+// The view shares ownership of the column's buffer: it stays valid (if stale) after the
+// population grows and the column moves.
+template <class T>
+py::array read_only_view(const Column<T>& column, const py::dtype& dtype) {
+  auto* owner = new std::shared_ptr<T[]>(column.storage());
+  py::capsule capsule(owner, [](void* p) { delete static_cast<std::shared_ptr<T[]>*>(p); });
+  const T* data = owner->get();
+  static const T empty{};
+  py::array view(dtype, {static_cast<py::ssize_t>(column.size())},
+                 {static_cast<py::ssize_t>(sizeof(T))}, data ? data : &empty, capsule);
+  py::detail::array_proxy(view.ptr())->flags &= ~py::detail::npy_api::NPY_ARRAY_WRITEABLE_;
+  return view;
+}
+
+py::dict firm_columns(const Simulation& sim) {
+  py::dict out;
+  sim.firms().visit_columns([&](const char* name, const auto& column, const char*) {
+    using T = typename std::decay_t<decltype(column)>::value_type;
+    const bool flag = std::string(name) == "alive";
+    out[name] = read_only_view(column, flag ? py::dtype("bool") : py::dtype::of<T>());
+  });
+  return out;
+}
+
+py::dict park_table(const Simulation& sim) {
+  const Parks& parks = sim.parks();
+  py::dict out;
+  out["id"] = parks.id;
+  out["name"] = parks.name;
+  out["name_zh"] = parks.name_zh;
+  out["district"] = parks.district;
+  out["area_km2"] = py::array(py::cast(parks.area_km2));
+  out["longitude"] = py::array(py::cast(parks.longitude));
+  out["latitude"] = py::array(py::cast(parks.latitude));
+  out["base_revenue_cny"] = py::array(py::cast(parks.base_revenue_cny));
+  out["floor_space_m2"] = py::array(py::cast(parks.floor_space_m2));
+  out["leading_mask"] = py::array(py::cast(parks.leading_mask));
+  return out;
+}
+
+// A copy of one recorded series: (months, parks, sectors) or (months, parks).
+py::array series_values(const Simulation& sim, const std::string& name) {
+  const SeriesBook& book = sim.series();
+  for (const SeriesInfo& info : SeriesBook::catalogue()) {
+    if (info.name != name) continue;
+    const std::vector<double>& values = book.values(name);
+    std::vector<py::ssize_t> shape = {static_cast<py::ssize_t>(book.months()),
+                                      static_cast<py::ssize_t>(book.parks())};
+    if (info.per_sector) shape.push_back(sector_count);
+    py::array_t<double> out(shape);
+    std::copy(values.begin(), values.end(), out.mutable_data());
+    return out;
+  }
+  std::string known;
+  for (const SeriesInfo& info : SeriesBook::catalogue()) known += (known.empty() ? "" : ", ") + info.name;
+  throw py::key_error("no series '" + name + "'; expected one of: " + known);
+}
+
+}  // namespace
+
+void register_simulation(py::module_& m) {
+  m.attr("base_year") = base_year;
+  py::list sectors, stages;
+  for (auto name : sector_names) sectors.append(std::string(name));
+  for (auto name : stage_names) stages.append(std::string(name));
+  m.attr("sector_names") = sectors;
+  m.attr("stage_names") = stages;
+  m.def("series_catalogue", [] {
+    py::list out;
+    for (const SeriesInfo& info : SeriesBook::catalogue()) {
+      out.append(py::dict(py::arg("name") = info.name, py::arg("unit") = info.unit,
+                          py::arg("per_sector") = info.per_sector,
+                          py::arg("description") = info.description));
+    }
+    return out;
+  });
+
+  py::class_<Simulation>(m, "Simulation")
+      .def(py::init<const Scenario&, std::uint64_t, int>(), py::arg("scenario"), py::arg("seed"),
+           py::arg("threads"), py::call_guard<py::gil_scoped_release>())
+      .def("step", &Simulation::step, py::call_guard<py::gil_scoped_release>())
+      .def("run_until", &Simulation::run_until, py::arg("year"),
+           py::call_guard<py::gil_scoped_release>())
+      .def_property_readonly("steps_done", &Simulation::steps_done)
+      .def_property_readonly("total_steps", &Simulation::total_steps)
+      .def_property_readonly("finished", &Simulation::finished)
+      .def_property_readonly("year", &Simulation::year)
+      .def_property_readonly("month", &Simulation::month)
+      .def_property_readonly("seed", &Simulation::seed)
+      .def_property_readonly("threads", &Simulation::threads)
+      .def_property_readonly("scale", [](const Simulation& s) { return s.parameters().scale; })
+      .def_property_readonly("horizon_year",
+                             [](const Simulation& s) { return s.parameters().horizon_year; })
+      .def_property_readonly("next_firm_id", &Simulation::next_firm_id)
+      .def("firm_columns", &firm_columns)
+      .def("park_table", &park_table)
+      .def("series_values", &series_values, py::arg("name"))
+      .def("series_time",
+           [](const Simulation& s) {
+             return py::make_tuple(py::array(py::cast(s.series().year())),
+                                   py::array(py::cast(s.series().month())));
+           })
+      .def(
+          "open_output",
+          [](Simulation& s, const std::string& path, const Attributes& attributes) {
+            s.open_output(path, attributes);
+          },
+          py::arg("path"), py::arg("attributes"))
+      .def(
+          "close_output",
+          [](Simulation& s, const Attributes& attributes) { s.close_output(attributes); },
+          py::arg("attributes"))
+      .def("abandon_output", &Simulation::abandon_output)
+      .def_property_readonly("output_open", &Simulation::output_open);
+}
+
+}  // namespace clustersim::bindings

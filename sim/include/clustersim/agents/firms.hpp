@@ -1,0 +1,53 @@
+#pragma once
+// Firms as a structure of arrays. Dead firms stay in place (alive = 0) until the yearly
+// compaction, so indices are stable within a year; ids are stable for ever.
+
+#include <cstddef>
+#include <cstdint>
+
+#include "clustersim/core/column.hpp"
+
+namespace clustersim {
+
+struct FirmArrays {
+  Column<std::int64_t> id;           // unique, never reused
+  Column<std::int16_t> park;         // index into Parks
+  Column<std::uint8_t> sector;       // Sector
+  Column<std::uint8_t> stage;        // Stage
+  Column<std::uint8_t> alive;        // 1 while the firm exists
+  Column<double> revenue_cny;        // annualised revenue run-rate, CNY/year
+  Column<std::int32_t> employees;    // head count
+  Column<double> productivity;       // revenue per employee relative to the reference
+  Column<std::int32_t> age_months;   // months since founding
+  Column<double> cash_cny;           // cash holdings, CNY
+
+  std::size_t size() const { return id.size(); }
+
+  // visit(name, column, unit) for every column, in a fixed order (outputs, bindings, resizing).
+  template <class Visit>
+  void visit_columns(Visit&& visit) {
+    visit("firm_id", id, "");
+    visit("park", park, "");
+    visit("sector", sector, "");
+    visit("stage", stage, "");
+    visit("alive", alive, "");
+    visit("revenue_cny", revenue_cny, "CNY/year");
+    visit("employees", employees, "persons");
+    visit("productivity", productivity, "1");
+    visit("age_months", age_months, "months");
+    visit("cash_cny", cash_cny, "CNY");
+  }
+  template <class Visit>
+  void visit_columns(Visit&& visit) const {
+    const_cast<FirmArrays*>(this)->visit_columns(
+        [&](const char* name, const auto& column, const char* unit) { visit(name, column, unit); });
+  }
+
+  void resize(std::size_t n) {
+    visit_columns([n](const char*, auto& column, const char*) { column.resize(n); });
+  }
+  // Drops dead firms, keeping the order of the living.
+  void compact();
+};
+
+}  // namespace clustersim

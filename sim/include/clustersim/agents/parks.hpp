@@ -1,0 +1,49 @@
+#pragma once
+// The 22 parks: static description and the state that changes month by month, as arrays.
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "clustersim/model/sectors.hpp"
+
+namespace clustersim {
+
+struct Parks {
+  std::vector<std::string> id, name, name_zh, district;
+  std::vector<double> area_km2, longitude, latitude;
+  std::vector<std::uint8_t> leading_mask;
+  std::vector<double> base_revenue_cny;  // allocated base-year revenue (full scale)
+  std::vector<double> floor_space_m2;    // usable floor space (full scale), grows with land supply
+
+  std::size_t size() const { return id.size(); }
+  bool names_leading(std::size_t park, int sector) const {
+    return (leading_mask[park] >> sector) & 1u;
+  }
+};
+
+// Per park x sector aggregates of the firm population, in full-scale equivalents (agent sums
+// divided by the scale). Index: park * sector_count + sector.
+struct CellStats {
+  std::vector<double> firms, employees, revenue_cny;
+  std::vector<double> log_productivity_mean;  // employment-weighted
+  std::vector<double> used_floor_space_m2;    // per park
+  std::vector<double> occupancy;              // per park: used / available floor space
+
+  void resize(std::size_t parks) {
+    const std::size_t cells = parks * sector_count;
+    firms.assign(cells, 0.0);
+    employees.assign(cells, 0.0);
+    revenue_cny.assign(cells, 0.0);
+    log_productivity_mean.assign(cells, 0.0);
+    used_floor_space_m2.assign(parks, 0.0);
+    occupancy.assign(parks, 0.0);
+  }
+};
+
+inline std::size_t cell_index(std::size_t park, int sector) {
+  return park * sector_count + static_cast<std::size_t>(sector);
+}
+
+}  // namespace clustersim

@@ -1,0 +1,79 @@
+#pragma once
+// Executor: runs per-agent loops in fixed-size blocks, either serially (the reference) or on a
+// oneTBB arena. Results never depend on the thread count: each block's work touches only its own
+// agents, and reductions combine per-block partials in block order.
+
+#include <oneapi/tbb/blocked_range.h>
+#include <oneapi/tbb/parallel_for.h>
+#include <oneapi/tbb/task_arena.h>
+
+#include <cstddef>
+#include <memory>
+#include <vector>
+
+namespace clustersim {
+
+class Executor {
+ public:
+  // Agents per block; fixed so that partial sums are the same whatever the thread count.
+  static constexpr std::size_t block_size = 8192;
+
+  // threads == 0 selects the serial reference (plain loops, no TBB).
+  explicit Executor(int threads);
+
+  int threads() const { return threads_; }
+  bool serial() const { return threads_ == 0; }
+
+  static std::size_t block_count(std::size_t n) { return (n + block_size - 1) / block_size; }
+
+  // body(block_index, begin, end) for every block of [0, n).
+  template <class Body>
+  void for_blocks(std::size_t n, Body&& body) const {
+    const std::size_t blocks = block_count(n);
+    auto run_block = [&](std::size_t b) {
+      const std::size_t begin = b * block_size;
+      const std::size_t end = begin + block_size < n ? begin + block_size : n;
+      body(b, begin, end);
+    };
+    if (serial() || blocks <= 1) {
+      for (std::size_t b = 0; b < blocks; ++b) run_block(b);
+      return;
+    }
+    arena_->execute([&] {
+      oneapi::tbb::parallel_for(
+          oneapi::tbb::blocked_range<std::size_t>(0, blocks, 1),
+          [&](const oneapi::tbb::blocked_range<std::size_t>& r) {
+            for (std::size_t b = r.begin(); b != r.end(); ++b) run_block(b);
+          },
+          oneapi::tbb::simple_partitioner());
+    });
+  }
+
+  // body(i) for every i in [0, n).
+  template <class Body>
+  void for_each(std::size_t n, Body&& body) const {
+    for_blocks(n, [&](std::size_t, std::size_t begin, std::size_t end) {
+      for (std::size_t i = begin; i < end; ++i) body(i);
+    });
+  }
+
+  // Deterministic reduction: accumulate(partial, begin, end) fills one Partial per block (each
+  // starts as `zero`); combine(total, partial) folds them in block order.
+  template <class Partial, class Accumulate, class Combine>
+  Partial reduce(std::size_t n, const Partial& zero, Accumulate&& accumulate,
+                 Combine&& combine) const {
+    std::vector<Partial> partials(block_count(n), zero);
+    for_blocks(n, [&](std::size_t b, std::size_t begin, std::size_t end) {
+      accumulate(partials[b], begin, end);
+    });
+    Partial total = zero;
+    for (const Partial& p : partials) combine(total, p);
+    return total;
+  }
+
+ private:
+  int threads_;
+  std::unique_ptr<oneapi::tbb::task_arena> arena_;
+};
+
+}  // namespace clustersim

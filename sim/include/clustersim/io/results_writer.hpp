@@ -1,0 +1,43 @@
+#pragma once
+// Writes one run's results to HDF5 (layout: docs/output-format.md). The file is built under a
+// temporary name (<path>.partial, marked complete = 0) and renamed to <path> only by finish(),
+// so an interrupted run never leaves a file that looks whole. HDF5 is called from one thread,
+// between steps.
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "clustersim/agents/firms.hpp"
+#include "clustersim/agents/parks.hpp"
+#include "clustersim/model/series.hpp"
+
+namespace clustersim {
+
+using Attributes = std::map<std::string, std::string>;
+
+class ResultsWriter {
+ public:
+  // Throws OutputError if the temporary file cannot be created.
+  ResultsWriter(std::string path, const Attributes& attributes);
+  ~ResultsWriter();
+  ResultsWriter(const ResultsWriter&) = delete;
+  ResultsWriter& operator=(const ResultsWriter&) = delete;
+
+  const std::string& path() const { return path_; }
+  const std::string& partial_path() const { return partial_path_; }
+
+  // The living firms, as one group of columns.
+  void write_snapshot(const std::string& label, int year, int month, const FirmArrays& firms);
+
+  // Parks, time axis, series (park and zone), final attributes; marks complete and renames.
+  void finish(const Parks& parks, const SeriesBook& series, const Attributes& attributes);
+
+ private:
+  struct File;
+  std::string path_, partial_path_;
+  std::unique_ptr<File> file_;
+};
+
+}  // namespace clustersim

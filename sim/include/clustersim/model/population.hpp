@@ -1,0 +1,36 @@
+#pragma once
+// The base-year population: parks with their revenue and floor space, and the firm agents drawn
+// to match the parks' and sectors' totals.
+
+#include <cstdint>
+#include <vector>
+
+#include "clustersim/agents/firms.hpp"
+#include "clustersim/agents/parks.hpp"
+#include "clustersim/core/parallel.hpp"
+#include "clustersim/model/base_data.hpp"
+#include "clustersim/scenario/parameters.hpp"
+
+namespace clustersim {
+
+// Base-year revenue of each park x sector cell (full scale): park totals from the park table,
+// sector totals from the city's leading industries and the zone's share, fitted by iterative
+// proportional fitting. Index: cell_index(park, sector).
+std::vector<double> base_cell_revenue(const Parks& parks, const ModelParameters& params);
+
+// Agents per cell: round(firms_total * scale) split in proportion to revenue (largest
+// remainders), with at least one agent in every cell that has revenue.
+std::vector<std::int64_t> base_cell_agents(const std::vector<double>& cell_revenue,
+                                           const ModelParameters& params);
+
+struct Population {
+  Parks parks;
+  FirmArrays firms;
+  std::int64_t next_firm_id = 0;
+};
+
+Population generate_population(const std::vector<ParkRecord>& records,
+                               const ModelParameters& params, std::uint64_t seed,
+                               const Executor& executor);
+
+}  // namespace clustersim

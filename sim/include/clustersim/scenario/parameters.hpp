@@ -1,0 +1,114 @@
+#pragma once
+// The model's parameters: each declared once (key, type, default, unit, range, description,
+// source). That one declaration validates scenarios, fills ModelParameters for the kernel and
+// is exported to Python and to docs/model.md.
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace clustersim {
+
+using ParamValue = std::variant<bool, std::int64_t, double, std::string, std::vector<double>>;
+enum class ParamType { boolean, integer, real, text, real_list };
+
+std::string type_name(ParamType type);
+std::string format_value(const ParamValue& value);
+struct ParamSpec;
+// What a valid value of this parameter looks like, for error messages.
+std::string describe_expected(const ParamSpec& spec);
+
+// Typed parameters as the kernel reads them. Rates are per year unless the name says otherwise.
+// Defaults live in parameter_specs() only; parameters() fills every field from there.
+struct ModelParameters {
+  // Run
+  std::string name;
+  std::string description;
+  double scale{};
+  std::int64_t horizon_year{};
+
+  // Base-year population
+  std::int64_t firms_total{};
+  double zone_revenue_cny{};
+  double zone_leading_share{};
+  double city_ic_cny{};
+  double city_biomedicine_cny{};
+  double city_ai_cny{};
+  double non_leading_park_weight{};
+  double pareto_alpha{};
+  double mean_age_years{};
+  double initial_productivity_sd{};
+  double cash_to_revenue{};
+
+  // Firm growth
+  double revenue_per_employee_cny{};
+  double growth_drift{};
+  double growth_productivity_effect{};
+  double growth_agglomeration_effect{};
+  double agglomeration_ref_employees{};
+  double growth_young_bonus{};
+  double growth_young_decay_years{};
+  double volatility_ref{};
+  double volatility_ref_revenue_cny{};
+  double volatility_size_exponent{};
+  double volatility_min{};
+  double volatility_max{};
+
+  // Productivity
+  double productivity_spillover_rate{};
+  double productivity_volatility{};
+
+  // Finance
+  double margin_base{};
+  double margin_productivity{};
+  double startup_margin{};
+
+  // Stages
+  double stage_growth_revenue_cny{};
+  double stage_large_revenue_cny{};
+  double startup_max_age_years{};
+
+  // Exit
+  std::vector<double> exit_hazard_by_age{};
+  double exit_base_hazard{};
+  double exit_size_exponent{};
+  double exit_ref_revenue_cny{};
+
+  // Entry
+  double entry_rate{};
+  double entry_seed_per_month{};
+  double entry_median_revenue_cny{};
+  double entry_revenue_sd{};
+  double entry_startup_capital_cny{};
+
+  // Parks
+  double initial_occupancy{};
+  double floor_space_per_employee_m2{};
+  double floor_space_growth{};
+  double congestion_onset{};
+
+  // Output
+  bool firm_snapshots{};
+  std::int64_t snapshot_interval_years{};
+};
+
+struct ParamSpec {
+  std::string key;
+  ParamType type;
+  ParamValue default_value;
+  double min{};  // for numbers: inclusive bounds; for lists: bounds of each element
+  double max{};
+  std::string unit;
+  std::string description;
+  std::string source;
+  std::size_t list_min_length = 0;  // real_list only
+  std::function<void(ModelParameters&, const ParamValue&)> apply;
+};
+
+// Every parameter, in documentation order.
+const std::vector<ParamSpec>& parameter_specs();
+const ParamSpec* find_parameter(const std::string& key);
+
+}  // namespace clustersim

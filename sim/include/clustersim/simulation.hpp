@@ -1,0 +1,73 @@
+#pragma once
+// Simulation: the state of one run (agents, parks, series, step counter) and its schedule of
+// phases. Built from a Scenario (what to simulate), a seed and a thread count (how).
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "clustersim/agents/firms.hpp"
+#include "clustersim/agents/parks.hpp"
+#include "clustersim/core/parallel.hpp"
+#include "clustersim/io/results_writer.hpp"
+#include "clustersim/model/base_data.hpp"
+#include "clustersim/model/series.hpp"
+#include "clustersim/scenario/scenario.hpp"
+
+namespace clustersim {
+
+inline constexpr int base_year = 2022;
+
+class Simulation {
+ public:
+  // threads: 1 or more runs on a oneTBB arena of that size; 0 runs the serial reference.
+  Simulation(const Scenario& scenario, std::uint64_t seed, int threads);
+  Simulation(const Scenario& scenario, const std::vector<ParkRecord>& parks, std::uint64_t seed,
+             int threads);
+  ~Simulation();
+
+  // One month: the phases of docs/model.md, in order.
+  void step();
+  // Steps through December of `year` (at most to the horizon).
+  void run_until(int year);
+
+  std::uint32_t steps_done() const { return steps_done_; }
+  std::uint32_t total_steps() const { return total_steps_; }
+  bool finished() const { return steps_done_ >= total_steps_; }
+  // Calendar of the last completed step; month 0 of the base year before the first step.
+  int year() const;
+  int month() const;
+
+  const ModelParameters& parameters() const { return params_; }
+  std::uint64_t seed() const { return seed_; }
+  int threads() const { return executor_.threads(); }
+  const FirmArrays& firms() const { return firms_; }
+  const Parks& parks() const { return parks_; }
+  const CellStats& cells() const { return cells_; }
+  const SeriesBook& series() const { return series_; }
+  std::int64_t next_firm_id() const { return next_firm_id_; }
+
+  // Output: opening writes the base-year snapshot; snapshots follow each interval's December;
+  // closing writes the series and renames the file into place.
+  void open_output(const std::string& path, const Attributes& attributes);
+  void close_output(const Attributes& attributes);
+  // Closes the file without finishing it: <path>.partial stays, marked complete = 0.
+  void abandon_output() { output_.reset(); }
+  bool output_open() const { return output_ != nullptr; }
+
+ private:
+  ModelParameters params_;
+  std::uint64_t seed_;
+  Executor executor_;
+  Parks parks_;
+  FirmArrays firms_;
+  CellStats cells_;
+  SeriesBook series_;
+  std::int64_t next_firm_id_ = 0;
+  std::uint32_t steps_done_ = 0;
+  std::uint32_t total_steps_ = 0;
+  std::unique_ptr<ResultsWriter> output_;
+};
+
+}  // namespace clustersim

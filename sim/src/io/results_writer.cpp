@@ -1,0 +1,257 @@
+#include "clustersim/io/results_writer.hpp"
+
+#include <hdf5.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <type_traits>
+#include <vector>
+
+#include "clustersim/errors.hpp"
+#include "clustersim/model/sectors.hpp"
+
+namespace clustersim {
+namespace {
+
+// Owns one HDF5 identifier.
+class Handle {
+ public:
+  Handle(hid_t id, herr_t (*close)(hid_t)) : id_(id), close_(close) {}
+  ~Handle() {
+    if (id_ >= 0) close_(id_);
+  }
+  Handle(const Handle&) = delete;
+  Handle& operator=(const Handle&) = delete;
+  hid_t get() const { return id_; }
+  bool valid() const { return id_ >= 0; }
+
+ private:
+  hid_t id_;
+  herr_t (*close_)(hid_t);
+};
+
+template <class T>
+hid_t native_type() {
+  if constexpr (std::is_same_v<T, double>) return H5T_NATIVE_DOUBLE;
+  if constexpr (std::is_same_v<T, std::int64_t>) return H5T_NATIVE_INT64;
+  if constexpr (std::is_same_v<T, std::int32_t>) return H5T_NATIVE_INT32;
+  if constexpr (std::is_same_v<T, std::int16_t>) return H5T_NATIVE_INT16;
+  if constexpr (std::is_same_v<T, std::uint8_t>) return H5T_NATIVE_UINT8;
+}
+
+// Chunks of about 256 KiB along the first dimension (STYLE.md: 0.1-1 MiB).
+constexpr std::size_t chunk_bytes = 256 * 1024;
+
+}  // namespace
+
+struct ResultsWriter::File {
+  hid_t id = -1;
+  std::string path;
+
+  void fail(const std::string& what) const {
+    throw OutputError(path + ": cannot write " + what + " (HDF5 error; disk full or not writable?)");
+  }
+  void check(herr_t status, const std::string& what) const {
+    if (status < 0) fail(what);
+  }
+
+  hid_t group(const std::string& name) {
+    if (H5Lexists(id, name.c_str(), H5P_DEFAULT) > 0) return H5Gopen2(id, name.c_str(), H5P_DEFAULT);
+    Handle links(H5Pcreate(H5P_LINK_CREATE), H5Pclose);
+    H5Pset_create_intermediate_group(links.get(), 1);
+    const hid_t g = H5Gcreate2(id, name.c_str(), links.get(), H5P_DEFAULT, H5P_DEFAULT);
+    if (g < 0) fail("group " + name);
+    return g;
+  }
+
+  void string_attribute(hid_t object, const std::string& name, const std::string& value) {
+    Handle type(H5Tcopy(H5T_C_S1), H5Tclose);
+    H5Tset_size(type.get(), H5T_VARIABLE);
+    H5Tset_cset(type.get(), H5T_CSET_UTF8);
+    Handle space(H5Screate(H5S_SCALAR), H5Sclose);
+    if (H5Aexists(object, name.c_str()) > 0) H5Adelete(object, name.c_str());
+    Handle attribute(H5Acreate2(object, name.c_str(), type.get(), space.get(), H5P_DEFAULT,
+                                H5P_DEFAULT),
+                     H5Aclose);
+    const char* text = value.c_str();
+    if (!attribute.valid()) fail("attribute " + name);
+    check(H5Awrite(attribute.get(), type.get(), &text), "attribute " + name);
+  }
+
+  template <class T>
+  void number_attribute(hid_t object, const std::string& name, T value) {
+    Handle space(H5Screate(H5S_SCALAR), H5Sclose);
+    if (H5Aexists(object, name.c_str()) > 0) H5Adelete(object, name.c_str());
+    Handle attribute(H5Acreate2(object, name.c_str(), native_type<T>(), space.get(), H5P_DEFAULT,
+                                H5P_DEFAULT),
+                     H5Aclose);
+    if (!attribute.valid()) fail("attribute " + name);
+    check(H5Awrite(attribute.get(), native_type<T>(), &value), "attribute " + name);
+  }
+
+  // A dataset written whole: chunked, shuffled and deflated when it holds anything.
+  template <class T>
+  void dataset(hid_t parent, const std::string& name, const std::vector<hsize_t>& dims,
+               const T* data, const std::string& unit, const std::string& description = "") {
+    Handle space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), H5Sclose);
+    Handle properties(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
+    hsize_t count = 1;
+    for (hsize_t d : dims) count *= d;
+    if (count > 0) {
+      std::vector<hsize_t> chunk = dims;
+      const hsize_t row = count / dims[0] * sizeof(T);
+      chunk[0] = std::clamp<hsize_t>(chunk_bytes / std::max<hsize_t>(row, 1), 1, dims[0]);
+      H5Pset_chunk(properties.get(), static_cast<int>(chunk.size()), chunk.data());
+      H5Pset_shuffle(properties.get());
+      H5Pset_deflate(properties.get(), 4);
+    }
+    Handle set(H5Dcreate2(parent, name.c_str(), native_type<T>(), space.get(), H5P_DEFAULT,
+                          properties.get(), H5P_DEFAULT),
+               H5Dclose);
+    if (!set.valid()) fail("dataset " + name);
+    if (count > 0) {
+      check(H5Dwrite(set.get(), native_type<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT, data),
+            "dataset " + name);
+    }
+    if (!unit.empty()) string_attribute(set.get(), "unit", unit);
+    if (!description.empty()) string_attribute(set.get(), "description", description);
+  }
+
+  void strings(hid_t parent, const std::string& name, const std::vector<std::string>& values) {
+    Handle type(H5Tcopy(H5T_C_S1), H5Tclose);
+    H5Tset_size(type.get(), H5T_VARIABLE);
+    H5Tset_cset(type.get(), H5T_CSET_UTF8);
+    const hsize_t n = values.size();
+    Handle space(H5Screate_simple(1, &n, nullptr), H5Sclose);
+    Handle set(H5Dcreate2(parent, name.c_str(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT,
+                          H5P_DEFAULT),
+               H5Dclose);
+    if (!set.valid()) fail("dataset " + name);
+    std::vector<const char*> pointers;
+    for (const std::string& v : values) pointers.push_back(v.c_str());
+    if (n > 0) {
+      check(H5Dwrite(set.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, pointers.data()),
+            "dataset " + name);
+    }
+  }
+};
+
+ResultsWriter::ResultsWriter(std::string path, const Attributes& attributes)
+    : path_(std::move(path)), partial_path_(path_ + ".partial"), file_(std::make_unique<File>()) {
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // errors are reported as exceptions instead
+  file_->path = partial_path_;
+  file_->id = H5Fcreate(partial_path_.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  if (file_->id < 0) {
+    throw OutputError(path_ + ": cannot create the output file (" + partial_path_ +
+                      "): directory missing or not writable");
+  }
+  const hid_t root = file_->id;
+  file_->string_attribute(root, "format", "clustersim-results");
+  file_->number_attribute<std::int64_t>(root, "format_version", 1);
+  file_->number_attribute<std::int64_t>(root, "complete", 0);
+  for (const auto& [key, value] : attributes) file_->string_attribute(root, key, value);
+  H5Fflush(root, H5F_SCOPE_GLOBAL);
+}
+
+ResultsWriter::~ResultsWriter() {
+  // Not finished: the .partial file stays, marked complete = 0.
+  if (file_ && file_->id >= 0) H5Fclose(file_->id);
+}
+
+void ResultsWriter::write_snapshot(const std::string& label, int year, int month,
+                                   const FirmArrays& firms) {
+  Handle group(file_->group("snapshots/" + label), H5Gclose);
+  file_->number_attribute<std::int64_t>(group.get(), "year", year);
+  file_->number_attribute<std::int64_t>(group.get(), "month", month);
+  std::vector<std::size_t> living;
+  living.reserve(firms.size());
+  for (std::size_t i = 0; i < firms.size(); ++i) {
+    if (firms.alive[i]) living.push_back(i);
+  }
+  firms.visit_columns([&](const char* name, const auto& column, const char* unit) {
+    if (std::string(name) == "alive") return;  // every row of a snapshot is alive
+    using T = typename std::decay_t<decltype(column)>::value_type;
+    std::vector<T> values(living.size());
+    for (std::size_t k = 0; k < living.size(); ++k) values[k] = column[living[k]];
+    file_->dataset<T>(group.get(), name, {static_cast<hsize_t>(values.size())}, values.data(),
+                      unit);
+  });
+  H5Fflush(file_->id, H5F_SCOPE_GLOBAL);
+}
+
+void ResultsWriter::finish(const Parks& parks, const SeriesBook& series,
+                           const Attributes& attributes) {
+  const hid_t root = file_->id;
+  {
+    Handle group(file_->group("parks"), H5Gclose);
+    file_->strings(group.get(), "id", parks.id);
+    file_->strings(group.get(), "name", parks.name);
+    file_->strings(group.get(), "name_zh", parks.name_zh);
+    file_->strings(group.get(), "district", parks.district);
+    const hsize_t n = parks.size();
+    file_->dataset<double>(group.get(), "area_km2", {n}, parks.area_km2.data(), "km2");
+    file_->dataset<double>(group.get(), "longitude", {n}, parks.longitude.data(), "degrees");
+    file_->dataset<double>(group.get(), "latitude", {n}, parks.latitude.data(), "degrees");
+    file_->dataset<double>(group.get(), "base_revenue_cny", {n}, parks.base_revenue_cny.data(),
+                           "CNY/year");
+    file_->dataset<std::uint8_t>(group.get(), "leading_mask", {n}, parks.leading_mask.data(), "",
+                                 "bit s set: the park names sector s as a leading industry");
+  }
+  {
+    Handle group(file_->group("sectors"), H5Gclose);
+    std::vector<std::string> names(sector_names.begin(), sector_names.end());
+    file_->strings(group.get(), "name", names);
+    std::vector<std::string> stages(stage_names.begin(), stage_names.end());
+    Handle stage_group(file_->group("stages"), H5Gclose);
+    file_->strings(stage_group.get(), "name", stages);
+  }
+  const hsize_t months = series.months();
+  const hsize_t n_parks = series.parks();
+  {
+    Handle group(file_->group("time"), H5Gclose);
+    std::vector<std::int32_t> year(series.year().begin(), series.year().end());
+    std::vector<std::int32_t> month(series.month().begin(), series.month().end());
+    file_->dataset<std::int32_t>(group.get(), "year", {months}, year.data(), "year");
+    file_->dataset<std::int32_t>(group.get(), "month", {months}, month.data(), "month (1-12)",
+                                 "each series row is the state at the end of this month");
+  }
+  Handle park_group(file_->group("series/park"), H5Gclose);
+  Handle zone_group(file_->group("series/zone"), H5Gclose);
+  for (const SeriesInfo& info : SeriesBook::catalogue()) {
+    const std::vector<double>& values = series.values(info.name);
+    const hsize_t width = info.per_sector ? sector_count : 1;
+    // The zone: parks summed in park order.
+    std::vector<double> zone(months * width, 0.0);
+    for (hsize_t t = 0; t < months; ++t) {
+      for (hsize_t p = 0; p < n_parks; ++p) {
+        for (hsize_t s = 0; s < width; ++s) zone[t * width + s] += values[(t * n_parks + p) * width + s];
+      }
+    }
+    if (info.per_sector) {
+      file_->dataset<double>(park_group.get(), info.name, {months, n_parks, width}, values.data(),
+                             info.unit, info.description);
+      file_->dataset<double>(zone_group.get(), info.name, {months, width}, zone.data(), info.unit,
+                             info.description);
+    } else {
+      file_->dataset<double>(park_group.get(), info.name, {months, n_parks}, values.data(),
+                             info.unit, info.description);
+      file_->dataset<double>(zone_group.get(), info.name, {months}, zone.data(), info.unit,
+                             info.description);
+    }
+  }
+  for (const auto& [key, value] : attributes) file_->string_attribute(root, key, value);
+  file_->number_attribute<std::int64_t>(root, "complete", 1);
+  if (H5Fclose(file_->id) < 0) {
+    file_->id = -1;
+    file_->fail("the file's last blocks");
+  }
+  file_->id = -1;
+  if (std::rename(partial_path_.c_str(), path_.c_str()) != 0) {
+    throw OutputError(path_ + ": cannot move the finished file into place from " + partial_path_ +
+                      ": " + std::strerror(errno));
+  }
+}
+
+}  // namespace clustersim

@@ -1,0 +1,150 @@
+#include "clustersim/model/base_data.hpp"
+
+#include <cmath>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "clustersim/errors.hpp"
+#include "clustersim/model/sectors.hpp"
+
+namespace clustersim {
+
+// Defined in the generated embedded_data.cpp (data/parks.csv at build time).
+extern const char* const embedded_parks_csv;
+
+namespace {
+
+// RFC 4180 fields: commas inside double quotes, "" for a quote.
+std::vector<std::string> split_csv_line(const std::string& line, const std::string& where) {
+  std::vector<std::string> fields(1);
+  bool quoted = false;
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    const char c = line[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
+        fields.back() += '"';
+        ++i;
+      } else if (c == '"') {
+        quoted = false;
+      } else {
+        fields.back() += c;
+      }
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == ',') {
+      fields.emplace_back();
+    } else if (c != '\r') {
+      fields.back() += c;
+    }
+  }
+  if (quoted) throw DataError(where + ": unterminated quoted field");
+  return fields;
+}
+
+double parse_number(const std::string& text, const std::string& where, const std::string& column) {
+  std::size_t used = 0;
+  double value = 0;
+  try {
+    value = std::stod(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used == 0 || used != text.size() || !std::isfinite(value)) {
+    throw DataError(where + ", column '" + column + "': value '" + text +
+                    "' is not a finite number");
+  }
+  return value;
+}
+
+}  // namespace
+
+std::vector<ParkRecord> parse_parks_csv(const std::string& text, const std::string& origin) {
+  std::istringstream in(text);
+  std::string line;
+  if (!std::getline(in, line)) throw DataError(origin + ": empty file; expected a header line");
+  const std::vector<std::string> header = split_csv_line(line, origin + ":1");
+  std::map<std::string, std::size_t> column;
+  for (std::size_t i = 0; i < header.size(); ++i) column[header[i]] = i;
+  for (const char* required : {"id", "name", "name_zh", "district", "area_km2", "longitude",
+                               "latitude", "leading_industries", "base_revenue_cny"}) {
+    if (!column.count(required)) {
+      throw DataError(origin + ":1: missing column '" + std::string(required) + "'");
+    }
+  }
+
+  std::vector<ParkRecord> parks;
+  std::set<std::string> ids;
+  int line_number = 1;
+  while (std::getline(in, line)) {
+    ++line_number;
+    if (line.empty() || line == "\r") continue;
+    const std::string where = origin + ":" + std::to_string(line_number);
+    const std::vector<std::string> f = split_csv_line(line, where);
+    if (f.size() != header.size()) {
+      throw DataError(where + ": " + std::to_string(f.size()) + " fields; expected " +
+                      std::to_string(header.size()));
+    }
+    ParkRecord park;
+    park.id = f[column["id"]];
+    park.name = f[column["name"]];
+    park.name_zh = f[column["name_zh"]];
+    park.district = f[column["district"]];
+    if (park.id.empty()) throw DataError(where + ", column 'id': empty; expected an identifier");
+    if (!ids.insert(park.id).second) {
+      throw DataError(where + ", column 'id': value '" + park.id + "' repeats an earlier park");
+    }
+    park.area_km2 = parse_number(f[column["area_km2"]], where, "area_km2");
+    if (park.area_km2 <= 0) {
+      throw DataError(where + ", column 'area_km2': value '" + f[column["area_km2"]] +
+                      "'; expected a positive area");
+    }
+    park.longitude = parse_number(f[column["longitude"]], where, "longitude");
+    park.latitude = parse_number(f[column["latitude"]], where, "latitude");
+
+    const std::string leading = f[column["leading_industries"]];
+    int named = 0;
+    std::istringstream items(leading);
+    std::string item;
+    while (std::getline(items, item, ';')) {
+      if (item.empty()) continue;
+      const auto sector = sector_from_name(item);
+      if (!sector || !is_leading(*sector)) {
+        throw DataError(where + ", column 'leading_industries': value '" + item +
+                        "'; expected IC, biomedicine or AI");
+      }
+      park.leading_mask |= static_cast<std::uint8_t>(1u << *sector);
+      ++named;
+    }
+    if (named > 3) {
+      throw DataError(where + ", column 'leading_industries': value '" + leading +
+                      "' names more than 3 industries; expected at most 3");
+    }
+    const std::string revenue = f[column["base_revenue_cny"]];
+    if (!revenue.empty()) {
+      park.base_revenue_cny = parse_number(revenue, where, "base_revenue_cny");
+      if (park.base_revenue_cny < 0) {
+        throw DataError(where + ", column 'base_revenue_cny': value '" + revenue +
+                        "'; expected a non-negative revenue or an empty field");
+      }
+    }
+    parks.push_back(std::move(park));
+  }
+  if (parks.empty()) throw DataError(origin + ": no parks; expected at least one row");
+  if (parks.size() > 32767) throw DataError(origin + ": too many parks");
+  return parks;
+}
+
+const std::vector<ParkRecord>& default_parks() {
+  static const std::vector<ParkRecord> parks = parse_parks_csv(embedded_parks_csv, "data/parks.csv");
+  return parks;
+}
+
+std::optional<int> sector_from_name(std::string_view name) {
+  for (int s = 0; s < sector_count; ++s) {
+    if (sector_names[s] == name) return s;
+  }
+  return std::nullopt;
+}
+
+}  // namespace clustersim

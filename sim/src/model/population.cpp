@@ -1,0 +1,190 @@
+#include "clustersim/model/population.hpp"
+
+#include <Eigen/Dense>
+#include <algorithm>
+#include <boost/random/exponential_distribution.hpp>
+#include <boost/random/normal_distribution.hpp>
+#include <cmath>
+#include <numeric>
+
+#include "clustersim/core/random.hpp"
+#include "clustersim/errors.hpp"
+#include "clustersim/phases/phases.hpp"
+
+namespace clustersim {
+namespace {
+
+Parks build_parks(const std::vector<ParkRecord>& records, const ModelParameters& params) {
+  Parks parks;
+  double published = 0.0, unpublished_area = 0.0;
+  for (const ParkRecord& r : records) {
+    parks.id.push_back(r.id);
+    parks.name.push_back(r.name);
+    parks.name_zh.push_back(r.name_zh);
+    parks.district.push_back(r.district);
+    parks.area_km2.push_back(r.area_km2);
+    parks.longitude.push_back(r.longitude);
+    parks.latitude.push_back(r.latitude);
+    parks.leading_mask.push_back(r.leading_mask);
+    if (r.base_revenue_cny >= 0) {
+      published += r.base_revenue_cny;
+    } else {
+      unpublished_area += r.area_km2;
+    }
+  }
+  // Parks without a published figure share the rest of the zone's revenue by area.
+  const double rest = params.zone_revenue_cny - published;
+  if (rest < 0 || (rest > 0 && unpublished_area == 0)) {
+    throw ScenarioError("population.zone_revenue_cny", format_value(params.zone_revenue_cny),
+                        "at least the parks' published revenues (" + format_value(published) +
+                            " CNY), with parks left to take the rest");
+  }
+  for (const ParkRecord& r : records) {
+    parks.base_revenue_cny.push_back(r.base_revenue_cny >= 0
+                                         ? r.base_revenue_cny
+                                         : rest * r.area_km2 / unpublished_area);
+  }
+  parks.floor_space_m2.assign(records.size(), 0.0);
+  return parks;
+}
+
+}  // namespace
+
+std::vector<double> base_cell_revenue(const Parks& parks, const ModelParameters& params) {
+  const auto n_parks = static_cast<Eigen::Index>(parks.size());
+  const Eigen::Vector3d city(params.city_ic_cny, params.city_biomedicine_cny, params.city_ai_cny);
+  Eigen::VectorXd sector_total(sector_count);
+  sector_total.head<3>() = params.zone_leading_share * city;
+  sector_total(3) = params.zone_revenue_cny - sector_total.head<3>().sum();
+  const Eigen::Map<const Eigen::VectorXd> park_total(parks.base_revenue_cny.data(), n_parks);
+
+  // Prior: a park's revenue, down-weighted in leading sectors it does not name.
+  Eigen::MatrixXd cell(n_parks, sector_count);
+  for (Eigen::Index p = 0; p < n_parks; ++p) {
+    for (int s = 0; s < sector_count; ++s) {
+      const bool named = !is_leading(s) || parks.names_leading(static_cast<std::size_t>(p), s);
+      cell(p, s) = park_total(p) * (named ? 1.0 : params.non_leading_park_weight);
+    }
+  }
+  for (int s = 0; s < sector_count; ++s) {
+    if (cell.col(s).sum() == 0.0 && sector_total(s) > 0.0) {
+      throw ScenarioError("population.non_leading_park_weight",
+                          format_value(params.non_leading_park_weight),
+                          "a positive weight: no park names " + std::string(sector_names[s]) +
+                              " as a leading industry");
+    }
+  }
+  // Iterative proportional fitting to the sector (column) and park (row) totals.
+  for (int iteration = 0; iteration < 500; ++iteration) {
+    const Eigen::VectorXd column = cell.colwise().sum().transpose();
+    for (int s = 0; s < sector_count; ++s) {
+      if (column(s) > 0.0) cell.col(s) *= sector_total(s) / column(s);
+    }
+    const Eigen::VectorXd row = cell.rowwise().sum();
+    double worst = 0.0;
+    for (Eigen::Index p = 0; p < n_parks; ++p) {
+      if (row(p) <= 0.0) continue;
+      worst = std::max(worst, std::abs(park_total(p) / row(p) - 1.0));
+      cell.row(p) *= park_total(p) / row(p);
+    }
+    if (worst < 1e-12) break;
+  }
+  std::vector<double> flat(parks.size() * sector_count);
+  for (Eigen::Index p = 0; p < n_parks; ++p) {
+    for (int s = 0; s < sector_count; ++s) {
+      flat[cell_index(static_cast<std::size_t>(p), s)] = cell(p, s);
+    }
+  }
+  return flat;
+}
+
+std::vector<std::int64_t> base_cell_agents(const std::vector<double>& cell_revenue,
+                                           const ModelParameters& params) {
+  const double total_revenue = std::accumulate(cell_revenue.begin(), cell_revenue.end(), 0.0);
+  const auto target = static_cast<std::int64_t>(
+      std::llround(static_cast<double>(params.firms_total) * params.scale));
+  std::vector<std::int64_t> agents(cell_revenue.size(), 0);
+  std::vector<std::pair<double, std::size_t>> remainders;
+  std::int64_t assigned = 0;
+  for (std::size_t c = 0; c < cell_revenue.size(); ++c) {
+    const double exact = static_cast<double>(target) * cell_revenue[c] / total_revenue;
+    agents[c] = static_cast<std::int64_t>(std::floor(exact));
+    assigned += agents[c];
+    remainders.emplace_back(exact - std::floor(exact), c);
+  }
+  // Largest remainders first; ties broken by cell index so the result is unique.
+  std::sort(remainders.begin(), remainders.end(),
+            [](const auto& a, const auto& b) { return a.first > b.first || (a.first == b.first && a.second < b.second); });
+  for (std::size_t k = 0; assigned < target && k < remainders.size(); ++k, ++assigned) {
+    ++agents[remainders[k].second];
+  }
+  for (std::size_t c = 0; c < cell_revenue.size(); ++c) {
+    if (cell_revenue[c] > 0.0 && agents[c] == 0) agents[c] = 1;
+  }
+  return agents;
+}
+
+Population generate_population(const std::vector<ParkRecord>& records,
+                               const ModelParameters& params, std::uint64_t seed,
+                               const Executor& executor) {
+  Population population;
+  population.parks = build_parks(records, params);
+  Parks& parks = population.parks;
+  const std::vector<double> cell_revenue = base_cell_revenue(parks, params);
+  const std::vector<std::int64_t> cell_agents = base_cell_agents(cell_revenue, params);
+
+  std::vector<std::int64_t> first(cell_agents.size() + 1, 0);
+  std::partial_sum(cell_agents.begin(), cell_agents.end(), first.begin() + 1);
+  const auto n = static_cast<std::size_t>(first.back());
+  FirmArrays& firms = population.firms;
+  firms.resize(n);
+
+  // Sizes: heavy-tailed draws, rescaled so each cell's agents carry its revenue times the scale.
+  executor.for_each(cell_agents.size(), [&](std::size_t c) {
+    const auto begin = static_cast<std::size_t>(first[c]);
+    const auto end = static_cast<std::size_t>(first[c + 1]);
+    Stream stream(seed, c, 0, Purpose::initial_population);
+    double sum = 0.0;
+    for (std::size_t i = begin; i < end; ++i) {
+      // Pareto with unit minimum: (1 - U)^(-1/alpha), U in [0, 1).
+      const double u = stream.uniform01();
+      firms.revenue_cny[i] = std::pow(1.0 - u, -1.0 / params.pareto_alpha);
+      sum += firms.revenue_cny[i];
+    }
+    for (std::size_t i = begin; i < end; ++i) {
+      firms.revenue_cny[i] *= cell_revenue[c] * params.scale / sum;
+      firms.id[i] = static_cast<std::int64_t>(i);
+      firms.park[i] = static_cast<std::int16_t>(c / sector_count);
+      firms.sector[i] = static_cast<std::uint8_t>(c % sector_count);
+      firms.alive[i] = 1;
+    }
+  });
+
+  executor.for_each(n, [&](std::size_t i) {
+    Stream stream(seed, static_cast<std::uint64_t>(firms.id[i]), 0, Purpose::initial_population);
+    boost::random::exponential_distribution<double> age_years(1.0 / params.mean_age_years);
+    boost::random::normal_distribution<double> log_productivity(0.0,
+                                                                params.initial_productivity_sd);
+    firms.age_months[i] = static_cast<std::int32_t>(std::min(age_years(stream) * 12.0, 1200.0));
+    firms.productivity[i] = std::exp(log_productivity(stream));
+    const double per_employee = params.revenue_per_employee_cny * firms.productivity[i];
+    firms.employees[i] = static_cast<std::int32_t>(
+        std::max(1.0, std::round(std::min(firms.revenue_cny[i] / per_employee, 2e9))));
+    const Stage stage = classify_stage(firms.revenue_cny[i], firms.age_months[i], Stage::startup,
+                                       params);
+    firms.stage[i] = static_cast<std::uint8_t>(stage);
+    firms.cash_cny[i] = params.cash_to_revenue * firms.revenue_cny[i] +
+                        (stage == Stage::startup ? params.entry_startup_capital_cny : 0.0);
+  });
+  population.next_firm_id = static_cast<std::int64_t>(n);
+
+  // Floor space: what the base-year head count uses, at the base-year occupancy.
+  CellStats cells;
+  measure_cells(firms, parks, params, executor, cells);
+  for (std::size_t p = 0; p < parks.size(); ++p) {
+    parks.floor_space_m2[p] = std::max(cells.used_floor_space_m2[p], 1.0) / params.initial_occupancy;
+  }
+  return population;
+}
+
+}  // namespace clustersim

@@ -1,0 +1,51 @@
+#include <algorithm>
+#include <cmath>
+
+#include "clustersim/core/random.hpp"
+#include "clustersim/phases/phases.hpp"
+
+namespace clustersim {
+
+namespace {
+// Annual hazard by completed years of age, falling with size above the reference revenue.
+double annual_hazard(std::int32_t age_months, double revenue_cny, const ModelParameters& p) {
+  const auto year = static_cast<std::size_t>(age_months / 12);
+  const double by_age =
+      year < p.exit_hazard_by_age.size() ? p.exit_hazard_by_age[year] : p.exit_base_hazard;
+  const double size_factor =
+      revenue_cny > p.exit_ref_revenue_cny
+          ? std::pow(p.exit_ref_revenue_cny / revenue_cny, p.exit_size_exponent)
+          : 1.0;
+  return std::min(by_age * size_factor, 1.0);
+}
+}  // namespace
+
+void exit_firms(FirmArrays& firms, const StepContext& ctx, std::vector<double>& exits_per_cell) {
+  const ModelParameters& p = ctx.params;
+  const std::vector<double> zero(exits_per_cell.size(), 0.0);
+  const std::vector<double> exits = ctx.executor.reduce(
+      firms.size(), zero,
+      [&](std::vector<double>& part, std::size_t begin, std::size_t end) {
+        for (std::size_t i = begin; i < end; ++i) {
+          if (!firms.alive[i]) continue;
+          bool leaves = firms.cash_cny[i] < 0.0;  // insolvent
+          if (!leaves) {
+            const double yearly = annual_hazard(firms.age_months[i], firms.revenue_cny[i], p);
+            const double monthly = 1.0 - std::pow(1.0 - yearly, 1.0 / months_per_year);
+            Stream stream(ctx.seed, static_cast<std::uint64_t>(firms.id[i]), ctx.step,
+                          Purpose::exit);
+            leaves = stream.uniform01() < monthly;
+          }
+          if (leaves) {
+            firms.alive[i] = 0;
+            part[cell_index(static_cast<std::size_t>(firms.park[i]), firms.sector[i])] += 1.0;
+          }
+        }
+      },
+      [](std::vector<double>& sum, const std::vector<double>& part) {
+        for (std::size_t c = 0; c < sum.size(); ++c) sum[c] += part[c];
+      });
+  for (std::size_t c = 0; c < exits.size(); ++c) exits_per_cell[c] += exits[c];
+}
+
+}  // namespace clustersim

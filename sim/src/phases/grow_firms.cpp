@@ -1,0 +1,68 @@
+#include <algorithm>
+#include <boost/random/laplace_distribution.hpp>
+#include <boost/random/normal_distribution.hpp>
+#include <cmath>
+
+#include "clustersim/core/random.hpp"
+#include "clustersim/phases/phases.hpp"
+
+namespace clustersim {
+
+void grow_firms(FirmArrays& firms, const Parks& parks, const CellStats& cells,
+                const StepContext& ctx) {
+  const ModelParameters& p = ctx.params;
+  const double dt = 1.0 / months_per_year;
+  const double sqrt_dt = std::sqrt(dt);
+  std::vector<double> park_space_factor(parks.size());
+  for (std::size_t k = 0; k < parks.size(); ++k) {
+    park_space_factor[k] = space_factor(cells.occupancy[k], p);
+  }
+
+  ctx.executor.for_each(firms.size(), [&](std::size_t i) {
+    if (!firms.alive[i]) return;
+    const auto id = static_cast<std::uint64_t>(firms.id[i]);
+    const std::size_t park = static_cast<std::size_t>(firms.park[i]);
+    const std::size_t c = cell_index(park, firms.sector[i]);
+    firms.age_months[i] += 1;
+
+    // Productivity: random innovations plus catch-up toward the park-sector mean (spillovers).
+    Stream productivity_stream(ctx.seed, id, ctx.step, Purpose::productivity);
+    boost::random::normal_distribution<double> innovation(0.0, 1.0);
+    double log_productivity = std::log(firms.productivity[i]);
+    log_productivity += p.productivity_spillover_rate * dt *
+                            (cells.log_productivity_mean[c] - log_productivity) +
+                        p.productivity_volatility * sqrt_dt * innovation(productivity_stream);
+    firms.productivity[i] = std::exp(log_productivity);
+
+    // Revenue: Gibrat-like multiplicative growth with Laplace shocks whose scale falls with size.
+    Stream growth_stream(ctx.seed, id, ctx.step, Purpose::growth);
+    boost::random::laplace_distribution<double> shock(0.0, 1.0 / std::sqrt(2.0));  // unit variance
+    const double revenue = firms.revenue_cny[i];
+    const double age_years = firms.age_months[i] / months_per_year;
+    const double drift =
+        p.growth_drift + p.growth_productivity_effect * log_productivity +
+        p.growth_agglomeration_effect * std::log1p(cells.employees[c] / p.agglomeration_ref_employees) +
+        p.growth_young_bonus * std::exp(-age_years / p.growth_young_decay_years);
+    const double volatility =
+        std::clamp(p.volatility_ref * std::pow(revenue / p.volatility_ref_revenue_cny,
+                                               -p.volatility_size_exponent),
+                   p.volatility_min, p.volatility_max);
+    double log_growth = drift * dt + volatility * sqrt_dt * shock(growth_stream);
+    if (log_growth > 0.0) log_growth *= park_space_factor[park];  // expansion needs floor space
+    firms.revenue_cny[i] = revenue * std::exp(log_growth);
+
+    const double per_employee = p.revenue_per_employee_cny * firms.productivity[i];
+    firms.employees[i] = static_cast<std::int32_t>(
+        std::max(1.0, std::round(std::min(firms.revenue_cny[i] / per_employee, 2e9))));
+
+    const auto stage = static_cast<Stage>(firms.stage[i]);
+    const double margin = stage == Stage::startup
+                              ? p.startup_margin
+                              : p.margin_base + p.margin_productivity * log_productivity;
+    firms.cash_cny[i] += firms.revenue_cny[i] * dt * margin;
+    firms.stage[i] = static_cast<std::uint8_t>(
+        classify_stage(firms.revenue_cny[i], firms.age_months[i], stage, p));
+  });
+}
+
+}  // namespace clustersim

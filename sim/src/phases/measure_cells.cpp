@@ -1,0 +1,57 @@
+#include <cmath>
+
+#include "clustersim/phases/phases.hpp"
+
+namespace clustersim {
+
+void measure_cells(const FirmArrays& firms, const Parks& parks, const ModelParameters& params,
+                   const Executor& executor, CellStats& cells) {
+  const std::size_t n_cells = parks.size() * sector_count;
+  // One partial per block: firms, employees, revenue, employment-weighted log productivity.
+  struct Partial {
+    std::vector<double> firms, employees, revenue, log_productivity;
+  };
+  const Partial zero{std::vector<double>(n_cells), std::vector<double>(n_cells),
+                     std::vector<double>(n_cells), std::vector<double>(n_cells)};
+  const Partial total = executor.reduce(
+      firms.size(), zero,
+      [&](Partial& part, std::size_t begin, std::size_t end) {
+        for (std::size_t i = begin; i < end; ++i) {
+          if (!firms.alive[i]) continue;
+          const std::size_t c = cell_index(static_cast<std::size_t>(firms.park[i]), firms.sector[i]);
+          const double employees = firms.employees[i];
+          part.firms[c] += 1.0;
+          part.employees[c] += employees;
+          part.revenue[c] += firms.revenue_cny[i];
+          part.log_productivity[c] += employees * std::log(firms.productivity[i]);
+        }
+      },
+      [](Partial& sum, const Partial& part) {
+        for (std::size_t c = 0; c < sum.firms.size(); ++c) {
+          sum.firms[c] += part.firms[c];
+          sum.employees[c] += part.employees[c];
+          sum.revenue[c] += part.revenue[c];
+          sum.log_productivity[c] += part.log_productivity[c];
+        }
+      });
+
+  // Agents stand for 1/scale real firms each: report full-scale equivalents.
+  const double weight = 1.0 / params.scale;
+  cells.resize(parks.size());
+  for (std::size_t c = 0; c < n_cells; ++c) {
+    cells.firms[c] = total.firms[c] * weight;
+    cells.employees[c] = total.employees[c] * weight;
+    cells.revenue_cny[c] = total.revenue[c] * weight;
+    cells.log_productivity_mean[c] =
+        total.employees[c] > 0 ? total.log_productivity[c] / total.employees[c] : 0.0;
+  }
+  for (std::size_t p = 0; p < parks.size(); ++p) {
+    double employees = 0.0;
+    for (int s = 0; s < sector_count; ++s) employees += cells.employees[cell_index(p, s)];
+    cells.used_floor_space_m2[p] = employees * params.floor_space_per_employee_m2;
+    cells.occupancy[p] =
+        parks.floor_space_m2[p] > 0 ? cells.used_floor_space_m2[p] / parks.floor_space_m2[p] : 0.0;
+  }
+}
+
+}  // namespace clustersim

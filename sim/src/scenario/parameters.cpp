@@ -1,0 +1,281 @@
+#include "clustersim/scenario/parameters.hpp"
+
+#include <cmath>
+#include <sstream>
+
+namespace clustersim {
+namespace {
+
+
+template <class T>
+ParamSpec declare(std::string key, T ModelParameters::*member, ParamType type, ParamValue def,
+                  double lo, double hi, std::string unit, std::string description,
+                  std::string source) {
+  ParamSpec spec;
+  spec.key = std::move(key);
+  spec.type = type;
+  spec.default_value = std::move(def);
+  spec.min = lo;
+  spec.max = hi;
+  spec.unit = std::move(unit);
+  spec.description = std::move(description);
+  spec.source = std::move(source);
+  spec.apply = [member](ModelParameters& p, const ParamValue& v) {
+    if constexpr (std::is_same_v<T, double>) {
+      // Integers are accepted where a real is expected.
+      p.*member = std::holds_alternative<std::int64_t>(v)
+                      ? static_cast<double>(std::get<std::int64_t>(v))
+                      : std::get<double>(v);
+    } else {
+      p.*member = std::get<T>(v);
+    }
+  };
+  return spec;
+}
+
+ParamSpec real(std::string key, double ModelParameters::*member, double def, double lo, double hi,
+               std::string unit, std::string description, std::string source) {
+  return declare(std::move(key), member, ParamType::real, def, lo, hi, std::move(unit),
+                 std::move(description), std::move(source));
+}
+
+ParamSpec integer(std::string key, std::int64_t ModelParameters::*member, std::int64_t def,
+                  double lo, double hi, std::string unit, std::string description,
+                  std::string source) {
+  return declare(std::move(key), member, ParamType::integer, def, lo, hi, std::move(unit),
+                 std::move(description), std::move(source));
+}
+
+ParamSpec boolean(std::string key, bool ModelParameters::*member, bool def,
+                  std::string description) {
+  return declare(std::move(key), member, ParamType::boolean, def, 0, 1, "", std::move(description),
+                 "choice");
+}
+
+ParamSpec text(std::string key, std::string ModelParameters::*member, std::string def,
+               std::string description) {
+  return declare(std::move(key), member, ParamType::text, std::move(def), 0, 0, "",
+                 std::move(description), "choice");
+}
+
+ParamSpec real_list(std::string key, std::vector<double> ModelParameters::*member,
+                    std::vector<double> def, double lo, double hi, std::size_t min_length,
+                    std::string unit, std::string description, std::string source) {
+  ParamSpec spec = declare(std::move(key), member, ParamType::real_list, std::move(def), lo, hi,
+                           std::move(unit), std::move(description), std::move(source));
+  spec.list_min_length = min_length;
+  return spec;
+}
+
+std::vector<ParamSpec> build_specs() {
+  using P = ModelParameters;
+  return {
+      // --- run
+      text("name", &P::name, "unnamed", "Short name of the scenario, stored in outputs."),
+      text("description", &P::description, "", "What the scenario represents."),
+      real("scale", &P::scale, 1.0, 1e-5, 1.0, "agents per real firm",
+           "Sampling fraction of the population: 1 is one agent per firm; 0.01 samples 1 in 100 "
+           "and series are divided by it (full-scale equivalents).",
+           "choice"),
+      integer("horizon_year", &P::horizon_year, 2035, 2022, 2100, "year",
+              "Last simulated year (monthly steps run from January 2022 to December of it).",
+              "choice; POLICY.md targets are for 2025"),
+
+      // --- base-year population
+      integer("population.firms_total", &P::firms_total, 70000, 1, 10000000, "firms",
+              "Firms in the zone in the base year (before scaling).",
+              "~70,000 S&T firms, zone, 2016-18 (China Daily 2017-07-12, 2018-04-11); H, "
+              "kept for 2022 for lack of a newer count"),
+      real("population.zone_revenue_cny", &P::zone_revenue_cny, 8.6e12, 1e9, 1e15, "CNY/year",
+           "Operating revenue of all the zone's firms in the base year.",
+           "~8.6 trn CNY, 2022, log-linear interpolation of 4.31 trn (2016); L"),
+      real("population.zone_leading_share", &P::zone_leading_share, 0.75, 0.0, 1.0, "fraction",
+           "The zone's share of the city's three leading industries (IC, biomedicine, AI) in the "
+           "base year.",
+           "assumed: not published for 2022; Science City alone holds 65.8 % of city IC"),
+      real("population.city_ic_cny", &P::city_ic_cny, 3.0e11, 0, 1e14, "CNY/year",
+           "Scale of the city's IC industry in the base year.", "> 300 bn CNY, 2022, SHEITC; H"),
+      real("population.city_biomedicine_cny", &P::city_biomedicine_cny, 7.85e11, 0, 1e14,
+           "CNY/year", "Scale of the city's biomedicine industry in the base year.",
+           "derived: 2022 total 1.4 trn (SCIO) less IC, split by the 2021 ratio "
+           "761.7 : 305.6 (STCSM, SCIO); L"),
+      real("population.city_ai_cny", &P::city_ai_cny, 3.15e11, 0, 1e14, "CNY/year",
+           "Scale of the city's AI industry in the base year.", "derived as biomedicine; L"),
+      real("population.non_leading_park_weight", &P::non_leading_park_weight, 0.2, 0.0, 1.0,
+           "ratio",
+           "Prior weight of a leading sector in a park that does not name it, relative to one "
+           "that does, before fitting park and sector totals.",
+           "assumed"),
+      real("population.pareto_alpha", &P::pareto_alpha, 1.1, 0.5, 5.0, "1",
+           "Tail exponent of the initial firm revenue distribution (CCDF ~ R^-alpha).",
+           "1.0-1.5 for Chinese firms (Heinrich & Dai 2016); 1.06 US (Axtell 2001)"),
+      real("population.mean_age_years", &P::mean_age_years, 8.0, 0.1, 50.0, "years",
+           "Mean age of base-year firms (ages are drawn exponentially).", "assumed"),
+      real("population.initial_productivity_sd", &P::initial_productivity_sd, 0.5, 0.0, 3.0,
+           "log points", "Standard deviation of log productivity among firms.", "assumed"),
+      real("population.cash_to_revenue", &P::cash_to_revenue, 0.25, 0.0, 10.0, "years of revenue",
+           "Cash held by base-year firms as a multiple of annual revenue (plus start-up capital).",
+           "assumed"),
+
+      // --- firm growth
+      real("firms.revenue_per_employee_cny", &P::revenue_per_employee_cny, 1.56e6, 1e4, 1e8,
+           "CNY/year/employee", "Revenue per employee at productivity 1.",
+           "Core Park 2014: 545 bn CNY / 350,000 employees (en.zjsfq.gov.cn); H"),
+      real("firms.growth.drift", &P::growth_drift, 0.03, -1.0, 1.0, "1/year",
+           "Base drift of log revenue.", "assumed; to be calibrated"),
+      real("firms.growth.productivity_effect", &P::growth_productivity_effect, 0.05, -1.0, 1.0,
+           "1/year per log point", "Extra drift per log point of productivity.",
+           "assumed (K+S: productive firms gain share)"),
+      real("firms.growth.agglomeration_effect", &P::growth_agglomeration_effect, 0.02, -1.0, 1.0,
+           "1/year", "Extra drift per unit of log(1 + same-sector employees in park / reference).",
+           "assumed (Brenner 2001: local labour pooling and spillovers)"),
+      real("firms.growth.agglomeration_ref_employees", &P::agglomeration_ref_employees, 1.0e5, 1.0,
+           1e9, "employees", "Reference same-sector employment in the agglomeration term.",
+           "assumed"),
+      real("firms.growth.young_bonus", &P::growth_young_bonus, 0.3, 0.0, 5.0, "1/year",
+           "Extra drift of a newborn firm, decaying with age (small young firms grow faster).",
+           "assumed (Evans 1987)"),
+      real("firms.growth.young_decay_years", &P::growth_young_decay_years, 3.0, 0.1, 50.0, "years",
+           "Age scale over which the young-firm bonus decays.", "assumed"),
+      real("firms.growth.volatility_ref", &P::volatility_ref, 0.35, 0.0, 5.0, "1/sqrt(year)",
+           "Standard deviation of annual log growth at the reference size.",
+           "assumed (Stanley et al. 1996 orders of magnitude)"),
+      real("firms.growth.volatility_ref_revenue_cny", &P::volatility_ref_revenue_cny, 1.0e7, 1.0,
+           1e13, "CNY/year", "Reference revenue for the volatility law.", "assumed"),
+      real("firms.growth.volatility_size_exponent", &P::volatility_size_exponent, 0.18, 0.0, 1.0,
+           "1", "beta in sigma(R) = sigma_ref (R / R_ref)^-beta.",
+           "0.15-0.20 (Stanley et al. 1996; Amaral et al. 1997)"),
+      real("firms.growth.volatility_min", &P::volatility_min, 0.05, 0.0, 5.0, "1/sqrt(year)",
+           "Lower bound of the volatility law.", "assumed"),
+      real("firms.growth.volatility_max", &P::volatility_max, 1.5, 0.0, 10.0, "1/sqrt(year)",
+           "Upper bound of the volatility law.", "assumed"),
+
+      // --- productivity
+      real("firms.productivity.spillover_rate", &P::productivity_spillover_rate, 0.05, 0.0, 10.0,
+           "1/year", "Rate at which log productivity moves toward the park-sector mean.",
+           "assumed (knowledge spillovers, SKIN)"),
+      real("firms.productivity.volatility", &P::productivity_volatility, 0.05, 0.0, 2.0,
+           "1/sqrt(year)", "Standard deviation of annual productivity innovations.", "assumed"),
+
+      // --- finance
+      real("firms.finance.margin_base", &P::margin_base, 0.08, -1.0, 1.0, "fraction of revenue",
+           "Operating cash margin at productivity 1.", "assumed"),
+      real("firms.finance.margin_productivity", &P::margin_productivity, 0.05, -1.0, 1.0,
+           "per log point", "Change of margin per log point of productivity.", "assumed"),
+      real("firms.finance.startup_margin", &P::startup_margin, -0.4, -10.0, 1.0,
+           "fraction of revenue", "Cash margin of a start-up (burn).", "assumed"),
+
+      // --- stages
+      real("firms.stage.growth_revenue_cny", &P::stage_growth_revenue_cny, 2.0e7, 0.0, 1e13,
+           "CNY/year", "Revenue above which a start-up becomes a growth firm.",
+           "NBS 2017 size standard: small-firm bound in industry"),
+      real("firms.stage.large_revenue_cny", &P::stage_large_revenue_cny, 4.0e8, 0.0, 1e14,
+           "CNY/year", "Revenue from which a firm is large.",
+           "NBS 2017 size standard: large industrial firm, revenue >= 400 m CNY"),
+      real("firms.stage.startup_max_age_years", &P::startup_max_age_years, 5.0, 0.0, 100.0,
+           "years", "Age after which a firm is no longer a start-up, whatever its size.",
+           "assumed"),
+
+      // --- exit
+      real_list("firms.exit.hazard_by_age", &P::exit_hazard_by_age,
+                {0.016, 0.063, 0.095, 0.090, 0.085, 0.082, 0.080, 0.060, 0.050}, 0.0, 1.0, 1,
+                "1/year",
+                "Annual exit hazard in the 1st, 2nd, ... year of age, for firms at or below the "
+                "reference revenue.",
+                "years 1-3: 1.6 %, 6.3 %, 9.5 %; >= 8 % to year 7 (SAIC 2013); later years "
+                "assumed"),
+      real("firms.exit.base_hazard", &P::exit_base_hazard, 0.04, 0.0, 1.0, "1/year",
+           "Annual exit hazard after the ages listed in hazard_by_age.", "assumed"),
+      real("firms.exit.size_exponent", &P::exit_size_exponent, 0.2, 0.0, 5.0, "1",
+           "Hazard falls as (R_ref / R)^gamma above the reference revenue.", "assumed"),
+      real("firms.exit.ref_revenue_cny", &P::exit_ref_revenue_cny, 2.0e7, 1.0, 1e14, "CNY/year",
+           "Revenue up to which the age hazard applies in full.", "assumed"),
+
+      // --- entry
+      real("firms.entry.rate", &P::entry_rate, 0.10, 0.0, 10.0, "1/year",
+           "New firms per year per incumbent firm of the same park and sector.",
+           "assumed; to be calibrated (issue on new tech firms)"),
+      real("firms.entry.seed_per_month", &P::entry_seed_per_month, 0.5, 0.0, 1e5, "firms/month",
+           "Entries per month (full scale) into each leading sector a park names, even if "
+           "empty.",
+           "assumed"),
+      real("firms.entry.median_revenue_cny", &P::entry_median_revenue_cny, 2.0e6, 1.0, 1e12,
+           "CNY/year", "Median revenue of a new firm.", "assumed"),
+      real("firms.entry.revenue_sd", &P::entry_revenue_sd, 1.0, 0.0, 5.0, "log points",
+           "Dispersion of new firms' log revenue.", "assumed"),
+      real("firms.entry.startup_capital_cny", &P::entry_startup_capital_cny, 5.0e6, 0.0, 1e12,
+           "CNY", "Median cash of a new firm.", "assumed"),
+
+      // --- parks
+      real("parks.initial_occupancy", &P::initial_occupancy, 0.85, 0.01, 1.0, "fraction",
+           "Share of each park's floor space in use in the base year.", "assumed"),
+      real("parks.floor_space_per_employee_m2", &P::floor_space_per_employee_m2, 30.0, 1.0,
+           1000.0, "m2/employee", "Floor space a job needs.", "assumed"),
+      real("parks.floor_space_growth", &P::floor_space_growth, 0.02, -0.5, 1.0, "1/year",
+           "Growth of each park's floor space (land supply, industry going upstairs).",
+           "assumed"),
+      real("parks.congestion_onset", &P::congestion_onset, 0.9, 0.0, 0.999, "fraction",
+           "Occupancy from which expansion and entry are throttled, to zero at full occupancy.",
+           "assumed"),
+
+      // --- output
+      boolean("output.firm_snapshots", &P::firm_snapshots, true,
+              "Write the firm table at the end of every snapshot interval."),
+      integer("output.snapshot_interval_years", &P::snapshot_interval_years, 1, 1, 100, "years",
+              "Years between firm snapshots.", "choice"),
+  };
+}
+
+}  // namespace
+
+const std::vector<ParamSpec>& parameter_specs() {
+  static const std::vector<ParamSpec> specs = build_specs();
+  return specs;
+}
+
+const ParamSpec* find_parameter(const std::string& key) {
+  for (const ParamSpec& spec : parameter_specs()) {
+    if (spec.key == key) return &spec;
+  }
+  return nullptr;
+}
+
+std::string type_name(ParamType type) {
+  switch (type) {
+    case ParamType::boolean:
+      return "boolean";
+    case ParamType::integer:
+      return "integer";
+    case ParamType::real:
+      return "number";
+    case ParamType::text:
+      return "string";
+    case ParamType::real_list:
+      return "list of numbers";
+  }
+  return "?";
+}
+
+std::string format_value(const ParamValue& value) {
+  std::ostringstream out;
+  out.precision(17);
+  std::visit(
+      [&](const auto& v) {
+        using T = std::decay_t<decltype(v)>;
+        if constexpr (std::is_same_v<T, bool>) {
+          out << (v ? "true" : "false");
+        } else if constexpr (std::is_same_v<T, std::string>) {
+          out << '"' << v << '"';
+        } else if constexpr (std::is_same_v<T, std::vector<double>>) {
+          out << '[';
+          for (std::size_t i = 0; i < v.size(); ++i) out << (i ? ", " : "") << v[i];
+          out << ']';
+        } else {
+          out << v;
+        }
+      },
+      value);
+  return out.str();
+}
+
+}  // namespace clustersim

@@ -1,0 +1,123 @@
+// Whole runs: determinism across thread counts (the serial reference against TBB), time
+// keeping, and conservation between agents and the recorded series.
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "clustersim/errors.hpp"
+#include "helpers.hpp"
+
+using namespace clustersim;
+
+TEST(Simulation, SameSeedGivesIdenticalBitsForAnyThreadCount) {
+  const Scenario scenario = test_support::small_scenario(0.05, 2024);
+  Simulation reference(scenario, 42, 0);  // serial reference, no TBB
+  reference.run_until(2024);
+  for (int threads : {1, 2, 4}) {
+    Simulation parallel(scenario, 42, threads);
+    parallel.run_until(2024);
+    EXPECT_TRUE(test_support::same_bits(reference.firms(), parallel.firms())) << threads;
+    for (const SeriesInfo& info : SeriesBook::catalogue()) {
+      EXPECT_EQ(reference.series().values(info.name), parallel.series().values(info.name))
+          << info.name << ", threads " << threads;
+    }
+    EXPECT_EQ(reference.next_firm_id(), parallel.next_firm_id());
+  }
+}
+
+TEST(Simulation, DifferentSeedsGiveDifferentRuns) {
+  const Scenario scenario = test_support::small_scenario(0.02, 2022);
+  Simulation a(scenario, 1, 2), b(scenario, 2, 2);
+  a.run_until(2022);
+  b.run_until(2022);
+  EXPECT_FALSE(test_support::same_bits(a.firms(), b.firms()));
+}
+
+TEST(Simulation, KeepsTimeMonthByMonthToTheHorizon) {
+  Simulation sim(test_support::small_scenario(0.02, 2023), 1, 1);
+  EXPECT_EQ(sim.year(), 2022);
+  EXPECT_EQ(sim.month(), 0);
+  EXPECT_EQ(sim.total_steps(), 24u);
+  sim.step();
+  EXPECT_EQ(sim.year(), 2022);
+  EXPECT_EQ(sim.month(), 1);
+  sim.run_until(2022);
+  EXPECT_EQ(sim.steps_done(), 12u);
+  EXPECT_EQ(sim.month(), 12);
+  sim.run_until(2100);  // stops at the horizon
+  EXPECT_TRUE(sim.finished());
+  EXPECT_EQ(sim.year(), 2023);
+  EXPECT_EQ(sim.series().months(), 24u);
+  EXPECT_THROW(sim.step(), Error);
+}
+
+TEST(Simulation, SeriesEqualTheSumsOverAgents) {
+  // Checked mid-year (before the yearly compaction) and after it, in every park x sector cell.
+  const double scale = 0.05;
+  Simulation sim(test_support::small_scenario(scale, 2023), 5, 2);
+  for (int months : {7, 5, 12}) {
+    for (int m = 0; m < months; ++m) sim.step();
+    const std::size_t n_cells = sim.parks().size() * sector_count;
+    std::vector<double> revenue(n_cells, 0.0), employees(n_cells, 0.0), firms(n_cells, 0.0);
+    const FirmArrays& f = sim.firms();
+    for (std::size_t i = 0; i < f.size(); ++i) {
+      if (!f.alive[i]) continue;
+      const std::size_t c = cell_index(static_cast<std::size_t>(f.park[i]), f.sector[i]);
+      revenue[c] += f.revenue_cny[i];
+      employees[c] += f.employees[i];
+      firms[c] += 1;
+    }
+    const std::size_t last = (sim.series().months() - 1) * n_cells;
+    for (std::size_t c = 0; c < n_cells; ++c) {
+      // Same additions in another grouping (blocks): equal to rounding, 1e-12 relative.
+      EXPECT_NEAR(sim.series().values("revenue_cny")[last + c], revenue[c] / scale,
+                  1e-12 * revenue[c] / scale);
+      EXPECT_EQ(sim.series().values("employees")[last + c], employees[c] / scale);
+      EXPECT_EQ(sim.series().values("firms")[last + c], firms[c] / scale);
+    }
+  }
+}
+
+TEST(Simulation, FirmsNeverChangeParkAndIdsAreUnique) {
+  Simulation sim(test_support::small_scenario(0.05, 2024), 8, 2);
+  std::map<std::int64_t, std::int16_t> park_of;
+  for (int year = 2022; year <= 2024; ++year) {
+    sim.run_until(year);
+    const FirmArrays& f = sim.firms();
+    std::map<std::int64_t, int> seen;
+    for (std::size_t i = 0; i < f.size(); ++i) {
+      EXPECT_EQ(++seen[f.id[i]], 1) << "firm " << f.id[i] << " appears twice";
+      auto [it, inserted] = park_of.emplace(f.id[i], f.park[i]);
+      if (!inserted) EXPECT_EQ(it->second, f.park[i]) << "firm " << f.id[i] << " moved";
+      EXPECT_EQ(f.alive[i], 1);  // December's compaction dropped the dead
+    }
+  }
+}
+
+TEST(Simulation, EntriesAndExitsBalanceTheFirmCount) {
+  const double scale = 0.05;
+  Simulation sim(test_support::small_scenario(scale, 2023), 13, 2);
+  double before = 0;
+  for (std::size_t i = 0; i < sim.firms().size(); ++i) before += sim.firms().alive[i];
+  sim.run_until(2023);
+  double after = 0, entries = 0, exits = 0;
+  for (std::size_t i = 0; i < sim.firms().size(); ++i) after += sim.firms().alive[i];
+  for (double v : sim.series().values("entries")) entries += v;
+  for (double v : sim.series().values("exits")) exits += v;
+  EXPECT_GT(entries, 0);
+  EXPECT_GT(exits, 0);
+  EXPECT_NEAR((after - before) / scale, entries - exits, 1e-6);
+}
+
+TEST(Simulation, ZoneRevenueGrowsAtAPlausibleRateInTheBaseline) {
+  // A behavioural guard, not calibration: the baseline's zone revenue after three years is
+  // within 0.8x-1.6x of the base year (historical 2016-22 growth ~12 %/year would give 1.4x).
+  Simulation sim(test_support::small_scenario(0.05, 2024), 21, 2);
+  sim.run_until(2024);
+  const std::size_t n_cells = sim.parks().size() * sector_count;
+  const auto& revenue = sim.series().values("revenue_cny");
+  double total = 0;
+  for (std::size_t c = 0; c < n_cells; ++c) total += revenue[(sim.series().months() - 1) * n_cells + c];
+  EXPECT_GT(total, 0.8 * sim.parameters().zone_revenue_cny);
+  EXPECT_LT(total, 1.6 * sim.parameters().zone_revenue_cny);
+}
