@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from typing import Any
 
@@ -47,9 +48,24 @@ def _open(path: str, *, allow_incomplete: bool) -> h5py.File:
     return handle
 
 
+def _reads(method):
+    """Turns HDF5 read failures inside a method into OutputError naming the file."""
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except (OSError, RuntimeError, ValueError) as error:
+            if isinstance(error, OutputError):
+                raise
+            raise OutputError(f"{self.path}: cannot read it ({error}); truncated or damaged "
+                              "file?") from None
+    return wrapper
+
+
 class Results:
     """One run's results file. Each call reads what it needs; no file handle stays open."""
 
+    @_reads
     def __init__(self, path: str | os.PathLike, *, allow_incomplete: bool = False):
         self.path = os.fspath(path)
         self._allow_incomplete = allow_incomplete
@@ -70,6 +86,7 @@ class Results:
         return f[name]
 
     # --- series
+    @_reads
     def series(self, level: str, name: str) -> pd.DataFrame:
         """Monthly series as a DataFrame: level 'park' (columns park x sector, or park) or
         'zone' (columns sector, or one column). Values are full-scale equivalents."""
@@ -80,11 +97,13 @@ class Results:
                                self._require(f, "time/month")[()])
         return series_frame(level, name, values, index, self._park_ids)
 
+    @_reads
     def series_names(self, level: str = "park") -> list[str]:
         with self._file() as f:
             return sorted(f[f"series/{level}"].keys()) if f"series/{level}" in f else []
 
     # --- snapshots
+    @_reads
     def snapshot_labels(self) -> list[str]:
         with self._file() as f:
             return list(f["snapshots"].keys()) if "snapshots" in f else []
@@ -93,6 +112,7 @@ class Results:
         """Years with a firm table at December's end (the base-year state is 'initial')."""
         return sorted(int(label) for label in self.snapshot_labels() if label.isdigit())
 
+    @_reads
     def snapshot(self, year: int | str) -> pd.DataFrame:
         """The living firms at the end of `year` (or "initial": the base-year population)."""
         label = str(year)
@@ -109,6 +129,7 @@ class Results:
 
     # --- description
     @property
+    @_reads
     def parks(self) -> pd.DataFrame:
         with self._file() as f:
             group = self._require(f, "parks")

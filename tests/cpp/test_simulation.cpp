@@ -88,7 +88,9 @@ TEST(Simulation, FirmsNeverChangeParkAndIdsAreUnique) {
     for (std::size_t i = 0; i < f.size(); ++i) {
       EXPECT_EQ(++seen[f.id[i]], 1) << "firm " << f.id[i] << " appears twice";
       auto [it, inserted] = park_of.emplace(f.id[i], f.park[i]);
-      if (!inserted) EXPECT_EQ(it->second, f.park[i]) << "firm " << f.id[i] << " moved";
+      if (!inserted) {
+        EXPECT_EQ(it->second, f.park[i]) << "firm " << f.id[i] << " moved";
+      }
       EXPECT_EQ(f.alive[i], 1);  // December's compaction dropped the dead
     }
   }

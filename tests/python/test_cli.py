@@ -1,0 +1,140 @@
+"""The `clustersim` command in a real process: runs, info, validate, and every kind of bad
+input ending in one clear line, a non-zero status and no output file."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import h5py
+import numpy as np
+import pytest
+
+from conftest import SCENARIOS, run_cli
+
+SMALL = str(SCENARIOS / "small.toml")
+QUICK = ["--set", "scale=0.02", "--until", "2022"]
+
+
+def test_console_script_is_installed():
+    script = Path(sys.executable).parent / "clustersim"
+    result = subprocess.run([str(script), "--version"], capture_output=True, text=True)
+    assert result.returncode == 0 and "clustersim" in result.stdout
+
+
+def test_run_info_and_summary(tmp_path):
+    out = tmp_path / "out.h5"
+    result = run_cli("run", SMALL, "-o", str(out), "--seed", "7", "--threads", "2", *QUICK,
+                     check=True)
+    assert out.exists() and not Path(str(out) + ".partial").exists()
+    assert "revenue trn CNY" in result.stdout and "2022" in result.stdout  # summary table
+    assert f"wrote {out}" in result.stdout
+    info = run_cli("info", str(out), check=True).stdout
+    for expected in ("complete:    yes", "seed:", "series/park:", "revenue_cny", "snapshots",
+                     "(12, 22, 4)"):
+        assert expected in info
+    with h5py.File(out) as f:
+        assert f.attrs["seed"] == "7"
+        assert "scale = 0.02" in f.attrs["scenario_toml"]
+        assert f.attrs["until_year"] == "2022"
+
+
+def test_output_is_identical_for_1_2_and_4_threads(tmp_path):
+    datasets = {}
+    for threads in (1, 2, 4):
+        out = tmp_path / f"t{threads}.h5"
+        run_cli("run", SMALL, "-o", str(out), "--seed", "5", "--threads", str(threads),
+                "--set", "scale=0.02", "--until", "2023", "-q", check=True)
+        with h5py.File(out) as f:
+            found = {}
+            f.visititems(lambda name, obj: found.__setitem__(name, obj[()])
+                         if isinstance(obj, h5py.Dataset) else None)
+            datasets[threads] = found
+    assert len(datasets[1]) > 20
+    for threads in (2, 4):
+        assert datasets[threads].keys() == datasets[1].keys()
+        for name, values in datasets[1].items():
+            assert np.array_equal(values, datasets[threads][name]), (name, threads)
+
+
+def test_validate(tmp_path):
+    assert run_cli("validate", SMALL).returncode == 0
+    assert "valid" in run_cli("validate", str(SCENARIOS / "baseline.toml")).stdout
+
+
+def _assert_clean_failure(result, tmp_path, *fragments):
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr  # one line, no traceback
+    assert lines[0].startswith("clustersim: error: ")
+    for fragment in fragments:
+        assert fragment in lines[0], lines[0]
+    assert not list(tmp_path.glob("*.h5*")), "no output may be left"
+
+
+BAD = {
+    "malformed.toml": ("scale = \n", "malformed TOML"),
+    "wrong_type.toml": ('horizon_year = "soon"\n', "key 'horizon_year'"),
+    "out_of_range.toml": ("scale = 5\n", "key 'scale': value 5 is invalid"),
+    "unknown.toml": ("[firms.exit]\nbase_hazrd = 0.1\n", "base_hazrd"),
+    "nan.toml": ("[firms.growth]\ndrift = nan\n", "firms.growth.drift"),
+    "negative.toml": ("[population]\nfirms_total = -10\n", "population.firms_total"),
+    "empty.toml": ("", "empty"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD))
+def test_bad_scenarios(tmp_path, name):
+    text, fragment = BAD[name]
+    scenario = tmp_path / name
+    scenario.write_text(text)
+    result = run_cli("run", str(scenario), "-o", str(tmp_path / "out.h5"))
+    _assert_clean_failure(result, tmp_path, str(scenario), fragment)
+    assert run_cli("validate", str(scenario)).returncode == 2
+
+
+def test_non_utf8_scenario(tmp_path):
+    scenario = tmp_path / "binary.toml"
+    scenario.write_bytes(b"\xff\xfe\x00name")
+    _assert_clean_failure(run_cli("run", str(scenario), "-o", str(tmp_path / "o.h5")), tmp_path,
+                          "not UTF-8")
+
+
+def test_bad_set_values(tmp_path):
+    result = run_cli("run", SMALL, "-o", str(tmp_path / "o.h5"), "--set", "scale=-1")
+    _assert_clean_failure(result, tmp_path, "--set scale=-1", "key 'scale'")
+    result = run_cli("run", SMALL, "-o", str(tmp_path / "o.h5"), "--set", "scale")
+    _assert_clean_failure(result, tmp_path, "key=value")
+    result = run_cli("run", SMALL, "-o", str(tmp_path / "o.h5"), "--set", "firms.nope=1")
+    _assert_clean_failure(result, tmp_path, "firms.nope")
+
+
+def test_missing_scenario_and_bad_output_paths(tmp_path):
+    _assert_clean_failure(run_cli("run", str(tmp_path / "absent.toml"), "-o",
+                                  str(tmp_path / "o.h5")), tmp_path, "absent.toml")
+    _assert_clean_failure(run_cli("run", SMALL, "-o", str(tmp_path / "no" / "dir" / "o.h5"),
+                                  *QUICK), tmp_path, "does not exist")
+    (tmp_path / "adir.h5").mkdir()
+    result = run_cli("run", SMALL, "-o", str(tmp_path / "adir.h5"), *QUICK)
+    assert result.returncode == 2 and "is a directory" in result.stderr
+
+
+def test_until_beyond_the_horizon(tmp_path):
+    result = run_cli("run", SMALL, "-o", str(tmp_path / "o.h5"), "--until", "2040")
+    _assert_clean_failure(result, tmp_path, "until")
+
+
+def test_info_on_bad_files(tmp_path):
+    _assert_clean_failure(run_cli("info", str(tmp_path / "absent.h5")), tmp_path, "no such file")
+    junk = tmp_path / "junk.dat"
+    junk.write_bytes(os.urandom(256))
+    result = run_cli("info", str(junk))
+    assert result.returncode == 2 and "not a readable HDF5 file" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_parameters_command():
+    result = run_cli("parameters", check=True)
+    assert "firms.exit.base_hazard = 0.04" in result.stdout
