@@ -66,7 +66,8 @@ py::array series_values(const Simulation& sim, const std::string& name) {
     return out;
   }
   std::string known;
-  for (const SeriesInfo& info : SeriesBook::catalogue()) known += (known.empty() ? "" : ", ") + info.name;
+  for (const SeriesInfo& info : SeriesBook::catalogue())
+    known += (known.empty() ? "" : ", ") + info.name;
   throw py::key_error("no series '" + name + "'; expected one of: " + known);
 }
 

@@ -25,7 +25,8 @@ TEST(BaseData, DefaultParkTableHasTheTwentyTwoParks) {
 }
 
 std::string header() {
-  return "id,name,name_zh,district,area_km2,longitude,latitude,leading_industries,base_revenue_cny\n";
+  return "id,name,name_zh,district,area_km2,longitude,latitude,leading_industries,base_revenue_"
+         "cny\n";
 }
 
 void expect_data_error(const std::string& body, const std::string& fragment) {
@@ -38,8 +39,8 @@ void expect_data_error(const std::string& body, const std::string& fragment) {
 }
 
 TEST(BaseData, ParsesQuotedFields) {
-  const auto parks = parse_parks_csv(
-      header() + "a,\"Park, A\",甲,X,1.5,121,31,IC;AI,\n", "parks.csv");
+  const auto parks =
+      parse_parks_csv(header() + "a,\"Park, A\",甲,X,1.5,121,31,IC;AI,\n", "parks.csv");
   ASSERT_EQ(parks.size(), 1u);
   EXPECT_EQ(parks[0].name, "Park, A");
   EXPECT_EQ(parks[0].leading_mask, (1u << 0) | (1u << 2));

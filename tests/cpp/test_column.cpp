@@ -50,9 +50,8 @@ TEST(FirmArrays, CompactDropsTheDeadFromEveryColumn) {
   }
   firms.compact();
   ASSERT_EQ(firms.size(), 3u);
-  firms.visit_columns([](const char*, const auto& column, const char*) {
-    EXPECT_EQ(column.size(), 3u);
-  });
+  firms.visit_columns(
+      [](const char*, const auto& column, const char*) { EXPECT_EQ(column.size(), 3u); });
   EXPECT_EQ(firms.id[1], 102);
   EXPECT_EQ(firms.revenue_cny[2], 4.0);
   for (std::size_t i = 0; i < firms.size(); ++i) EXPECT_EQ(firms.alive[i], 1);

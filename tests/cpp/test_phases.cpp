@@ -69,7 +69,7 @@ TEST(Stages, ClassifyBySizeAndAge) {
   EXPECT_EQ(classify_stage(1e6, 61, Stage::startup, p), Stage::growth);  // too old for a start-up
   EXPECT_EQ(classify_stage(3e7, 12, Stage::startup, p), Stage::growth);
   EXPECT_EQ(classify_stage(5e8, 12, Stage::growth, p), Stage::large);
-  EXPECT_EQ(classify_stage(1e6, 200, Stage::large, p), Stage::growth);  // shrank
+  EXPECT_EQ(classify_stage(1e6, 200, Stage::large, p), Stage::growth);    // shrank
   EXPECT_EQ(classify_stage(1e6, 12, Stage::unicorn, p), Stage::unicorn);  // titles are kept
 }
 
@@ -114,8 +114,9 @@ TEST(GrowFirms, DeterministicDriftCompoundsToTheAnnualRate) {
   for (std::size_t i = 0; i < 3; ++i) {
     EXPECT_NEAR(firms.revenue_cny[i], 1e8 * std::exp(0.12), 1e-6 * 1e8);
     EXPECT_EQ(firms.age_months[i], 132);
-    EXPECT_EQ(firms.employees[i], static_cast<std::int32_t>(std::round(firms.revenue_cny[i] /
-                                                                       p.revenue_per_employee_cny)));
+    EXPECT_EQ(
+        firms.employees[i],
+        static_cast<std::int32_t>(std::round(firms.revenue_cny[i] / p.revenue_per_employee_cny)));
   }
   // Cash: the margin on each month's revenue.
   EXPECT_GT(firms.cash_cny[0], 1e9);

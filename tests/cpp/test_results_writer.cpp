@@ -13,9 +13,9 @@ namespace fs = std::filesystem;
 
 namespace {
 fs::path temp_dir() {
-  fs::path dir = fs::temp_directory_path() /
-                 ("clustersim-test-" + std::to_string(::getpid()) + "-" +
-                  ::testing::UnitTest::GetInstance()->current_test_info()->name());
+  fs::path dir =
+      fs::temp_directory_path() / ("clustersim-test-" + std::to_string(::getpid()) + "-" +
+                                   ::testing::UnitTest::GetInstance()->current_test_info()->name());
   fs::create_directories(dir);
   return dir;
 }

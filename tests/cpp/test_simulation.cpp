@@ -119,7 +119,8 @@ TEST(Simulation, ZoneRevenueGrowsAtAPlausibleRateInTheBaseline) {
   const std::size_t n_cells = sim.parks().size() * sector_count;
   const auto& revenue = sim.series().values("revenue_cny");
   double total = 0;
-  for (std::size_t c = 0; c < n_cells; ++c) total += revenue[(sim.series().months() - 1) * n_cells + c];
+  for (std::size_t c = 0; c < n_cells; ++c)
+    total += revenue[(sim.series().months() - 1) * n_cells + c];
   EXPECT_GT(total, 0.8 * sim.parameters().zone_revenue_cny);
   EXPECT_LT(total, 1.6 * sim.parameters().zone_revenue_cny);
 }

@@ -51,14 +51,16 @@ struct ResultsWriter::File {
   std::string path;
 
   void fail(const std::string& what) const {
-    throw OutputError(path + ": cannot write " + what + " (HDF5 error; disk full or not writable?)");
+    throw OutputError(path + ": cannot write " + what +
+                      " (HDF5 error; disk full or not writable?)");
   }
   void check(herr_t status, const std::string& what) const {
     if (status < 0) fail(what);
   }
 
   hid_t group(const std::string& name) {
-    if (H5Lexists(id, name.c_str(), H5P_DEFAULT) > 0) return H5Gopen2(id, name.c_str(), H5P_DEFAULT);
+    if (H5Lexists(id, name.c_str(), H5P_DEFAULT) > 0)
+      return H5Gopen2(id, name.c_str(), H5P_DEFAULT);
     Handle links(H5Pcreate(H5P_LINK_CREATE), H5Pclose);
     H5Pset_create_intermediate_group(links.get(), 1);
     const hid_t g = H5Gcreate2(id, name.c_str(), links.get(), H5P_DEFAULT, H5P_DEFAULT);
@@ -72,9 +74,9 @@ struct ResultsWriter::File {
     H5Tset_cset(type.get(), H5T_CSET_UTF8);
     Handle space(H5Screate(H5S_SCALAR), H5Sclose);
     if (H5Aexists(object, name.c_str()) > 0) H5Adelete(object, name.c_str());
-    Handle attribute(H5Acreate2(object, name.c_str(), type.get(), space.get(), H5P_DEFAULT,
-                                H5P_DEFAULT),
-                     H5Aclose);
+    Handle attribute(
+        H5Acreate2(object, name.c_str(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT),
+        H5Aclose);
     const char* text = value.c_str();
     if (!attribute.valid()) fail("attribute " + name);
     check(H5Awrite(attribute.get(), type.get(), &text), "attribute " + name);
@@ -84,9 +86,9 @@ struct ResultsWriter::File {
   void number_attribute(hid_t object, const std::string& name, T value) {
     Handle space(H5Screate(H5S_SCALAR), H5Sclose);
     if (H5Aexists(object, name.c_str()) > 0) H5Adelete(object, name.c_str());
-    Handle attribute(H5Acreate2(object, name.c_str(), native_type<T>(), space.get(), H5P_DEFAULT,
-                                H5P_DEFAULT),
-                     H5Aclose);
+    Handle attribute(
+        H5Acreate2(object, name.c_str(), native_type<T>(), space.get(), H5P_DEFAULT, H5P_DEFAULT),
+        H5Aclose);
     if (!attribute.valid()) fail("attribute " + name);
     check(H5Awrite(attribute.get(), native_type<T>(), &value), "attribute " + name);
   }
@@ -226,7 +228,8 @@ void ResultsWriter::finish(const Parks& parks, const SeriesBook& series,
     std::vector<double> zone(months * width, 0.0);
     for (hsize_t t = 0; t < months; ++t) {
       for (hsize_t p = 0; p < n_parks; ++p) {
-        for (hsize_t s = 0; s < width; ++s) zone[t * width + s] += values[(t * n_parks + p) * width + s];
+        for (hsize_t s = 0; s < width; ++s)
+          zone[t * width + s] += values[(t * n_parks + p) * width + s];
       }
     }
     if (info.per_sector) {

@@ -136,7 +136,8 @@ std::vector<ParkRecord> parse_parks_csv(const std::string& text, const std::stri
 }
 
 const std::vector<ParkRecord>& default_parks() {
-  static const std::vector<ParkRecord> parks = parse_parks_csv(embedded_parks_csv, "data/parks.csv");
+  static const std::vector<ParkRecord> parks =
+      parse_parks_csv(embedded_parks_csv, "data/parks.csv");
   return parks;
 }
 

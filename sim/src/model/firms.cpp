@@ -1,6 +1,6 @@
-#include <vector>
-
 #include "clustersim/agents/firms.hpp"
+
+#include <vector>
 
 namespace clustersim {
 

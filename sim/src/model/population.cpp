@@ -40,9 +40,8 @@ Parks build_parks(const std::vector<ParkRecord>& records, const ModelParameters&
                             " CNY), with parks left to take the rest");
   }
   for (const ParkRecord& r : records) {
-    parks.base_revenue_cny.push_back(r.base_revenue_cny >= 0
-                                         ? r.base_revenue_cny
-                                         : rest * r.area_km2 / unpublished_area);
+    parks.base_revenue_cny.push_back(
+        r.base_revenue_cny >= 0 ? r.base_revenue_cny : rest * r.area_km2 / unpublished_area);
   }
   parks.floor_space_m2.assign(records.size(), 0.0);
   return parks;
@@ -113,8 +112,9 @@ std::vector<std::int64_t> base_cell_agents(const std::vector<double>& cell_reven
     remainders.emplace_back(exact - std::floor(exact), c);
   }
   // Largest remainders first; ties broken by cell index so the result is unique.
-  std::sort(remainders.begin(), remainders.end(),
-            [](const auto& a, const auto& b) { return a.first > b.first || (a.first == b.first && a.second < b.second); });
+  std::sort(remainders.begin(), remainders.end(), [](const auto& a, const auto& b) {
+    return a.first > b.first || (a.first == b.first && a.second < b.second);
+  });
   for (std::size_t k = 0; assigned < target && k < remainders.size(); ++k, ++assigned) {
     ++agents[remainders[k].second];
   }
@@ -170,8 +170,8 @@ Population generate_population(const std::vector<ParkRecord>& records,
     const double per_employee = params.revenue_per_employee_cny * firms.productivity[i];
     firms.employees[i] = static_cast<std::int32_t>(
         std::max(1.0, std::round(std::min(firms.revenue_cny[i] / per_employee, 2e9))));
-    const Stage stage = classify_stage(firms.revenue_cny[i], firms.age_months[i], Stage::startup,
-                                       params);
+    const Stage stage =
+        classify_stage(firms.revenue_cny[i], firms.age_months[i], Stage::startup, params);
     firms.stage[i] = static_cast<std::uint8_t>(stage);
     firms.cash_cny[i] = params.cash_to_revenue * firms.revenue_cny[i] +
                         (stage == Stage::startup ? params.entry_startup_capital_cny : 0.0);
@@ -182,7 +182,8 @@ Population generate_population(const std::vector<ParkRecord>& records,
   CellStats cells;
   measure_cells(firms, parks, params, executor, cells);
   for (std::size_t p = 0; p < parks.size(); ++p) {
-    parks.floor_space_m2[p] = std::max(cells.used_floor_space_m2[p], 1.0) / params.initial_occupancy;
+    parks.floor_space_m2[p] =
+        std::max(cells.used_floor_space_m2[p], 1.0) / params.initial_occupancy;
   }
   return population;
 }

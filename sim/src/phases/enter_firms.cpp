@@ -22,9 +22,9 @@ void enter_firms(FirmArrays& firms, const Parks& parks, const CellStats& cells,
     const std::size_t park = c / sector_count;
     const int sector = static_cast<int>(c % sector_count);
     const double incumbents = cells.firms[c] * p.scale;  // agents
-    const double seed_rate =
-        is_leading(sector) && parks.names_leading(park, sector) ? p.entry_seed_per_month * p.scale
-                                                                : 0.0;
+    const double seed_rate = is_leading(sector) && parks.names_leading(park, sector)
+                                 ? p.entry_seed_per_month * p.scale
+                                 : 0.0;
     const double expected = (p.entry_rate / months_per_year * incumbents + seed_rate) *
                             space_factor(cells.occupancy[park], p);
     if (expected <= 0.0) continue;
@@ -59,16 +59,17 @@ void enter_firms(FirmArrays& firms, const Parks& parks, const CellStats& cells,
     boost::random::normal_distribution<double> normal(0.0, 1.0);
     firms.alive[i] = 1;
     firms.age_months[i] = 0;
-    firms.revenue_cny[i] = p.entry_median_revenue_cny * std::exp(p.entry_revenue_sd * normal(stream));
+    firms.revenue_cny[i] =
+        p.entry_median_revenue_cny * std::exp(p.entry_revenue_sd * normal(stream));
     // Founders bring the know-how of their park and sector.
-    firms.productivity[i] = std::exp(cells.log_productivity_mean[c] +
-                                     p.initial_productivity_sd * normal(stream));
+    firms.productivity[i] =
+        std::exp(cells.log_productivity_mean[c] + p.initial_productivity_sd * normal(stream));
     firms.cash_cny[i] = p.entry_startup_capital_cny * std::exp(0.5 * normal(stream));
     const double per_employee = p.revenue_per_employee_cny * firms.productivity[i];
     firms.employees[i] = static_cast<std::int32_t>(
         std::max(1.0, std::round(std::min(firms.revenue_cny[i] / per_employee, 2e9))));
-    firms.stage[i] = static_cast<std::uint8_t>(
-        classify_stage(firms.revenue_cny[i], 0, Stage::startup, p));
+    firms.stage[i] =
+        static_cast<std::uint8_t>(classify_stage(firms.revenue_cny[i], 0, Stage::startup, p));
   });
 }
 

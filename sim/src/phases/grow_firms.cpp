@@ -29,9 +29,9 @@ void grow_firms(FirmArrays& firms, const Parks& parks, const CellStats& cells,
     Stream productivity_stream(ctx.seed, id, ctx.step, Purpose::productivity);
     boost::random::normal_distribution<double> innovation(0.0, 1.0);
     double log_productivity = std::log(firms.productivity[i]);
-    log_productivity += p.productivity_spillover_rate * dt *
-                            (cells.log_productivity_mean[c] - log_productivity) +
-                        p.productivity_volatility * sqrt_dt * innovation(productivity_stream);
+    log_productivity +=
+        p.productivity_spillover_rate * dt * (cells.log_productivity_mean[c] - log_productivity) +
+        p.productivity_volatility * sqrt_dt * innovation(productivity_stream);
     firms.productivity[i] = std::exp(log_productivity);
 
     // Revenue: Gibrat-like multiplicative growth with Laplace shocks whose scale falls with size.
@@ -39,10 +39,10 @@ void grow_firms(FirmArrays& firms, const Parks& parks, const CellStats& cells,
     boost::random::laplace_distribution<double> shock(0.0, 1.0 / std::sqrt(2.0));  // unit variance
     const double revenue = firms.revenue_cny[i];
     const double age_years = firms.age_months[i] / months_per_year;
-    const double drift =
-        p.growth_drift + p.growth_productivity_effect * log_productivity +
-        p.growth_agglomeration_effect * std::log1p(cells.employees[c] / p.agglomeration_ref_employees) +
-        p.growth_young_bonus * std::exp(-age_years / p.growth_young_decay_years);
+    const double drift = p.growth_drift + p.growth_productivity_effect * log_productivity +
+                         p.growth_agglomeration_effect *
+                             std::log1p(cells.employees[c] / p.agglomeration_ref_employees) +
+                         p.growth_young_bonus * std::exp(-age_years / p.growth_young_decay_years);
     const double volatility =
         std::clamp(p.volatility_ref * std::pow(revenue / p.volatility_ref_revenue_cny,
                                                -p.volatility_size_exponent),

@@ -18,7 +18,8 @@ void measure_cells(const FirmArrays& firms, const Parks& parks, const ModelParam
       [&](Partial& part, std::size_t begin, std::size_t end) {
         for (std::size_t i = begin; i < end; ++i) {
           if (!firms.alive[i]) continue;
-          const std::size_t c = cell_index(static_cast<std::size_t>(firms.park[i]), firms.sector[i]);
+          const std::size_t c =
+              cell_index(static_cast<std::size_t>(firms.park[i]), firms.sector[i]);
           const double employees = firms.employees[i];
           part.firms[c] += 1.0;
           part.employees[c] += employees;

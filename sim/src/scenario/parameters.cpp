@@ -6,7 +6,6 @@
 namespace clustersim {
 namespace {
 
-
 template <class T>
 ParamSpec declare(std::string key, T ModelParameters::*member, ParamType type, ParamValue def,
                   double lo, double hi, std::string unit, std::string description,
@@ -172,9 +171,8 @@ std::vector<ParamSpec> build_specs() {
       real("firms.stage.large_revenue_cny", &P::stage_large_revenue_cny, 4.0e8, 0.0, 1e14,
            "CNY/year", "Revenue from which a firm is large.",
            "NBS 2017 size standard: large industrial firm, revenue >= 400 m CNY"),
-      real("firms.stage.startup_max_age_years", &P::startup_max_age_years, 5.0, 0.0, 100.0,
-           "years", "Age after which a firm is no longer a start-up, whatever its size.",
-           "assumed"),
+      real("firms.stage.startup_max_age_years", &P::startup_max_age_years, 5.0, 0.0, 100.0, "years",
+           "Age after which a firm is no longer a start-up, whatever its size.", "assumed"),
 
       // --- exit
       real_list("firms.exit.hazard_by_age", &P::exit_hazard_by_age,
@@ -209,11 +207,10 @@ std::vector<ParamSpec> build_specs() {
       // --- parks
       real("parks.initial_occupancy", &P::initial_occupancy, 0.85, 0.01, 1.0, "fraction",
            "Share of each park's floor space in use in the base year.", "assumed"),
-      real("parks.floor_space_per_employee_m2", &P::floor_space_per_employee_m2, 30.0, 1.0,
-           1000.0, "m2/employee", "Floor space a job needs.", "assumed"),
+      real("parks.floor_space_per_employee_m2", &P::floor_space_per_employee_m2, 30.0, 1.0, 1000.0,
+           "m2/employee", "Floor space a job needs.", "assumed"),
       real("parks.floor_space_growth", &P::floor_space_growth, 0.02, -0.5, 1.0, "1/year",
-           "Growth of each park's floor space (land supply, industry going upstairs).",
-           "assumed"),
+           "Growth of each park's floor space (land supply, industry going upstairs).", "assumed"),
       real("parks.congestion_onset", &P::congestion_onset, 0.9, 0.0, 0.999, "fraction",
            "Occupancy from which expansion and entry are throttled, to zero at full occupancy.",
            "assumed"),

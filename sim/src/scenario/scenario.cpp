@@ -23,8 +23,8 @@ std::string describe_expected(const ParamSpec& spec) {
   if (spec.type == ParamType::real || spec.type == ParamType::integer) {
     text += " in " + range_text(spec);
   } else if (spec.type == ParamType::real_list) {
-    text = "a list of at least " + std::to_string(spec.list_min_length) + " finite numbers, each in " +
-           range_text(spec);
+    text = "a list of at least " + std::to_string(spec.list_min_length) +
+           " finite numbers, each in " + range_text(spec);
   }
   if (!spec.unit.empty()) text += " (" + spec.unit + ")";
   return text;
@@ -77,7 +77,8 @@ ParamValue validated(const ParamSpec& spec, const ParamValue& value) {
   return fail();
 }
 
-void require(bool ok, const std::string& key, const ParamValue& value, const std::string& expected) {
+void require(bool ok, const std::string& key, const ParamValue& value,
+             const std::string& expected) {
   if (!ok) throw ScenarioError(key, format_value(value), expected);
 }
 
@@ -107,11 +108,12 @@ ModelParameters Scenario::parameters() const {
   require(p.volatility_min <= p.volatility_max, "firms.growth.volatility_max",
           get("firms.growth.volatility_max"),
           "at least firms.growth.volatility_min (" + format_value(p.volatility_min) + ")");
-  require(p.stage_growth_revenue_cny <= p.stage_large_revenue_cny,
-          "firms.stage.large_revenue_cny", get("firms.stage.large_revenue_cny"),
-          "at least firms.stage.growth_revenue_cny (" + format_value(p.stage_growth_revenue_cny) +
-              ")");
-  const double leading = p.zone_leading_share * (p.city_ic_cny + p.city_biomedicine_cny + p.city_ai_cny);
+  require(
+      p.stage_growth_revenue_cny <= p.stage_large_revenue_cny, "firms.stage.large_revenue_cny",
+      get("firms.stage.large_revenue_cny"),
+      "at least firms.stage.growth_revenue_cny (" + format_value(p.stage_growth_revenue_cny) + ")");
+  const double leading =
+      p.zone_leading_share * (p.city_ic_cny + p.city_biomedicine_cny + p.city_ai_cny);
   require(leading < p.zone_revenue_cny, "population.zone_leading_share",
           get("population.zone_leading_share"),
           "a share whose leading-industry revenue (" + format_value(leading) +

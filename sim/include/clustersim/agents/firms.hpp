@@ -10,16 +10,16 @@
 namespace clustersim {
 
 struct FirmArrays {
-  Column<std::int64_t> id;           // unique, never reused
-  Column<std::int16_t> park;         // index into Parks
-  Column<std::uint8_t> sector;       // Sector
-  Column<std::uint8_t> stage;        // Stage
-  Column<std::uint8_t> alive;        // 1 while the firm exists
-  Column<double> revenue_cny;        // annualised revenue run-rate, CNY/year
-  Column<std::int32_t> employees;    // head count
-  Column<double> productivity;       // revenue per employee relative to the reference
-  Column<std::int32_t> age_months;   // months since founding
-  Column<double> cash_cny;           // cash holdings, CNY
+  Column<std::int64_t> id;          // unique, never reused
+  Column<std::int16_t> park;        // index into Parks
+  Column<std::uint8_t> sector;      // Sector
+  Column<std::uint8_t> stage;       // Stage
+  Column<std::uint8_t> alive;       // 1 while the firm exists
+  Column<double> revenue_cny;       // annualised revenue run-rate, CNY/year
+  Column<std::int32_t> employees;   // head count
+  Column<double> productivity;      // revenue per employee relative to the reference
+  Column<std::int32_t> age_months;  // months since founding
+  Column<double> cash_cny;          // cash holdings, CNY
 
   std::size_t size() const { return id.size(); }
 

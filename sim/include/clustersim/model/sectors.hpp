@@ -12,7 +12,7 @@ namespace clustersim {
 enum class Sector : std::uint8_t { ic = 0, biomedicine = 1, ai = 2, other = 3 };
 inline constexpr int sector_count = 4;
 inline constexpr std::array<std::string_view, sector_count> sector_names = {"IC", "biomedicine",
-                                                                           "AI", "other"};
+                                                                            "AI", "other"};
 inline constexpr bool is_leading(int sector) { return sector < 3; }
 std::optional<int> sector_from_name(std::string_view name);
 
