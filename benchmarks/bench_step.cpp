@@ -3,6 +3,8 @@
 // The instruction-count gate and the scaling table come with the benchmarks issue.
 #include <benchmark/benchmark.h>
 
+#include <memory>
+
 #include "clustersim/phases/phases.hpp"
 #include "clustersim/simulation.hpp"
 
@@ -20,12 +22,20 @@ Scenario scenario_at(double scale) {
 
 // args: scale denominator (1, 10, 100), threads
 void BM_Step(benchmark::State& state) {
-  Simulation sim(scenario_at(1.0 / static_cast<double>(state.range(0))), 1,
-                 static_cast<int>(state.range(1)));
+  auto make = [&] {
+    return std::make_unique<Simulation>(scenario_at(1.0 / static_cast<double>(state.range(0))), 1,
+                                        static_cast<int>(state.range(1)));
+  };
+  auto sim = make();
   double agents = 0;
   for (auto _ : state) {
-    agents += static_cast<double>(sim.firms().size());
-    sim.step();
+    if (sim->finished()) {  // start again rather than step past the horizon
+      state.PauseTiming();
+      sim = make();
+      state.ResumeTiming();
+    }
+    agents += static_cast<double>(sim->firms().size());
+    sim->step();
   }
   state.counters["agent_updates_per_s"] = benchmark::Counter(agents, benchmark::Counter::kIsRate);
 }

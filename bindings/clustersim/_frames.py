@@ -62,3 +62,18 @@ def firm_frame(columns: dict[str, np.ndarray], park_ids: list[str]) -> pd.DataFr
     frame["stage"] = pd.Categorical.from_codes(frame["stage"].astype(np.int64),
                                                categories=list(_core.stage_names))
     return frame
+
+
+PARK_COLUMNS = ["name", "name_zh", "district", "area_km2", "longitude", "latitude",
+                "base_revenue_cny", "leading_industries"]
+
+
+def park_frame(table: dict) -> pd.DataFrame:
+    """The park table (index: park id), the same from a Simulation and from a results file."""
+    table = {k: ([x.decode() if isinstance(x, bytes) else x for x in v]
+                 if k in ("id", "name", "name_zh", "district") else np.asarray(v))
+             for k, v in table.items()}
+    mask = table.pop("leading_mask")
+    table["leading_industries"] = [
+        ";".join(s for i, s in enumerate(_core.sector_names) if int(m) >> i & 1) for m in mask]
+    return pd.DataFrame(table).set_index("id")[PARK_COLUMNS]

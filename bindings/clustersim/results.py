@@ -9,7 +9,7 @@ from typing import Any
 import h5py
 import pandas as pd
 
-from clustersim._frames import check_series, firm_frame, series_frame, time_index
+from clustersim._frames import check_series, firm_frame, park_frame, series_frame, time_index
 from clustersim.errors import OutputError
 from clustersim.scenario import Scenario
 
@@ -131,13 +131,11 @@ class Results:
     @property
     @_reads
     def parks(self) -> pd.DataFrame:
+        """The 22 parks (index: id), as Simulation.parks gives them."""
         with self._file() as f:
             group = self._require(f, "parks")
             table = {k: group[k][()] for k in group.keys()}
-        for k, v in table.items():
-            if v.dtype.kind in "OS":
-                table[k] = [_text(x) for x in v]
-        return pd.DataFrame(table).set_index("id")
+        return park_frame(table)
 
     def scenario(self) -> Scenario:
         """The scenario of the run, with every parameter (defaults included) as it was."""

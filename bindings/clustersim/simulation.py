@@ -10,7 +10,8 @@ import numpy as np
 import pandas as pd
 
 from clustersim import _core
-from clustersim._frames import (check_series, firm_frame, series_frame, time_index, zone_sum)
+from clustersim._frames import (check_series, firm_frame, park_frame, series_frame, time_index,
+                                zone_sum)
 from clustersim.errors import OutputError, ScenarioError
 from clustersim.scenario import Scenario
 
@@ -171,6 +172,10 @@ class Simulation:
             "host": socket.gethostname(),
             "until_year": str(last_year),
         }
+        clashes = sorted(set(map(str, metadata)) & (set(attributes) | {"end_time"}))
+        if clashes:
+            raise OutputError(f"{path}: metadata may not replace the run's own attributes "
+                              f"({', '.join(clashes)})")
         attributes.update({str(k): str(v) for k, v in metadata.items()})
         self._core.open_output(path, attributes)
 
@@ -181,12 +186,8 @@ class Simulation:
 
     @property
     def parks(self) -> pd.DataFrame:
-        table = self._core.park_table()
-        mask = table.pop("leading_mask")
-        frame = pd.DataFrame(table)
-        frame["leading_industries"] = [
-            ";".join(s for i, s in enumerate(_core.sector_names) if m >> i & 1) for m in mask]
-        return frame.set_index("id")
+        """The 22 parks (index: id); floor space over time is the series 'floor_space_m2'."""
+        return park_frame(self._core.park_table())
 
     def series(self, level: str, name: str) -> pd.DataFrame:
         """Monthly series recorded so far: level 'park' (columns park x sector, or park) or

@@ -79,7 +79,7 @@ void Simulation::run_until(int year) {
 
 void Simulation::open_output(const std::string& path, const Attributes& attributes) {
   if (output_) throw OutputError("an output file is already open: " + output_->path());
-  auto writer = std::make_unique<ResultsWriter>(path, attributes);
+  auto writer = std::make_unique<ResultsWriter>(path, attributes, parks_);
   // The base-year state; a file opened later (a continued run) starts with the next December.
   if (params_.firm_snapshots && steps_done_ == 0) {
     writer->write_snapshot("initial", base_year, 0, firms_);
@@ -90,7 +90,11 @@ void Simulation::open_output(const std::string& path, const Attributes& attribut
 void Simulation::close_output(const Attributes& attributes) {
   if (!output_) throw OutputError("no output file is open");
   std::unique_ptr<ResultsWriter> writer = std::move(output_);
-  writer->finish(parks_, series_, attributes);
+  // A run stopped before the horizon still gets the firm table of its last December.
+  if (params_.firm_snapshots && month() == 12 && !writer->has_snapshot(std::to_string(year()))) {
+    writer->write_snapshot(std::to_string(year()), year(), 12, firms_);
+  }
+  writer->finish(series_, attributes);
 }
 
 }  // namespace clustersim

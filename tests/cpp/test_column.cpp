@@ -56,3 +56,15 @@ TEST(FirmArrays, CompactDropsTheDeadFromEveryColumn) {
   EXPECT_EQ(firms.revenue_cny[2], 4.0);
   for (std::size_t i = 0; i < firms.size(); ++i) EXPECT_EQ(firms.alive[i], 1);
 }
+
+TEST(Column, CopiesAreDeep) {
+  Column<int> a;
+  a.push_back(1);
+  Column<int> b = a;
+  b[0] = 2;
+  EXPECT_EQ(a[0], 1);
+  EXPECT_NE(a.data(), b.data());
+  Column<int> c = std::move(b);
+  EXPECT_EQ(c[0], 2);
+  EXPECT_EQ(b.size(), 0u);
+}

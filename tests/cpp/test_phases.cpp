@@ -73,10 +73,20 @@ TEST(Stages, ClassifyBySizeAndAge) {
   EXPECT_EQ(classify_stage(1e6, 12, Stage::unicorn, p), Stage::unicorn);  // titles are kept
 }
 
-TEST(Stages, SpaceFactorFallsFromOnsetToFullOccupancy) {
+TEST(Stages, StartUpsNeverComeBack) {
+  const ModelParameters p = Scenario().parameters();
+  EXPECT_EQ(classify_stage(1e6, 12, Stage::growth, p), Stage::growth);
+  EXPECT_EQ(classify_stage(1e6, 12, Stage::large, p), Stage::growth);
+}
+
+TEST(Stages, CongestionRisesFromOnsetAndSpaceFactorFalls) {
   const ModelParameters p = Scenario().parameters();  // onset 0.9
+  EXPECT_EQ(congestion(0.5, p), 0.0);
+  EXPECT_EQ(congestion(0.9, p), 0.0);
+  EXPECT_NEAR(congestion(0.95, p), 0.5, 1e-12);
+  EXPECT_NEAR(congestion(1.0, p), 1.0, 1e-12);
+  EXPECT_NEAR(congestion(1.1, p), 2.0, 1e-12);  // beyond full: a stronger pull back
   EXPECT_EQ(space_factor(0.5, p), 1.0);
-  EXPECT_EQ(space_factor(0.9, p), 1.0);
   EXPECT_NEAR(space_factor(0.95, p), 0.5, 1e-12);
   EXPECT_EQ(space_factor(1.0, p), 0.0);
   EXPECT_EQ(space_factor(1.3, p), 0.0);
@@ -122,15 +132,21 @@ TEST(GrowFirms, DeterministicDriftCompoundsToTheAnnualRate) {
   EXPECT_GT(firms.cash_cny[0], 1e9);
 }
 
-TEST(GrowFirms, AFullParkAllowsNoExpansion) {
+TEST(GrowFirms, ACongestedParkLowersEveryFirmsDriftByThePenalty) {
   const ModelParameters p = quiet_growth(0.5).parameters();
-  Parks parks = two_parks(1.0);  // 1 m2: occupancy far above 1
-  FirmArrays firms = firms_in_park_a(2, 1e8);
+  const FirmArrays start = firms_in_park_a(2, 1e8);
   CellStats cells;
   const Executor executor(1);
-  measure_cells(firms, parks, p, executor, cells);
+  // Floor space such that occupancy is exactly 1 (congestion 1): drift 0.5 - penalty 0.5 = 0.
+  Parks parks = two_parks(1.0);
+  measure_cells(start, parks, p, executor, cells);
+  parks.floor_space_m2[0] = cells.used_floor_space_m2[0];
+  measure_cells(start, parks, p, executor, cells);
+  ASSERT_DOUBLE_EQ(cells.occupancy[0], 1.0);
+  FirmArrays firms = start;
   grow_firms(firms, parks, cells, StepContext{p, executor, 1, 1});
-  EXPECT_EQ(firms.revenue_cny[0], 1e8);
+  EXPECT_DOUBLE_EQ(firms.revenue_cny[0], 1e8);
+  EXPECT_DOUBLE_EQ(firms.revenue_cny[1], 1e8);
 }
 
 TEST(GrowFirms, VolatilityFallsWithSize) {

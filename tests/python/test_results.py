@@ -111,3 +111,37 @@ def test_interrupted_run_leaves_only_a_partial_file(tmp_path):
     with pytest.raises(cs.OutputError, match="did not finish"):
         cs.load(out)
     assert cs.load(partial, allow_incomplete=True).meta["complete"] is False
+
+
+def test_a_run_stopped_by_until_keeps_its_last_december(tmp_path):
+    sc = small(horizon=2026)
+    sc["output.snapshot_interval_years"] = 3
+    out = tmp_path / "until.h5"
+    cs.Simulation(sc, seed=2).run(until=2025, output=out)
+    # 2024 is on the 3-year interval; 2025 is the last December the run reached.
+    assert cs.load(out).snapshot_years() == [2024, 2025]
+
+
+def test_metadata_cannot_replace_the_runs_own_record(tmp_path):
+    out = tmp_path / "meta.h5"
+    for key in ("seed", "complete", "format", "end_time"):
+        with pytest.raises(cs.OutputError, match=key):
+            cs.Simulation(small(), seed=2).run(output=out, metadata={key: "1"})
+        assert not out.exists() and not (tmp_path / "meta.h5.partial").exists()
+    cs.Simulation(small(), seed=2).run(output=out, metadata={"study": "levers-A"})
+    assert cs.load(out).meta["study"] == "levers-A"
+
+
+def test_partial_files_can_be_inspected(tmp_path):
+    out = tmp_path / "cut.h5"
+
+    def stop(done, total):
+        if done == 13:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        cs.Simulation(small(), seed=1).run(output=out, progress=stop)
+    partial = cs.load(tmp_path / "cut.h5.partial", allow_incomplete=True)
+    assert len(partial.parks) == 22
+    assert partial.snapshot_years() == [2022]
+    assert partial.snapshot(2022)["park"].notna().all()

@@ -44,11 +44,22 @@ hid_t native_type() {
 // Chunks of about 256 KiB along the first dimension (STYLE.md: 0.1-1 MiB).
 constexpr std::size_t chunk_bytes = 256 * 1024;
 
+bool is_reserved(const std::string& key) {
+  return key == "format" || key == "format_version" || key == "complete";
+}
+
 }  // namespace
 
 struct ResultsWriter::File {
   hid_t id = -1;
   std::string path;
+
+  File() = default;
+  File(const File&) = delete;
+  File& operator=(const File&) = delete;
+  ~File() {
+    if (id >= 0) H5Fclose(id);  // an unfinished file stays as .partial, marked complete = 0
+  }
 
   void fail(const std::string& what) const {
     throw OutputError(path + ": cannot write " + what +
@@ -121,6 +132,16 @@ struct ResultsWriter::File {
     if (!description.empty()) string_attribute(set.get(), "description", description);
   }
 
+  // Caller-supplied string attributes; the format's own attributes cannot be overwritten.
+  void attributes(hid_t object, const Attributes& values) {
+    for (const auto& [key, value] : values) {
+      if (is_reserved(key)) {
+        throw OutputError(path + ": attribute '" + key + "' is reserved by the file format");
+      }
+      string_attribute(object, key, value);
+    }
+  }
+
   void strings(hid_t parent, const std::string& name, const std::vector<std::string>& values) {
     Handle type(H5Tcopy(H5T_C_S1), H5Tclose);
     H5Tset_size(type.get(), H5T_VARIABLE);
@@ -140,9 +161,14 @@ struct ResultsWriter::File {
   }
 };
 
-ResultsWriter::ResultsWriter(std::string path, const Attributes& attributes)
+ResultsWriter::ResultsWriter(std::string path, const Attributes& attributes, const Parks& parks)
     : path_(std::move(path)), partial_path_(path_ + ".partial"), file_(std::make_unique<File>()) {
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // errors are reported as exceptions instead
+  for (const auto& entry : attributes) {
+    if (is_reserved(entry.first)) {
+      throw OutputError(path_ + ": attribute '" + entry.first + "' is reserved by the file format");
+    }
+  }
   file_->path = partial_path_;
   file_->id = H5Fcreate(partial_path_.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
   if (file_->id < 0) {
@@ -153,39 +179,7 @@ ResultsWriter::ResultsWriter(std::string path, const Attributes& attributes)
   file_->string_attribute(root, "format", "clustersim-results");
   file_->number_attribute<std::int64_t>(root, "format_version", 1);
   file_->number_attribute<std::int64_t>(root, "complete", 0);
-  for (const auto& [key, value] : attributes) file_->string_attribute(root, key, value);
-  H5Fflush(root, H5F_SCOPE_GLOBAL);
-}
-
-ResultsWriter::~ResultsWriter() {
-  // Not finished: the .partial file stays, marked complete = 0.
-  if (file_ && file_->id >= 0) H5Fclose(file_->id);
-}
-
-void ResultsWriter::write_snapshot(const std::string& label, int year, int month,
-                                   const FirmArrays& firms) {
-  Handle group(file_->group("snapshots/" + label), H5Gclose);
-  file_->number_attribute<std::int64_t>(group.get(), "year", year);
-  file_->number_attribute<std::int64_t>(group.get(), "month", month);
-  std::vector<std::size_t> living;
-  living.reserve(firms.size());
-  for (std::size_t i = 0; i < firms.size(); ++i) {
-    if (firms.alive[i]) living.push_back(i);
-  }
-  firms.visit_columns([&](const char* name, const auto& column, const char* unit) {
-    if (std::string(name) == "alive") return;  // every row of a snapshot is alive
-    using T = typename std::decay_t<decltype(column)>::value_type;
-    std::vector<T> values(living.size());
-    for (std::size_t k = 0; k < living.size(); ++k) values[k] = column[living[k]];
-    file_->dataset<T>(group.get(), name, {static_cast<hsize_t>(values.size())}, values.data(),
-                      unit);
-  });
-  H5Fflush(file_->id, H5F_SCOPE_GLOBAL);
-}
-
-void ResultsWriter::finish(const Parks& parks, const SeriesBook& series,
-                           const Attributes& attributes) {
-  const hid_t root = file_->id;
+  file_->attributes(root, attributes);
   {
     Handle group(file_->group("parks"), H5Gclose);
     file_->strings(group.get(), "id", parks.id);
@@ -209,6 +203,35 @@ void ResultsWriter::finish(const Parks& parks, const SeriesBook& series,
     Handle stage_group(file_->group("stages"), H5Gclose);
     file_->strings(stage_group.get(), "name", stages);
   }
+  H5Fflush(root, H5F_SCOPE_GLOBAL);
+}
+
+ResultsWriter::~ResultsWriter() = default;
+
+void ResultsWriter::write_snapshot(const std::string& label, int year, int month,
+                                   const FirmArrays& firms) {
+  Handle group(file_->group("snapshots/" + label), H5Gclose);
+  file_->number_attribute<std::int64_t>(group.get(), "year", year);
+  file_->number_attribute<std::int64_t>(group.get(), "month", month);
+  std::vector<std::size_t> living;
+  living.reserve(firms.size());
+  for (std::size_t i = 0; i < firms.size(); ++i) {
+    if (firms.alive[i]) living.push_back(i);
+  }
+  firms.visit_columns([&](const char* name, const auto& column, const char* unit) {
+    if (std::string(name) == "alive") return;  // every row of a snapshot is alive
+    using T = typename std::decay_t<decltype(column)>::value_type;
+    std::vector<T> values(living.size());
+    for (std::size_t k = 0; k < living.size(); ++k) values[k] = column[living[k]];
+    file_->dataset<T>(group.get(), name, {static_cast<hsize_t>(values.size())}, values.data(),
+                      unit);
+  });
+  snapshots_.insert(label);
+  H5Fflush(file_->id, H5F_SCOPE_GLOBAL);
+}
+
+void ResultsWriter::finish(const SeriesBook& series, const Attributes& attributes) {
+  const hid_t root = file_->id;
   const hsize_t months = series.months();
   const hsize_t n_parks = series.parks();
   {
@@ -244,7 +267,7 @@ void ResultsWriter::finish(const Parks& parks, const SeriesBook& series,
                              info.description);
     }
   }
-  for (const auto& [key, value] : attributes) file_->string_attribute(root, key, value);
+  file_->attributes(root, attributes);
   file_->number_attribute<std::int64_t>(root, "complete", 1);
   if (H5Fclose(file_->id) < 0) {
     file_->id = -1;

@@ -74,19 +74,25 @@ std::vector<double> base_cell_revenue(const Parks& parks, const ModelParameters&
     }
   }
   // Iterative proportional fitting to the sector (column) and park (row) totals.
-  for (int iteration = 0; iteration < 500; ++iteration) {
+  double worst = 1.0;
+  for (int iteration = 0; iteration < 500 && worst >= 1e-12; ++iteration) {
     const Eigen::VectorXd column = cell.colwise().sum().transpose();
     for (int s = 0; s < sector_count; ++s) {
       if (column(s) > 0.0) cell.col(s) *= sector_total(s) / column(s);
     }
     const Eigen::VectorXd row = cell.rowwise().sum();
-    double worst = 0.0;
+    worst = 0.0;
     for (Eigen::Index p = 0; p < n_parks; ++p) {
       if (row(p) <= 0.0) continue;
       worst = std::max(worst, std::abs(park_total(p) / row(p) - 1.0));
       cell.row(p) *= park_total(p) / row(p);
     }
-    if (worst < 1e-12) break;
+  }
+  if (worst >= 1e-6) {
+    throw ScenarioError("population.non_leading_park_weight",
+                        format_value(params.non_leading_park_weight),
+                        "park and sector totals that can be fitted together (the fit is still " +
+                            format_value(worst) + " off after 500 iterations)");
   }
   std::vector<double> flat(parks.size() * sector_count);
   for (Eigen::Index p = 0; p < n_parks; ++p) {
@@ -140,17 +146,16 @@ Population generate_population(const std::vector<ParkRecord>& records,
   firms.resize(n);
 
   // Sizes: heavy-tailed draws, rescaled so each cell's agents carry its revenue times the scale.
+  executor.for_each(n, [&](std::size_t i) {
+    // Pareto with unit minimum: (1 - U)^(-1/alpha), U in [0, 1); one stream per firm.
+    Stream stream(seed, i, 0, Purpose::initial_sizes);
+    firms.revenue_cny[i] = std::pow(1.0 - stream.uniform01(), -1.0 / params.pareto_alpha);
+  });
   executor.for_each(cell_agents.size(), [&](std::size_t c) {
     const auto begin = static_cast<std::size_t>(first[c]);
     const auto end = static_cast<std::size_t>(first[c + 1]);
-    Stream stream(seed, c, 0, Purpose::initial_population);
     double sum = 0.0;
-    for (std::size_t i = begin; i < end; ++i) {
-      // Pareto with unit minimum: (1 - U)^(-1/alpha), U in [0, 1).
-      const double u = stream.uniform01();
-      firms.revenue_cny[i] = std::pow(1.0 - u, -1.0 / params.pareto_alpha);
-      sum += firms.revenue_cny[i];
-    }
+    for (std::size_t i = begin; i < end; ++i) sum += firms.revenue_cny[i];
     for (std::size_t i = begin; i < end; ++i) {
       firms.revenue_cny[i] *= cell_revenue[c] * params.scale / sum;
       firms.id[i] = static_cast<std::int64_t>(i);

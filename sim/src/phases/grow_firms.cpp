@@ -13,9 +13,11 @@ void grow_firms(FirmArrays& firms, const Parks& parks, const CellStats& cells,
   const ModelParameters& p = ctx.params;
   const double dt = 1.0 / months_per_year;
   const double sqrt_dt = std::sqrt(dt);
-  std::vector<double> park_space_factor(parks.size());
+  // Crowded parks slow every firm in them by the same drift penalty (rents, waiting for
+  // space), which keeps growth rates independent of size (Gibrat) while occupancy is bounded.
+  std::vector<double> park_congestion_drift(parks.size());
   for (std::size_t k = 0; k < parks.size(); ++k) {
-    park_space_factor[k] = space_factor(cells.occupancy[k], p);
+    park_congestion_drift[k] = p.congestion_penalty * congestion(cells.occupancy[k], p);
   }
 
   ctx.executor.for_each(firms.size(), [&](std::size_t i) {
@@ -42,13 +44,13 @@ void grow_firms(FirmArrays& firms, const Parks& parks, const CellStats& cells,
     const double drift = p.growth_drift + p.growth_productivity_effect * log_productivity +
                          p.growth_agglomeration_effect *
                              std::log1p(cells.employees[c] / p.agglomeration_ref_employees) +
-                         p.growth_young_bonus * std::exp(-age_years / p.growth_young_decay_years);
+                         p.growth_young_bonus * std::exp(-age_years / p.growth_young_decay_years) -
+                         park_congestion_drift[park];
     const double volatility =
         std::clamp(p.volatility_ref * std::pow(revenue / p.volatility_ref_revenue_cny,
                                                -p.volatility_size_exponent),
                    p.volatility_min, p.volatility_max);
-    double log_growth = drift * dt + volatility * sqrt_dt * shock(growth_stream);
-    if (log_growth > 0.0) log_growth *= park_space_factor[park];  // expansion needs floor space
+    const double log_growth = drift * dt + volatility * sqrt_dt * shock(growth_stream);
     firms.revenue_cny[i] = revenue * std::exp(log_growth);
 
     const double per_employee = p.revenue_per_employee_cny * firms.productivity[i];

@@ -203,6 +203,10 @@ std::vector<ParamSpec> build_specs() {
            "Dispersion of new firms' log revenue.", "assumed"),
       real("firms.entry.startup_capital_cny", &P::entry_startup_capital_cny, 5.0e6, 0.0, 1e12,
            "CNY", "Median cash of a new firm.", "assumed"),
+      real("firms.entry.capital_sd", &P::entry_capital_sd, 0.5, 0.0, 5.0, "log points",
+           "Dispersion of new firms' log cash.", "assumed"),
+      real("firms.entry.productivity_sd", &P::entry_productivity_sd, 0.5, 0.0, 3.0, "log points",
+           "Dispersion of new firms' log productivity around their park-sector mean.", "assumed"),
 
       // --- parks
       real("parks.initial_occupancy", &P::initial_occupancy, 0.85, 0.01, 1.0, "fraction",
@@ -212,7 +216,12 @@ std::vector<ParamSpec> build_specs() {
       real("parks.floor_space_growth", &P::floor_space_growth, 0.02, -0.5, 1.0, "1/year",
            "Growth of each park's floor space (land supply, industry going upstairs).", "assumed"),
       real("parks.congestion_onset", &P::congestion_onset, 0.9, 0.0, 0.999, "fraction",
-           "Occupancy from which expansion and entry are throttled, to zero at full occupancy.",
+           "Occupancy from which a park is congested: entry is throttled (to none at full "
+           "occupancy) and firms' drift falls.",
+           "assumed"),
+      real("parks.congestion_penalty", &P::congestion_penalty, 0.5, 0.0, 10.0, "1/year",
+           "Drift lost by every firm of a park per unit of congestion (1 at full occupancy): "
+           "rents and waiting for space.",
            "assumed"),
 
       // --- output

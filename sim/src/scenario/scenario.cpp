@@ -119,9 +119,8 @@ ModelParameters Scenario::parameters() const {
           "a share whose leading-industry revenue (" + format_value(leading) +
               " CNY) is below population.zone_revenue_cny (" + format_value(p.zone_revenue_cny) +
               ")");
-  require(p.firms_total * p.scale >= 22.0, "scale", get("scale"),
-          "a value giving at least one firm agent per park (population.firms_total * scale >= "
-          "22)");
+  require(static_cast<double>(p.firms_total) * p.scale >= 1.0, "scale", get("scale"),
+          "a value giving at least one firm agent (population.firms_total * scale >= 1)");
   return p;
 }
 

@@ -14,6 +14,30 @@ class Column {
  public:
   using value_type = T;
 
+  Column() = default;
+  // Copies are deep (value semantics); only views share a buffer.
+  Column(const Column& other) { *this = other; }
+  Column& operator=(const Column& other) {
+    if (this == &other) return *this;
+    storage_.reset();
+    size_ = capacity_ = 0;
+    reserve(other.size_);
+    if (other.size_ > 0) std::copy(other.data(), other.data() + other.size_, data());
+    size_ = other.size_;
+    return *this;
+  }
+  Column(Column&& other) noexcept
+      : storage_(std::move(other.storage_)), size_(other.size_), capacity_(other.capacity_) {
+    other.size_ = other.capacity_ = 0;
+  }
+  Column& operator=(Column&& other) noexcept {
+    storage_ = std::move(other.storage_);
+    size_ = other.size_;
+    capacity_ = other.capacity_;
+    other.size_ = other.capacity_ = 0;
+    return *this;
+  }
+
   std::size_t size() const { return size_; }
   std::size_t capacity() const { return capacity_; }
   bool empty() const { return size_ == 0; }

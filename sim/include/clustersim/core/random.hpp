@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <stdexcept>
 
 namespace clustersim {
 
@@ -17,6 +18,7 @@ enum class Purpose : std::uint16_t {
   exit = 4,
   entry_count = 5,
   entry_attributes = 6,
+  initial_sizes = 7,
 };
 
 // A UniformRandomBitGenerator (32-bit) over one Philox counter block sequence, used as the engine
@@ -37,7 +39,9 @@ class Stream {
 
   result_type operator()() {
     if (next_ == 4) {
-      ++counter_.v[3];  // the low 16 bits count blocks within this purpose
+      // The low 16 bits count blocks within this purpose; wrapping would reuse another
+      // purpose's numbers, so a stream that long is a programming error.
+      if ((++counter_.v[3] & 0xFFFFu) == 0) throw std::length_error("random stream exhausted");
       refill();
     }
     return block_.v[next_++];

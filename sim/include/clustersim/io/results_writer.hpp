@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 
 #include "clustersim/agents/firms.hpp"
@@ -19,8 +20,10 @@ using Attributes = std::map<std::string, std::string>;
 
 class ResultsWriter {
  public:
-  // Throws OutputError if the temporary file cannot be created.
-  ResultsWriter(std::string path, const Attributes& attributes);
+  // Writes the root attributes and the static description (parks, sectors, stages) at once, so
+  // that even a .partial file can be read. Throws OutputError if the temporary file cannot be
+  // created or an attribute name is reserved (format, format_version, complete).
+  ResultsWriter(std::string path, const Attributes& attributes, const Parks& parks);
   ~ResultsWriter();
   ResultsWriter(const ResultsWriter&) = delete;
   ResultsWriter& operator=(const ResultsWriter&) = delete;
@@ -30,13 +33,15 @@ class ResultsWriter {
 
   // The living firms, as one group of columns.
   void write_snapshot(const std::string& label, int year, int month, const FirmArrays& firms);
+  bool has_snapshot(const std::string& label) const { return snapshots_.count(label) > 0; }
 
-  // Parks, time axis, series (park and zone), final attributes; marks complete and renames.
-  void finish(const Parks& parks, const SeriesBook& series, const Attributes& attributes);
+  // Time axis, series (park and zone), final attributes; marks complete and renames.
+  void finish(const SeriesBook& series, const Attributes& attributes);
 
  private:
   struct File;
   std::string path_, partial_path_;
+  std::set<std::string> snapshots_;
   std::unique_ptr<File> file_;
 };
 

@@ -25,8 +25,9 @@ inline constexpr double months_per_year = 12.0;
 Stage classify_stage(double revenue_cny, std::int32_t age_months, Stage current,
                      const ModelParameters& params);
 
-// Fraction of a firm's expansion that its park's floor space allows (1 below the congestion
-// onset, falling linearly to 0 at full occupancy).
+// Congestion of a park: 0 below the onset occupancy, 1 at full occupancy, more beyond.
+double congestion(double occupancy, const ModelParameters& params);
+// Fraction of potential entries that a park's floor space admits: 1 - congestion, in [0, 1].
 double space_factor(double occupancy, const ModelParameters& params);
 
 // Per park x sector totals of living firms (full-scale equivalents) and park occupancy.

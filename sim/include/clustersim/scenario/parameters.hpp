@@ -82,12 +82,15 @@ struct ModelParameters {
   double entry_median_revenue_cny{};
   double entry_revenue_sd{};
   double entry_startup_capital_cny{};
+  double entry_capital_sd{};
+  double entry_productivity_sd{};
 
   // Parks
   double initial_occupancy{};
   double floor_space_per_employee_m2{};
   double floor_space_growth{};
   double congestion_onset{};
+  double congestion_penalty{};
 
   // Output
   bool firm_snapshots{};
