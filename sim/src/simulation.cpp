@@ -9,12 +9,12 @@
 namespace clustersim {
 
 Simulation::Simulation(const Scenario& scenario, std::uint64_t seed, int threads)
-    : Simulation(scenario, default_parks(), seed, threads) {}
+    : Simulation(scenario, default_base_data(), seed, threads) {}
 
-Simulation::Simulation(const Scenario& scenario, const std::vector<ParkRecord>& parks,
-                       std::uint64_t seed, int threads)
+Simulation::Simulation(const Scenario& scenario, const BaseData& data, std::uint64_t seed,
+                       int threads)
     : params_(scenario.parameters()), seed_(seed), executor_(threads) {
-  Population population = generate_population(parks, params_, seed_, executor_);
+  Population population = generate_population(data, params_, seed_, executor_);
   parks_ = std::move(population.parks);
   firms_ = std::move(population.firms);
   next_firm_id_ = population.next_firm_id;

@@ -60,3 +60,29 @@ TEST(BaseData, RejectsMalformedTablesNamingLineAndColumn) {
   EXPECT_THROW(parse_parks_csv("", "parks.csv"), DataError);
   EXPECT_THROW(parse_parks_csv("id,name\n", "parks.csv"), DataError);
 }
+
+TEST(BaseData, DefaultCellFiguresNameKnownParksAndSectors) {
+  const BaseData& data = default_base_data();
+  ASSERT_FALSE(data.cell_figures.empty());
+  EXPECT_EQ(data.parks[data.cell_figures[0].park].id, "core");
+  EXPECT_EQ(data.cell_figures[0].sector, static_cast<int>(Sector::ic));
+  EXPECT_DOUBLE_EQ(data.cell_figures[0].revenue_cny, 2.011e11);
+}
+
+TEST(BaseData, RejectsBadCellFigures) {
+  const auto& parks = default_parks();
+  const std::string head = "park_id,sector,base_revenue_cny\n";
+  auto refused = [&](const std::string& body, const std::string& fragment) {
+    try {
+      parse_cell_figures_csv(head + body, "park_sectors.csv", parks);
+      ADD_FAILURE() << "accepted: " << body;
+    } catch (const DataError& e) {
+      EXPECT_NE(std::string(e.what()).find(fragment), std::string::npos) << e.what();
+    }
+  };
+  refused("atlantis,IC,1\n", "column 'park_id': value 'atlantis'");
+  refused("core,steel,1\n", "column 'sector': value 'steel'");
+  refused("core,IC,-1\n", "non-negative");
+  refused("core,IC,1\ncore,IC,2\n", "park_sectors.csv:3");
+  EXPECT_THROW(parse_cell_figures_csv("sector\n", "x.csv", parks), DataError);
+}

@@ -5,6 +5,7 @@
 #include <numeric>
 #include <set>
 
+#include "clustersim/errors.hpp"
 #include "clustersim/model/population.hpp"
 #include "clustersim/phases/phases.hpp"
 #include "helpers.hpp"
@@ -14,14 +15,15 @@ using namespace clustersim;
 namespace {
 Population make(double scale, std::uint64_t seed = 3, int threads = 2) {
   const ModelParameters params = test_support::small_scenario(scale).parameters();
-  return generate_population(default_parks(), params, seed, Executor(threads));
+  return generate_population(default_base_data(), params, seed, Executor(threads));
 }
 }  // namespace
 
 TEST(Population, CellRevenueMatchesParkAndSectorTotals) {
   const ModelParameters p = Scenario().parameters();
   const Population population = make(0.01);
-  const std::vector<double> cells = base_cell_revenue(population.parks, p);
+  const std::vector<double> cells =
+      base_cell_revenue(population.parks, default_base_data().cell_figures, p);
   const std::size_t n_parks = population.parks.size();
   double zone = 0;
   for (std::size_t k = 0; k < n_parks; ++k) {
@@ -37,8 +39,9 @@ TEST(Population, CellRevenueMatchesParkAndSectorTotals) {
     for (std::size_t k = 0; k < n_parks; ++k) sector += cells[cell_index(k, s)];
     EXPECT_NEAR(sector, p.zone_leading_share * city[s], 1e-6 * sector) << s;
   }
-  // Published park figures are kept as they are.
+  // Published park and cell figures are kept as they are.
   EXPECT_DOUBLE_EQ(population.parks.base_revenue_cny[0], 1.178e12);
+  EXPECT_DOUBLE_EQ(cells[cell_index(0, static_cast<int>(Sector::ic))], 2.011e11);
 }
 
 TEST(Population, AgentsCarryTheirCellsRevenueAtScale) {
@@ -46,7 +49,8 @@ TEST(Population, AgentsCarryTheirCellsRevenueAtScale) {
   const ModelParameters p = test_support::small_scenario(scale).parameters();
   const Population population = make(scale);
   const FirmArrays& firms = population.firms;
-  const std::vector<double> cells = base_cell_revenue(population.parks, p);
+  const std::vector<double> cells =
+      base_cell_revenue(population.parks, default_base_data().cell_figures, p);
   std::vector<double> agent_sum(cells.size(), 0.0);
   for (std::size_t i = 0; i < firms.size(); ++i) {
     agent_sum[cell_index(static_cast<std::size_t>(firms.park[i]), firms.sector[i])] +=
@@ -107,4 +111,16 @@ TEST(Population, SameSeedSamePopulationWhateverTheThreads) {
     EXPECT_TRUE(test_support::same_bits(serial.firms, make(0.05, 9, threads).firms)) << threads;
   }
   EXPECT_FALSE(test_support::same_bits(serial.firms, make(0.05, 10, 2).firms));
+}
+
+TEST(Population, PublishedCellsMustFitTheTotals) {
+  // The Core Park's published IC revenue (201.1 bn) cannot fit a zone whose IC is 0.5 x 300 bn.
+  Scenario scenario;
+  scenario.set("population.zone_leading_share", 0.5);
+  try {
+    generate_population(default_base_data(), scenario.parameters(), 1, Executor(1));
+    FAIL();
+  } catch (const ScenarioError& e) {
+    EXPECT_EQ(e.key(), "population.zone_leading_share");
+  }
 }

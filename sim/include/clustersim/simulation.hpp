@@ -23,8 +23,7 @@ class Simulation {
  public:
   // threads: 1 or more runs on a oneTBB arena of that size; 0 runs the serial reference.
   Simulation(const Scenario& scenario, std::uint64_t seed, int threads);
-  Simulation(const Scenario& scenario, const std::vector<ParkRecord>& parks, std::uint64_t seed,
-             int threads);
+  Simulation(const Scenario& scenario, const BaseData& data, std::uint64_t seed, int threads);
   ~Simulation();
 
   // One month: the phases of docs/model.md, in order.

@@ -12,6 +12,7 @@ namespace clustersim {
 
 // Defined in the generated embedded_data.cpp (data/parks.csv at build time).
 extern const char* const embedded_parks_csv;
+extern const char* const embedded_park_sectors_csv;
 
 namespace {
 
@@ -135,10 +136,69 @@ std::vector<ParkRecord> parse_parks_csv(const std::string& text, const std::stri
   return parks;
 }
 
-const std::vector<ParkRecord>& default_parks() {
-  static const std::vector<ParkRecord> parks =
-      parse_parks_csv(embedded_parks_csv, "data/parks.csv");
-  return parks;
+std::vector<CellFigure> parse_cell_figures_csv(const std::string& text, const std::string& origin,
+                                               const std::vector<ParkRecord>& parks) {
+  std::istringstream in(text);
+  std::string line;
+  if (!std::getline(in, line)) throw DataError(origin + ": empty file; expected a header line");
+  const std::vector<std::string> header = split_csv_line(line, origin + ":1");
+  std::map<std::string, std::size_t> column;
+  for (std::size_t i = 0; i < header.size(); ++i) column[header[i]] = i;
+  for (const char* required : {"park_id", "sector", "base_revenue_cny"}) {
+    if (!column.count(required)) {
+      throw DataError(origin + ":1: missing column '" + std::string(required) + "'");
+    }
+  }
+  std::vector<CellFigure> figures;
+  std::set<std::pair<std::size_t, int>> seen;
+  int line_number = 1;
+  while (std::getline(in, line)) {
+    ++line_number;
+    if (line.empty() || line == "\r") continue;
+    const std::string where = origin + ":" + std::to_string(line_number);
+    const std::vector<std::string> f = split_csv_line(line, where);
+    if (f.size() != header.size()) {
+      throw DataError(where + ": " + std::to_string(f.size()) + " fields; expected " +
+                      std::to_string(header.size()));
+    }
+    CellFigure figure;
+    const std::string& park_id = f[column["park_id"]];
+    std::size_t p = 0;
+    while (p < parks.size() && parks[p].id != park_id) ++p;
+    if (p == parks.size()) {
+      throw DataError(where + ", column 'park_id': value '" + park_id +
+                      "'; expected the id of a park in the park table");
+    }
+    figure.park = p;
+    const auto sector = sector_from_name(f[column["sector"]]);
+    if (!sector) {
+      throw DataError(where + ", column 'sector': value '" + f[column["sector"]] +
+                      "'; expected IC, biomedicine, AI or other");
+    }
+    figure.sector = *sector;
+    figure.revenue_cny = parse_number(f[column["base_revenue_cny"]], where, "base_revenue_cny");
+    if (figure.revenue_cny < 0) {
+      throw DataError(where + ", column 'base_revenue_cny': value '" +
+                      f[column["base_revenue_cny"]] + "'; expected a non-negative revenue");
+    }
+    if (!seen.insert({p, figure.sector}).second) {
+      throw DataError(where + ": park '" + park_id + "' and sector '" + f[column["sector"]] +
+                      "' repeat an earlier row");
+    }
+    figures.push_back(figure);
+  }
+  return figures;
+}
+
+const BaseData& default_base_data() {
+  static const BaseData data = [] {
+    BaseData d;
+    d.parks = parse_parks_csv(embedded_parks_csv, "data/parks.csv");
+    d.cell_figures =
+        parse_cell_figures_csv(embedded_park_sectors_csv, "data/park_sectors.csv", d.parks);
+    return d;
+  }();
+  return data;
 }
 
 std::optional<int> sector_from_name(std::string_view name) {

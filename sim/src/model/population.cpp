@@ -49,20 +49,49 @@ Parks build_parks(const std::vector<ParkRecord>& records, const ModelParameters&
 
 }  // namespace
 
-std::vector<double> base_cell_revenue(const Parks& parks, const ModelParameters& params) {
+std::vector<double> base_cell_revenue(const Parks& parks, const std::vector<CellFigure>& figures,
+                                      const ModelParameters& params) {
   const auto n_parks = static_cast<Eigen::Index>(parks.size());
   const Eigen::Vector3d city(params.city_ic_cny, params.city_biomedicine_cny, params.city_ai_cny);
   Eigen::VectorXd sector_total(sector_count);
   sector_total.head<3>() = params.zone_leading_share * city;
   sector_total(3) = params.zone_revenue_cny - sector_total.head<3>().sum();
-  const Eigen::Map<const Eigen::VectorXd> park_total(parks.base_revenue_cny.data(), n_parks);
+  Eigen::VectorXd park_total =
+      Eigen::Map<const Eigen::VectorXd>(parks.base_revenue_cny.data(), n_parks);
+
+  // Published cells are kept: the fit shares out what the park and sector totals leave.
+  Eigen::MatrixXd fixed = Eigen::MatrixXd::Zero(n_parks, sector_count);
+  for (const CellFigure& figure : figures) {
+    fixed(static_cast<Eigen::Index>(figure.park), figure.sector) = figure.revenue_cny;
+  }
+  for (Eigen::Index p = 0; p < n_parks; ++p) {
+    if (fixed.row(p).sum() > park_total(p) * (1 + 1e-12)) {
+      throw ScenarioError("population.zone_revenue_cny", format_value(params.zone_revenue_cny),
+                          "a value leaving park '" + parks.id[static_cast<std::size_t>(p)] +
+                              "' at least its published sector revenues (" +
+                              format_value(fixed.row(p).sum()) + " CNY)");
+    }
+  }
+  for (int s = 0; s < sector_count; ++s) {
+    if (fixed.col(s).sum() > sector_total(s) * (1 + 1e-12)) {
+      const std::string key =
+          is_leading(s) ? "population.zone_leading_share" : "population.zone_revenue_cny";
+      throw ScenarioError(
+          key, format_value(is_leading(s) ? params.zone_leading_share : params.zone_revenue_cny),
+          "a value giving the zone at least the published " + std::string(sector_names[s]) +
+              " revenue of its parks (" + format_value(fixed.col(s).sum()) + " CNY)");
+    }
+  }
+  park_total -= fixed.rowwise().sum();
+  sector_total -= fixed.colwise().sum().transpose();
 
   // Prior: a park's revenue, down-weighted in leading sectors it does not name.
   Eigen::MatrixXd cell(n_parks, sector_count);
   for (Eigen::Index p = 0; p < n_parks; ++p) {
     for (int s = 0; s < sector_count; ++s) {
       const bool named = !is_leading(s) || parks.names_leading(static_cast<std::size_t>(p), s);
-      cell(p, s) = park_total(p) * (named ? 1.0 : params.non_leading_park_weight);
+      const bool published = fixed(p, s) > 0.0;
+      cell(p, s) = published ? 0.0 : park_total(p) * (named ? 1.0 : params.non_leading_park_weight);
     }
   }
   for (int s = 0; s < sector_count; ++s) {
@@ -94,6 +123,7 @@ std::vector<double> base_cell_revenue(const Parks& parks, const ModelParameters&
                         "park and sector totals that can be fitted together (the fit is still " +
                             format_value(worst) + " off after 500 iterations)");
   }
+  cell += fixed;
   std::vector<double> flat(parks.size() * sector_count);
   for (Eigen::Index p = 0; p < n_parks; ++p) {
     for (int s = 0; s < sector_count; ++s) {
@@ -130,13 +160,12 @@ std::vector<std::int64_t> base_cell_agents(const std::vector<double>& cell_reven
   return agents;
 }
 
-Population generate_population(const std::vector<ParkRecord>& records,
-                               const ModelParameters& params, std::uint64_t seed,
-                               const Executor& executor) {
+Population generate_population(const BaseData& data, const ModelParameters& params,
+                               std::uint64_t seed, const Executor& executor) {
   Population population;
-  population.parks = build_parks(records, params);
+  population.parks = build_parks(data.parks, params);
   Parks& parks = population.parks;
-  const std::vector<double> cell_revenue = base_cell_revenue(parks, params);
+  const std::vector<double> cell_revenue = base_cell_revenue(parks, data.cell_figures, params);
   const std::vector<std::int64_t> cell_agents = base_cell_agents(cell_revenue, params);
 
   std::vector<std::int64_t> first(cell_agents.size() + 1, 0);

@@ -14,9 +14,11 @@
 namespace clustersim {
 
 // Base-year revenue of each park x sector cell (full scale): park totals from the park table,
-// sector totals from the city's leading industries and the zone's share, fitted by iterative
-// proportional fitting. Index: cell_index(park, sector).
-std::vector<double> base_cell_revenue(const Parks& parks, const ModelParameters& params);
+// sector totals from the city's leading industries and the zone's share; published cell figures
+// are kept and the other cells fitted by iterative proportional fitting.
+// Index: cell_index(park, sector).
+std::vector<double> base_cell_revenue(const Parks& parks, const std::vector<CellFigure>& figures,
+                                      const ModelParameters& params);
 
 // Agents per cell: round(firms_total * scale) split in proportion to revenue (largest
 // remainders), with at least one agent in every cell that has revenue.
@@ -29,8 +31,7 @@ struct Population {
   std::int64_t next_firm_id = 0;
 };
 
-Population generate_population(const std::vector<ParkRecord>& records,
-                               const ModelParameters& params, std::uint64_t seed,
-                               const Executor& executor);
+Population generate_population(const BaseData& data, const ModelParameters& params,
+                               std::uint64_t seed, const Executor& executor);
 
 }  // namespace clustersim
