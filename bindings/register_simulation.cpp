@@ -26,16 +26,6 @@ py::array read_only_view(const Column<T>& column, const py::dtype& dtype) {
   return view;
 }
 
-py::dict firm_columns(const Simulation& sim) {
-  py::dict out;
-  sim.firms().visit_columns([&](const char* name, const auto& column, const char*) {
-    using T = typename std::decay_t<decltype(column)>::value_type;
-    const bool flag = std::string(name) == "alive";
-    out[name] = read_only_view(column, flag ? py::dtype("bool") : py::dtype::of<T>());
-  });
-  return out;
-}
-
 py::dict park_table(const Simulation& sim) {
   const Parks& parks = sim.parks();
   py::dict out;
@@ -52,7 +42,8 @@ py::dict park_table(const Simulation& sim) {
   return out;
 }
 
-// A copy of one recorded series: (months, parks, sectors) or (months, parks).
+// A copy of one recorded series: (months, parks, sectors), (months, parks) or
+// (months, parks, parks).
 py::array series_values(const Simulation& sim, const std::string& name) {
   const SeriesBook& book = sim.series();
   for (const SeriesInfo& info : SeriesBook::catalogue()) {
@@ -60,15 +51,28 @@ py::array series_values(const Simulation& sim, const std::string& name) {
     const std::vector<double>& values = book.values(name);
     std::vector<py::ssize_t> shape = {static_cast<py::ssize_t>(book.months()),
                                       static_cast<py::ssize_t>(book.parks())};
-    if (info.per_sector) shape.push_back(sector_count);
+    if (info.shape == SeriesShape::cell) shape.push_back(sector_count);
+    if (info.shape == SeriesShape::park_pair) shape.push_back(static_cast<py::ssize_t>(book.parks()));
     py::array_t<double> out(shape);
     std::copy(values.begin(), values.end(), out.mutable_data());
     return out;
   }
   std::string known;
-  for (const SeriesInfo& info : SeriesBook::catalogue())
+  for (const SeriesInfo& info : SeriesBook::catalogue()) {
     known += (known.empty() ? "" : ", ") + info.name;
+  }
   throw py::key_error("no series '" + name + "'; expected one of: " + known);
+}
+
+template <class Agents>
+py::dict agent_columns(const Agents& agents) {
+  py::dict out;
+  agents.visit_columns([&](const char* name, const auto& column, const char*) {
+    using T = typename std::decay_t<decltype(column)>::value_type;
+    const bool flag = std::string(name) == "alive";
+    out[name] = read_only_view(column, flag ? py::dtype("bool") : py::dtype::of<T>());
+  });
+  return out;
 }
 
 }  // namespace
@@ -84,7 +88,9 @@ void register_simulation(py::module_& m) {
     py::list out;
     for (const SeriesInfo& info : SeriesBook::catalogue()) {
       out.append(py::dict(py::arg("name") = info.name, py::arg("unit") = info.unit,
-                          py::arg("per_sector") = info.per_sector,
+                          py::arg("shape") = info.shape == SeriesShape::cell   ? "cell"
+                                             : info.shape == SeriesShape::park ? "park"
+                                                                               : "park_pair",
                           py::arg("description") = info.description));
     }
     return out;
@@ -107,7 +113,9 @@ void register_simulation(py::module_& m) {
       .def_property_readonly("horizon_year",
                              [](const Simulation& s) { return s.parameters().horizon_year; })
       .def_property_readonly("next_firm_id", &Simulation::next_firm_id)
-      .def("firm_columns", &firm_columns)
+      .def("firm_columns", [](const Simulation& s) { return agent_columns(s.firms()); })
+      .def("talent_columns", [](const Simulation& s) { return agent_columns(s.talent()); })
+      .def_property_readonly("next_talent_id", &Simulation::next_talent_id)
       .def("park_table", &park_table)
       .def("series_values", &series_values, py::arg("name"))
       .def("series_time",

@@ -24,11 +24,17 @@ def time_index(years: np.ndarray, months: np.ndarray) -> pd.PeriodIndex:
                                       ).rename("month")
 
 
-def zone_sum(park_values: np.ndarray) -> np.ndarray:
-    """Sum over parks (axis 1) in park order, exactly as the results writer adds them."""
-    total = np.zeros_like(park_values[:, 0]) if park_values.shape[1] else park_values.sum(axis=1)
+def zone_sum(name: str, park_values: np.ndarray) -> np.ndarray:
+    """Sum over parks (axis 1) in park order, exactly as the results writer adds them; for
+    moves between parks, the zone's total of the month."""
+    total = np.zeros_like(park_values[:, 0])
     for p in range(park_values.shape[1]):
         total = total + park_values[:, p]
+    if SERIES[name]["shape"] == "park_pair":
+        pairs = total
+        total = np.zeros(len(pairs))
+        for d in range(pairs.shape[1]):
+            total = total + pairs[:, d]
     return total
 
 
@@ -39,13 +45,17 @@ def series_frame(level: str, name: str, values: np.ndarray, index: pd.PeriodInde
     info = SERIES[name]
     sectors = list(_core.sector_names)
     if level == "park":
-        if info["per_sector"]:
+        if info["shape"] == "cell":
             columns = pd.MultiIndex.from_product([park_ids, sectors], names=["park", "sector"])
+            frame = pd.DataFrame(values.reshape(len(index), -1), index=index, columns=columns)
+        elif info["shape"] == "park_pair":
+            columns = pd.MultiIndex.from_product([park_ids, park_ids],
+                                                 names=["origin", "destination"])
             frame = pd.DataFrame(values.reshape(len(index), -1), index=index, columns=columns)
         else:
             frame = pd.DataFrame(values, index=index, columns=pd.Index(park_ids, name="park"))
     else:
-        if info["per_sector"]:
+        if info["shape"] == "cell":
             frame = pd.DataFrame(values, index=index, columns=pd.Index(sectors, name="sector"))
         else:
             frame = pd.DataFrame({"zone": values}, index=index)
@@ -53,14 +63,18 @@ def series_frame(level: str, name: str, values: np.ndarray, index: pd.PeriodInde
     return frame
 
 
-def firm_frame(columns: dict[str, np.ndarray], park_ids: list[str]) -> pd.DataFrame:
-    """The firm table with categorical park, sector and stage names."""
+def agent_frame(columns: dict[str, np.ndarray], park_ids: list[str]) -> pd.DataFrame:
+    """An agent table with categorical park, sector and (firms) stage names."""
     frame = pd.DataFrame({k: np.asarray(v) for k, v in columns.items()})
-    frame["park"] = pd.Categorical.from_codes(frame["park"].astype(np.int64), categories=park_ids)
+    for column in ("park", "target_park"):
+        if column in frame:
+            frame[column] = pd.Categorical.from_codes(frame[column].astype(np.int64),
+                                                      categories=park_ids)
     frame["sector"] = pd.Categorical.from_codes(frame["sector"].astype(np.int64),
                                                 categories=list(_core.sector_names))
-    frame["stage"] = pd.Categorical.from_codes(frame["stage"].astype(np.int64),
-                                               categories=list(_core.stage_names))
+    if "stage" in frame:
+        frame["stage"] = pd.Categorical.from_codes(frame["stage"].astype(np.int64),
+                                                   categories=list(_core.stage_names))
     return frame
 
 

@@ -9,7 +9,7 @@ from typing import Any
 import h5py
 import pandas as pd
 
-from clustersim._frames import check_series, firm_frame, park_frame, series_frame, time_index
+from clustersim._frames import check_series, agent_frame, park_frame, series_frame, time_index
 from clustersim.errors import OutputError
 from clustersim.scenario import Scenario
 
@@ -62,6 +62,22 @@ def _reads(method):
     return wrapper
 
 
+_SNAPSHOT_GROUPS = {"firms": "snapshots", "talent": "talent_snapshots"}
+_SNAPSHOT_ORDER = {
+    "firms": ["firm_id", "park", "sector", "stage", "revenue_cny", "employees", "productivity",
+              "age_months", "cash_cny", "staffing_gap"],
+    "talent": ["talent_id", "park", "sector", "skill", "employer", "age_months", "wage_cny",
+               "months_seeking"],
+}
+
+
+def _check_agents(agents: str) -> str:
+    if agents not in _SNAPSHOT_GROUPS:
+        raise KeyError(f"agents {agents!r} are unknown; expected one of "
+                       f"{', '.join(_SNAPSHOT_GROUPS)}")
+    return agents
+
+
 class Results:
     """One run's results file. Each call reads what it needs; no file handle stays open."""
 
@@ -104,28 +120,30 @@ class Results:
 
     # --- snapshots
     @_reads
-    def snapshot_labels(self) -> list[str]:
+    def snapshot_labels(self, agents: str = "firms") -> list[str]:
+        group = _SNAPSHOT_GROUPS[_check_agents(agents)]
         with self._file() as f:
-            return list(f["snapshots"].keys()) if "snapshots" in f else []
+            return list(f[group].keys()) if group in f else []
 
-    def snapshot_years(self) -> list[int]:
-        """Years with a firm table at December's end (the base-year state is 'initial')."""
-        return sorted(int(label) for label in self.snapshot_labels() if label.isdigit())
+    def snapshot_years(self, agents: str = "firms") -> list[int]:
+        """Years with a table of `agents` ("firms" or "talent") at December's end (the
+        base-year state is labelled 'initial')."""
+        return sorted(int(label) for label in self.snapshot_labels(agents) if label.isdigit())
 
     @_reads
-    def snapshot(self, year: int | str) -> pd.DataFrame:
-        """The living firms at the end of `year` (or "initial": the base-year population)."""
+    def snapshot(self, year: int | str, agents: str = "firms") -> pd.DataFrame:
+        """The living firms (or talent) at the end of `year`, or "initial": the base year."""
         label = str(year)
+        group_name = f"{_SNAPSHOT_GROUPS[_check_agents(agents)]}/{label}"
         with self._file() as f:
-            if f"snapshots/{label}" not in f:
-                raise KeyError(f"{self.path}: no snapshot {label!r}; available: "
-                               f"{', '.join(self.snapshot_labels()) or 'none'}")
-            group = f[f"snapshots/{label}"]
+            if group_name not in f:
+                raise KeyError(f"{self.path}: no {agents} snapshot {label!r}; available: "
+                               f"{', '.join(self.snapshot_labels(agents)) or 'none'}")
+            group = f[group_name]
             columns = {name: group[name][()] for name in group.keys()}
-        order = ["firm_id", "park", "sector", "stage", "revenue_cny", "employees",
-                 "productivity", "age_months", "cash_cny"]
+        order = _SNAPSHOT_ORDER[agents]
         columns = {k: columns[k] for k in order if k in columns}
-        return firm_frame(columns, self._park_ids)
+        return agent_frame(columns, self._park_ids)
 
     # --- description
     @property
@@ -175,10 +193,13 @@ def describe(path: str | os.PathLike) -> str:
             for name, data in f[f"series/{level}"].items():
                 unit = _text(data.attrs.get("unit", ""))
                 lines.append(f"  {name:<22}{str(data.shape):<16}{unit}")
-        if "snapshots" in f:
-            lines.append("snapshots (firms alive):")
-            for label, group in f["snapshots"].items():
-                count = group["firm_id"].shape[0] if "firm_id" in group else 0
+        for agents, group_name in _SNAPSHOT_GROUPS.items():
+            if group_name not in f:
+                continue
+            lines.append(f"{group_name} ({agents} alive):")
+            for label, group in f[group_name].items():
+                first = next(iter(group.values()), None)
+                count = first.shape[0] if first is not None else 0
                 lines.append(f"  {label:<10}{count:>10,d}")
     return "\n".join(lines)
 

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from clustersim import _core
-from clustersim._frames import (check_series, firm_frame, park_frame, series_frame, time_index,
+from clustersim._frames import (check_series, agent_frame, park_frame, series_frame, time_index,
                                 zone_sum)
 from clustersim.errors import OutputError, ScenarioError
 from clustersim.scenario import Scenario
@@ -22,23 +22,24 @@ def _now() -> str:
     return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
 
 
-class FirmView:
-    """The firm agents as read-only NumPy views of the kernel's arrays (no copies).
+class AgentView:
+    """Agents (``sim.firms``, ``sim.talent``) as read-only NumPy views of the kernel's arrays,
+    without copies.
 
     Attribute access gives one column (``sim.firms.revenue_cny``). Views show the state when
-    they were taken; take them again after stepping. Rows include firms that exited this year
-    (``alive`` is False); dead firms are dropped at each year's end.
+    they were taken; take them again after stepping. Rows include agents that left this year
+    (``alive`` is False); they are dropped at each year's end.
     """
 
-    def __init__(self, simulation: "Simulation"):
-        self._columns = simulation._core.firm_columns()
-        self._park_ids = simulation._park_ids
+    def __init__(self, columns: dict[str, np.ndarray], park_ids: list[str]):
+        self._columns = columns
+        self._park_ids = park_ids
 
     def __getattr__(self, name: str) -> np.ndarray:
         try:
             return self.__dict__["_columns"][name]
         except KeyError:
-            raise AttributeError(f"firms have no column {name!r}; columns: "
+            raise AttributeError(f"no column {name!r}; columns: "
                                  f"{', '.join(self.__dict__['_columns'])}") from None
 
     def __dir__(self):
@@ -53,7 +54,7 @@ class FirmView:
 
     def to_frame(self, *, alive_only: bool = True) -> pd.DataFrame:
         """A copy as a DataFrame with park, sector and stage names."""
-        frame = firm_frame(self._columns, self._park_ids)
+        frame = agent_frame(self._columns, self._park_ids)
         if alive_only:
             frame = frame[frame.pop("alive")].reset_index(drop=True)
         return frame
@@ -181,8 +182,14 @@ class Simulation:
 
     # --- state
     @property
-    def firms(self) -> FirmView:
-        return FirmView(self)
+    def firms(self) -> AgentView:
+        """Firm agents: read-only views of their columns (``sim.firms.revenue_cny``)."""
+        return AgentView(self._core.firm_columns(), self._park_ids)
+
+    @property
+    def talent(self) -> AgentView:
+        """Talent agents: read-only views of their columns (``sim.talent.skill``)."""
+        return AgentView(self._core.talent_columns(), self._park_ids)
 
     @property
     def parks(self) -> pd.DataFrame:
@@ -190,13 +197,14 @@ class Simulation:
         return park_frame(self._core.park_table())
 
     def series(self, level: str, name: str) -> pd.DataFrame:
-        """Monthly series recorded so far: level 'park' (columns park x sector, or park) or
-        'zone' (columns sector, or one column). Values are full-scale equivalents."""
+        """Monthly series recorded so far: level 'park' (columns park x sector, park, or
+        origin x destination park) or 'zone' (columns sector, or one column). Values are
+        full-scale equivalents."""
         check_series(level, name)
         values = self._core.series_values(name)
         years, months = self._core.series_time()
         if level == "zone":
-            values = zone_sum(values)
+            values = zone_sum(name, values)
         return series_frame(level, name, values, time_index(years, months), self._park_ids)
 
     def __repr__(self) -> str:
@@ -210,4 +218,4 @@ def run(scenario: Scenario | str | os.PathLike, *, seed: int = 1, threads: int =
     return Simulation(scenario, seed=seed, threads=threads).run(until, output=output)
 
 
-__all__ = ["FirmView", "Simulation", "run"]
+__all__ = ["AgentView", "Simulation", "run"]

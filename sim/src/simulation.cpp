@@ -17,9 +17,12 @@ Simulation::Simulation(const Scenario& scenario, const BaseData& data, std::uint
   Population population = generate_population(data, params_, seed_, executor_);
   parks_ = std::move(population.parks);
   firms_ = std::move(population.firms);
+  talent_ = std::move(population.talent);
   next_firm_id_ = population.next_firm_id;
+  next_talent_id_ = population.next_talent_id;
   check_firm_invariants(firms_, executor_, "initial population", 0);
   measure_cells(firms_, parks_, params_, executor_, cells_);
+  measure_talent(talent_, params_, executor_, cells_);
   series_ = SeriesBook(parks_.size());
   total_steps_ = static_cast<std::uint32_t>((params_.horizon_year - base_year + 1) * 12);
 }
@@ -40,26 +43,29 @@ void Simulation::step() {
                 std::to_string(params_.horizon_year) + "); nothing left to step");
   }
   const StepContext ctx{params_, executor_, seed_, steps_done_ + 1};
-  const std::size_t n_cells = parks_.size() * sector_count;
-  std::vector<double> entries(n_cells, 0.0), exits(n_cells, 0.0);
+  StepFlows flows(parks_.size());
 
   // The schedule (docs/model.md, "Process overview and scheduling"). Rules read the cell
   // statistics measured at the end of the previous step.
   supply_floor_space(parks_, ctx);
   grow_firms(firms_, parks_, cells_, ctx);
   check_firm_invariants(firms_, executor_, "grow_firms", ctx.step);
-  exit_firms(firms_, ctx, exits);
-  enter_firms(firms_, parks_, cells_, ctx, next_firm_id_, entries);
-  check_firm_invariants(firms_, executor_, "enter_firms", ctx.step);
+  exit_firms(firms_, ctx, flows.exits);
+  talent_life(talent_, firms_, parks_, cells_, ctx, flows);
+  const std::size_t first_new_firm = firms_.size();
+  enter_firms(firms_, parks_, cells_, ctx, next_firm_id_, flows.entries);
+  const std::size_t first_spinoff = firms_.size();
+  enter_spinoffs(talent_, firms_, cells_, ctx, next_firm_id_, flows);
+  talent_arrivals(talent_, firms_, first_new_firm, first_spinoff, parks_, cells_, ctx,
+                  next_talent_id_, flows);
+  match_labour(talent_, firms_, ctx, flows);
+  staff_firms(firms_, talent_);
+  check_firm_invariants(firms_, executor_, "staff_firms", ctx.step);
   measure_cells(firms_, parks_, params_, executor_, cells_);
+  measure_talent(talent_, params_, executor_, cells_);
 
   ++steps_done_;
-  const double weight = 1.0 / params_.scale;
-  for (std::size_t c = 0; c < n_cells; ++c) {
-    entries[c] *= weight;
-    exits[c] *= weight;
-  }
-  series_.record(year(), month(), parks_, cells_, entries, exits);
+  series_.record(year(), month(), parks_, cells_, flows, 1.0 / params_.scale);
 
   if (month() == 12) {
     const int years_run = year() - base_year + 1;
@@ -67,7 +73,17 @@ void Simulation::step() {
         (years_run % params_.snapshot_interval_years == 0 || finished())) {
       output_->write_snapshot(std::to_string(year()), year(), 12, firms_);
     }
-    firms_.compact();  // dead firms leave the arrays once a year
+    if (output_ && params_.talent_snapshots &&
+        (years_run % params_.talent_snapshot_interval_years == 0 || finished())) {
+      output_->write_talent_snapshot(std::to_string(year()), year(), 12, talent_);
+    }
+    // Dead firms and departed talent leave the arrays once a year; employers are re-indexed.
+    const std::vector<std::int32_t> new_index = firms_.compact();
+    talent_.compact();
+    for (std::size_t t = 0; t < talent_.size(); ++t) {
+      const std::int32_t old = talent_.employer_index[t];
+      if (old >= 0) talent_.employer_index[t] = new_index[static_cast<std::size_t>(old)];
+    }
   }
 }
 
@@ -81,8 +97,9 @@ void Simulation::open_output(const std::string& path, const Attributes& attribut
   if (output_) throw OutputError("an output file is already open: " + output_->path());
   auto writer = std::make_unique<ResultsWriter>(path, attributes, parks_);
   // The base-year state; a file opened later (a continued run) starts with the next December.
-  if (params_.firm_snapshots && steps_done_ == 0) {
-    writer->write_snapshot("initial", base_year, 0, firms_);
+  if (steps_done_ == 0) {
+    if (params_.firm_snapshots) writer->write_snapshot("initial", base_year, 0, firms_);
+    if (params_.talent_snapshots) writer->write_talent_snapshot("initial", base_year, 0, talent_);
   }
   output_ = std::move(writer);
 }
@@ -91,8 +108,13 @@ void Simulation::close_output(const Attributes& attributes) {
   if (!output_) throw OutputError("no output file is open");
   std::unique_ptr<ResultsWriter> writer = std::move(output_);
   // A run stopped before the horizon still gets the firm table of its last December.
-  if (params_.firm_snapshots && month() == 12 && !writer->has_snapshot(std::to_string(year()))) {
-    writer->write_snapshot(std::to_string(year()), year(), 12, firms_);
+  const std::string last = std::to_string(year());
+  if (params_.firm_snapshots && month() == 12 && !writer->has_snapshot("snapshots/" + last)) {
+    writer->write_snapshot(last, year(), 12, firms_);
+  }
+  if (params_.talent_snapshots && month() == 12 &&
+      !writer->has_snapshot("talent_snapshots/" + last)) {
+    writer->write_talent_snapshot(last, year(), 12, talent_);
   }
   writer->finish(series_, attributes);
 }

@@ -19,13 +19,14 @@ inline Scenario small_scenario(double scale = 0.02, std::int64_t horizon = 2024)
   return scenario;
 }
 
-// True when every column of both populations holds the same bytes.
-inline ::testing::AssertionResult same_bits(const FirmArrays& a, const FirmArrays& b) {
+// True when every column of both populations (firms or talent) holds the same bytes.
+template <class Agents>
+::testing::AssertionResult same_bits(const Agents& a, const Agents& b) {
   if (a.size() != b.size()) {
     return ::testing::AssertionFailure() << "sizes differ: " << a.size() << " vs " << b.size();
   }
   std::string differing;
-  FirmArrays& mutable_b = const_cast<FirmArrays&>(b);
+  Agents& mutable_b = const_cast<Agents&>(b);
   a.visit_columns([&](const char* name, const auto& column, const char*) {
     mutable_b.visit_columns([&](const char* other_name, const auto& other, const char*) {
       if (std::string(name) != other_name) return;

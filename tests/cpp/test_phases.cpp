@@ -30,13 +30,13 @@ Parks two_parks(double floor_space_m2) {
   return parks;
 }
 
-FirmArrays firms_in_park_a(std::size_t n, double revenue_cny) {
+FirmArrays firms_in_park_a(std::size_t n, double revenue_cny, Sector sector = Sector::ic) {
   FirmArrays firms;
   firms.resize(n);
   for (std::size_t i = 0; i < n; ++i) {
     firms.id[i] = static_cast<std::int64_t>(i);
     firms.park[i] = 0;
-    firms.sector[i] = static_cast<std::uint8_t>(Sector::ic);
+    firms.sector[i] = static_cast<std::uint8_t>(sector);
     firms.stage[i] = static_cast<std::uint8_t>(Stage::growth);
     firms.alive[i] = 1;
     firms.revenue_cny[i] = revenue_cny;
@@ -114,7 +114,7 @@ TEST(MeasureCells, SumsLivingFirmsInFullScaleEquivalents) {
 TEST(GrowFirms, DeterministicDriftCompoundsToTheAnnualRate) {
   const ModelParameters p = quiet_growth(0.12).parameters();
   Parks parks = two_parks(1e12);
-  FirmArrays firms = firms_in_park_a(3, 1e8);
+  FirmArrays firms = firms_in_park_a(3, 1e8, Sector::other);  // labour adjusts at once
   CellStats cells;
   const Executor executor(2);
   measure_cells(firms, parks, p, executor, cells);
@@ -134,7 +134,7 @@ TEST(GrowFirms, DeterministicDriftCompoundsToTheAnnualRate) {
 
 TEST(GrowFirms, ACongestedParkLowersEveryFirmsDriftByThePenalty) {
   const ModelParameters p = quiet_growth(0.5).parameters();
-  const FirmArrays start = firms_in_park_a(2, 1e8);
+  const FirmArrays start = firms_in_park_a(2, 1e8, Sector::other);
   CellStats cells;
   const Executor executor(1);
   // Floor space such that occupancy is exactly 1 (congestion 1): drift 0.5 - penalty 0.5 = 0.
@@ -159,7 +159,7 @@ TEST(GrowFirms, VolatilityFallsWithSize) {
   const ModelParameters p = s.parameters();
   Parks parks = two_parks(1e15);
   auto spread = [&](double revenue) {
-    FirmArrays firms = firms_in_park_a(20000, revenue);
+    FirmArrays firms = firms_in_park_a(20000, revenue, Sector::other);
     CellStats cells;
     const Executor executor(2);
     measure_cells(firms, parks, p, executor, cells);
@@ -176,6 +176,23 @@ TEST(GrowFirms, VolatilityFallsWithSize) {
   const double ratio = spread(1e6) / spread(1e10);
   // Sample sd of Laplace draws with n = 20,000 has relative error ~ 1.2 %; 5 % covers both.
   EXPECT_NEAR(ratio, std::pow(1e4, 0.18), 0.05 * std::pow(1e4, 0.18));
+}
+
+TEST(GrowFirms, LeadingFirmsNeedTalentToGrow) {
+  // An IC firm with 10 talent can produce 10 x r_E x (1 + slack); above that, growth waits for
+  // hires and the missing staff are posted as vacancies.
+  const ModelParameters p = quiet_growth(0.6).parameters();  // 5 %/month potential growth
+  Parks parks = two_parks(1e12);
+  const double capacity = 10 * p.revenue_per_employee_cny * (1 + p.labour_capacity_slack);
+  FirmArrays firms = firms_in_park_a(1, capacity);
+  CellStats cells;
+  const Executor executor(1);
+  measure_cells(firms, parks, p, executor, cells);
+  grow_firms(firms, parks, cells, StepContext{p, executor, 1, 1});
+  EXPECT_DOUBLE_EQ(firms.revenue_cny[0], capacity);  // held back
+  EXPECT_EQ(firms.employees[0], 10);                  // head count is the talent's to change
+  const double wanted = std::ceil(capacity * std::exp(0.05) / p.revenue_per_employee_cny);
+  EXPECT_EQ(firms.staffing_gap[0], static_cast<std::int32_t>(wanted) - 10);
 }
 
 TEST(ExitFirms, InsolventFirmsLeaveAndHealthyOnesStayWithoutHazard) {

@@ -17,6 +17,8 @@ TEST(Simulation, SameSeedGivesIdenticalBitsForAnyThreadCount) {
     Simulation parallel(scenario, 42, threads);
     parallel.run_until(2024);
     EXPECT_TRUE(test_support::same_bits(reference.firms(), parallel.firms())) << threads;
+    EXPECT_TRUE(test_support::same_bits(reference.talent(), parallel.talent())) << threads;
+    EXPECT_EQ(reference.next_talent_id(), parallel.next_talent_id());
     for (const SeriesInfo& info : SeriesBook::catalogue()) {
       EXPECT_EQ(reference.series().values(info.name), parallel.series().values(info.name))
           << info.name << ", threads " << threads;
@@ -123,4 +125,67 @@ TEST(Simulation, ZoneRevenueGrowsAtAPlausibleRateInTheBaseline) {
     total += revenue[(sim.series().months() - 1) * n_cells + c];
   EXPECT_GT(total, 0.8 * sim.parameters().zone_revenue_cny);
   EXPECT_LT(total, 1.6 * sim.parameters().zone_revenue_cny);
+}
+
+TEST(Simulation, LeadingFirmsHeadCountIsTheirTalent) {
+  // Checked mid-year (before compaction) and at a year's end (after it: indices re-mapped).
+  Simulation sim(test_support::small_scenario(0.05, 2023), 17, 2);
+  for (int months : {5, 7, 9}) {
+    for (int m = 0; m < months; ++m) sim.step();
+    const FirmArrays& f = sim.firms();
+    const TalentArrays& t = sim.talent();
+    std::map<std::int64_t, std::int32_t> staff;
+    for (std::size_t k = 0; k < t.size(); ++k) {
+      if (!t.alive[k] || t.employer_index[k] < 0) continue;
+      const auto e = static_cast<std::size_t>(t.employer_index[k]);
+      ASSERT_LT(e, f.size());
+      EXPECT_EQ(f.id[e], t.employer[k]);       // index and id agree
+      EXPECT_EQ(f.park[e], t.park[k]);         // talent work where their employer is
+      EXPECT_EQ(f.sector[e], t.sector[k]);
+      EXPECT_EQ(f.alive[e], 1);
+      ++staff[t.employer[k]];
+    }
+    for (std::size_t i = 0; i < f.size(); ++i) {
+      if (f.alive[i] && is_leading(f.sector[i])) EXPECT_EQ(f.employees[i], staff[f.id[i]]);
+    }
+  }
+}
+
+TEST(Simulation, TalentSeriesEqualTheSumsOverAgents) {
+  const double scale = 0.05;
+  Simulation sim(test_support::small_scenario(scale, 2023), 19, 2);
+  sim.run_until(2022);
+  for (int m = 0; m < 4; ++m) sim.step();
+  const std::size_t n_cells = sim.parks().size() * sector_count;
+  std::vector<double> talent(n_cells, 0.0), seeking(n_cells, 0.0);
+  const TalentArrays& t = sim.talent();
+  for (std::size_t k = 0; k < t.size(); ++k) {
+    if (!t.alive[k]) continue;
+    const std::size_t c = cell_index(static_cast<std::size_t>(t.park[k]), t.sector[k]);
+    talent[c] += 1;
+    if (t.employer_index[k] < 0) seeking[c] += 1;
+  }
+  const std::size_t last = (sim.series().months() - 1) * n_cells;
+  for (std::size_t c = 0; c < n_cells; ++c) {
+    EXPECT_EQ(sim.series().values("talent")[last + c], talent[c] / scale);
+    EXPECT_EQ(sim.series().values("seeking_talent")[last + c], seeking[c] / scale);
+  }
+}
+
+TEST(Simulation, TalentStockFollowsArrivalsAndDepartures) {
+  const double scale = 0.05;
+  Simulation sim(test_support::small_scenario(scale, 2023), 23, 2);
+  auto alive = [&] {
+    double n = 0;
+    for (std::size_t k = 0; k < sim.talent().size(); ++k) n += sim.talent().alive[k];
+    return n;
+  };
+  const double before = alive();
+  sim.run_until(2023);
+  double arrivals = 0, departures = 0;
+  for (double v : sim.series().values("talent_arrivals")) arrivals += v;
+  for (double v : sim.series().values("talent_departures")) departures += v;
+  EXPECT_GT(arrivals, 0);
+  EXPECT_GT(departures, 0);
+  EXPECT_NEAR((alive() - before) / scale, arrivals - departures, 1e-6);
 }

@@ -9,6 +9,7 @@
 
 #include "clustersim/agents/firms.hpp"
 #include "clustersim/agents/parks.hpp"
+#include "clustersim/agents/talent.hpp"
 #include "clustersim/core/parallel.hpp"
 #include "clustersim/io/results_writer.hpp"
 #include "clustersim/model/base_data.hpp"
@@ -42,10 +43,12 @@ class Simulation {
   std::uint64_t seed() const { return seed_; }
   int threads() const { return executor_.threads(); }
   const FirmArrays& firms() const { return firms_; }
+  const TalentArrays& talent() const { return talent_; }
   const Parks& parks() const { return parks_; }
   const CellStats& cells() const { return cells_; }
   const SeriesBook& series() const { return series_; }
   std::int64_t next_firm_id() const { return next_firm_id_; }
+  std::int64_t next_talent_id() const { return next_talent_id_; }
 
   // Output: opening writes the base-year snapshot; snapshots follow each interval's December;
   // closing writes the series and renames the file into place.
@@ -61,9 +64,11 @@ class Simulation {
   Executor executor_;
   Parks parks_;
   FirmArrays firms_;
+  TalentArrays talent_;
   CellStats cells_;
   SeriesBook series_;
   std::int64_t next_firm_id_ = 0;
+  std::int64_t next_talent_id_ = 0;
   std::uint32_t steps_done_ = 0;
   std::uint32_t total_steps_ = 0;
   std::unique_ptr<ResultsWriter> output_;

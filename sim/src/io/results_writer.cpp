@@ -6,6 +6,8 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <initializer_list>
+#include <string_view>
 #include <type_traits>
 #include <vector>
 
@@ -142,6 +144,30 @@ struct ResultsWriter::File {
     }
   }
 
+  // The living agents, one dataset per column (every row is alive, so `alive` is not stored).
+  template <class Agents>
+  void agent_snapshot(const std::string& group_name, int year, int month, const Agents& agents,
+                      std::initializer_list<std::string_view> skip) {
+    Handle group(this->group(group_name), H5Gclose);
+    number_attribute<std::int64_t>(group.get(), "year", year);
+    number_attribute<std::int64_t>(group.get(), "month", month);
+    std::vector<std::size_t> living;
+    living.reserve(agents.size());
+    for (std::size_t i = 0; i < agents.size(); ++i) {
+      if (agents.alive[i]) living.push_back(i);
+    }
+    agents.visit_columns([&](const char* name, const auto& column, const char* unit) {
+      for (std::string_view skipped : skip) {
+        if (skipped == name) return;
+      }
+      using T = typename std::decay_t<decltype(column)>::value_type;
+      std::vector<T> values(living.size());
+      for (std::size_t k = 0; k < living.size(); ++k) values[k] = column[living[k]];
+      dataset<T>(group.get(), name, {static_cast<hsize_t>(values.size())}, values.data(), unit);
+    });
+    H5Fflush(id, H5F_SCOPE_GLOBAL);
+  }
+
   void strings(hid_t parent, const std::string& name, const std::vector<std::string>& values) {
     Handle type(H5Tcopy(H5T_C_S1), H5Tclose);
     H5Tset_size(type.get(), H5T_VARIABLE);
@@ -210,24 +236,16 @@ ResultsWriter::~ResultsWriter() = default;
 
 void ResultsWriter::write_snapshot(const std::string& label, int year, int month,
                                    const FirmArrays& firms) {
-  Handle group(file_->group("snapshots/" + label), H5Gclose);
-  file_->number_attribute<std::int64_t>(group.get(), "year", year);
-  file_->number_attribute<std::int64_t>(group.get(), "month", month);
-  std::vector<std::size_t> living;
-  living.reserve(firms.size());
-  for (std::size_t i = 0; i < firms.size(); ++i) {
-    if (firms.alive[i]) living.push_back(i);
-  }
-  firms.visit_columns([&](const char* name, const auto& column, const char* unit) {
-    if (std::string(name) == "alive") return;  // every row of a snapshot is alive
-    using T = typename std::decay_t<decltype(column)>::value_type;
-    std::vector<T> values(living.size());
-    for (std::size_t k = 0; k < living.size(); ++k) values[k] = column[living[k]];
-    file_->dataset<T>(group.get(), name, {static_cast<hsize_t>(values.size())}, values.data(),
-                      unit);
-  });
-  snapshots_.insert(label);
-  H5Fflush(file_->id, H5F_SCOPE_GLOBAL);
+  file_->agent_snapshot("snapshots/" + label, year, month, firms, {"alive"});
+  snapshots_.insert("snapshots/" + label);
+}
+
+void ResultsWriter::write_talent_snapshot(const std::string& label, int year, int month,
+                                          const TalentArrays& talent) {
+  // Positions in the arrays and this month's intentions are working state, not results.
+  file_->agent_snapshot("talent_snapshots/" + label, year, month, talent,
+                        {"alive", "employer_index", "intent", "target_park"});
+  snapshots_.insert("talent_snapshots/" + label);
 }
 
 void ResultsWriter::finish(const SeriesBook& series, const Attributes& attributes) {
@@ -246,23 +264,33 @@ void ResultsWriter::finish(const SeriesBook& series, const Attributes& attribute
   Handle zone_group(file_->group("series/zone"), H5Gclose);
   for (const SeriesInfo& info : SeriesBook::catalogue()) {
     const std::vector<double>& values = series.values(info.name);
-    const hsize_t width = info.per_sector ? sector_count : 1;
-    // The zone: parks summed in park order.
+    const hsize_t row = series.row_size(info);
+    // The zone: parks (origins, for pairs) summed in park order.
+    const hsize_t width = info.shape == SeriesShape::cell        ? sector_count
+                          : info.shape == SeriesShape::park_pair ? n_parks
+                                                                 : 1;
     std::vector<double> zone(months * width, 0.0);
     for (hsize_t t = 0; t < months; ++t) {
       for (hsize_t p = 0; p < n_parks; ++p) {
-        for (hsize_t s = 0; s < width; ++s)
-          zone[t * width + s] += values[(t * n_parks + p) * width + s];
+        for (hsize_t s = 0; s < width; ++s) zone[t * width + s] += values[t * row + p * width + s];
       }
     }
-    if (info.per_sector) {
-      file_->dataset<double>(park_group.get(), info.name, {months, n_parks, width}, values.data(),
-                             info.unit, info.description);
+    std::vector<hsize_t> park_dims = {months, n_parks};
+    if (width > 1) park_dims.push_back(width);
+    file_->dataset<double>(park_group.get(), info.name, park_dims, values.data(), info.unit,
+                           info.description);
+    if (info.shape == SeriesShape::park_pair) {
+      // Zone level: all moves between parks in the month.
+      std::vector<double> total(months, 0.0);
+      for (hsize_t t = 0; t < months; ++t) {
+        for (hsize_t s = 0; s < width; ++s) total[t] += zone[t * width + s];
+      }
+      file_->dataset<double>(zone_group.get(), info.name, {months}, total.data(), info.unit,
+                             info.description);
+    } else if (width > 1) {
       file_->dataset<double>(zone_group.get(), info.name, {months, width}, zone.data(), info.unit,
                              info.description);
     } else {
-      file_->dataset<double>(park_group.get(), info.name, {months, n_parks}, values.data(),
-                             info.unit, info.description);
       file_->dataset<double>(zone_group.get(), info.name, {months}, zone.data(), info.unit,
                              info.description);
     }

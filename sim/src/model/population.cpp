@@ -44,6 +44,20 @@ Parks build_parks(const std::vector<ParkRecord>& records, const ModelParameters&
         r.base_revenue_cny >= 0 ? r.base_revenue_cny : rest * r.area_km2 / unpublished_area);
   }
   parks.floor_space_m2.assign(records.size(), 0.0);
+  // Great-circle (haversine) distances between the parks' centres.
+  const std::size_t n = records.size();
+  parks.distance_km.assign(n * n, 0.0);
+  constexpr double earth_radius_km = 6371.0, radians = 3.14159265358979323846 / 180.0;
+  for (std::size_t a = 0; a < n; ++a) {
+    for (std::size_t b = 0; b < n; ++b) {
+      const double dlat = (parks.latitude[b] - parks.latitude[a]) * radians;
+      const double dlon = (parks.longitude[b] - parks.longitude[a]) * radians;
+      const double h = std::sin(dlat / 2) * std::sin(dlat / 2) +
+                       std::cos(parks.latitude[a] * radians) * std::cos(parks.latitude[b] * radians) *
+                           std::sin(dlon / 2) * std::sin(dlon / 2);
+      parks.distance_km[a * n + b] = 2 * earth_radius_km * std::asin(std::sqrt(std::min(1.0, h)));
+    }
+  }
   return parks;
 }
 
@@ -201,9 +215,8 @@ Population generate_population(const BaseData& data, const ModelParameters& para
                                                                 params.initial_productivity_sd);
     firms.age_months[i] = static_cast<std::int32_t>(std::min(age_years(stream) * 12.0, 1200.0));
     firms.productivity[i] = std::exp(log_productivity(stream));
-    const double per_employee = params.revenue_per_employee_cny * firms.productivity[i];
-    firms.employees[i] = static_cast<std::int32_t>(
-        std::max(1.0, std::round(std::min(firms.revenue_cny[i] / per_employee, 2e9))));
+    firms.employees[i] = initial_head_count(firms.revenue_cny[i], firms.productivity[i],
+                                            firms.sector[i], params);
     const Stage stage =
         classify_stage(firms.revenue_cny[i], firms.age_months[i], Stage::startup, params);
     firms.stage[i] = static_cast<std::uint8_t>(stage);
@@ -211,6 +224,40 @@ Population generate_population(const BaseData& data, const ModelParameters& para
                         (stage == Stage::startup ? params.entry_startup_capital_cny : 0.0);
   });
   population.next_firm_id = static_cast<std::int64_t>(n);
+
+  // Talent: the staff of every leading-sector firm, one agent per person, ids in firm order.
+  std::vector<std::int64_t> first_talent(n + 1, 0);
+  for (std::size_t i = 0; i < n; ++i) {
+    first_talent[i + 1] = first_talent[i] + (is_leading(firms.sector[i]) ? firms.employees[i] : 0);
+  }
+  TalentArrays& talent = population.talent;
+  talent.resize(static_cast<std::size_t>(first_talent[n]));
+  const double mean_extra_years = params.talent_mean_age_years - 22.0;
+  const double working_years = params.talent_retirement_age_years - 22.0;
+  executor.for_each(n, [&](std::size_t i) {
+    const double offer = wage_offer(firms.productivity[i], params);
+    for (auto t = static_cast<std::size_t>(first_talent[i]);
+         t < static_cast<std::size_t>(first_talent[i + 1]); ++t) {
+      Stream stream(seed, t, 0, Purpose::initial_talent);
+      boost::random::normal_distribution<double> skill(
+          params.talent_skill_productivity_link * std::log(firms.productivity[i]),
+          params.talent_skill_sd);
+      boost::random::exponential_distribution<double> extra_years(1.0 / mean_extra_years);
+      talent.id[t] = static_cast<std::int64_t>(t);
+      talent.park[t] = firms.park[i];
+      talent.sector[t] = firms.sector[i];
+      talent.alive[t] = 1;
+      talent.skill[t] = skill(stream);
+      talent.employer[t] = firms.id[i];
+      talent.employer_index[t] = static_cast<std::int32_t>(i);
+      // Ages from 22, exponential above it, folded into the working life.
+      const double years = std::fmod(extra_years(stream), working_years);
+      talent.age_months[t] = static_cast<std::int32_t>((22.0 + years) * months_per_year);
+      talent.wage_cny[t] = offer * std::exp(params.talent_wage_skill_premium * talent.skill[t]);
+      talent.target_park[t] = talent.park[t];
+    }
+  });
+  population.next_talent_id = first_talent[n];
 
   // Floor space: what the base-year head count uses, at the base-year occupancy.
   CellStats cells;

@@ -1,39 +1,85 @@
 #include "clustersim/model/series.hpp"
 
+#include <stdexcept>
+
+#include "clustersim/phases/phases.hpp"
+
 namespace clustersim {
 
 const std::vector<SeriesInfo>& SeriesBook::catalogue() {
+  using S = SeriesShape;
   static const std::vector<SeriesInfo> series = {
-      {"revenue_cny", "CNY/year", true, "annualised revenue of living firms at the month's end"},
-      {"firms", "firms", true, "living firms at the month's end"},
-      {"employees", "persons", true, "employees of living firms at the month's end"},
-      {"entries", "firms/month", true, "firms founded during the month"},
-      {"exits", "firms/month", true, "firms that exited during the month"},
-      {"floor_space_m2", "m2", false, "floor space available to firms"},
-      {"used_floor_space_m2", "m2", false, "floor space used by firms' employees"},
+      {"revenue_cny", "CNY/year", S::cell, "annualised revenue of living firms at the month's end"},
+      {"firms", "firms", S::cell, "living firms at the month's end"},
+      {"employees", "persons", S::cell,
+       "employees of living firms at the month's end (talent in the leading sectors)"},
+      {"entries", "firms/month", S::cell,
+       "new tech firms founded during the month (direct founding and spin-offs)"},
+      {"spinoffs", "firms/month", S::cell, "firms founded by talent who left their employer"},
+      {"exits", "firms/month", S::cell, "firms that exited during the month"},
+      {"talent", "persons", S::cell, "talent agents working or seeking work in the cell"},
+      {"seeking_talent", "persons", S::cell, "talent without a job at the month's end"},
+      {"vacancies", "persons", S::cell, "vacancies still open at the month's end"},
+      {"hires", "persons/month", S::cell, "talent hired during the month (by the hiring cell)"},
+      {"talent_arrivals", "persons/month", S::cell,
+       "graduates, trainees, international arrivals and founding teams joining the pool"},
+      {"talent_departures", "persons/month", S::cell,
+       "talent who retired or left Shanghai during the month"},
+      {"floor_space_m2", "m2", S::park, "floor space available to firms"},
+      {"used_floor_space_m2", "m2", S::park, "floor space used by firms' employees"},
+      {"talent_moves", "persons/month", S::park_pair,
+       "talent hired in another park than the one they worked or sought work in "
+       "(origin, destination)"},
   };
   return series;
+}
+
+const SeriesInfo& SeriesBook::info(const std::string& name) {
+  for (const SeriesInfo& series : catalogue()) {
+    if (series.name == name) return series;
+  }
+  throw std::out_of_range("no series '" + name + "'");
 }
 
 SeriesBook::SeriesBook(std::size_t parks) : parks_(parks) {
   for (const SeriesInfo& info : catalogue()) values_[info.name];
 }
 
+std::size_t SeriesBook::row_size(const SeriesInfo& info) const {
+  switch (info.shape) {
+    case SeriesShape::cell:
+      return parks_ * sector_count;
+    case SeriesShape::park:
+      return parks_;
+    case SeriesShape::park_pair:
+      return parks_ * parks_;
+  }
+  return 0;
+}
+
 void SeriesBook::record(int year, int month, const Parks& parks, const CellStats& cells,
-                        const std::vector<double>& entries, const std::vector<double>& exits) {
+                        const StepFlows& flows, double weight) {
   year_.push_back(year);
   month_.push_back(month);
-  auto append = [this](const std::string& name, const std::vector<double>& row) {
+  auto append = [this](const std::string& name, const std::vector<double>& row, double scale) {
     auto& column = values_.at(name);
-    column.insert(column.end(), row.begin(), row.end());
+    for (double v : row) column.push_back(v * scale);
   };
-  append("revenue_cny", cells.revenue_cny);
-  append("firms", cells.firms);
-  append("employees", cells.employees);
-  append("entries", entries);
-  append("exits", exits);
-  append("floor_space_m2", parks.floor_space_m2);
-  append("used_floor_space_m2", cells.used_floor_space_m2);
+  append("revenue_cny", cells.revenue_cny, 1.0);
+  append("firms", cells.firms, 1.0);
+  append("employees", cells.employees, 1.0);
+  append("entries", flows.entries, weight);
+  append("spinoffs", flows.spinoffs, weight);
+  append("exits", flows.exits, weight);
+  append("talent", cells.talent, 1.0);
+  append("seeking_talent", cells.seeking, 1.0);
+  append("vacancies", cells.vacancies, 1.0);
+  append("hires", flows.hires, weight);
+  append("talent_arrivals", flows.talent_arrivals, weight);
+  append("talent_departures", flows.talent_departures, weight);
+  append("floor_space_m2", parks.floor_space_m2, 1.0);
+  append("used_floor_space_m2", cells.used_floor_space_m2, 1.0);
+  append("talent_moves", flows.talent_moves, weight);
 }
 
 }  // namespace clustersim

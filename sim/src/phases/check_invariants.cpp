@@ -19,7 +19,7 @@ void check_firm_invariants(const FirmArrays& firms, const Executor& executor, co
           const bool ok = std::isfinite(firms.revenue_cny[i]) && firms.revenue_cny[i] > 0.0 &&
                           std::isfinite(firms.cash_cny[i]) &&
                           std::isfinite(firms.productivity[i]) && firms.productivity[i] > 0.0 &&
-                          firms.employees[i] >= 1;
+                          firms.employees[i] >= 0;
           if (!ok) first = i;
         }
       },

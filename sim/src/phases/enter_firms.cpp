@@ -51,26 +51,29 @@ void enter_firms(FirmArrays& firms, const Parks& parks, const CellStats& cells,
   }
   next_firm_id += static_cast<std::int64_t>(added);
 
-  ctx.executor.for_each(added, [&](std::size_t k) {
-    const std::size_t i = first + k;
-    const std::size_t c = cell_index(static_cast<std::size_t>(firms.park[i]), firms.sector[i]);
-    Stream stream(ctx.seed, static_cast<std::uint64_t>(firms.id[i]), ctx.step,
-                  Purpose::entry_attributes);
-    boost::random::normal_distribution<double> normal(0.0, 1.0);
-    firms.alive[i] = 1;
-    firms.age_months[i] = 0;
-    firms.revenue_cny[i] =
-        p.entry_median_revenue_cny * std::exp(p.entry_revenue_sd * normal(stream));
-    // Founders bring the know-how of their park and sector.
-    firms.productivity[i] =
-        std::exp(cells.log_productivity_mean[c] + p.initial_productivity_sd * normal(stream));
-    firms.cash_cny[i] = p.entry_startup_capital_cny * std::exp(0.5 * normal(stream));
-    const double per_employee = p.revenue_per_employee_cny * firms.productivity[i];
-    firms.employees[i] = static_cast<std::int32_t>(
-        std::max(1.0, std::round(std::min(firms.revenue_cny[i] / per_employee, 2e9))));
-    firms.stage[i] =
-        static_cast<std::uint8_t>(classify_stage(firms.revenue_cny[i], 0, Stage::startup, p));
-  });
+  ctx.executor.for_each(added,
+                        [&](std::size_t k) { initialise_new_firm(firms, first + k, cells, ctx); });
+}
+
+void initialise_new_firm(FirmArrays& firms, std::size_t i, const CellStats& cells,
+                         const StepContext& ctx) {
+  const ModelParameters& p = ctx.params;
+  const std::size_t c = cell_index(static_cast<std::size_t>(firms.park[i]), firms.sector[i]);
+  Stream stream(ctx.seed, static_cast<std::uint64_t>(firms.id[i]), ctx.step,
+                Purpose::entry_attributes);
+  boost::random::normal_distribution<double> normal(0.0, 1.0);
+  firms.alive[i] = 1;
+  firms.age_months[i] = 0;
+  firms.staffing_gap[i] = 0;
+  firms.revenue_cny[i] = p.entry_median_revenue_cny * std::exp(p.entry_revenue_sd * normal(stream));
+  // Founders bring the know-how of their park and sector.
+  firms.productivity[i] =
+      std::exp(cells.log_productivity_mean[c] + p.entry_productivity_sd * normal(stream));
+  firms.cash_cny[i] = p.entry_startup_capital_cny * std::exp(p.entry_capital_sd * normal(stream));
+  firms.employees[i] = initial_head_count(firms.revenue_cny[i], firms.productivity[i],
+                                          firms.sector[i], p);
+  firms.stage[i] =
+      static_cast<std::uint8_t>(classify_stage(firms.revenue_cny[i], 0, Stage::startup, p));
 }
 
 }  // namespace clustersim

@@ -31,7 +31,7 @@ void exit_firms(FirmArrays& firms, const StepContext& ctx, std::vector<double>& 
           bool leaves = firms.cash_cny[i] < 0.0;  // insolvent
           if (!leaves) {
             const double yearly = annual_hazard(firms.age_months[i], firms.revenue_cny[i], p);
-            const double monthly = 1.0 - std::pow(1.0 - yearly, 1.0 / months_per_year);
+            const double monthly = monthly_probability(yearly);
             Stream stream(ctx.seed, static_cast<std::uint64_t>(firms.id[i]), ctx.step,
                           Purpose::exit);
             leaves = stream.uniform01() < monthly;

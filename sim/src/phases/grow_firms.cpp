@@ -51,11 +51,24 @@ void grow_firms(FirmArrays& firms, const Parks& parks, const CellStats& cells,
                                                -p.volatility_size_exponent),
                    p.volatility_min, p.volatility_max);
     const double log_growth = drift * dt + volatility * sqrt_dt * shock(growth_stream);
-    firms.revenue_cny[i] = revenue * std::exp(log_growth);
-
+    const double potential = revenue * std::exp(log_growth);
     const double per_employee = p.revenue_per_employee_cny * firms.productivity[i];
-    firms.employees[i] = static_cast<std::int32_t>(
-        std::max(1.0, std::round(std::min(firms.revenue_cny[i] / per_employee, 2e9))));
+
+    if (is_leading(firms.sector[i])) {
+      // Talent-staffed: the staff wanted follows potential revenue; realised revenue cannot run
+      // more than the capacity slack above what the current staff produce.
+      const std::int32_t staff = firms.employees[i];
+      const double wanted = std::ceil(std::min(potential / per_employee, 2e9));
+      firms.staffing_gap[i] = static_cast<std::int32_t>(wanted) - staff;
+      const double capacity =
+          std::max(staff, 1) * per_employee * (1.0 + p.labour_capacity_slack);
+      firms.revenue_cny[i] = std::min(potential, capacity);
+    } else {
+      // Other sectors' labour is an aggregate that adjusts at once.
+      firms.revenue_cny[i] = potential;
+      firms.employees[i] = static_cast<std::int32_t>(
+          std::max(1.0, std::round(std::min(potential / per_employee, 2e9))));
+    }
 
     const auto stage = static_cast<Stage>(firms.stage[i]);
     const double margin = stage == Stage::startup

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <cmath>
 
 #include "clustersim/phases/phases.hpp"
@@ -9,10 +10,11 @@ void measure_cells(const FirmArrays& firms, const Parks& parks, const ModelParam
   const std::size_t n_cells = parks.size() * sector_count;
   // One partial per block: firms, employees, revenue, employment-weighted log productivity.
   struct Partial {
-    std::vector<double> firms, employees, revenue, log_productivity;
+    std::vector<double> firms, employees, revenue, log_productivity, vacancies;
   };
   const Partial zero{std::vector<double>(n_cells), std::vector<double>(n_cells),
-                     std::vector<double>(n_cells), std::vector<double>(n_cells)};
+                     std::vector<double>(n_cells), std::vector<double>(n_cells),
+                     std::vector<double>(n_cells)};
   const Partial total = executor.reduce(
       firms.size(), zero,
       [&](Partial& part, std::size_t begin, std::size_t end) {
@@ -25,6 +27,7 @@ void measure_cells(const FirmArrays& firms, const Parks& parks, const ModelParam
           part.employees[c] += employees;
           part.revenue[c] += firms.revenue_cny[i];
           part.log_productivity[c] += employees * std::log(firms.productivity[i]);
+          part.vacancies[c] += std::max(0, firms.staffing_gap[i]);
         }
       },
       [](Partial& sum, const Partial& part) {
@@ -33,13 +36,21 @@ void measure_cells(const FirmArrays& firms, const Parks& parks, const ModelParam
           sum.employees[c] += part.employees[c];
           sum.revenue[c] += part.revenue[c];
           sum.log_productivity[c] += part.log_productivity[c];
+          sum.vacancies[c] += part.vacancies[c];
         }
       });
 
   // Agents stand for 1/scale real firms each: report full-scale equivalents.
   const double weight = 1.0 / params.scale;
+  // Talent statistics are kept: measure_talent fills them.
+  std::vector<double> talent = std::move(cells.talent), seeking = std::move(cells.seeking);
   cells.resize(parks.size());
+  if (talent.size() == n_cells) {
+    cells.talent = std::move(talent);
+    cells.seeking = std::move(seeking);
+  }
   for (std::size_t c = 0; c < n_cells; ++c) {
+    cells.vacancies[c] = total.vacancies[c] * weight;
     cells.firms[c] = total.firms[c] * weight;
     cells.employees[c] = total.employees[c] * weight;
     cells.revenue_cny[c] = total.revenue[c] * weight;

@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <cmath>
 
 #include "clustersim/phases/phases.hpp"
 
@@ -22,6 +23,22 @@ double congestion(double occupancy, const ModelParameters& params) {
 
 double space_factor(double occupancy, const ModelParameters& params) {
   return std::clamp(1.0 - congestion(occupancy, params), 0.0, 1.0);
+}
+
+double monthly_probability(double annual) {
+  return 1.0 - std::pow(1.0 - std::min(annual, 1.0), 1.0 / months_per_year);
+}
+
+double wage_offer(double productivity, const ModelParameters& params) {
+  return params.talent_base_wage_cny *
+         std::pow(productivity, params.talent_wage_productivity_elasticity);
+}
+
+std::int32_t initial_head_count(double revenue_cny, double productivity, int sector,
+                                const ModelParameters& params) {
+  const double staff = std::min(revenue_cny / (params.revenue_per_employee_cny * productivity), 2e9);
+  return static_cast<std::int32_t>(
+      std::max(1.0, is_leading(sector) ? std::ceil(staff) : std::round(staff)));
 }
 
 }  // namespace clustersim

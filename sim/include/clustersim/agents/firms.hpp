@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <vector>
 
 #include "clustersim/core/column.hpp"
 
@@ -20,6 +21,7 @@ struct FirmArrays {
   Column<double> productivity;      // revenue per employee relative to the reference
   Column<std::int32_t> age_months;  // months since founding
   Column<double> cash_cny;          // cash holdings, CNY
+  Column<std::int32_t> staffing_gap;  // leading sectors: wanted minus actual talent (+: vacancies)
 
   std::size_t size() const { return id.size(); }
 
@@ -36,6 +38,7 @@ struct FirmArrays {
     visit("productivity", productivity, "1");
     visit("age_months", age_months, "months");
     visit("cash_cny", cash_cny, "CNY");
+    visit("staffing_gap", staffing_gap, "persons");
   }
   template <class Visit>
   void visit_columns(Visit&& visit) const {
@@ -47,7 +50,9 @@ struct FirmArrays {
     visit_columns([n](const char*, auto& column, const char*) { column.resize(n); });
   }
   // Drops dead firms, keeping the order of the living.
-  void compact();
+  // Returns each old index's new index (-1 for a dropped firm), so that references from other
+  // agents can follow.
+  std::vector<std::int32_t> compact();
 };
 
 }  // namespace clustersim

@@ -16,10 +16,14 @@ struct Parks {
   std::vector<std::uint8_t> leading_mask;
   std::vector<double> base_revenue_cny;  // allocated base-year revenue (full scale)
   std::vector<double> floor_space_m2;    // usable floor space (full scale), grows with land supply
+  std::vector<double> distance_km;       // park x park great-circle distances, row-major
 
   std::size_t size() const { return id.size(); }
   bool names_leading(std::size_t park, int sector) const {
     return (leading_mask[park] >> sector) & 1u;
+  }
+  double distance(std::size_t from, std::size_t to) const {
+    return distance_km[from * size() + to];
   }
 };
 
@@ -30,9 +34,14 @@ struct CellStats {
   std::vector<double> log_productivity_mean;  // employment-weighted
   std::vector<double> used_floor_space_m2;    // per park
   std::vector<double> occupancy;              // per park: used / available floor space
+  std::vector<double> talent, seeking;        // talent agents in the cell, of whom seeking a job
+  std::vector<double> vacancies;              // unfilled vacancies at the month's end
 
   void resize(std::size_t parks) {
     const std::size_t cells = parks * sector_count;
+    talent.assign(cells, 0.0);
+    seeking.assign(cells, 0.0);
+    vacancies.assign(cells, 0.0);
     firms.assign(cells, 0.0);
     employees.assign(cells, 0.0);
     revenue_cny.assign(cells, 0.0);

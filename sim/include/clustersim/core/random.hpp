@@ -19,6 +19,10 @@ enum class Purpose : std::uint16_t {
   entry_count = 5,
   entry_attributes = 6,
   initial_sizes = 7,
+  talent_life = 8,
+  talent_arrival_count = 9,
+  talent_attributes = 10,
+  initial_talent = 11,
 };
 
 // A UniformRandomBitGenerator (32-bit) over one Philox counter block sequence, used as the engine

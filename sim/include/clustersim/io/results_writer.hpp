@@ -12,6 +12,7 @@
 
 #include "clustersim/agents/firms.hpp"
 #include "clustersim/agents/parks.hpp"
+#include "clustersim/agents/talent.hpp"
 #include "clustersim/model/series.hpp"
 
 namespace clustersim {
@@ -31,9 +32,13 @@ class ResultsWriter {
   const std::string& path() const { return path_; }
   const std::string& partial_path() const { return partial_path_; }
 
-  // The living firms, as one group of columns.
+  // The living firms (/snapshots/<label>) or talent (/talent_snapshots/<label>), as one group
+  // of columns each.
   void write_snapshot(const std::string& label, int year, int month, const FirmArrays& firms);
-  bool has_snapshot(const std::string& label) const { return snapshots_.count(label) > 0; }
+  void write_talent_snapshot(const std::string& label, int year, int month,
+                             const TalentArrays& talent);
+  // group is "snapshots/<label>" or "talent_snapshots/<label>".
+  bool has_snapshot(const std::string& group) const { return snapshots_.count(group) > 0; }
 
   // Time axis, series (park and zone), final attributes; marks complete and renames.
   void finish(const SeriesBook& series, const Attributes& attributes);

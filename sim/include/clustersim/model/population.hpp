@@ -7,6 +7,7 @@
 
 #include "clustersim/agents/firms.hpp"
 #include "clustersim/agents/parks.hpp"
+#include "clustersim/agents/talent.hpp"
 #include "clustersim/core/parallel.hpp"
 #include "clustersim/model/base_data.hpp"
 #include "clustersim/scenario/parameters.hpp"
@@ -28,7 +29,9 @@ std::vector<std::int64_t> base_cell_agents(const std::vector<double>& cell_reven
 struct Population {
   Parks parks;
   FirmArrays firms;
+  TalentArrays talent;
   std::int64_t next_firm_id = 0;
+  std::int64_t next_talent_id = 0;
 };
 
 Population generate_population(const BaseData& data, const ModelParameters& params,

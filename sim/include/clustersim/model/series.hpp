@@ -1,6 +1,6 @@
 #pragma once
-// Monthly series: per park x sector (or per park) values recorded after every step, kept in
-// memory (a few hundred kB per run) and written whole at the end.
+// Monthly series: per park x sector, per park or per pair of parks, recorded after every step,
+// kept in memory (about 1 MB per run) and written whole at the end.
 
 #include <map>
 #include <string>
@@ -10,10 +10,18 @@
 
 namespace clustersim {
 
+struct StepFlows;
+
+enum class SeriesShape {
+  cell,       // (park, sector)
+  park,       // (park)
+  park_pair,  // (origin park, destination park)
+};
+
 struct SeriesInfo {
   std::string name;
   std::string unit;
-  bool per_sector;  // park x sector; otherwise per park
+  SeriesShape shape;
   std::string description;
 };
 
@@ -21,18 +29,21 @@ class SeriesBook {
  public:
   // The series every run records, in output order.
   static const std::vector<SeriesInfo>& catalogue();
+  static const SeriesInfo& info(const std::string& name);
 
   explicit SeriesBook(std::size_t parks = 0);
 
-  // entries/exits are per cell, in full-scale equivalents.
+  // Flows are counted in agents; `weight` (1 / scale) turns them into full-scale equivalents.
   void record(int year, int month, const Parks& parks, const CellStats& cells,
-              const std::vector<double>& entries, const std::vector<double>& exits);
+              const StepFlows& flows, double weight);
 
   std::size_t months() const { return year_.size(); }
   std::size_t parks() const { return parks_; }
+  // Values per month: parks x sectors, parks, or parks x parks.
+  std::size_t row_size(const SeriesInfo& info) const;
   const std::vector<int>& year() const { return year_; }
   const std::vector<int>& month() const { return month_; }
-  // Row-major (month, park[, sector]); throws std::out_of_range for an unknown name.
+  // Row-major (month, ...); throws std::out_of_range for an unknown name.
   const std::vector<double>& values(const std::string& name) const { return values_.at(name); }
 
  private:

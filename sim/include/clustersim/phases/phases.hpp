@@ -7,6 +7,7 @@
 
 #include "clustersim/agents/firms.hpp"
 #include "clustersim/agents/parks.hpp"
+#include "clustersim/agents/talent.hpp"
 #include "clustersim/core/parallel.hpp"
 #include "clustersim/scenario/parameters.hpp"
 
@@ -21,6 +22,29 @@ struct StepContext {
 
 inline constexpr double months_per_year = 12.0;
 
+// What happened during one step, counted in agents (the recorder rescales to full scale).
+// Per cell (park x sector) unless noted.
+struct StepFlows {
+  std::vector<double> entries, exits, spinoffs;
+  std::vector<double> hires, talent_arrivals, talent_departures;
+  std::vector<double> talent_moves;  // park x park, row-major: origin, destination
+
+  explicit StepFlows(std::size_t parks)
+      : entries(parks * sector_count),
+        exits(parks * sector_count),
+        spinoffs(parks * sector_count),
+        hires(parks * sector_count),
+        talent_arrivals(parks * sector_count),
+        talent_departures(parks * sector_count),
+        talent_moves(parks * parks) {}
+};
+
+// Monthly probability from an annual one.
+double monthly_probability(double annual);
+
+// The wage a firm of this productivity offers to talent of log skill 0 (CNY/year).
+double wage_offer(double productivity, const ModelParameters& params);
+
 // Stage from size and age; titles awarded by later mechanisms (little giant and up) are kept.
 Stage classify_stage(double revenue_cny, std::int32_t age_months, Stage current,
                      const ModelParameters& params);
@@ -34,10 +58,16 @@ double space_factor(double occupancy, const ModelParameters& params);
 void measure_cells(const FirmArrays& firms, const Parks& parks, const ModelParameters& params,
                    const Executor& executor, CellStats& cells);
 
+// Per park x sector talent and job seekers (full-scale equivalents).
+void measure_talent(const TalentArrays& talent, const ModelParameters& params,
+                    const Executor& executor, CellStats& cells);
+
 // Land supply: each park's floor space grows at the scenario's rate.
 void supply_floor_space(Parks& parks, const StepContext& ctx);
 
 // Productivity spillovers, revenue growth, head count, cash, age and stage of every living firm.
+// Leading-sector firms keep their talent head count; their revenue is capped by what that
+// staff can produce and the gap to the staff they want becomes vacancies (staffing_gap).
 void grow_firms(FirmArrays& firms, const Parks& parks, const CellStats& cells,
                 const StepContext& ctx);
 
@@ -48,6 +78,40 @@ void exit_firms(FirmArrays& firms, const StepContext& ctx, std::vector<double>& 
 void enter_firms(FirmArrays& firms, const Parks& parks, const CellStats& cells,
                  const StepContext& ctx, std::int64_t& next_firm_id,
                  std::vector<double>& entries_per_cell);
+
+// Head count of a firm at creation: leading sectors staff up to the revenue (ceil, so that the
+// staff can produce it), other sectors to the nearest person; at least one.
+std::int32_t initial_head_count(double revenue_cny, double productivity, int sector,
+                                const ModelParameters& params);
+
+// Fills the attributes of a new firm at index i whose id, park and sector are set (revenue,
+// productivity, cash, head count, stage; staffing gap 0).
+void initialise_new_firm(FirmArrays& firms, std::size_t i, const CellStats& cells,
+                         const StepContext& ctx);
+
+// Talent's month (per agent, parallel): ageing and skill growth, retirement and departure,
+// release from exited or over-staffed employers, spin-off founding, and the choice of a market
+// to search (the home park, or another by distance and vacancies).
+void talent_life(TalentArrays& talent, const FirmArrays& firms, const Parks& parks,
+                 const CellStats& cells, const StepContext& ctx, StepFlows& flows);
+
+// Talent who chose to found a firm leave their employer and found it, in talent order.
+void enter_spinoffs(TalentArrays& talent, FirmArrays& firms, const CellStats& cells,
+                    const StepContext& ctx, std::int64_t& next_firm_id, StepFlows& flows);
+
+// New talent: founding teams of the leading-sector firms in [first_new_firm, end_new_firm),
+// graduates (in the graduation month), training programmes and international arrivals.
+void talent_arrivals(TalentArrays& talent, const FirmArrays& firms, std::size_t first_new_firm,
+                     std::size_t end_new_firm, const Parks& parks, const CellStats& cells, const StepContext& ctx,
+                     std::int64_t& next_talent_id, StepFlows& flows);
+
+// The labour market of each park x leading sector: searchers ranked by skill meet vacancies
+// ranked by wage offer (sorting, O(N log N)); the employed accept only a better wage.
+void match_labour(TalentArrays& talent, const FirmArrays& firms, const StepContext& ctx,
+                  StepFlows& flows);
+
+// Leading-sector firms' head count from their talent; the staffing gap shrinks by the hires.
+void staff_firms(FirmArrays& firms, const TalentArrays& talent);
 
 // Throws InvariantError naming the first firm (by index order) whose state is not finite or
 // not positive where it must be, with the phase and step.

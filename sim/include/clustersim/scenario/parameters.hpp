@@ -85,6 +85,30 @@ struct ModelParameters {
   double entry_capital_sd{};
   double entry_productivity_sd{};
 
+  // Talent and the labour market
+  double talent_skill_sd{};
+  double talent_skill_productivity_link{};
+  double talent_mean_age_years{};
+  double talent_retirement_age_years{};
+  double talent_experience_skill_growth{};
+  double talent_leave_rate{};
+  double talent_seeker_leave_rate{};
+  double talent_job_search_rate{};
+  double talent_switch_premium{};
+  double talent_other_park_search_share{};
+  double talent_other_park_age_scale_years{};
+  double talent_distance_scale_km{};
+  double talent_spinoff_rate{};
+  double talent_base_wage_cny{};
+  double talent_wage_productivity_elasticity{};
+  double talent_wage_skill_premium{};
+  std::vector<double> talent_graduates_per_year{};
+  std::int64_t talent_graduation_month{};
+  double talent_training_per_year{};
+  double talent_international_per_year{};
+  double labour_capacity_slack{};
+  double labour_layoff_rate{};
+
   // Parks
   double initial_occupancy{};
   double floor_space_per_employee_m2{};
@@ -95,6 +119,8 @@ struct ModelParameters {
   // Output
   bool firm_snapshots{};
   std::int64_t snapshot_interval_years{};
+  bool talent_snapshots{};
+  std::int64_t talent_snapshot_interval_years{};
 };
 
 struct ParamSpec {
