@@ -1,0 +1,69 @@
+"""Talent agents from Python: views, series, snapshots, and the labour market's behaviour."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+import clustersim as cs
+from conftest import small
+
+
+def test_talent_views_and_frame():
+    sim = cs.Simulation(small(), seed=3, threads=2)
+    talent = sim.talent
+    assert not talent.skill.flags.writeable and not talent.skill.flags.owndata
+    assert np.shares_memory(talent.skill, sim.talent.skill)
+    # Base year: every talent agent works for a leading-sector firm in its own park and sector.
+    firms = sim.firms.to_frame().set_index("firm_id")
+    frame = talent.to_frame()
+    assert (frame["employer"] >= 0).all()
+    employer = firms.loc[frame["employer"]]
+    assert (employer["park"].to_numpy() == frame["park"].to_numpy()).all()
+    assert (employer["sector"].to_numpy() == frame["sector"].to_numpy()).all()
+    assert set(frame["sector"].unique()) <= {"IC", "biomedicine", "AI"}
+    leading = firms[firms["sector"].isin(["IC", "biomedicine", "AI"])]
+    assert leading["employees"].sum() == len(frame)
+
+
+def test_talent_series_and_moves():
+    sim = cs.Simulation(small(), seed=3, threads=2).run(until=2022)
+    talent = sim.series("zone", "talent")
+    assert list(talent.columns) == list(cs.SECTORS)
+    assert (talent["other"] == 0).all() and (talent["IC"] > 0).all()
+    moves = sim.series("park", "talent_moves")
+    assert moves.columns.names == ["origin", "destination"]
+    assert moves.shape == (12, 22 * 22)
+    zone_moves = sim.series("zone", "talent_moves")
+    np.testing.assert_allclose(zone_moves["zone"].to_numpy(), moves.sum(axis=1).to_numpy())
+    assert zone_moves["zone"].sum() > 0
+    # Monthly hires are a few per cent of the talent stock (reference: ~2 % job turnover).
+    hires = sim.series("zone", "hires").sum(axis=1)
+    rate = (hires / talent.sum(axis=1)).iloc[1:].mean()
+    assert 0.005 < rate < 0.06, rate
+
+
+def test_talent_snapshots_in_the_file(tmp_path):
+    sc = small()
+    sc["output.talent_snapshot_interval_years"] = 1
+    out = tmp_path / "t.h5"
+    sim = cs.Simulation(sc, seed=4).run(output=out)
+    r = cs.load(out)
+    assert r.snapshot_years("talent") == [2022, 2023]
+    table = r.snapshot(2023, agents="talent")
+    assert table["talent_id"].is_unique
+    assert len(table) == int(sim.talent.alive.sum())
+    assert "employer_index" not in table and "intent" not in table
+    scale = float(r.meta["scale"])
+    by_cell = table.groupby(["park", "sector"], observed=False).size() / scale
+    december = r.series("park", "talent").iloc[-1]  # 2023-12, indexed by (park, sector)
+    joined = pd.concat([by_cell.rename("agents"), december.rename("series")], axis=1)
+    np.testing.assert_array_equal(joined["agents"].fillna(0), joined["series"].fillna(0))
+
+
+def test_talent_snapshots_can_be_switched_off(tmp_path):
+    sc = small()
+    sc["output.talent_snapshots"] = False
+    out = tmp_path / "nt.h5"
+    cs.Simulation(sc, seed=4).run(output=out)
+    assert cs.load(out).snapshot_years("talent") == []
