@@ -52,7 +52,8 @@ py::array series_values(const Simulation& sim, const std::string& name) {
     std::vector<py::ssize_t> shape = {static_cast<py::ssize_t>(book.months()),
                                       static_cast<py::ssize_t>(book.parks())};
     if (info.shape == SeriesShape::cell) shape.push_back(sector_count);
-    if (info.shape == SeriesShape::park_pair) shape.push_back(static_cast<py::ssize_t>(book.parks()));
+    if (info.shape == SeriesShape::park_pair)
+      shape.push_back(static_cast<py::ssize_t>(book.parks()));
     py::array_t<double> out(shape);
     std::copy(values.begin(), values.end(), out.mutable_data());
     return out;
@@ -115,6 +116,7 @@ void register_simulation(py::module_& m) {
       .def_property_readonly("next_firm_id", &Simulation::next_firm_id)
       .def("firm_columns", [](const Simulation& s) { return agent_columns(s.firms()); })
       .def("talent_columns", [](const Simulation& s) { return agent_columns(s.talent()); })
+      .def("incubator_columns", [](const Simulation& s) { return agent_columns(s.incubators()); })
       .def_property_readonly("next_talent_id", &Simulation::next_talent_id)
       .def("park_table", &park_table)
       .def("series_values", &series_values, py::arg("name"))

@@ -72,6 +72,8 @@ def agent_frame(columns: dict[str, np.ndarray], park_ids: list[str]) -> pd.DataF
                                                       categories=park_ids)
     frame["sector"] = pd.Categorical.from_codes(frame["sector"].astype(np.int64),
                                                 categories=list(_core.sector_names))
+    if "high_quality" in frame:
+        frame["high_quality"] = frame["high_quality"].astype(bool)
     if "stage" in frame:
         frame["stage"] = pd.Categorical.from_codes(frame["stage"].astype(np.int64),
                                                    categories=list(_core.stage_names))

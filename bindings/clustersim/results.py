@@ -62,12 +62,16 @@ def _reads(method):
     return wrapper
 
 
-_SNAPSHOT_GROUPS = {"firms": "snapshots", "talent": "talent_snapshots"}
+_SNAPSHOT_GROUPS = {"firms": "snapshots", "talent": "talent_snapshots",
+                    "incubators": "incubator_snapshots"}
 _SNAPSHOT_ORDER = {
     "firms": ["firm_id", "park", "sector", "stage", "revenue_cny", "employees", "productivity",
-              "age_months", "cash_cny", "staffing_gap"],
+              "age_months", "cash_cny", "staffing_gap", "incubator", "incubated_months"],
     "talent": ["talent_id", "park", "sector", "skill", "employer", "age_months", "wage_cny",
                "months_seeking"],
+    "incubators": ["incubator_id", "park", "sector", "capacity", "quality", "high_quality",
+                   "occupants", "admissions_year", "graduations_year", "failures_year",
+                   "years_meeting", "years_failing", "last_score"],
 }
 
 
@@ -126,13 +130,14 @@ class Results:
             return list(f[group].keys()) if group in f else []
 
     def snapshot_years(self, agents: str = "firms") -> list[int]:
-        """Years with a table of `agents` ("firms" or "talent") at December's end (the
+        """Years with a table of `agents` ("firms", "talent" or "incubators") at December's end (the
         base-year state is labelled 'initial')."""
         return sorted(int(label) for label in self.snapshot_labels(agents) if label.isdigit())
 
     @_reads
     def snapshot(self, year: int | str, agents: str = "firms") -> pd.DataFrame:
-        """The living firms (or talent) at the end of `year`, or "initial": the base year."""
+        """The living firms (or "talent", or "incubators") at the end of `year`, or "initial":
+        the base year."""
         label = str(year)
         group_name = f"{_SNAPSHOT_GROUPS[_check_agents(agents)]}/{label}"
         with self._file() as f:

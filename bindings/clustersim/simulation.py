@@ -187,6 +187,11 @@ class Simulation:
         return AgentView(self._core.firm_columns(), self._park_ids)
 
     @property
+    def incubators(self) -> AgentView:
+        """Incubators: read-only views of their columns (``sim.incubators.high_quality``)."""
+        return AgentView(self._core.incubator_columns(), self._park_ids)
+
+    @property
     def talent(self) -> AgentView:
         """Talent agents: read-only views of their columns (``sim.talent.skill``)."""
         return AgentView(self._core.talent_columns(), self._park_ids)

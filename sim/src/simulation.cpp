@@ -18,11 +18,13 @@ Simulation::Simulation(const Scenario& scenario, const BaseData& data, std::uint
   parks_ = std::move(population.parks);
   firms_ = std::move(population.firms);
   talent_ = std::move(population.talent);
+  incubators_ = std::move(population.incubators);
   next_firm_id_ = population.next_firm_id;
   next_talent_id_ = population.next_talent_id;
   check_firm_invariants(firms_, executor_, "initial population", 0);
   measure_cells(firms_, parks_, params_, executor_, cells_);
   measure_talent(talent_, params_, executor_, cells_);
+  measure_incubators(incubators_, params_, cells_);
   series_ = SeriesBook(parks_.size());
   total_steps_ = static_cast<std::uint32_t>((params_.horizon_year - base_year + 1) * 12);
 }
@@ -50,12 +52,15 @@ void Simulation::step() {
   supply_floor_space(parks_, ctx);
   grow_firms(firms_, parks_, cells_, ctx);
   check_firm_invariants(firms_, executor_, "grow_firms", ctx.step);
-  exit_firms(firms_, ctx, flows.exits);
+  exit_firms(firms_, incubators_, ctx, flows.exits);
+  graduate_incubatees(incubators_, firms_, cells_, ctx, flows);
   talent_life(talent_, firms_, parks_, cells_, ctx, flows);
   const std::size_t first_new_firm = firms_.size();
   enter_firms(firms_, parks_, cells_, ctx, next_firm_id_, flows.entries);
+  found_incubator_teams(incubators_, firms_, cells_, ctx, next_firm_id_, flows);
   const std::size_t first_spinoff = firms_.size();
   enter_spinoffs(talent_, firms_, cells_, ctx, next_firm_id_, flows);
+  admit_to_incubators(incubators_, firms_, first_new_firm, ctx, flows);
   talent_arrivals(talent_, firms_, first_new_firm, first_spinoff, parks_, cells_, ctx,
                   next_talent_id_, flows);
   match_labour(talent_, firms_, ctx, flows);
@@ -63,8 +68,10 @@ void Simulation::step() {
   check_firm_invariants(firms_, executor_, "staff_firms", ctx.step);
   measure_cells(firms_, parks_, params_, executor_, cells_);
   measure_talent(talent_, params_, executor_, cells_);
-
   ++steps_done_;
+  if (month() == 12) evaluate_incubators(incubators_, params_);
+  measure_incubators(incubators_, params_, cells_);
+
   series_.record(year(), month(), parks_, cells_, flows, 1.0 / params_.scale);
 
   if (month() == 12) {
@@ -72,6 +79,10 @@ void Simulation::step() {
     if (output_ && params_.firm_snapshots &&
         (years_run % params_.snapshot_interval_years == 0 || finished())) {
       output_->write_snapshot(std::to_string(year()), year(), 12, firms_);
+    }
+    if (output_ && params_.firm_snapshots &&
+        (years_run % params_.snapshot_interval_years == 0 || finished())) {
+      output_->write_incubator_snapshot(std::to_string(year()), year(), 12, incubators_);
     }
     if (output_ && params_.talent_snapshots &&
         (years_run % params_.talent_snapshot_interval_years == 0 || finished())) {
@@ -98,7 +109,10 @@ void Simulation::open_output(const std::string& path, const Attributes& attribut
   auto writer = std::make_unique<ResultsWriter>(path, attributes, parks_);
   // The base-year state; a file opened later (a continued run) starts with the next December.
   if (steps_done_ == 0) {
-    if (params_.firm_snapshots) writer->write_snapshot("initial", base_year, 0, firms_);
+    if (params_.firm_snapshots) {
+      writer->write_snapshot("initial", base_year, 0, firms_);
+      writer->write_incubator_snapshot("initial", base_year, 0, incubators_);
+    }
     if (params_.talent_snapshots) writer->write_talent_snapshot("initial", base_year, 0, talent_);
   }
   output_ = std::move(writer);
@@ -111,6 +125,7 @@ void Simulation::close_output(const Attributes& attributes) {
   const std::string last = std::to_string(year());
   if (params_.firm_snapshots && month() == 12 && !writer->has_snapshot("snapshots/" + last)) {
     writer->write_snapshot(last, year(), 12, firms_);
+    writer->write_incubator_snapshot(last, year(), 12, incubators_);
   }
   if (params_.talent_snapshots && month() == 12 &&
       !writer->has_snapshot("talent_snapshots/" + last)) {

@@ -23,6 +23,7 @@ FirmArrays hiring_firms(std::size_t n, std::int32_t vacancies) {
     firms.employees[i] = 0;
     firms.staffing_gap[i] = vacancies;
     firms.cash_cny[i] = 1e6;
+    firms.incubator[i] = -1;
   }
   return firms;
 }
@@ -58,8 +59,8 @@ TEST(MatchLabour, TheMostSkilledMeetTheBestPaidVacancies) {
   EXPECT_EQ(talent.employer[1], -1);
   EXPECT_EQ(talent.employer[0], -1);
   EXPECT_EQ(flows.hires[cell_index(0, 0)], 3.0);
-  EXPECT_NEAR(talent.wage_cny[4],
-              wage_offer(3.0, p) * std::exp(p.talent_wage_skill_premium * 0.4), 1e-6);
+  EXPECT_NEAR(talent.wage_cny[4], wage_offer(3.0, p) * std::exp(p.talent_wage_skill_premium * 0.4),
+              1e-6);
   staff_firms(firms, talent);
   for (std::size_t f = 0; f < 3; ++f) {
     EXPECT_EQ(firms.employees[f], 1);

@@ -44,6 +44,7 @@ FirmArrays firms_in_park_a(std::size_t n, double revenue_cny, Sector sector = Se
     firms.productivity[i] = 1.0;
     firms.age_months[i] = 120;
     firms.cash_cny[i] = 1e9;
+    firms.incubator[i] = -1;
   }
   return firms;
 }
@@ -190,7 +191,7 @@ TEST(GrowFirms, LeadingFirmsNeedTalentToGrow) {
   measure_cells(firms, parks, p, executor, cells);
   grow_firms(firms, parks, cells, StepContext{p, executor, 1, 1});
   EXPECT_DOUBLE_EQ(firms.revenue_cny[0], capacity);  // held back
-  EXPECT_EQ(firms.employees[0], 10);                  // head count is the talent's to change
+  EXPECT_EQ(firms.employees[0], 10);                 // head count is the talent's to change
   const double wanted = std::ceil(capacity * std::exp(0.05) / p.revenue_per_employee_cny);
   EXPECT_EQ(firms.staffing_gap[0], static_cast<std::int32_t>(wanted) - 10);
 }
@@ -204,7 +205,7 @@ TEST(ExitFirms, InsolventFirmsLeaveAndHealthyOnesStayWithoutHazard) {
   firms.cash_cny[1] = -1.0;
   firms.cash_cny[3] = -5e6;
   std::vector<double> exits(2 * sector_count, 0.0);
-  exit_firms(firms, StepContext{p, Executor(2), 1, 1}, exits);
+  exit_firms(firms, IncubatorArrays{}, StepContext{p, Executor(2), 1, 1}, exits);
   EXPECT_EQ(firms.alive[0], 1);
   EXPECT_EQ(firms.alive[1], 0);
   EXPECT_EQ(firms.alive[3], 0);
@@ -219,7 +220,7 @@ TEST(ExitFirms, MonthlyHazardMatchesTheAnnualTable) {
   FirmArrays firms = firms_in_park_a(40000, p.exit_ref_revenue_cny);
   for (std::size_t i = 0; i < firms.size(); ++i) firms.age_months[i] = 18;
   std::vector<double> exits(2 * sector_count, 0.0);
-  exit_firms(firms, StepContext{p, Executor(2), 77, 5}, exits);
+  exit_firms(firms, IncubatorArrays{}, StepContext{p, Executor(2), 77, 5}, exits);
   const double expected = 40000 * (1 - std::pow(1 - 0.063, 1.0 / 12));
   EXPECT_NEAR(exits[cell_index(0, 0)], expected, 59);
 }

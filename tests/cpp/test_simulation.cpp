@@ -18,6 +18,7 @@ TEST(Simulation, SameSeedGivesIdenticalBitsForAnyThreadCount) {
     parallel.run_until(2024);
     EXPECT_TRUE(test_support::same_bits(reference.firms(), parallel.firms())) << threads;
     EXPECT_TRUE(test_support::same_bits(reference.talent(), parallel.talent())) << threads;
+    EXPECT_TRUE(test_support::same_bits(reference.incubators(), parallel.incubators())) << threads;
     EXPECT_EQ(reference.next_talent_id(), parallel.next_talent_id());
     for (const SeriesInfo& info : SeriesBook::catalogue()) {
       EXPECT_EQ(reference.series().values(info.name), parallel.series().values(info.name))
@@ -139,8 +140,8 @@ TEST(Simulation, LeadingFirmsHeadCountIsTheirTalent) {
       if (!t.alive[k] || t.employer_index[k] < 0) continue;
       const auto e = static_cast<std::size_t>(t.employer_index[k]);
       ASSERT_LT(e, f.size());
-      EXPECT_EQ(f.id[e], t.employer[k]);       // index and id agree
-      EXPECT_EQ(f.park[e], t.park[k]);         // talent work where their employer is
+      EXPECT_EQ(f.id[e], t.employer[k]);  // index and id agree
+      EXPECT_EQ(f.park[e], t.park[k]);    // talent work where their employer is
       EXPECT_EQ(f.sector[e], t.sector[k]);
       EXPECT_EQ(f.alive[e], 1);
       ++staff[t.employer[k]];
@@ -188,4 +189,21 @@ TEST(Simulation, TalentStockFollowsArrivalsAndDepartures) {
   EXPECT_GT(arrivals, 0);
   EXPECT_GT(departures, 0);
   EXPECT_NEAR((alive() - before) / scale, arrivals - departures, 1e-6);
+}
+
+TEST(Simulation, IncubatorOccupantsAreTheFirmsThatNameThem) {
+  Simulation sim(test_support::small_scenario(0.05, 2024), 29, 2);
+  for (int months : {6, 6, 13}) {  // mid-year, December (after compaction), and past it
+    for (int m = 0; m < months; ++m) sim.step();
+    std::vector<std::int32_t> occupants(sim.incubators().size(), 0);
+    for (std::size_t i = 0; i < sim.firms().size(); ++i) {
+      if (sim.firms().incubator[i] < 0) continue;
+      EXPECT_EQ(sim.firms().alive[i], 1);
+      ++occupants[static_cast<std::size_t>(sim.firms().incubator[i])];
+    }
+    for (std::size_t k = 0; k < occupants.size(); ++k) {
+      EXPECT_EQ(occupants[k], sim.incubators().occupants[k]);
+      EXPECT_LE(occupants[k], sim.incubators().capacity[k]);
+    }
+  }
 }

@@ -67,3 +67,27 @@ def test_talent_snapshots_can_be_switched_off(tmp_path):
     out = tmp_path / "nt.h5"
     cs.Simulation(sc, seed=4).run(output=out)
     assert cs.load(out).snapshot_years("talent") == []
+
+
+def test_incubators_from_python_and_in_the_file(tmp_path):
+    out = tmp_path / "inc.h5"
+    sim = cs.Simulation(small(horizon=2024, scale=0.05), seed=6, threads=2).run(output=out)
+    incubators = sim.incubators.to_frame()
+    assert len(incubators) == round(150 * 0.05)
+    assert (incubators["occupants"] <= incubators["capacity"]).all()
+    assert set(incubators["sector"].unique()) <= {"IC", "biomedicine", "AI"}
+    firms = sim.firms.to_frame()
+    incubated = firms[firms["incubator"] >= 0]
+    # Occupants are exactly the firms that name the incubator.
+    counts = incubated.groupby("incubator").size()
+    for k, row in incubators.iterrows():
+        assert counts.get(row["incubator_id"], 0) == row["occupants"]
+    r = cs.load(out)
+    assert r.snapshot_years("incubators") == [2022, 2023, 2024]
+    table = r.snapshot(2024, agents="incubators")
+    assert table["high_quality"].dtype == bool
+    hq = r.series("zone", "high_quality_incubators")["zone"]
+    assert hq.iloc[-1] == table["high_quality"].sum() / 0.05
+    entries = r.series("zone", "entries").sum(axis=1).sum()
+    admissions = r.series("zone", "incubator_admissions").sum(axis=1).sum()
+    assert 0 < admissions < entries  # incubators admit part of the new tech firms

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "clustersim/agents/firms.hpp"
+#include "clustersim/agents/incubators.hpp"
 #include "clustersim/agents/parks.hpp"
 #include "clustersim/agents/talent.hpp"
 #include "clustersim/core/parallel.hpp"
@@ -44,6 +45,7 @@ class Simulation {
   int threads() const { return executor_.threads(); }
   const FirmArrays& firms() const { return firms_; }
   const TalentArrays& talent() const { return talent_; }
+  const IncubatorArrays& incubators() const { return incubators_; }
   const Parks& parks() const { return parks_; }
   const CellStats& cells() const { return cells_; }
   const SeriesBook& series() const { return series_; }
@@ -65,6 +67,7 @@ class Simulation {
   Parks parks_;
   FirmArrays firms_;
   TalentArrays talent_;
+  IncubatorArrays incubators_;
   CellStats cells_;
   SeriesBook series_;
   std::int64_t next_firm_id_ = 0;

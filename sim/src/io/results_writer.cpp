@@ -248,6 +248,12 @@ void ResultsWriter::write_talent_snapshot(const std::string& label, int year, in
   snapshots_.insert("talent_snapshots/" + label);
 }
 
+void ResultsWriter::write_incubator_snapshot(const std::string& label, int year, int month,
+                                             const IncubatorArrays& incubators) {
+  file_->agent_snapshot("incubator_snapshots/" + label, year, month, incubators, {"alive"});
+  snapshots_.insert("incubator_snapshots/" + label);
+}
+
 void ResultsWriter::finish(const SeriesBook& series, const Attributes& attributes) {
   const hid_t root = file_->id;
   const hsize_t months = series.months();

@@ -1,6 +1,7 @@
+#include "clustersim/agents/firms.hpp"
+
 #include <vector>
 
-#include "clustersim/agents/firms.hpp"
 #include "clustersim/agents/talent.hpp"
 
 namespace clustersim {

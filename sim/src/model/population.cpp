@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <boost/random/exponential_distribution.hpp>
 #include <boost/random/normal_distribution.hpp>
+#include <boost/random/poisson_distribution.hpp>
 #include <cmath>
 #include <numeric>
 
@@ -13,6 +14,30 @@
 
 namespace clustersim {
 namespace {
+
+// Splits `total` in proportion to `weights`: floors first, then one each to the largest
+// fractional remainders (ties: lower index first).
+std::vector<std::int64_t> largest_remainders(const std::vector<double>& weights,
+                                             std::int64_t total) {
+  const double sum = std::accumulate(weights.begin(), weights.end(), 0.0);
+  std::vector<std::int64_t> shares(weights.size(), 0);
+  if (sum <= 0.0) return shares;
+  std::vector<std::pair<double, std::size_t>> remainders;
+  std::int64_t assigned = 0;
+  for (std::size_t c = 0; c < weights.size(); ++c) {
+    const double exact = static_cast<double>(total) * weights[c] / sum;
+    shares[c] = static_cast<std::int64_t>(std::floor(exact));
+    assigned += shares[c];
+    remainders.emplace_back(exact - std::floor(exact), c);
+  }
+  std::sort(remainders.begin(), remainders.end(), [](const auto& a, const auto& b) {
+    return a.first > b.first || (a.first == b.first && a.second < b.second);
+  });
+  for (std::size_t k = 0; assigned < total && k < remainders.size(); ++k, ++assigned) {
+    ++shares[remainders[k].second];
+  }
+  return shares;
+}
 
 Parks build_parks(const std::vector<ParkRecord>& records, const ModelParameters& params) {
   Parks parks;
@@ -52,13 +77,99 @@ Parks build_parks(const std::vector<ParkRecord>& records, const ModelParameters&
     for (std::size_t b = 0; b < n; ++b) {
       const double dlat = (parks.latitude[b] - parks.latitude[a]) * radians;
       const double dlon = (parks.longitude[b] - parks.longitude[a]) * radians;
-      const double h = std::sin(dlat / 2) * std::sin(dlat / 2) +
-                       std::cos(parks.latitude[a] * radians) * std::cos(parks.latitude[b] * radians) *
-                           std::sin(dlon / 2) * std::sin(dlon / 2);
+      const double h =
+          std::sin(dlat / 2) * std::sin(dlat / 2) + std::cos(parks.latitude[a] * radians) *
+                                                        std::cos(parks.latitude[b] * radians) *
+                                                        std::sin(dlon / 2) * std::sin(dlon / 2);
       parks.distance_km[a * n + b] = 2 * earth_radius_km * std::asin(std::sqrt(std::min(1.0, h)));
     }
   }
   return parks;
+}
+
+IncubatorArrays generate_incubators(FirmArrays& firms, const Parks& parks,
+                                    const ModelParameters& params, std::uint64_t seed) {
+  IncubatorArrays incubators;
+  if (params.incubators_count == 0) return incubators;
+  const auto count = static_cast<std::size_t>(std::max<long long>(
+      1, std::llround(static_cast<double>(params.incubators_count) * params.scale)));
+
+  // Parks get incubators in proportion to their leading-sector firms (largest remainders).
+  std::vector<double> leading_firms(parks.size(), 0.0);
+  for (std::size_t i = 0; i < firms.size(); ++i) {
+    if (is_leading(firms.sector[i])) leading_firms[static_cast<std::size_t>(firms.park[i])] += 1.0;
+  }
+  const std::vector<std::int64_t> per_park =
+      largest_remainders(leading_firms, static_cast<std::int64_t>(count));
+
+  incubators.resize(count);
+  std::size_t k = 0;
+  for (std::size_t park = 0; park < parks.size(); ++park) {
+    // Focus: the park's named leading industries in turn, else its largest leading sector.
+    std::vector<int> focus;
+    for (int s = 0; s < 3; ++s) {
+      if (parks.names_leading(park, s)) focus.push_back(s);
+    }
+    if (focus.empty()) {
+      std::array<double, 3> by_sector{};
+      for (std::size_t i = 0; i < firms.size(); ++i) {
+        if (static_cast<std::size_t>(firms.park[i]) == park && is_leading(firms.sector[i])) {
+          by_sector[firms.sector[i]] += 1.0;
+        }
+      }
+      focus.push_back(static_cast<int>(std::max_element(by_sector.begin(), by_sector.end()) -
+                                       by_sector.begin()));
+    }
+    for (std::int64_t j = 0; j < per_park[park]; ++j, ++k) {
+      Stream stream(seed, k, 0, Purpose::initial_incubators);
+      boost::random::poisson_distribution<std::int32_t, double> capacity(
+          params.incubators_mean_capacity);
+      boost::random::normal_distribution<double> quality(0.0, params.incubators_quality_sd);
+      incubators.id[k] = static_cast<std::int64_t>(k);
+      incubators.park[k] = static_cast<std::int16_t>(park);
+      incubators.sector[k] =
+          static_cast<std::uint8_t>(focus[static_cast<std::size_t>(j) % focus.size()]);
+      incubators.alive[k] = 1;
+      incubators.capacity[k] = std::max(1, capacity(stream));
+      incubators.quality[k] = quality(stream);
+    }
+  }
+  // The best by quality hold the high-quality status at the start.
+  std::vector<std::size_t> order(count);
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return incubators.quality[a] > incubators.quality[b];
+  });
+  const auto initial_high = static_cast<std::size_t>(
+      std::llround(static_cast<double>(params.incubators_initial_high_quality) * params.scale));
+  for (std::size_t r = 0; r < std::min(initial_high, count); ++r) {
+    incubators.high_quality[order[r]] = 1;
+    incubators.years_meeting[order[r]] = static_cast<std::int32_t>(params.incubators_status_years);
+  }
+  // Young leading-sector start-ups already in incubators, in firm order.
+  for (std::size_t i = 0; i < firms.size(); ++i) {
+    if (!is_leading(firms.sector[i]) ||
+        firms.stage[i] != static_cast<std::uint8_t>(Stage::startup) ||
+        firms.age_months[i] >= params.incubators_incubation_months) {
+      continue;
+    }
+    Stream stream(seed, static_cast<std::uint64_t>(firms.id[i]), 0, Purpose::incubation);
+    if (stream.uniform01() >= params.incubators_admission_share) continue;
+    std::int32_t best = -1;
+    for (std::size_t m = 0; m < count; ++m) {
+      if (incubators.park[m] == firms.park[i] && incubators.sector[m] == firms.sector[i] &&
+          incubators.occupants[m] < incubators.capacity[m] &&
+          (best < 0 ||
+           incubators.quality[m] > incubators.quality[static_cast<std::size_t>(best)])) {
+        best = static_cast<std::int32_t>(m);
+      }
+    }
+    if (best < 0) continue;
+    firms.incubator[i] = best;
+    firms.incubated_months[i] = firms.age_months[i];
+    incubators.occupants[static_cast<std::size_t>(best)] += 1;
+  }
+  return incubators;
 }
 
 }  // namespace
@@ -149,25 +260,9 @@ std::vector<double> base_cell_revenue(const Parks& parks, const std::vector<Cell
 
 std::vector<std::int64_t> base_cell_agents(const std::vector<double>& cell_revenue,
                                            const ModelParameters& params) {
-  const double total_revenue = std::accumulate(cell_revenue.begin(), cell_revenue.end(), 0.0);
   const auto target = static_cast<std::int64_t>(
       std::llround(static_cast<double>(params.firms_total) * params.scale));
-  std::vector<std::int64_t> agents(cell_revenue.size(), 0);
-  std::vector<std::pair<double, std::size_t>> remainders;
-  std::int64_t assigned = 0;
-  for (std::size_t c = 0; c < cell_revenue.size(); ++c) {
-    const double exact = static_cast<double>(target) * cell_revenue[c] / total_revenue;
-    agents[c] = static_cast<std::int64_t>(std::floor(exact));
-    assigned += agents[c];
-    remainders.emplace_back(exact - std::floor(exact), c);
-  }
-  // Largest remainders first; ties broken by cell index so the result is unique.
-  std::sort(remainders.begin(), remainders.end(), [](const auto& a, const auto& b) {
-    return a.first > b.first || (a.first == b.first && a.second < b.second);
-  });
-  for (std::size_t k = 0; assigned < target && k < remainders.size(); ++k, ++assigned) {
-    ++agents[remainders[k].second];
-  }
+  std::vector<std::int64_t> agents = largest_remainders(cell_revenue, target);
   for (std::size_t c = 0; c < cell_revenue.size(); ++c) {
     if (cell_revenue[c] > 0.0 && agents[c] == 0) agents[c] = 1;
   }
@@ -215,8 +310,8 @@ Population generate_population(const BaseData& data, const ModelParameters& para
                                                                 params.initial_productivity_sd);
     firms.age_months[i] = static_cast<std::int32_t>(std::min(age_years(stream) * 12.0, 1200.0));
     firms.productivity[i] = std::exp(log_productivity(stream));
-    firms.employees[i] = initial_head_count(firms.revenue_cny[i], firms.productivity[i],
-                                            firms.sector[i], params);
+    firms.employees[i] =
+        initial_head_count(firms.revenue_cny[i], firms.productivity[i], firms.sector[i], params);
     const Stage stage =
         classify_stage(firms.revenue_cny[i], firms.age_months[i], Stage::startup, params);
     firms.stage[i] = static_cast<std::uint8_t>(stage);
@@ -258,6 +353,8 @@ Population generate_population(const BaseData& data, const ModelParameters& para
     }
   });
   population.next_talent_id = first_talent[n];
+  for (std::size_t i = 0; i < n; ++i) firms.incubator[i] = -1;
+  population.incubators = generate_incubators(firms, parks, params, seed);
 
   // Floor space: what the base-year head count uses, at the base-year occupancy.
   CellStats cells;

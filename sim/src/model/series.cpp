@@ -25,6 +25,13 @@ const std::vector<SeriesInfo>& SeriesBook::catalogue() {
        "graduates, trainees, international arrivals and founding teams joining the pool"},
       {"talent_departures", "persons/month", S::cell,
        "talent who retired or left Shanghai during the month"},
+      {"incubated", "firms", S::cell, "firms in incubators at the month's end"},
+      {"incubator_admissions", "firms/month", S::cell,
+       "firms admitted by incubators (university and proof-of-concept teams included)"},
+      {"graduations", "firms/month", S::cell, "firms that left their incubator alive"},
+      {"incubators", "incubators", S::park, "incubators in the park"},
+      {"high_quality_incubators", "incubators", S::park,
+       "incubators holding the high-quality status"},
       {"floor_space_m2", "m2", S::park, "floor space available to firms"},
       {"used_floor_space_m2", "m2", S::park, "floor space used by firms' employees"},
       {"talent_moves", "persons/month", S::park_pair,
@@ -77,6 +84,11 @@ void SeriesBook::record(int year, int month, const Parks& parks, const CellStats
   append("hires", flows.hires, weight);
   append("talent_arrivals", flows.talent_arrivals, weight);
   append("talent_departures", flows.talent_departures, weight);
+  append("incubated", cells.incubated, 1.0);
+  append("incubator_admissions", flows.incubator_admissions, weight);
+  append("graduations", flows.graduations, weight);
+  append("incubators", cells.incubators, 1.0);
+  append("high_quality_incubators", cells.high_quality_incubators, 1.0);
   append("floor_space_m2", parks.floor_space_m2, 1.0);
   append("used_floor_space_m2", cells.used_floor_space_m2, 1.0);
   append("talent_moves", flows.talent_moves, weight);

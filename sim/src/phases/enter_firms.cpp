@@ -65,13 +65,15 @@ void initialise_new_firm(FirmArrays& firms, std::size_t i, const CellStats& cell
   firms.alive[i] = 1;
   firms.age_months[i] = 0;
   firms.staffing_gap[i] = 0;
+  firms.incubator[i] = -1;
+  firms.incubated_months[i] = 0;
   firms.revenue_cny[i] = p.entry_median_revenue_cny * std::exp(p.entry_revenue_sd * normal(stream));
   // Founders bring the know-how of their park and sector.
   firms.productivity[i] =
       std::exp(cells.log_productivity_mean[c] + p.entry_productivity_sd * normal(stream));
   firms.cash_cny[i] = p.entry_startup_capital_cny * std::exp(p.entry_capital_sd * normal(stream));
-  firms.employees[i] = initial_head_count(firms.revenue_cny[i], firms.productivity[i],
-                                          firms.sector[i], p);
+  firms.employees[i] =
+      initial_head_count(firms.revenue_cny[i], firms.productivity[i], firms.sector[i], p);
   firms.stage[i] =
       static_cast<std::uint8_t>(classify_stage(firms.revenue_cny[i], 0, Stage::startup, p));
 }

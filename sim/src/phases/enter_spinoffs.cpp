@@ -8,7 +8,8 @@ void enter_spinoffs(TalentArrays& talent, FirmArrays& firms, const CellStats& ce
                     const StepContext& ctx, std::int64_t& next_firm_id, StepFlows& flows) {
   // In talent order, so ids do not depend on the thread count.
   for (std::size_t t = 0; t < talent.size(); ++t) {
-    if (!talent.alive[t] || talent.intent[t] != static_cast<std::uint8_t>(TalentIntent::found_firm)) {
+    if (!talent.alive[t] ||
+        talent.intent[t] != static_cast<std::uint8_t>(TalentIntent::found_firm)) {
       continue;
     }
     const std::size_t i = firms.size();

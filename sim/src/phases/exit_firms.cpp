@@ -20,7 +20,8 @@ double annual_hazard(std::int32_t age_months, double revenue_cny, const ModelPar
 }
 }  // namespace
 
-void exit_firms(FirmArrays& firms, const StepContext& ctx, std::vector<double>& exits_per_cell) {
+void exit_firms(FirmArrays& firms, const IncubatorArrays& incubators, const StepContext& ctx,
+                std::vector<double>& exits_per_cell) {
   const ModelParameters& p = ctx.params;
   const std::vector<double> zero(exits_per_cell.size(), 0.0);
   const std::vector<double> exits = ctx.executor.reduce(
@@ -30,7 +31,11 @@ void exit_firms(FirmArrays& firms, const StepContext& ctx, std::vector<double>& 
           if (!firms.alive[i]) continue;
           bool leaves = firms.cash_cny[i] < 0.0;  // insolvent
           if (!leaves) {
-            const double yearly = annual_hazard(firms.age_months[i], firms.revenue_cny[i], p);
+            double yearly = annual_hazard(firms.age_months[i], firms.revenue_cny[i], p);
+            if (firms.incubator[i] >= 0) {  // incubation raises survival, more so in good ones
+              yearly *= p.incubators_hazard_factor *
+                        std::exp(-incubators.quality[static_cast<std::size_t>(firms.incubator[i])]);
+            }
             const double monthly = monthly_probability(yearly);
             Stream stream(ctx.seed, static_cast<std::uint64_t>(firms.id[i]), ctx.step,
                           Purpose::exit);

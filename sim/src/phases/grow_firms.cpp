@@ -60,8 +60,7 @@ void grow_firms(FirmArrays& firms, const Parks& parks, const CellStats& cells,
       const std::int32_t staff = firms.employees[i];
       const double wanted = std::ceil(std::min(potential / per_employee, 2e9));
       firms.staffing_gap[i] = static_cast<std::int32_t>(wanted) - staff;
-      const double capacity =
-          std::max(staff, 1) * per_employee * (1.0 + p.labour_capacity_slack);
+      const double capacity = std::max(staff, 1) * per_employee * (1.0 + p.labour_capacity_slack);
       firms.revenue_cny[i] = std::min(potential, capacity);
     } else {
       // Other sectors' labour is an aggregate that adjusts at once.

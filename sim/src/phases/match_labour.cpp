@@ -103,7 +103,8 @@ void measure_talent(const TalentArrays& talent, const ModelParameters& params,
       [&](Partial& part, std::size_t begin, std::size_t end) {
         for (std::size_t t = begin; t < end; ++t) {
           if (!talent.alive[t]) continue;
-          const std::size_t c = cell_index(static_cast<std::size_t>(talent.park[t]), talent.sector[t]);
+          const std::size_t c =
+              cell_index(static_cast<std::size_t>(talent.park[t]), talent.sector[t]);
           part.talent[c] += 1.0;
           if (talent.employer_index[t] < 0) part.seeking[c] += 1.0;
         }

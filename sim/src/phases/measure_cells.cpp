@@ -11,8 +11,10 @@ void measure_cells(const FirmArrays& firms, const Parks& parks, const ModelParam
   // One partial per block: firms, employees, revenue, employment-weighted log productivity.
   struct Partial {
     std::vector<double> firms, employees, revenue, log_productivity, vacancies;
+    std::vector<double> incubated, incubated_employees;
   };
   const Partial zero{std::vector<double>(n_cells), std::vector<double>(n_cells),
+                     std::vector<double>(n_cells), std::vector<double>(n_cells),
                      std::vector<double>(n_cells), std::vector<double>(n_cells),
                      std::vector<double>(n_cells)};
   const Partial total = executor.reduce(
@@ -28,6 +30,10 @@ void measure_cells(const FirmArrays& firms, const Parks& parks, const ModelParam
           part.revenue[c] += firms.revenue_cny[i];
           part.log_productivity[c] += employees * std::log(firms.productivity[i]);
           part.vacancies[c] += std::max(0, firms.staffing_gap[i]);
+          if (firms.incubator[i] >= 0) {
+            part.incubated[c] += 1.0;
+            part.incubated_employees[c] += employees;
+          }
         }
       },
       [](Partial& sum, const Partial& part) {
@@ -37,20 +43,25 @@ void measure_cells(const FirmArrays& firms, const Parks& parks, const ModelParam
           sum.revenue[c] += part.revenue[c];
           sum.log_productivity[c] += part.log_productivity[c];
           sum.vacancies[c] += part.vacancies[c];
+          sum.incubated[c] += part.incubated[c];
+          sum.incubated_employees[c] += part.incubated_employees[c];
         }
       });
 
   // Agents stand for 1/scale real firms each: report full-scale equivalents.
   const double weight = 1.0 / params.scale;
-  // Talent statistics are kept: measure_talent fills them.
-  std::vector<double> talent = std::move(cells.talent), seeking = std::move(cells.seeking);
+  // Talent and incubator statistics are kept: measure_talent and measure_incubators fill them.
+  CellStats kept = std::move(cells);
   cells.resize(parks.size());
-  if (talent.size() == n_cells) {
-    cells.talent = std::move(talent);
-    cells.seeking = std::move(seeking);
+  if (kept.talent.size() == n_cells) {
+    cells.talent = std::move(kept.talent);
+    cells.seeking = std::move(kept.seeking);
+    cells.incubators = std::move(kept.incubators);
+    cells.high_quality_incubators = std::move(kept.high_quality_incubators);
   }
   for (std::size_t c = 0; c < n_cells; ++c) {
     cells.vacancies[c] = total.vacancies[c] * weight;
+    cells.incubated[c] = total.incubated[c] * weight;
     cells.firms[c] = total.firms[c] * weight;
     cells.employees[c] = total.employees[c] * weight;
     cells.revenue_cny[c] = total.revenue[c] * weight;
@@ -59,7 +70,11 @@ void measure_cells(const FirmArrays& firms, const Parks& parks, const ModelParam
   }
   for (std::size_t p = 0; p < parks.size(); ++p) {
     double employees = 0.0;
-    for (int s = 0; s < sector_count; ++s) employees += cells.employees[cell_index(p, s)];
+    // Incubated firms work in their incubator's space, not the park's.
+    for (int s = 0; s < sector_count; ++s) {
+      const std::size_t c = cell_index(p, s);
+      employees += (total.employees[c] - total.incubated_employees[c]) * weight;
+    }
     cells.used_floor_space_m2[p] = employees * params.floor_space_per_employee_m2;
     cells.occupancy[p] =
         parks.floor_space_m2[p] > 0 ? cells.used_floor_space_m2[p] / parks.floor_space_m2[p] : 0.0;

@@ -36,7 +36,8 @@ double wage_offer(double productivity, const ModelParameters& params) {
 
 std::int32_t initial_head_count(double revenue_cny, double productivity, int sector,
                                 const ModelParameters& params) {
-  const double staff = std::min(revenue_cny / (params.revenue_per_employee_cny * productivity), 2e9);
+  const double staff =
+      std::min(revenue_cny / (params.revenue_per_employee_cny * productivity), 2e9);
   return static_cast<std::int32_t>(
       std::max(1.0, is_leading(sector) ? std::ceil(staff) : std::round(staff)));
 }

@@ -1,6 +1,6 @@
+#include <array>
 #include <boost/random/normal_distribution.hpp>
 #include <boost/random/poisson_distribution.hpp>
-#include <array>
 #include <cmath>
 #include <numeric>
 
@@ -22,8 +22,8 @@ struct ArrivalGroup {
 }  // namespace
 
 void talent_arrivals(TalentArrays& talent, const FirmArrays& firms, std::size_t first_new_firm,
-                     std::size_t end_new_firm, const Parks& parks, const CellStats& cells, const StepContext& ctx,
-                     std::int64_t& next_talent_id, StepFlows& flows) {
+                     std::size_t end_new_firm, const Parks& parks, const CellStats& cells,
+                     const StepContext& ctx, std::int64_t& next_talent_id, StepFlows& flows) {
   const ModelParameters& p = ctx.params;
   const std::size_t n_parks = parks.size();
   std::vector<ArrivalGroup> groups;
@@ -37,7 +37,8 @@ void talent_arrivals(TalentArrays& talent, const FirmArrays& firms, std::size_t 
 
   // Graduates, trainees and international arrivals, per cell: Poisson around the yearly flows
   // (full scale, times the scale), shared over parks by their talent and vacancies.
-  const bool graduation = ((ctx.step - 1) % 12) + 1 == static_cast<std::uint32_t>(p.talent_graduation_month);
+  const bool graduation =
+      ((ctx.step - 1) % 12) + 1 == static_cast<std::uint32_t>(p.talent_graduation_month);
   std::array<double, 3> sector_talent{};
   for (std::size_t k = 0; k < n_parks; ++k) {
     for (int s = 0; s < 3; ++s) sector_talent[s] += cells.talent[cell_index(k, s)];
@@ -49,15 +50,16 @@ void talent_arrivals(TalentArrays& talent, const FirmArrays& firms, std::size_t 
       park_weight_total += cells.talent[cell_index(k, s)] + cells.vacancies[cell_index(k, s)] + 1.0;
     }
     const double sector_share = all_talent > 0 ? sector_talent[s] / all_talent : 1.0 / 3.0;
-    const double graduates = graduation ? p.talent_graduates_per_year[static_cast<std::size_t>(s)] : 0.0;
+    const double graduates =
+        graduation ? p.talent_graduates_per_year[static_cast<std::size_t>(s)] : 0.0;
     for (std::size_t k = 0; k < n_parks; ++k) {
       const std::size_t c = cell_index(k, s);
       const double weight =
           (cells.talent[c] + cells.vacancies[c] + 1.0) / park_weight_total * p.scale;
       Stream stream(ctx.seed, c, ctx.step, Purpose::talent_arrival_count);
-      const double means[3] = {graduates * weight,
-                               p.talent_training_per_year * sector_share / months_per_year * weight,
-                               p.talent_international_per_year * sector_share / months_per_year * weight};
+      const double means[3] = {
+          graduates * weight, p.talent_training_per_year * sector_share / months_per_year * weight,
+          p.talent_international_per_year * sector_share / months_per_year * weight};
       const double ages[3] = {24.0, 35.0, 32.0};
       for (int kind = 0; kind < 3; ++kind) {
         std::int64_t count = 0;
@@ -79,7 +81,8 @@ void talent_arrivals(TalentArrays& talent, const FirmArrays& firms, std::size_t 
   talent.resize(first + added);
   std::vector<std::uint32_t> group_of(added);
   for (std::size_t g = 0; g < groups.size(); ++g) {
-    for (auto k = offset[g]; k < offset[g + 1]; ++k) group_of[static_cast<std::size_t>(k)] = static_cast<std::uint32_t>(g);
+    for (auto k = offset[g]; k < offset[g + 1]; ++k)
+      group_of[static_cast<std::size_t>(k)] = static_cast<std::uint32_t>(g);
     flows.talent_arrivals[groups[g].cell] += static_cast<double>(groups[g].count);
   }
   ctx.executor.for_each(added, [&](std::size_t k) {

@@ -110,9 +110,10 @@ void talent_life(TalentArrays& talent, const FirmArrays& firms, const Parks& par
               p.talent_other_park_search_share *
               std::exp(-std::max(0.0, age_years - 25.0) / p.talent_other_park_age_scale_years);
           if (n_parks > 1 && u_where < elsewhere) {
-            const double* row = &cdf[(home * sector_count + static_cast<std::size_t>(sector)) * n_parks];
-            const std::size_t to = static_cast<std::size_t>(
-                std::upper_bound(row, row + n_parks, u_destination) - row);
+            const double* row =
+                &cdf[(home * sector_count + static_cast<std::size_t>(sector)) * n_parks];
+            const std::size_t to =
+                static_cast<std::size_t>(std::upper_bound(row, row + n_parks, u_destination) - row);
             talent.target_park[i] = static_cast<std::int16_t>(std::min(to, n_parks - 1));
           }
         }

@@ -11,17 +11,19 @@
 namespace clustersim {
 
 struct FirmArrays {
-  Column<std::int64_t> id;          // unique, never reused
-  Column<std::int16_t> park;        // index into Parks
-  Column<std::uint8_t> sector;      // Sector
-  Column<std::uint8_t> stage;       // Stage
-  Column<std::uint8_t> alive;       // 1 while the firm exists
-  Column<double> revenue_cny;       // annualised revenue run-rate, CNY/year
-  Column<std::int32_t> employees;   // head count
-  Column<double> productivity;      // revenue per employee relative to the reference
-  Column<std::int32_t> age_months;  // months since founding
-  Column<double> cash_cny;          // cash holdings, CNY
+  Column<std::int64_t> id;            // unique, never reused
+  Column<std::int16_t> park;          // index into Parks
+  Column<std::uint8_t> sector;        // Sector
+  Column<std::uint8_t> stage;         // Stage
+  Column<std::uint8_t> alive;         // 1 while the firm exists
+  Column<double> revenue_cny;         // annualised revenue run-rate, CNY/year
+  Column<std::int32_t> employees;     // head count
+  Column<double> productivity;        // revenue per employee relative to the reference
+  Column<std::int32_t> age_months;    // months since founding
+  Column<double> cash_cny;            // cash holdings, CNY
   Column<std::int32_t> staffing_gap;  // leading sectors: wanted minus actual talent (+: vacancies)
+  Column<std::int32_t> incubator;     // incubator id while incubated, else -1
+  Column<std::int32_t> incubated_months;  // months in the incubator so far
 
   std::size_t size() const { return id.size(); }
 
@@ -39,6 +41,8 @@ struct FirmArrays {
     visit("age_months", age_months, "months");
     visit("cash_cny", cash_cny, "CNY");
     visit("staffing_gap", staffing_gap, "persons");
+    visit("incubator", incubator, "incubator id");
+    visit("incubated_months", incubated_months, "months");
   }
   template <class Visit>
   void visit_columns(Visit&& visit) const {

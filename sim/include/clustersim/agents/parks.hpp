@@ -36,12 +36,17 @@ struct CellStats {
   std::vector<double> occupancy;              // per park: used / available floor space
   std::vector<double> talent, seeking;        // talent agents in the cell, of whom seeking a job
   std::vector<double> vacancies;              // unfilled vacancies at the month's end
+  std::vector<double> incubated;              // firms in incubators
+  std::vector<double> incubators, high_quality_incubators;  // per park
 
   void resize(std::size_t parks) {
     const std::size_t cells = parks * sector_count;
     talent.assign(cells, 0.0);
     seeking.assign(cells, 0.0);
     vacancies.assign(cells, 0.0);
+    incubated.assign(cells, 0.0);
+    incubators.assign(parks, 0.0);
+    high_quality_incubators.assign(parks, 0.0);
     firms.assign(cells, 0.0);
     employees.assign(cells, 0.0);
     revenue_cny.assign(cells, 0.0);

@@ -23,6 +23,9 @@ enum class Purpose : std::uint16_t {
   talent_arrival_count = 9,
   talent_attributes = 10,
   initial_talent = 11,
+  incubation = 12,
+  incubator_teams = 13,
+  initial_incubators = 14,
 };
 
 // A UniformRandomBitGenerator (32-bit) over one Philox counter block sequence, used as the engine

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "clustersim/agents/firms.hpp"
+#include "clustersim/agents/incubators.hpp"
 #include "clustersim/agents/parks.hpp"
 #include "clustersim/agents/talent.hpp"
 #include "clustersim/model/series.hpp"
@@ -37,6 +38,8 @@ class ResultsWriter {
   void write_snapshot(const std::string& label, int year, int month, const FirmArrays& firms);
   void write_talent_snapshot(const std::string& label, int year, int month,
                              const TalentArrays& talent);
+  void write_incubator_snapshot(const std::string& label, int year, int month,
+                                const IncubatorArrays& incubators);
   // group is "snapshots/<label>" or "talent_snapshots/<label>".
   bool has_snapshot(const std::string& group) const { return snapshots_.count(group) > 0; }
 

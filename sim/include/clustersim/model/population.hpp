@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "clustersim/agents/firms.hpp"
+#include "clustersim/agents/incubators.hpp"
 #include "clustersim/agents/parks.hpp"
 #include "clustersim/agents/talent.hpp"
 #include "clustersim/core/parallel.hpp"
@@ -30,6 +31,7 @@ struct Population {
   Parks parks;
   FirmArrays firms;
   TalentArrays talent;
+  IncubatorArrays incubators;
   std::int64_t next_firm_id = 0;
   std::int64_t next_talent_id = 0;
 };

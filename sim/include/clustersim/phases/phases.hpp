@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "clustersim/agents/firms.hpp"
+#include "clustersim/agents/incubators.hpp"
 #include "clustersim/agents/parks.hpp"
 #include "clustersim/agents/talent.hpp"
 #include "clustersim/core/parallel.hpp"
@@ -27,6 +28,7 @@ inline constexpr double months_per_year = 12.0;
 struct StepFlows {
   std::vector<double> entries, exits, spinoffs;
   std::vector<double> hires, talent_arrivals, talent_departures;
+  std::vector<double> incubator_admissions, graduations;
   std::vector<double> talent_moves;  // park x park, row-major: origin, destination
 
   explicit StepFlows(std::size_t parks)
@@ -36,6 +38,8 @@ struct StepFlows {
         hires(parks * sector_count),
         talent_arrivals(parks * sector_count),
         talent_departures(parks * sector_count),
+        incubator_admissions(parks * sector_count),
+        graduations(parks * sector_count),
         talent_moves(parks * parks) {}
 };
 
@@ -71,8 +75,33 @@ void supply_floor_space(Parks& parks, const StepContext& ctx);
 void grow_firms(FirmArrays& firms, const Parks& parks, const CellStats& cells,
                 const StepContext& ctx);
 
-// Exit by age- and size-dependent hazard, or when cash runs out. Adds exits (agents) per cell.
-void exit_firms(FirmArrays& firms, const StepContext& ctx, std::vector<double>& exits_per_cell);
+// Exit by age- and size-dependent hazard (lower while incubated), or when cash runs out. Adds
+// exits (agents) per cell.
+void exit_firms(FirmArrays& firms, const IncubatorArrays& incubators, const StepContext& ctx,
+                std::vector<double>& exits_per_cell);
+
+// Incubatees that exited count as failures; those past the incubation period graduate into
+// park space when their park has room (relay incubation), and all leave at the maximum.
+void graduate_incubatees(IncubatorArrays& incubators, FirmArrays& firms, const CellStats& cells,
+                         const StepContext& ctx, StepFlows& flows);
+
+// Founding teams from universities and proof-of-concept centres, founded inside incubators
+// that have room (new firms, already incubated).
+void found_incubator_teams(IncubatorArrays& incubators, FirmArrays& firms, const CellStats& cells,
+                           const StepContext& ctx, std::int64_t& next_firm_id, StepFlows& flows);
+
+// New leading-sector firms from index `first` that apply are admitted, in firm order, by the
+// best incubator of their park and industry that has room.
+void admit_to_incubators(IncubatorArrays& incubators, FirmArrays& firms, std::size_t first,
+                         const StepContext& ctx, StepFlows& flows);
+
+// The annual evaluation (December): each incubator's score, its high-quality status, and a new
+// year's counters.
+void evaluate_incubators(IncubatorArrays& incubators, const ModelParameters& params);
+
+// Incubators and high-quality incubators per park (full-scale equivalents).
+void measure_incubators(const IncubatorArrays& incubators, const ModelParameters& params,
+                        CellStats& cells);
 
 // New firms per park x sector; ids continue from next_firm_id. Adds entries (agents) per cell.
 void enter_firms(FirmArrays& firms, const Parks& parks, const CellStats& cells,
@@ -102,8 +131,8 @@ void enter_spinoffs(TalentArrays& talent, FirmArrays& firms, const CellStats& ce
 // New talent: founding teams of the leading-sector firms in [first_new_firm, end_new_firm),
 // graduates (in the graduation month), training programmes and international arrivals.
 void talent_arrivals(TalentArrays& talent, const FirmArrays& firms, std::size_t first_new_firm,
-                     std::size_t end_new_firm, const Parks& parks, const CellStats& cells, const StepContext& ctx,
-                     std::int64_t& next_talent_id, StepFlows& flows);
+                     std::size_t end_new_firm, const Parks& parks, const CellStats& cells,
+                     const StepContext& ctx, std::int64_t& next_talent_id, StepFlows& flows);
 
 // The labour market of each park x leading sector: searchers ranked by skill meet vacancies
 // ranked by wage offer (sorting, O(N log N)); the employed accept only a better wage.

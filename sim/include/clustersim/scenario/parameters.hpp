@@ -109,6 +109,19 @@ struct ModelParameters {
   double labour_capacity_slack{};
   double labour_layoff_rate{};
 
+  // Incubators
+  std::int64_t incubators_count{};
+  double incubators_mean_capacity{};
+  double incubators_quality_sd{};
+  std::int64_t incubators_initial_high_quality{};
+  double incubators_admission_share{};
+  double incubators_university_teams_per_year{};
+  double incubators_hazard_factor{};
+  std::int64_t incubators_incubation_months{};
+  std::int64_t incubators_max_incubation_months{};
+  double incubators_high_quality_score{};
+  std::int64_t incubators_status_years{};
+
   // Parks
   double initial_occupancy{};
   double floor_space_per_employee_m2{};
