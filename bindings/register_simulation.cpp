@@ -54,6 +54,7 @@ py::array series_values(const Simulation& sim, const std::string& name) {
     if (info.shape == SeriesShape::cell) shape.push_back(sector_count);
     if (info.shape == SeriesShape::park_pair)
       shape.push_back(static_cast<py::ssize_t>(book.parks()));
+    if (info.shape == SeriesShape::park_round) shape.push_back(round_count);
     py::array_t<double> out(shape);
     std::copy(values.begin(), values.end(), out.mutable_data());
     return out;
@@ -89,9 +90,10 @@ void register_simulation(py::module_& m) {
     py::list out;
     for (const SeriesInfo& info : SeriesBook::catalogue()) {
       out.append(py::dict(py::arg("name") = info.name, py::arg("unit") = info.unit,
-                          py::arg("shape") = info.shape == SeriesShape::cell   ? "cell"
-                                             : info.shape == SeriesShape::park ? "park"
-                                                                               : "park_pair",
+                          py::arg("shape") = info.shape == SeriesShape::cell        ? "cell"
+                                             : info.shape == SeriesShape::park      ? "park"
+                                             : info.shape == SeriesShape::park_pair ? "park_pair"
+                                                                                    : "park_round",
                           py::arg("description") = info.description));
     }
     return out;
@@ -116,6 +118,8 @@ void register_simulation(py::module_& m) {
       .def_property_readonly("next_firm_id", &Simulation::next_firm_id)
       .def("firm_columns", [](const Simulation& s) { return agent_columns(s.firms()); })
       .def("talent_columns", [](const Simulation& s) { return agent_columns(s.talent()); })
+      .def("fund_columns", [](const Simulation& s) { return agent_columns(s.funds()); })
+      .def("deal_columns", [](const Simulation& s) { return agent_columns(s.deals()); })
       .def("incubator_columns", [](const Simulation& s) { return agent_columns(s.incubators()); })
       .def_property_readonly("next_talent_id", &Simulation::next_talent_id)
       .def("park_table", &park_table)

@@ -8,6 +8,8 @@ import pandas as pd
 from clustersim import _core
 
 LEVELS = ("park", "zone")
+ROUNDS = ["seed", "A", "B", "C", "later"]
+FUND_KINDS = ["government", "private", "corporate"]
 SERIES = {s["name"]: s for s in _core.series_catalogue()}
 
 
@@ -48,6 +50,9 @@ def series_frame(level: str, name: str, values: np.ndarray, index: pd.PeriodInde
         if info["shape"] == "cell":
             columns = pd.MultiIndex.from_product([park_ids, sectors], names=["park", "sector"])
             frame = pd.DataFrame(values.reshape(len(index), -1), index=index, columns=columns)
+        elif info["shape"] == "park_round":
+            columns = pd.MultiIndex.from_product([park_ids, ROUNDS], names=["park", "round"])
+            frame = pd.DataFrame(values.reshape(len(index), -1), index=index, columns=columns)
         elif info["shape"] == "park_pair":
             columns = pd.MultiIndex.from_product([park_ids, park_ids],
                                                  names=["origin", "destination"])
@@ -57,6 +62,8 @@ def series_frame(level: str, name: str, values: np.ndarray, index: pd.PeriodInde
     else:
         if info["shape"] == "cell":
             frame = pd.DataFrame(values, index=index, columns=pd.Index(sectors, name="sector"))
+        elif info["shape"] == "park_round":
+            frame = pd.DataFrame(values, index=index, columns=pd.Index(ROUNDS, name="round"))
         else:
             frame = pd.DataFrame({"zone": values}, index=index)
     frame.attrs.update(name=name, level=level, unit=info["unit"], description=info["description"])
@@ -70,8 +77,18 @@ def agent_frame(columns: dict[str, np.ndarray], park_ids: list[str]) -> pd.DataF
         if column in frame:
             frame[column] = pd.Categorical.from_codes(frame[column].astype(np.int64),
                                                       categories=park_ids)
-    frame["sector"] = pd.Categorical.from_codes(frame["sector"].astype(np.int64),
-                                                categories=list(_core.sector_names))
+    if "sector" in frame:
+        codes = frame["sector"].astype(np.int64).where(frame["sector"] != 255, -1)
+        frame["sector"] = pd.Categorical.from_codes(codes, categories=list(_core.sector_names))
+    if "kind" in frame:
+        frame["kind"] = pd.Categorical.from_codes(frame["kind"].astype(np.int64),
+                                                  categories=FUND_KINDS)
+    if "round" in frame:
+        frame["round"] = pd.Categorical.from_codes(frame["round"].astype(np.int64),
+                                                   categories=ROUNDS)
+    if "status" in frame:
+        frame["status"] = pd.Categorical.from_codes(frame["status"].astype(np.int64),
+                                                    categories=["active", "exited", "written_off"])
     if "high_quality" in frame:
         frame["high_quality"] = frame["high_quality"].astype(bool)
     if "stage" in frame:

@@ -63,15 +63,24 @@ def _reads(method):
 
 
 _SNAPSHOT_GROUPS = {"firms": "snapshots", "talent": "talent_snapshots",
-                    "incubators": "incubator_snapshots"}
+                    "incubators": "incubator_snapshots", "funds": "fund_snapshots",
+                    "deals": "deal_snapshots"}
 _SNAPSHOT_ORDER = {
     "firms": ["firm_id", "park", "sector", "stage", "revenue_cny", "employees", "productivity",
-              "age_months", "cash_cny", "staffing_gap", "incubator", "incubated_months"],
+              "age_months", "cash_cny", "staffing_gap", "incubator", "incubated_months",
+              "team_skill", "rounds", "last_round_step", "post_money_cny", "valuation_cny",
+              "revenue_at_round_cny", "vc_raised_cny", "exit_route"],
     "talent": ["talent_id", "park", "sector", "skill", "employer", "age_months", "wage_cny",
                "months_seeking"],
     "incubators": ["incubator_id", "park", "sector", "capacity", "quality", "high_quality",
                    "occupants", "admissions_year", "graduations_year", "failures_year",
                    "years_meeting", "years_failing", "last_score"],
+    "funds": ["fund_id", "kind", "park", "open", "sector", "hard_tech", "first_round",
+              "last_round", "vintage_year", "investment_years", "lifetime_years",
+              "deals_per_year", "deals_this_year", "size_cny", "invested_cny", "follow_on_cny",
+              "realized_cny", "nav_cny", "parent_firm"],
+    "deals": ["deal_id", "fund", "firm", "round", "follow_on", "step", "amount_cny", "stake",
+              "status", "proceeds_cny"],
 }
 
 
@@ -130,8 +139,8 @@ class Results:
             return list(f[group].keys()) if group in f else []
 
     def snapshot_years(self, agents: str = "firms") -> list[int]:
-        """Years with a table of `agents` ("firms", "talent" or "incubators") at December's end (the
-        base-year state is labelled 'initial')."""
+        """Years with a table of `agents` ("firms", "talent", "incubators", "funds", "deals") at
+        December's end (the base-year state is labelled 'initial')."""
         return sorted(int(label) for label in self.snapshot_labels(agents) if label.isdigit())
 
     @_reads

@@ -187,6 +187,17 @@ class Simulation:
         return AgentView(self._core.firm_columns(), self._park_ids)
 
     @property
+    def funds(self) -> AgentView:
+        """Venture-capital funds (sector NaN: generalist; kind: government, private, corporate)."""
+        return AgentView(self._core.fund_columns(), self._park_ids)
+
+    @property
+    def deals(self) -> AgentView:
+        """Every fund stake so far, one row per fund and round (``status``: active, exited,
+        written off)."""
+        return AgentView(self._core.deal_columns(), self._park_ids)
+
+    @property
     def incubators(self) -> AgentView:
         """Incubators: read-only views of their columns (``sim.incubators.high_quality``)."""
         return AgentView(self._core.incubator_columns(), self._park_ids)

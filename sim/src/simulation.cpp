@@ -19,6 +19,7 @@ Simulation::Simulation(const Scenario& scenario, const BaseData& data, std::uint
   firms_ = std::move(population.firms);
   talent_ = std::move(population.talent);
   incubators_ = std::move(population.incubators);
+  raise_funds(funds_, firms_, params_, seed_, base_year, 0, true);
   next_firm_id_ = population.next_firm_id;
   next_talent_id_ = population.next_talent_id;
   check_firm_invariants(firms_, executor_, "initial population", 0);
@@ -49,10 +50,16 @@ void Simulation::step() {
 
   // The schedule (docs/model.md, "Process overview and scheduling"). Rules read the cell
   // statistics measured at the end of the previous step.
+  const int step_year = base_year + static_cast<int>((ctx.step - 1) / 12);
+  if (ctx.step > 1 && (ctx.step - 1) % 12 == 0) {
+    raise_funds(funds_, firms_, params_, seed_, step_year, ctx.step, false);  // each January
+  }
   supply_floor_space(parks_, ctx);
   grow_firms(firms_, parks_, cells_, ctx);
   check_firm_invariants(firms_, executor_, "grow_firms", ctx.step);
   exit_firms(firms_, incubators_, ctx, flows.exits);
+  vc_exits(firms_, funds_, deals_, ctx, flows);
+  vc_deals(firms_, funds_, deals_, ctx, step_year, next_deal_id_, flows);
   graduate_incubatees(incubators_, firms_, cells_, ctx, flows);
   talent_life(talent_, firms_, parks_, cells_, ctx, flows);
   const std::size_t first_new_firm = firms_.size();
@@ -69,7 +76,10 @@ void Simulation::step() {
   measure_cells(firms_, parks_, params_, executor_, cells_);
   measure_talent(talent_, params_, executor_, cells_);
   ++steps_done_;
-  if (month() == 12) evaluate_incubators(incubators_, params_);
+  if (month() == 12) {
+    evaluate_incubators(incubators_, params_);
+    close_fund_year(funds_, deals_, firms_, params_, year());
+  }
   measure_incubators(incubators_, params_, cells_);
 
   series_.record(year(), month(), parks_, cells_, flows, 1.0 / params_.scale);
@@ -83,6 +93,7 @@ void Simulation::step() {
     if (output_ && params_.firm_snapshots &&
         (years_run % params_.snapshot_interval_years == 0 || finished())) {
       output_->write_incubator_snapshot(std::to_string(year()), year(), 12, incubators_);
+      output_->write_vc_snapshot(std::to_string(year()), year(), 12, funds_, deals_);
     }
     if (output_ && params_.talent_snapshots &&
         (years_run % params_.talent_snapshot_interval_years == 0 || finished())) {
@@ -94,6 +105,10 @@ void Simulation::step() {
     for (std::size_t t = 0; t < talent_.size(); ++t) {
       const std::int32_t old = talent_.employer_index[t];
       if (old >= 0) talent_.employer_index[t] = new_index[static_cast<std::size_t>(old)];
+    }
+    for (std::size_t d = 0; d < deals_.size(); ++d) {
+      const std::int32_t old = deals_.firm_index[d];
+      if (old >= 0) deals_.firm_index[d] = new_index[static_cast<std::size_t>(old)];
     }
   }
 }
@@ -112,6 +127,7 @@ void Simulation::open_output(const std::string& path, const Attributes& attribut
     if (params_.firm_snapshots) {
       writer->write_snapshot("initial", base_year, 0, firms_);
       writer->write_incubator_snapshot("initial", base_year, 0, incubators_);
+      writer->write_vc_snapshot("initial", base_year, 0, funds_, deals_);
     }
     if (params_.talent_snapshots) writer->write_talent_snapshot("initial", base_year, 0, talent_);
   }
@@ -126,6 +142,7 @@ void Simulation::close_output(const Attributes& attributes) {
   if (params_.firm_snapshots && month() == 12 && !writer->has_snapshot("snapshots/" + last)) {
     writer->write_snapshot(last, year(), 12, firms_);
     writer->write_incubator_snapshot(last, year(), 12, incubators_);
+    writer->write_vc_snapshot(last, year(), 12, funds_, deals_);
   }
   if (params_.talent_snapshots && month() == 12 &&
       !writer->has_snapshot("talent_snapshots/" + last)) {

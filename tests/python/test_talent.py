@@ -91,3 +91,29 @@ def test_incubators_from_python_and_in_the_file(tmp_path):
     entries = r.series("zone", "entries").sum(axis=1).sum()
     admissions = r.series("zone", "incubator_admissions").sum(axis=1).sum()
     assert 0 < admissions < entries  # incubators admit part of the new tech firms
+
+
+def test_venture_capital_from_python_and_in_the_file(tmp_path):
+    out = tmp_path / "vc.h5"
+    sim = cs.Simulation(small(horizon=2025, scale=0.05), seed=8, threads=2).run(output=out)
+    funds = sim.funds.to_frame()
+    assert set(funds["kind"].unique()) == {"government", "private", "corporate"}
+    deals = sim.deals.to_frame()
+    assert len(deals) > 0 and deals["deal_id"].is_unique
+    assert (deals["stake"] > 0).all() and (deals["stake"] < 1).all()
+    # A fund's invested money is the sum of its deals.
+    by_fund = deals.groupby("fund")["amount_cny"].sum()
+    np.testing.assert_allclose(funds.set_index("fund_id").loc[by_fund.index, "invested_cny"],
+                               by_fund, rtol=1e-12)
+    # Proceeds only for exited deals; written-off stakes return nothing.
+    assert (deals.loc[deals["status"] != "exited", "proceeds_cny"] == 0).all()
+    r = cs.load(out)
+    assert len(r.snapshot(2025, agents="deals")) == len(deals)
+    by_round = r.series("zone", "vc_invested_by_round_cny")
+    assert list(by_round.columns) == ["seed", "A", "B", "C", "later"]
+    np.testing.assert_allclose(by_round.sum(axis=1).to_numpy(),
+                               r.series("zone", "vc_invested_cny").sum(axis=1).to_numpy(),
+                               rtol=1e-9)
+    firms = r.snapshot(2025)
+    backed = firms[firms["rounds"] > 0]
+    assert len(backed) > 0 and (backed["vc_raised_cny"] > 0).all()

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "clustersim/agents/firms.hpp"
+#include "clustersim/agents/funds.hpp"
 #include "clustersim/agents/incubators.hpp"
 #include "clustersim/agents/parks.hpp"
 #include "clustersim/agents/talent.hpp"
@@ -46,6 +47,8 @@ class Simulation {
   const FirmArrays& firms() const { return firms_; }
   const TalentArrays& talent() const { return talent_; }
   const IncubatorArrays& incubators() const { return incubators_; }
+  const FundArrays& funds() const { return funds_; }
+  const DealArrays& deals() const { return deals_; }
   const Parks& parks() const { return parks_; }
   const CellStats& cells() const { return cells_; }
   const SeriesBook& series() const { return series_; }
@@ -68,6 +71,9 @@ class Simulation {
   FirmArrays firms_;
   TalentArrays talent_;
   IncubatorArrays incubators_;
+  FundArrays funds_;
+  DealArrays deals_;
+  std::int64_t next_deal_id_ = 0;
   CellStats cells_;
   SeriesBook series_;
   std::int64_t next_firm_id_ = 0;

@@ -254,6 +254,13 @@ void ResultsWriter::write_incubator_snapshot(const std::string& label, int year,
   snapshots_.insert("incubator_snapshots/" + label);
 }
 
+void ResultsWriter::write_vc_snapshot(const std::string& label, int year, int month,
+                                      const FundArrays& funds, const DealArrays& deals) {
+  file_->agent_snapshot("fund_snapshots/" + label, year, month, funds, {"alive"});
+  file_->agent_snapshot("deal_snapshots/" + label, year, month, deals, {"alive", "firm_index"});
+  snapshots_.insert("fund_snapshots/" + label);
+}
+
 void ResultsWriter::finish(const SeriesBook& series, const Attributes& attributes) {
   const hid_t root = file_->id;
   const hsize_t months = series.months();
@@ -272,9 +279,10 @@ void ResultsWriter::finish(const SeriesBook& series, const Attributes& attribute
     const std::vector<double>& values = series.values(info.name);
     const hsize_t row = series.row_size(info);
     // The zone: parks (origins, for pairs) summed in park order.
-    const hsize_t width = info.shape == SeriesShape::cell        ? sector_count
-                          : info.shape == SeriesShape::park_pair ? n_parks
-                                                                 : 1;
+    const hsize_t width = info.shape == SeriesShape::cell         ? sector_count
+                          : info.shape == SeriesShape::park_pair  ? n_parks
+                          : info.shape == SeriesShape::park_round ? round_count
+                                                                  : 1;
     std::vector<double> zone(months * width, 0.0);
     for (hsize_t t = 0; t < months; ++t) {
       for (hsize_t p = 0; p < n_parks; ++p) {

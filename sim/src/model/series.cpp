@@ -32,6 +32,16 @@ const std::vector<SeriesInfo>& SeriesBook::catalogue() {
       {"incubators", "incubators", S::park, "incubators in the park"},
       {"high_quality_incubators", "incubators", S::park,
        "incubators holding the high-quality status"},
+      {"vc_invested_cny", "CNY/month", S::cell,
+       "venture capital invested in the cell's firms during the month (funds and the private "
+       "money guidance funds crowd in)"},
+      {"vc_rounds", "rounds/month", S::cell, "financing rounds closed during the month"},
+      {"vc_invested_by_round_cny", "CNY/month", S::park_round,
+       "venture capital invested during the month, by park and round (seed, A, B, C, later)"},
+      {"ipos", "firms/month", S::cell, "venture-backed firms that listed during the month"},
+      {"acquisitions", "firms/month", S::cell, "venture-backed firms acquired during the month"},
+      {"write_offs", "deals/month", S::cell, "fund stakes written off (the firm exited)"},
+      {"unicorns", "firms", S::cell, "private firms valued at US$1 bn or more"},
       {"floor_space_m2", "m2", S::park, "floor space available to firms"},
       {"used_floor_space_m2", "m2", S::park, "floor space used by firms' employees"},
       {"talent_moves", "persons/month", S::park_pair,
@@ -60,6 +70,8 @@ std::size_t SeriesBook::row_size(const SeriesInfo& info) const {
       return parks_;
     case SeriesShape::park_pair:
       return parks_ * parks_;
+    case SeriesShape::park_round:
+      return parks_ * round_count;
   }
   return 0;
 }
@@ -89,6 +101,13 @@ void SeriesBook::record(int year, int month, const Parks& parks, const CellStats
   append("graduations", flows.graduations, weight);
   append("incubators", cells.incubators, 1.0);
   append("high_quality_incubators", cells.high_quality_incubators, 1.0);
+  append("vc_invested_cny", flows.vc_invested, weight);
+  append("vc_rounds", flows.vc_rounds, weight);
+  append("vc_invested_by_round_cny", flows.vc_invested_by_round, weight);
+  append("ipos", flows.ipos, weight);
+  append("acquisitions", flows.acquisitions, weight);
+  append("write_offs", flows.write_offs, weight);
+  append("unicorns", cells.unicorns, 1.0);
   append("floor_space_m2", parks.floor_space_m2, 1.0);
   append("used_floor_space_m2", cells.used_floor_space_m2, 1.0);
   append("talent_moves", flows.talent_moves, weight);

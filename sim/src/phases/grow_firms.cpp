@@ -45,7 +45,13 @@ void grow_firms(FirmArrays& firms, const Parks& parks, const CellStats& cells,
                          p.growth_agglomeration_effect *
                              std::log1p(cells.employees[c] / p.agglomeration_ref_employees) +
                          p.growth_young_bonus * std::exp(-age_years / p.growth_young_decay_years) -
-                         park_congestion_drift[park];
+                         park_congestion_drift[park] +
+                         // Money from a recent round lets a firm hire and scale.
+                         (firms.last_round_step[i] > 0 &&
+                                  ctx.step - static_cast<std::uint32_t>(firms.last_round_step[i]) <=
+                                      static_cast<std::uint32_t>(p.vc_boost_months)
+                              ? p.vc_growth_boost
+                              : 0.0);
     const double volatility =
         std::clamp(p.volatility_ref * std::pow(revenue / p.volatility_ref_revenue_cny,
                                                -p.volatility_size_exponent),

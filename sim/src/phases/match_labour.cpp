@@ -77,9 +77,11 @@ void match_labour(TalentArrays& talent, const FirmArrays& firms, const StepConte
 
 void staff_firms(FirmArrays& firms, const TalentArrays& talent) {
   std::vector<std::int32_t> staff(firms.size(), 0);
+  std::vector<double> skill(firms.size(), 0.0);
   for (std::size_t t = 0; t < talent.size(); ++t) {
     if (talent.alive[t] && talent.employer_index[t] >= 0) {
       ++staff[static_cast<std::size_t>(talent.employer_index[t])];
+      skill[static_cast<std::size_t>(talent.employer_index[t])] += talent.skill[t];
     }
   }
   for (std::size_t f = 0; f < firms.size(); ++f) {
@@ -87,6 +89,7 @@ void staff_firms(FirmArrays& firms, const TalentArrays& talent) {
     // The gap was "wanted minus staff at the start of the month"; keep what is still wanted.
     const std::int32_t wanted = firms.staffing_gap[f] + firms.employees[f];
     firms.employees[f] = staff[f];
+    firms.team_skill[f] = staff[f] > 0 ? skill[f] / staff[f] : 0.0;
     firms.staffing_gap[f] = wanted - staff[f];
   }
 }

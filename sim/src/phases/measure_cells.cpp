@@ -11,12 +11,12 @@ void measure_cells(const FirmArrays& firms, const Parks& parks, const ModelParam
   // One partial per block: firms, employees, revenue, employment-weighted log productivity.
   struct Partial {
     std::vector<double> firms, employees, revenue, log_productivity, vacancies;
-    std::vector<double> incubated, incubated_employees;
+    std::vector<double> incubated, incubated_employees, unicorns;
   };
   const Partial zero{std::vector<double>(n_cells), std::vector<double>(n_cells),
                      std::vector<double>(n_cells), std::vector<double>(n_cells),
                      std::vector<double>(n_cells), std::vector<double>(n_cells),
-                     std::vector<double>(n_cells)};
+                     std::vector<double>(n_cells), std::vector<double>(n_cells)};
   const Partial total = executor.reduce(
       firms.size(), zero,
       [&](Partial& part, std::size_t begin, std::size_t end) {
@@ -30,6 +30,7 @@ void measure_cells(const FirmArrays& firms, const Parks& parks, const ModelParam
           part.revenue[c] += firms.revenue_cny[i];
           part.log_productivity[c] += employees * std::log(firms.productivity[i]);
           part.vacancies[c] += std::max(0, firms.staffing_gap[i]);
+          if (firms.stage[i] == static_cast<std::uint8_t>(Stage::unicorn)) part.unicorns[c] += 1.0;
           if (firms.incubator[i] >= 0) {
             part.incubated[c] += 1.0;
             part.incubated_employees[c] += employees;
@@ -44,6 +45,7 @@ void measure_cells(const FirmArrays& firms, const Parks& parks, const ModelParam
           sum.log_productivity[c] += part.log_productivity[c];
           sum.vacancies[c] += part.vacancies[c];
           sum.incubated[c] += part.incubated[c];
+          sum.unicorns[c] += part.unicorns[c];
           sum.incubated_employees[c] += part.incubated_employees[c];
         }
       });
@@ -62,6 +64,7 @@ void measure_cells(const FirmArrays& firms, const Parks& parks, const ModelParam
   for (std::size_t c = 0; c < n_cells; ++c) {
     cells.vacancies[c] = total.vacancies[c] * weight;
     cells.incubated[c] = total.incubated[c] * weight;
+    cells.unicorns[c] = total.unicorns[c] * weight;
     cells.firms[c] = total.firms[c] * weight;
     cells.employees[c] = total.employees[c] * weight;
     cells.revenue_cny[c] = total.revenue[c] * weight;

@@ -112,6 +112,14 @@ ModelParameters Scenario::parameters() const {
       p.stage_growth_revenue_cny <= p.stage_large_revenue_cny, "firms.stage.large_revenue_cny",
       get("firms.stage.large_revenue_cny"),
       "at least firms.stage.growth_revenue_cny (" + format_value(p.stage_growth_revenue_cny) + ")");
+  require(p.talent_mean_age_years < p.talent_retirement_age_years, "talent.mean_age_years",
+          get("talent.mean_age_years"),
+          "an age below talent.retirement_age_years (" +
+              format_value(p.talent_retirement_age_years) + ")");
+  require(p.incubators_incubation_months <= p.incubators_max_incubation_months,
+          "incubators.max_incubation_months", get("incubators.max_incubation_months"),
+          "at least incubators.incubation_months (" + format_value(p.incubators_incubation_months) +
+              ")");
   const double leading =
       p.zone_leading_share * (p.city_ic_cny + p.city_biomedicine_cny + p.city_ai_cny);
   require(leading < p.zone_revenue_cny, "population.zone_leading_share",

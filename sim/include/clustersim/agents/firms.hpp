@@ -24,6 +24,14 @@ struct FirmArrays {
   Column<std::int32_t> staffing_gap;  // leading sectors: wanted minus actual talent (+: vacancies)
   Column<std::int32_t> incubator;     // incubator id while incubated, else -1
   Column<std::int32_t> incubated_months;  // months in the incubator so far
+  Column<double> team_skill;              // mean log skill of its talent (leading sectors)
+  Column<std::uint8_t> rounds;            // venture rounds raised
+  Column<std::int32_t> last_round_step;   // month of the last round (0: none)
+  Column<double> post_money_cny;          // valuation at the last round
+  Column<double> valuation_cny;           // post-money marked to revenue since the round
+  Column<double> revenue_at_round_cny;    // revenue when the last round closed
+  Column<double> vc_raised_cny;           // venture capital raised so far
+  Column<std::uint8_t> exit_route;        // 0 private, 1 listed (IPO), 2 acquired
 
   std::size_t size() const { return id.size(); }
 
@@ -43,6 +51,14 @@ struct FirmArrays {
     visit("staffing_gap", staffing_gap, "persons");
     visit("incubator", incubator, "incubator id");
     visit("incubated_months", incubated_months, "months");
+    visit("team_skill", team_skill, "log points");
+    visit("rounds", rounds, "rounds");
+    visit("last_round_step", last_round_step, "month");
+    visit("post_money_cny", post_money_cny, "CNY");
+    visit("valuation_cny", valuation_cny, "CNY");
+    visit("revenue_at_round_cny", revenue_at_round_cny, "CNY/year");
+    visit("vc_raised_cny", vc_raised_cny, "CNY");
+    visit("exit_route", exit_route, "");
   }
   template <class Visit>
   void visit_columns(Visit&& visit) const {

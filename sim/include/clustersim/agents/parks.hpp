@@ -37,6 +37,7 @@ struct CellStats {
   std::vector<double> talent, seeking;        // talent agents in the cell, of whom seeking a job
   std::vector<double> vacancies;              // unfilled vacancies at the month's end
   std::vector<double> incubated;              // firms in incubators
+  std::vector<double> unicorns;               // firms holding the unicorn title
   std::vector<double> incubators, high_quality_incubators;  // per park
 
   void resize(std::size_t parks) {
@@ -45,6 +46,7 @@ struct CellStats {
     seeking.assign(cells, 0.0);
     vacancies.assign(cells, 0.0);
     incubated.assign(cells, 0.0);
+    unicorns.assign(cells, 0.0);
     incubators.assign(parks, 0.0);
     high_quality_incubators.assign(parks, 0.0);
     firms.assign(cells, 0.0);

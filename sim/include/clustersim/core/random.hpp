@@ -26,6 +26,10 @@ enum class Purpose : std::uint16_t {
   incubation = 12,
   incubator_teams = 13,
   initial_incubators = 14,
+  vc_seek = 15,
+  vc_exit = 16,
+  fund_raising = 17,
+  vc_screening = 18,
 };
 
 // A UniformRandomBitGenerator (32-bit) over one Philox counter block sequence, used as the engine

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "clustersim/agents/firms.hpp"
+#include "clustersim/agents/funds.hpp"
 #include "clustersim/agents/incubators.hpp"
 #include "clustersim/agents/parks.hpp"
 #include "clustersim/agents/talent.hpp"
@@ -40,6 +41,9 @@ class ResultsWriter {
                              const TalentArrays& talent);
   void write_incubator_snapshot(const std::string& label, int year, int month,
                                 const IncubatorArrays& incubators);
+  // Every fund and every deal so far (/fund_snapshots, /deal_snapshots).
+  void write_vc_snapshot(const std::string& label, int year, int month, const FundArrays& funds,
+                         const DealArrays& deals);
   // group is "snapshots/<label>" or "talent_snapshots/<label>".
   bool has_snapshot(const std::string& group) const { return snapshots_.count(group) > 0; }
 

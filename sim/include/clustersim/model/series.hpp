@@ -13,9 +13,10 @@ namespace clustersim {
 struct StepFlows;
 
 enum class SeriesShape {
-  cell,       // (park, sector)
-  park,       // (park)
-  park_pair,  // (origin park, destination park)
+  cell,        // (park, sector)
+  park,        // (park)
+  park_pair,   // (origin park, destination park)
+  park_round,  // (park, financing round: seed, A, B, C, later)
 };
 
 struct SeriesInfo {

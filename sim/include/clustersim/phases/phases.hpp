@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "clustersim/agents/firms.hpp"
+#include "clustersim/agents/funds.hpp"
 #include "clustersim/agents/incubators.hpp"
 #include "clustersim/agents/parks.hpp"
 #include "clustersim/agents/talent.hpp"
@@ -29,7 +30,9 @@ struct StepFlows {
   std::vector<double> entries, exits, spinoffs;
   std::vector<double> hires, talent_arrivals, talent_departures;
   std::vector<double> incubator_admissions, graduations;
-  std::vector<double> talent_moves;  // park x park, row-major: origin, destination
+  std::vector<double> vc_invested, vc_rounds, ipos, acquisitions, write_offs;
+  std::vector<double> vc_invested_by_round;  // park x round, row-major
+  std::vector<double> talent_moves;          // park x park, row-major: origin, destination
 
   explicit StepFlows(std::size_t parks)
       : entries(parks * sector_count),
@@ -40,6 +43,12 @@ struct StepFlows {
         talent_departures(parks * sector_count),
         incubator_admissions(parks * sector_count),
         graduations(parks * sector_count),
+        vc_invested(parks * sector_count),
+        vc_rounds(parks * sector_count),
+        ipos(parks * sector_count),
+        acquisitions(parks * sector_count),
+        write_offs(parks * sector_count),
+        vc_invested_by_round(parks * round_count),
         talent_moves(parks * parks) {}
 };
 
@@ -98,6 +107,25 @@ void admit_to_incubators(IncubatorArrays& incubators, FirmArrays& firms, std::si
 // The annual evaluation (December): each incubator's score, its high-quality status, and a new
 // year's counters.
 void evaluate_incubators(IncubatorArrays& incubators, const ModelParameters& params);
+
+// New funds of each kind: in the base year the initial population (vintages spread over the
+// investment period), afterwards each January's Poisson number of new funds.
+void raise_funds(FundArrays& funds, const FirmArrays& firms, const ModelParameters& params,
+                 std::uint64_t seed, int year, std::uint32_t step, bool base_year_funds);
+
+// Exits: stakes in exited firms are written off; venture-backed firms are marked to revenue,
+// become unicorns (and stop being one), list or are acquired, paying their funds out.
+void vc_exits(FirmArrays& firms, FundArrays& funds, DealArrays& deals, const StepContext& ctx,
+              StepFlows& flows);
+
+// Rounds: firms seek money; funds screen their signals, existing investors follow on from
+// reserves, a lead and co-investors fill the round, guidance funds crowd in private money.
+void vc_deals(FirmArrays& firms, FundArrays& funds, DealArrays& deals, const StepContext& ctx,
+              int year, std::int64_t& next_deal_id, StepFlows& flows);
+
+// December: funds' holdings marked (NAV), deal counters reset, funds past their lifetime closed.
+void close_fund_year(FundArrays& funds, const DealArrays& deals, const FirmArrays& firms,
+                     const ModelParameters& params, int year);
 
 // Incubators and high-quality incubators per park (full-scale equivalents).
 void measure_incubators(const IncubatorArrays& incubators, const ModelParameters& params,

@@ -122,6 +122,33 @@ struct ModelParameters {
   double incubators_high_quality_score{};
   std::int64_t incubators_status_years{};
 
+  // Venture capital
+  std::vector<double> vc_initial_funds{};
+  std::vector<double> vc_new_funds_per_year{};
+  std::vector<double> vc_fund_size_cny{};
+  double vc_fund_size_sd{};
+  std::int64_t vc_investment_years{};
+  std::int64_t vc_lifetime_years{};
+  double vc_deals_per_billion{};
+  double vc_reserve_share{};
+  double vc_max_ticket_share{};
+  double vc_seek_rate{};
+  double vc_non_leading_seek_factor{};
+  std::vector<double> vc_round_size_cny{};
+  std::vector<double> vc_dilution{};
+  double vc_signal_noise{};
+  std::vector<double> vc_screening{};
+  std::vector<double> vc_hard_tech{};
+  double vc_government_leverage{};
+  double vc_growth_boost{};
+  std::int64_t vc_boost_months{};
+  double vc_ipo_valuation_cny{};
+  double vc_ipo_min_age_years{};
+  double vc_ipo_rate{};
+  double vc_acquisition_rate{};
+  double vc_cny_per_usd{};
+  double vc_unicorn_valuation_usd{};
+
   // Parks
   double initial_occupancy{};
   double floor_space_per_employee_m2{};

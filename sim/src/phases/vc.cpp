@@ -1,0 +1,313 @@
+#include <algorithm>
+#include <boost/random/normal_distribution.hpp>
+#include <boost/random/poisson_distribution.hpp>
+#include <cmath>
+#include <numeric>
+
+#include "clustersim/core/random.hpp"
+#include "clustersim/phases/phases.hpp"
+
+namespace clustersim {
+
+namespace {
+
+// Active deals of each firm (by firm index), in deal order.
+std::vector<std::vector<std::uint32_t>> holdings_by_firm(const DealArrays& deals,
+                                                         std::size_t n_firms) {
+  std::vector<std::vector<std::uint32_t>> by_firm(n_firms);
+  for (std::size_t d = 0; d < deals.size(); ++d) {
+    if (deals.status[d] == static_cast<std::uint8_t>(DealStatus::active) &&
+        deals.firm_index[d] >= 0) {
+      by_firm[static_cast<std::size_t>(deals.firm_index[d])].push_back(
+          static_cast<std::uint32_t>(d));
+    }
+  }
+  return by_firm;
+}
+
+double unicorn_threshold_cny(const ModelParameters& p) {
+  return p.vc_unicorn_valuation_usd * p.vc_cny_per_usd;
+}
+
+}  // namespace
+
+void raise_funds(FundArrays& funds, const FirmArrays& firms, const ModelParameters& p,
+                 std::uint64_t seed, int year, std::uint32_t step, bool base_year_funds) {
+  // Large leading-sector firms, by id, are the possible parents of corporate funds.
+  std::vector<std::size_t> parents;
+  for (std::size_t i = 0; i < firms.size(); ++i) {
+    if (firms.alive[i] && is_leading(firms.sector[i]) &&
+        firms.stage[i] == static_cast<std::uint8_t>(Stage::large)) {
+      parents.push_back(i);
+    }
+  }
+  for (int kind = 0; kind < fund_kind_count; ++kind) {
+    std::int64_t count = 0;
+    const auto k = static_cast<std::size_t>(kind);
+    if (base_year_funds) {
+      const double expected = p.vc_initial_funds[k] * p.scale;
+      count = expected > 0 ? std::max<std::int64_t>(1, std::llround(expected)) : 0;
+    } else {
+      Stream stream(seed, static_cast<std::uint64_t>(kind), step, Purpose::fund_raising);
+      boost::random::poisson_distribution<std::int64_t, double> raised(
+          std::max(1e-12, p.vc_new_funds_per_year[k] * p.scale));
+      count = raised(stream);
+    }
+    if (kind == static_cast<int>(FundKind::corporate) && parents.empty()) count = 0;
+    for (std::int64_t n = 0; n < count; ++n) {
+      const std::size_t f = funds.size();
+      funds.resize(f + 1);
+      // Fund ids are their index; streams are keyed by id, offset past the kind streams.
+      Stream stream(seed, 16 + f, step, Purpose::fund_raising);
+      boost::random::normal_distribution<double> normal(0.0, 1.0);
+      funds.id[f] = static_cast<std::int64_t>(f);
+      funds.kind[f] = static_cast<std::uint8_t>(kind);
+      funds.alive[f] = 1;
+      funds.open[f] = 1;
+      funds.size_cny[f] = p.vc_fund_size_cny[k] * std::exp(p.vc_fund_size_sd * normal(stream));
+      funds.vintage_year[f] =
+          base_year_funds
+              ? year - static_cast<std::int32_t>(stream.uniform01() *
+                                                 static_cast<double>(p.vc_investment_years))
+              : year;
+      funds.investment_years[f] = static_cast<std::int32_t>(p.vc_investment_years);
+      funds.lifetime_years[f] = static_cast<std::int32_t>(p.vc_lifetime_years);
+      funds.deals_per_year[f] = std::max(
+          2,
+          static_cast<std::int32_t>(std::lround(funds.size_cny[f] / 1e9 * p.vc_deals_per_billion)));
+      funds.hard_tech[f] = p.vc_hard_tech[k];
+      funds.parent_firm[f] = -1;
+      funds.sector[f] = 255;
+      const double u = stream.uniform01();
+      switch (static_cast<FundKind>(kind)) {
+        case FundKind::government:  // early, small, hard-tech
+          funds.first_round[f] = 0;
+          funds.last_round[f] = 2;
+          break;
+        case FundKind::private_vc:
+          funds.first_round[f] = u < 0.5 ? 0 : 1;
+          funds.last_round[f] = round_count - 1;
+          break;
+        case FundKind::corporate: {
+          const std::size_t parent =
+              parents[std::min(parents.size() - 1,
+                               static_cast<std::size_t>(u * static_cast<double>(parents.size())))];
+          funds.parent_firm[f] = firms.id[parent];
+          funds.sector[f] = firms.sector[parent];
+          funds.park[f] = firms.park[parent];
+          funds.first_round[f] = 1;
+          funds.last_round[f] = round_count - 1;
+          break;
+        }
+      }
+      if (static_cast<FundKind>(kind) != FundKind::corporate && !firms.id.empty()) {
+        // Home park: that of a firm drawn at random (funds sit where the firms are).
+        const auto i = std::min(
+            firms.size() - 1,
+            static_cast<std::size_t>(stream.uniform01() * static_cast<double>(firms.size())));
+        funds.park[f] = firms.park[i];
+      }
+    }
+  }
+}
+
+void vc_exits(FirmArrays& firms, FundArrays& funds, DealArrays& deals, const StepContext& ctx,
+              StepFlows& flows) {
+  const ModelParameters& p = ctx.params;
+  // Stakes in firms that exited this month are worth nothing.
+  for (std::size_t d = 0; d < deals.size(); ++d) {
+    if (deals.status[d] != static_cast<std::uint8_t>(DealStatus::active)) continue;
+    const auto i = static_cast<std::size_t>(deals.firm_index[d]);
+    if (firms.alive[i]) continue;
+    deals.status[d] = static_cast<std::uint8_t>(DealStatus::written_off);
+    flows.write_offs[cell_index(static_cast<std::size_t>(firms.park[i]), firms.sector[i])] += 1.0;
+  }
+  const std::vector<std::vector<std::uint32_t>> by_firm = holdings_by_firm(deals, firms.size());
+  const double ipo = monthly_probability(p.vc_ipo_rate);
+  const double acquisition = monthly_probability(p.vc_acquisition_rate);
+  const double unicorn = unicorn_threshold_cny(p);
+  for (std::size_t i = 0; i < firms.size(); ++i) {
+    if (!firms.alive[i] || firms.rounds[i] == 0) continue;
+    firms.valuation_cny[i] =
+        firms.post_money_cny[i] * firms.revenue_cny[i] / firms.revenue_at_round_cny[i];
+    if (firms.exit_route[i] != 0) continue;
+    const auto stage = static_cast<Stage>(firms.stage[i]);
+    if (firms.valuation_cny[i] >= unicorn) {
+      firms.stage[i] = static_cast<std::uint8_t>(Stage::unicorn);
+    } else if (stage == Stage::unicorn) {
+      firms.stage[i] = static_cast<std::uint8_t>(
+          classify_stage(firms.revenue_cny[i], firms.age_months[i], Stage::growth, p));
+    }
+    Stream stream(ctx.seed, static_cast<std::uint64_t>(firms.id[i]), ctx.step, Purpose::vc_exit);
+    const double u = stream.uniform01();
+    std::uint8_t route = 0;
+    if (firms.valuation_cny[i] >= p.vc_ipo_valuation_cny &&
+        firms.age_months[i] >= p.vc_ipo_min_age_years * months_per_year && u < ipo) {
+      route = 1;
+    } else if (firms.age_months[i] >= 48 && u < acquisition) {
+      route = 2;
+    }
+    if (route == 0) continue;
+    firms.exit_route[i] = route;
+    if (firms.stage[i] == static_cast<std::uint8_t>(Stage::unicorn)) {  // no longer private
+      firms.stage[i] = static_cast<std::uint8_t>(
+          classify_stage(firms.revenue_cny[i], firms.age_months[i], Stage::growth, p));
+    }
+    const std::size_t c = cell_index(static_cast<std::size_t>(firms.park[i]), firms.sector[i]);
+    (route == 1 ? flows.ipos : flows.acquisitions)[c] += 1.0;
+    for (std::uint32_t d : by_firm[i]) {
+      deals.status[d] = static_cast<std::uint8_t>(DealStatus::exited);
+      deals.proceeds_cny[d] = deals.stake[d] * firms.valuation_cny[i];
+      funds.realized_cny[static_cast<std::size_t>(deals.fund[d])] += deals.proceeds_cny[d];
+    }
+  }
+}
+
+void vc_deals(FirmArrays& firms, FundArrays& funds, DealArrays& deals, const StepContext& ctx,
+              int year, std::int64_t& next_deal_id, StepFlows& flows) {
+  const ModelParameters& p = ctx.params;
+  // Who seeks a round this month, and the signal funds see.
+  struct Candidate {
+    std::size_t firm;
+    double signal;
+  };
+  std::vector<Candidate> candidates;
+  for (std::size_t i = 0; i < firms.size(); ++i) {
+    if (!firms.alive[i] || firms.exit_route[i] != 0 || firms.age_months[i] > 120) continue;
+    if (firms.last_round_step[i] > 0 &&
+        ctx.step - static_cast<std::uint32_t>(firms.last_round_step[i]) < 12) {
+      continue;
+    }
+    Stream stream(ctx.seed, static_cast<std::uint64_t>(firms.id[i]), ctx.step, Purpose::vc_seek);
+    const double rate =
+        p.vc_seek_rate * (is_leading(firms.sector[i]) ? 1.0 : p.vc_non_leading_seek_factor);
+    if (stream.uniform01() >= monthly_probability(rate)) continue;
+    boost::random::normal_distribution<double> noise(0.0, p.vc_signal_noise);
+    const double signal = std::log(firms.productivity[i]) + firms.team_skill[i] +
+                          0.5 * std::log(firms.revenue_cny[i] / p.entry_median_revenue_cny) +
+                          noise(stream);
+    candidates.push_back({i, signal});
+  }
+  // Funds see the most promising firms first.
+  std::sort(candidates.begin(), candidates.end(), [&](const Candidate& a, const Candidate& b) {
+    return a.signal > b.signal || (a.signal == b.signal && firms.id[a.firm] < firms.id[b.firm]);
+  });
+
+  const std::vector<std::vector<std::uint32_t>> by_firm = holdings_by_firm(deals, firms.size());
+  auto dry_powder = [&](std::size_t f) {  // money for new deals
+    return funds.size_cny[f] * (1.0 - p.vc_reserve_share) -
+           (funds.invested_cny[f] - funds.follow_on_cny[f]);
+  };
+  auto reserve = [&](std::size_t f) {  // money for follow-ons
+    return funds.size_cny[f] * p.vc_reserve_share - funds.follow_on_cny[f];
+  };
+  struct Ticket {
+    std::size_t fund;
+    double amount;
+    bool follow_on;
+  };
+  for (const Candidate& candidate : candidates) {
+    const std::size_t i = candidate.firm;
+    const int round = std::min<int>(firms.rounds[i], round_count - 1);
+    const double target = p.vc_round_size_cny[static_cast<std::size_t>(round)] *
+                          std::clamp(std::exp(candidate.signal / 2.0), 0.3, 3.0);
+    std::vector<Ticket> tickets;
+    double raised = 0.0;
+    // Existing investors take their pro-rata share from reserves.
+    for (std::uint32_t d : by_firm[i]) {
+      const auto f = static_cast<std::size_t>(deals.fund[d]);
+      if (year >= funds.vintage_year[f] + funds.lifetime_years[f]) continue;
+      const double amount = std::min(deals.stake[d] * target, reserve(f));
+      if (amount <= 0.0) continue;
+      tickets.push_back({f, amount, true});
+      raised += amount;
+    }
+    // New investors: a lead and up to two co-investors, scanned from a firm-dependent start so
+    // that deals spread over funds.
+    Stream stream(ctx.seed, static_cast<std::uint64_t>(firms.id[i]), ctx.step,
+                  Purpose::vc_screening);
+    int new_investors = 0;
+    const std::size_t n_funds = funds.size();
+    const std::size_t start = n_funds ? static_cast<std::size_t>(firms.id[i]) % n_funds : 0;
+    for (std::size_t scan = 0; scan < n_funds && new_investors < 3 && raised < target; ++scan) {
+      const std::size_t f = (start + scan) % n_funds;
+      const int kind = funds.kind[f];
+      if (!funds.open[f] || year >= funds.vintage_year[f] + funds.investment_years[f] ||
+          funds.deals_this_year[f] >= funds.deals_per_year[f] || round < funds.first_round[f] ||
+          round > funds.last_round[f] ||
+          candidate.signal < p.vc_screening[static_cast<std::size_t>(kind)] ||
+          (funds.sector[f] != 255 && funds.sector[f] != firms.sector[i])) {
+        continue;
+      }
+      if (!is_leading(firms.sector[i]) && stream.uniform01() < funds.hard_tech[f]) continue;
+      const double ticket =
+          std::min({target - raised, p.vc_max_ticket_share * funds.size_cny[f], dry_powder(f)});
+      if (ticket < 0.05 * target) continue;
+      tickets.push_back({f, ticket, false});
+      raised += ticket;
+      ++new_investors;
+    }
+    if (new_investors == 0) continue;  // no lead: no round (insiders alone do not price one)
+
+    double government = 0.0;
+    for (const Ticket& t : tickets) {
+      if (funds.kind[t.fund] == static_cast<std::uint8_t>(FundKind::government)) {
+        government += t.amount;
+      }
+    }
+    const double crowded_in = p.vc_government_leverage * government;  // private co-investors
+    const double total = raised + crowded_in;
+    const double post_money = total / p.vc_dilution[static_cast<std::size_t>(round)];
+    for (const Ticket& t : tickets) {
+      const std::size_t d = deals.size();
+      deals.resize(d + 1);
+      deals.id[d] = next_deal_id++;
+      deals.fund[d] = funds.id[t.fund];
+      deals.firm[d] = firms.id[i];
+      deals.firm_index[d] = static_cast<std::int32_t>(i);
+      deals.round[d] = static_cast<std::uint8_t>(round);
+      deals.follow_on[d] = t.follow_on;
+      deals.step[d] = static_cast<std::int32_t>(ctx.step);
+      deals.amount_cny[d] = t.amount;
+      deals.stake[d] = t.amount / post_money;
+      deals.status[d] = static_cast<std::uint8_t>(DealStatus::active);
+      deals.alive[d] = 1;
+      funds.invested_cny[t.fund] += t.amount;
+      if (t.follow_on) {
+        funds.follow_on_cny[t.fund] += t.amount;
+      } else {
+        funds.deals_this_year[t.fund] += 1;
+      }
+    }
+    firms.cash_cny[i] += total;
+    firms.rounds[i] = static_cast<std::uint8_t>(std::min<int>(firms.rounds[i] + 1, 255));
+    firms.last_round_step[i] = static_cast<std::int32_t>(ctx.step);
+    firms.post_money_cny[i] = post_money;
+    firms.valuation_cny[i] = post_money;
+    firms.revenue_at_round_cny[i] = firms.revenue_cny[i];
+    firms.vc_raised_cny[i] += total;
+    const auto park = static_cast<std::size_t>(firms.park[i]);
+    const std::size_t c = cell_index(park, firms.sector[i]);
+    flows.vc_invested[c] += total;
+    flows.vc_rounds[c] += 1.0;
+    flows.vc_invested_by_round[park * round_count + static_cast<std::size_t>(round)] += total;
+  }
+}
+
+void close_fund_year(FundArrays& funds, const DealArrays& deals, const FirmArrays& firms,
+                     const ModelParameters& params, int year) {
+  (void)params;
+  std::fill(funds.nav_cny.data(), funds.nav_cny.data() + funds.size(), 0.0);
+  for (std::size_t d = 0; d < deals.size(); ++d) {
+    if (deals.status[d] != static_cast<std::uint8_t>(DealStatus::active)) continue;
+    const auto i = static_cast<std::size_t>(deals.firm_index[d]);
+    funds.nav_cny[static_cast<std::size_t>(deals.fund[d])] +=
+        deals.stake[d] * firms.valuation_cny[i];
+  }
+  for (std::size_t f = 0; f < funds.size(); ++f) {
+    funds.deals_this_year[f] = 0;
+    if (year + 1 >= funds.vintage_year[f] + funds.lifetime_years[f]) funds.open[f] = 0;
+  }
+}
+
+}  // namespace clustersim
