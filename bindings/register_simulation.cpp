@@ -55,6 +55,10 @@ py::array series_values(const Simulation& sim, const std::string& name) {
     if (info.shape == SeriesShape::park_pair)
       shape.push_back(static_cast<py::ssize_t>(book.parks()));
     if (info.shape == SeriesShape::park_round) shape.push_back(round_count);
+    if (info.shape == SeriesShape::cell_stage) {
+      shape.push_back(sector_count);
+      shape.push_back(stage_count);
+    }
     py::array_t<double> out(shape);
     std::copy(values.begin(), values.end(), out.mutable_data());
     return out;
@@ -90,10 +94,11 @@ void register_simulation(py::module_& m) {
     py::list out;
     for (const SeriesInfo& info : SeriesBook::catalogue()) {
       out.append(py::dict(py::arg("name") = info.name, py::arg("unit") = info.unit,
-                          py::arg("shape") = info.shape == SeriesShape::cell        ? "cell"
-                                             : info.shape == SeriesShape::park      ? "park"
-                                             : info.shape == SeriesShape::park_pair ? "park_pair"
-                                                                                    : "park_round",
+                          py::arg("shape") = info.shape == SeriesShape::cell         ? "cell"
+                                             : info.shape == SeriesShape::park       ? "park"
+                                             : info.shape == SeriesShape::park_pair  ? "park_pair"
+                                             : info.shape == SeriesShape::park_round ? "park_round"
+                                                                                     : "cell_stage",
                           py::arg("description") = info.description));
     }
     return out;

@@ -50,6 +50,10 @@ def series_frame(level: str, name: str, values: np.ndarray, index: pd.PeriodInde
         if info["shape"] == "cell":
             columns = pd.MultiIndex.from_product([park_ids, sectors], names=["park", "sector"])
             frame = pd.DataFrame(values.reshape(len(index), -1), index=index, columns=columns)
+        elif info["shape"] == "cell_stage":
+            columns = pd.MultiIndex.from_product([park_ids, sectors, list(_core.stage_names)],
+                                                 names=["park", "sector", "stage"])
+            frame = pd.DataFrame(values.reshape(len(index), -1), index=index, columns=columns)
         elif info["shape"] == "park_round":
             columns = pd.MultiIndex.from_product([park_ids, ROUNDS], names=["park", "round"])
             frame = pd.DataFrame(values.reshape(len(index), -1), index=index, columns=columns)
@@ -64,6 +68,10 @@ def series_frame(level: str, name: str, values: np.ndarray, index: pd.PeriodInde
             frame = pd.DataFrame(values, index=index, columns=pd.Index(sectors, name="sector"))
         elif info["shape"] == "park_round":
             frame = pd.DataFrame(values, index=index, columns=pd.Index(ROUNDS, name="round"))
+        elif info["shape"] == "cell_stage":
+            columns = pd.MultiIndex.from_product([sectors, list(_core.stage_names)],
+                                                 names=["sector", "stage"])
+            frame = pd.DataFrame(values.reshape(len(index), -1), index=index, columns=columns)
         else:
             frame = pd.DataFrame({"zone": values}, index=index)
     frame.attrs.update(name=name, level=level, unit=info["unit"], description=info["description"])

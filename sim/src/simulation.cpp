@@ -56,10 +56,12 @@ void Simulation::step() {
   }
   supply_floor_space(parks_, ctx);
   grow_firms(firms_, parks_, cells_, ctx);
+  innovate(firms_, cells_, ctx, flows);
   check_firm_invariants(firms_, executor_, "grow_firms", ctx.step);
   exit_firms(firms_, incubators_, ctx, flows.exits);
   vc_exits(firms_, funds_, deals_, ctx, flows);
   vc_deals(firms_, funds_, deals_, ctx, step_year, next_deal_id_, flows);
+  relocate_firms(firms_, talent_, parks_, cells_, ctx, flows);
   graduate_incubatees(incubators_, firms_, cells_, ctx, flows);
   talent_life(talent_, firms_, parks_, cells_, ctx, flows);
   const std::size_t first_new_firm = firms_.size();
@@ -73,6 +75,7 @@ void Simulation::step() {
   match_labour(talent_, firms_, ctx, flows);
   staff_firms(firms_, talent_);
   check_firm_invariants(firms_, executor_, "staff_firms", ctx.step);
+  if (steps_done_ % 12 == 11) award_titles(firms_, params_);  // December
   measure_cells(firms_, parks_, params_, executor_, cells_);
   measure_talent(talent_, params_, executor_, cells_);
   ++steps_done_;

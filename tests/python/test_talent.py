@@ -117,3 +117,19 @@ def test_venture_capital_from_python_and_in_the_file(tmp_path):
     firms = r.snapshot(2025)
     backed = firms[firms["rounds"] > 0]
     assert len(backed) > 0 and (backed["vc_raised_cny"] > 0).all()
+
+
+def test_stages_patents_and_relocations_from_python():
+    sim = cs.Simulation(small(horizon=2024, scale=0.05), seed=9, threads=2).run()
+    stages = sim.series("zone", "firms_by_stage")
+    assert stages.columns.names == ["sector", "stage"]
+    # Stage counts add up to the firm count, in every month.
+    np.testing.assert_allclose(stages.sum(axis=1).to_numpy(),
+                               sim.series("zone", "firms").sum(axis=1).to_numpy())
+    by_stage = sim.firms.to_frame()["stage"].value_counts()
+    december = stages.iloc[-1].groupby(level="stage").sum() * 0.05
+    for stage, count in by_stage.items():
+        assert december[stage] == count
+    assert sim.series("zone", "patents").sum().sum() > sim.series("zone", "pct_applications").sum().sum() > 0
+    moves = sim.series("park", "firm_moves")
+    assert moves.columns.names == ["origin", "destination"]

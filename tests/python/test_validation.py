@@ -4,7 +4,6 @@ figures with the command that reproduces them:
 
     .venv/bin/python -m pytest tests/python/test_validation.py -s -q
 
-The VC facts (concentrated returns, early-stage share) come with the venture-capital agents.
 """
 
 from __future__ import annotations

@@ -282,6 +282,7 @@ void ResultsWriter::finish(const SeriesBook& series, const Attributes& attribute
     const hsize_t width = info.shape == SeriesShape::cell         ? sector_count
                           : info.shape == SeriesShape::park_pair  ? n_parks
                           : info.shape == SeriesShape::park_round ? round_count
+                          : info.shape == SeriesShape::cell_stage ? sector_count * stage_count
                                                                   : 1;
     std::vector<double> zone(months * width, 0.0);
     for (hsize_t t = 0; t < months; ++t) {
@@ -290,7 +291,14 @@ void ResultsWriter::finish(const SeriesBook& series, const Attributes& attribute
       }
     }
     std::vector<hsize_t> park_dims = {months, n_parks};
-    if (width > 1) park_dims.push_back(width);
+    std::vector<hsize_t> zone_dims = {months};
+    if (info.shape == SeriesShape::cell_stage) {
+      park_dims.insert(park_dims.end(), {sector_count, stage_count});
+      zone_dims.insert(zone_dims.end(), {sector_count, stage_count});
+    } else if (width > 1) {
+      park_dims.push_back(width);
+      zone_dims.push_back(width);
+    }
     file_->dataset<double>(park_group.get(), info.name, park_dims, values.data(), info.unit,
                            info.description);
     if (info.shape == SeriesShape::park_pair) {
@@ -302,7 +310,7 @@ void ResultsWriter::finish(const SeriesBook& series, const Attributes& attribute
       file_->dataset<double>(zone_group.get(), info.name, {months}, total.data(), info.unit,
                              info.description);
     } else if (width > 1) {
-      file_->dataset<double>(zone_group.get(), info.name, {months, width}, zone.data(), info.unit,
+      file_->dataset<double>(zone_group.get(), info.name, zone_dims, zone.data(), info.unit,
                              info.description);
     } else {
       file_->dataset<double>(zone_group.get(), info.name, {months}, zone.data(), info.unit,

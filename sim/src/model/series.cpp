@@ -42,6 +42,15 @@ const std::vector<SeriesInfo>& SeriesBook::catalogue() {
       {"acquisitions", "firms/month", S::cell, "venture-backed firms acquired during the month"},
       {"write_offs", "deals/month", S::cell, "fund stakes written off (the firm exited)"},
       {"unicorns", "firms", S::cell, "private firms valued at US$1 bn or more"},
+      {"firms_by_stage", "firms", S::cell_stage,
+       "living firms by stage: startup, growth, large, little_giant, hidden_champion, unicorn, "
+       "chain_leader"},
+      {"rd_spending_cny", "CNY/year", S::cell, "R&D spending rate of living firms"},
+      {"innovations", "events/month", S::cell, "innovation events (productivity jumps)"},
+      {"patents", "applications/month", S::cell, "patent applications, PCT ones included"},
+      {"pct_applications", "applications/month", S::cell, "PCT patent applications"},
+      {"firm_moves", "firms/month", S::park_pair,
+       "firms that relocated to another park (origin, destination)"},
       {"floor_space_m2", "m2", S::park, "floor space available to firms"},
       {"used_floor_space_m2", "m2", S::park, "floor space used by firms' employees"},
       {"talent_moves", "persons/month", S::park_pair,
@@ -72,6 +81,8 @@ std::size_t SeriesBook::row_size(const SeriesInfo& info) const {
       return parks_ * parks_;
     case SeriesShape::park_round:
       return parks_ * round_count;
+    case SeriesShape::cell_stage:
+      return parks_ * sector_count * stage_count;
   }
   return 0;
 }
@@ -108,6 +119,12 @@ void SeriesBook::record(int year, int month, const Parks& parks, const CellStats
   append("acquisitions", flows.acquisitions, weight);
   append("write_offs", flows.write_offs, weight);
   append("unicorns", cells.unicorns, 1.0);
+  append("firms_by_stage", cells.stage_counts, 1.0);
+  append("rd_spending_cny", cells.rd_spending_cny, 1.0);
+  append("innovations", flows.innovations, weight);
+  append("patents", flows.patents, weight);
+  append("pct_applications", flows.pct_applications, weight);
+  append("firm_moves", flows.firm_moves, weight);
   append("floor_space_m2", parks.floor_space_m2, 1.0);
   append("used_floor_space_m2", cells.used_floor_space_m2, 1.0);
   append("talent_moves", flows.talent_moves, weight);

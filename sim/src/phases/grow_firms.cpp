@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <array>
 #include <boost/random/laplace_distribution.hpp>
 #include <boost/random/normal_distribution.hpp>
 #include <cmath>
@@ -18,6 +19,19 @@ void grow_firms(FirmArrays& firms, const Parks& parks, const CellStats& cells,
   std::vector<double> park_congestion_drift(parks.size());
   for (std::size_t k = 0; k < parks.size(); ++k) {
     park_congestion_drift[k] = p.congestion_penalty * congestion(cells.occupancy[k], p);
+  }
+
+  // Employment-weighted mean log productivity of each sector in the zone.
+  std::array<double, sector_count> sector_mean{}, sector_employees{};
+  for (std::size_t k = 0; k < parks.size(); ++k) {
+    for (int s = 0; s < sector_count; ++s) {
+      const std::size_t c = cell_index(k, s);
+      sector_mean[s] += cells.employees[c] * cells.log_productivity_mean[c];
+      sector_employees[s] += cells.employees[c];
+    }
+  }
+  for (int s = 0; s < sector_count; ++s) {
+    if (sector_employees[s] > 0) sector_mean[s] /= sector_employees[s];
   }
 
   ctx.executor.for_each(firms.size(), [&](std::size_t i) {
@@ -41,7 +55,10 @@ void grow_firms(FirmArrays& firms, const Parks& parks, const CellStats& cells,
     boost::random::laplace_distribution<double> shock(0.0, 1.0 / std::sqrt(2.0));  // unit variance
     const double revenue = firms.revenue_cny[i];
     const double age_years = firms.age_months[i] / months_per_year;
-    const double drift = p.growth_drift + p.growth_productivity_effect * log_productivity +
+    // Productivity counts relative to the sector's zone mean: better firms gain share, while
+    // innovation that lifts everyone does not by itself speed up the whole zone.
+    const double relative_productivity = log_productivity - sector_mean[firms.sector[i]];
+    const double drift = p.growth_drift + p.growth_productivity_effect * relative_productivity +
                          p.growth_agglomeration_effect *
                              std::log1p(cells.employees[c] / p.agglomeration_ref_employees) +
                          p.growth_young_bonus * std::exp(-age_years / p.growth_young_decay_years) -
@@ -78,7 +95,7 @@ void grow_firms(FirmArrays& firms, const Parks& parks, const CellStats& cells,
     const auto stage = static_cast<Stage>(firms.stage[i]);
     const double margin = stage == Stage::startup
                               ? p.startup_margin
-                              : p.margin_base + p.margin_productivity * log_productivity;
+                              : p.margin_base + p.margin_productivity * relative_productivity;
     firms.cash_cny[i] += firms.revenue_cny[i] * dt * margin;
     firms.stage[i] = static_cast<std::uint8_t>(
         classify_stage(firms.revenue_cny[i], firms.age_months[i], stage, p));

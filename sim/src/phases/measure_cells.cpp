@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "clustersim/phases/phases.hpp"
 
@@ -12,11 +13,19 @@ void measure_cells(const FirmArrays& firms, const Parks& parks, const ModelParam
   struct Partial {
     std::vector<double> firms, employees, revenue, log_productivity, vacancies;
     std::vector<double> incubated, incubated_employees, unicorns;
+    std::vector<double> stage_counts, rd, chain_leader;  // chain_leader: max log productivity
   };
-  const Partial zero{std::vector<double>(n_cells), std::vector<double>(n_cells),
-                     std::vector<double>(n_cells), std::vector<double>(n_cells),
-                     std::vector<double>(n_cells), std::vector<double>(n_cells),
-                     std::vector<double>(n_cells), std::vector<double>(n_cells)};
+  const Partial zero{std::vector<double>(n_cells),
+                     std::vector<double>(n_cells),
+                     std::vector<double>(n_cells),
+                     std::vector<double>(n_cells),
+                     std::vector<double>(n_cells),
+                     std::vector<double>(n_cells),
+                     std::vector<double>(n_cells),
+                     std::vector<double>(n_cells),
+                     std::vector<double>(n_cells * stage_count),
+                     std::vector<double>(n_cells),
+                     std::vector<double>(n_cells, -std::numeric_limits<double>::infinity())};
   const Partial total = executor.reduce(
       firms.size(), zero,
       [&](Partial& part, std::size_t begin, std::size_t end) {
@@ -31,6 +40,11 @@ void measure_cells(const FirmArrays& firms, const Parks& parks, const ModelParam
           part.log_productivity[c] += employees * std::log(firms.productivity[i]);
           part.vacancies[c] += std::max(0, firms.staffing_gap[i]);
           if (firms.stage[i] == static_cast<std::uint8_t>(Stage::unicorn)) part.unicorns[c] += 1.0;
+          part.stage_counts[c * stage_count + firms.stage[i]] += 1.0;
+          part.rd[c] += params.rd_intensity[firms.sector[i]] * firms.revenue_cny[i];
+          if (firms.stage[i] == static_cast<std::uint8_t>(Stage::chain_leader)) {
+            part.chain_leader[c] = std::max(part.chain_leader[c], std::log(firms.productivity[i]));
+          }
           if (firms.incubator[i] >= 0) {
             part.incubated[c] += 1.0;
             part.incubated_employees[c] += employees;
@@ -46,6 +60,11 @@ void measure_cells(const FirmArrays& firms, const Parks& parks, const ModelParam
           sum.vacancies[c] += part.vacancies[c];
           sum.incubated[c] += part.incubated[c];
           sum.unicorns[c] += part.unicorns[c];
+          sum.rd[c] += part.rd[c];
+          sum.chain_leader[c] = std::max(sum.chain_leader[c], part.chain_leader[c]);
+          for (int s = 0; s < stage_count; ++s) {
+            sum.stage_counts[c * stage_count + s] += part.stage_counts[c * stage_count + s];
+          }
           sum.incubated_employees[c] += part.incubated_employees[c];
         }
       });
@@ -65,6 +84,11 @@ void measure_cells(const FirmArrays& firms, const Parks& parks, const ModelParam
     cells.vacancies[c] = total.vacancies[c] * weight;
     cells.incubated[c] = total.incubated[c] * weight;
     cells.unicorns[c] = total.unicorns[c] * weight;
+    cells.rd_spending_cny[c] = total.rd[c] * weight;
+    cells.chain_leader_log_productivity[c] = total.chain_leader[c];
+    for (int s = 0; s < stage_count; ++s) {
+      cells.stage_counts[c * stage_count + s] = total.stage_counts[c * stage_count + s] * weight;
+    }
     cells.firms[c] = total.firms[c] * weight;
     cells.employees[c] = total.employees[c] * weight;
     cells.revenue_cny[c] = total.revenue[c] * weight;

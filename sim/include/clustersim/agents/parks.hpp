@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,9 @@ struct CellStats {
   std::vector<double> vacancies;              // unfilled vacancies at the month's end
   std::vector<double> incubated;              // firms in incubators
   std::vector<double> unicorns;               // firms holding the unicorn title
+  std::vector<double> stage_counts;           // cell x stage: firms by stage
+  std::vector<double> rd_spending_cny;        // R&D spending rate (CNY/year)
+  std::vector<double> chain_leader_log_productivity;        // per cell; -inf without a chain leader
   std::vector<double> incubators, high_quality_incubators;  // per park
 
   void resize(std::size_t parks) {
@@ -47,6 +51,9 @@ struct CellStats {
     vacancies.assign(cells, 0.0);
     incubated.assign(cells, 0.0);
     unicorns.assign(cells, 0.0);
+    stage_counts.assign(cells * stage_count, 0.0);
+    rd_spending_cny.assign(cells, 0.0);
+    chain_leader_log_productivity.assign(cells, -std::numeric_limits<double>::infinity());
     incubators.assign(parks, 0.0);
     high_quality_incubators.assign(parks, 0.0);
     firms.assign(cells, 0.0);

@@ -30,6 +30,8 @@ enum class Purpose : std::uint16_t {
   vc_exit = 16,
   fund_raising = 17,
   vc_screening = 18,
+  innovation = 19,
+  relocation = 20,
 };
 
 // A UniformRandomBitGenerator (32-bit) over one Philox counter block sequence, used as the engine

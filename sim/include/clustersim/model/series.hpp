@@ -17,6 +17,7 @@ enum class SeriesShape {
   park,        // (park)
   park_pair,   // (origin park, destination park)
   park_round,  // (park, financing round: seed, A, B, C, later)
+  cell_stage,  // (park, sector, stage)
 };
 
 struct SeriesInfo {

@@ -32,7 +32,9 @@ struct StepFlows {
   std::vector<double> incubator_admissions, graduations;
   std::vector<double> vc_invested, vc_rounds, ipos, acquisitions, write_offs;
   std::vector<double> vc_invested_by_round;  // park x round, row-major
-  std::vector<double> talent_moves;          // park x park, row-major: origin, destination
+  std::vector<double> innovations, patents, pct_applications;
+  std::vector<double> firm_moves;    // park x park, row-major: origin, destination
+  std::vector<double> talent_moves;  // park x park, row-major: origin, destination
 
   explicit StepFlows(std::size_t parks)
       : entries(parks * sector_count),
@@ -49,6 +51,10 @@ struct StepFlows {
         acquisitions(parks * sector_count),
         write_offs(parks * sector_count),
         vc_invested_by_round(parks * round_count),
+        innovations(parks * sector_count),
+        patents(parks * sector_count),
+        pct_applications(parks * sector_count),
+        firm_moves(parks * parks),
         talent_moves(parks * parks) {}
 };
 
@@ -83,6 +89,21 @@ void supply_floor_space(Parks& parks, const StepContext& ctx);
 // staff can produce and the gap to the staff they want becomes vacancies (staffing_gap).
 void grow_firms(FirmArrays& firms, const Parks& parks, const CellStats& cells,
                 const StepContext& ctx);
+
+// R&D: each firm spends its sector's R&D intensity; spending buys innovation events
+// (productivity jumps) and patent applications (some under the PCT); firms of a park and
+// industry with a chain leader catch up with its productivity (supplier upgrading).
+void innovate(FirmArrays& firms, const CellStats& cells, const StepContext& ctx, StepFlows& flows);
+
+// December: titles by documented criteria - chain leaders (the largest leading-industry firm
+// of a park above a revenue bound), hidden champions, little giants; unicorns are kept (set by
+// valuations). Firms that no longer qualify return to their size class.
+void award_titles(FirmArrays& firms, const ModelParameters& params);
+
+// Firms in congested parks or short of talent move, with a probability rising with the
+// pressure, to a park with room and talent, nearer ones preferred; their talent move with them.
+void relocate_firms(FirmArrays& firms, TalentArrays& talent, const Parks& parks,
+                    const CellStats& cells, const StepContext& ctx, StepFlows& flows);
 
 // Exit by age- and size-dependent hazard (lower while incubated), or when cash runs out. Adds
 // exits (agents) per cell.

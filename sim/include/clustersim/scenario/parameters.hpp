@@ -69,6 +69,26 @@ struct ModelParameters {
   double stage_growth_revenue_cny{};
   double stage_large_revenue_cny{};
   double startup_max_age_years{};
+  double little_giant_min_revenue_cny{};
+  double little_giant_min_age_years{};
+  double hidden_champion_min_revenue_cny{};
+  double hidden_champion_max_revenue_cny{};
+  double hidden_champion_min_age_years{};
+  double hidden_champion_productivity_quantile{};
+  double chain_leader_min_revenue_cny{};
+
+  // R&D, innovation and patents
+  std::vector<double> rd_intensity{};
+  double rd_innovation_rate{};
+  double rd_innovation_step{};
+  double rd_cost_per_patent_cny{};
+  double rd_pct_share{};
+  double rd_chain_spillover{};
+  double rd_little_giant_min_intensity{};
+
+  // Relocation
+  double relocation_rate{};
+  double relocation_distance_scale_km{};
 
   // Exit
   std::vector<double> exit_hazard_by_age{};

@@ -1,0 +1,183 @@
+#include <algorithm>
+#include <array>
+#include <boost/random/exponential_distribution.hpp>
+#include <boost/random/poisson_distribution.hpp>
+#include <cmath>
+#include <map>
+
+#include "clustersim/core/random.hpp"
+#include "clustersim/phases/phases.hpp"
+
+namespace clustersim {
+
+void innovate(FirmArrays& firms, const CellStats& cells, const StepContext& ctx, StepFlows& flows) {
+  const ModelParameters& p = ctx.params;
+  const double dt = 1.0 / months_per_year;
+  struct Partial {
+    std::vector<double> innovations, patents, pct;
+  };
+  const std::size_t n_cells = flows.patents.size();
+  const Partial zero{std::vector<double>(n_cells), std::vector<double>(n_cells),
+                     std::vector<double>(n_cells)};
+  const Partial total = ctx.executor.reduce(
+      firms.size(), zero,
+      [&](Partial& part, std::size_t begin, std::size_t end) {
+        for (std::size_t i = begin; i < end; ++i) {
+          if (!firms.alive[i]) continue;
+          const std::size_t c =
+              cell_index(static_cast<std::size_t>(firms.park[i]), firms.sector[i]);
+          const double rd_month = p.rd_intensity[firms.sector[i]] * firms.revenue_cny[i] * dt;
+          Stream stream(ctx.seed, static_cast<std::uint64_t>(firms.id[i]), ctx.step,
+                        Purpose::innovation);
+          double log_productivity = std::log(firms.productivity[i]);
+          // Innovation: a jump with probability 1 - exp(-rate x intensity x dt), the same for
+          // firms of any size that spend the same share (no runaway of the largest).
+          const double intensity = p.rd_intensity[firms.sector[i]];
+          if (stream.uniform01() < 1.0 - std::exp(-p.rd_innovation_rate * intensity * dt)) {
+            boost::random::exponential_distribution<double> jump(1.0 / p.rd_innovation_step);
+            log_productivity += jump(stream);
+            part.innovations[c] += 1.0;
+          }
+          // Supplier upgrading toward the chain leader of the park and industry.
+          const double leader = cells.chain_leader_log_productivity[c];
+          if (firms.stage[i] != static_cast<std::uint8_t>(Stage::chain_leader) &&
+              leader > log_productivity) {
+            log_productivity += p.rd_chain_spillover * dt * (leader - log_productivity);
+          }
+          firms.productivity[i] = std::exp(log_productivity);
+          // Patent applications, some of them under the PCT.
+          const double expected = rd_month / p.rd_cost_per_patent_cny;
+          auto draw = [&stream](double mean) {
+            if (mean <= 0.0) return 0.0;
+            boost::random::poisson_distribution<std::int64_t, double> count(mean);
+            return static_cast<double>(count(stream));
+          };
+          const double pct = draw(expected * p.rd_pct_share);
+          const double other = draw(expected * (1.0 - p.rd_pct_share));
+          part.pct[c] += pct;
+          part.patents[c] += pct + other;
+        }
+      },
+      [](Partial& sum, const Partial& part) {
+        for (std::size_t c = 0; c < sum.patents.size(); ++c) {
+          sum.innovations[c] += part.innovations[c];
+          sum.patents[c] += part.patents[c];
+          sum.pct[c] += part.pct[c];
+        }
+      });
+  for (std::size_t c = 0; c < n_cells; ++c) {
+    flows.innovations[c] += total.innovations[c];
+    flows.patents[c] += total.patents[c];
+    flows.pct_applications[c] += total.pct[c];
+  }
+}
+
+void award_titles(FirmArrays& firms, const ModelParameters& p) {
+  // Each sector's productivity quantile among living firms (hidden champions are world class).
+  std::array<double, sector_count> quantile{};
+  for (int s = 0; s < sector_count; ++s) {
+    std::vector<double> values;
+    for (std::size_t i = 0; i < firms.size(); ++i) {
+      if (firms.alive[i] && firms.sector[i] == s) values.push_back(firms.productivity[i]);
+    }
+    if (values.empty()) continue;
+    const auto k = static_cast<std::size_t>(p.hidden_champion_productivity_quantile *
+                                            static_cast<double>(values.size() - 1));
+    std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(k), values.end());
+    quantile[static_cast<std::size_t>(s)] = values[k];
+  }
+  // Chain leaders: the largest leading-industry firm of each park x sector, above the bound.
+  std::map<std::size_t, std::size_t> largest;  // cell -> firm index
+  for (std::size_t i = 0; i < firms.size(); ++i) {
+    if (!firms.alive[i] || !is_leading(firms.sector[i]) ||
+        firms.revenue_cny[i] < p.chain_leader_min_revenue_cny) {
+      continue;
+    }
+    const std::size_t c = cell_index(static_cast<std::size_t>(firms.park[i]), firms.sector[i]);
+    auto [it, inserted] = largest.emplace(c, i);
+    if (!inserted && (firms.revenue_cny[i] > firms.revenue_cny[it->second] ||
+                      (firms.revenue_cny[i] == firms.revenue_cny[it->second] &&
+                       firms.id[i] < firms.id[it->second]))) {
+      it->second = i;
+    }
+  }
+  std::vector<std::uint8_t> leader(firms.size(), 0);
+  for (const auto& entry : largest) leader[entry.second] = 1;
+
+  for (std::size_t i = 0; i < firms.size(); ++i) {
+    if (!firms.alive[i] || firms.stage[i] == static_cast<std::uint8_t>(Stage::unicorn)) continue;
+    const double revenue = firms.revenue_cny[i];
+    const double age_years = firms.age_months[i] / months_per_year;
+    Stage title;
+    if (leader[i]) {
+      title = Stage::chain_leader;
+    } else if (revenue >= p.hidden_champion_min_revenue_cny &&
+               revenue <= p.hidden_champion_max_revenue_cny &&
+               age_years >= p.hidden_champion_min_age_years &&
+               firms.productivity[i] >= quantile[firms.sector[i]]) {
+      title = Stage::hidden_champion;
+    } else if (revenue >= p.little_giant_min_revenue_cny && revenue < p.stage_large_revenue_cny &&
+               age_years >= p.little_giant_min_age_years &&
+               p.rd_intensity[firms.sector[i]] >= p.rd_little_giant_min_intensity) {
+      title = Stage::little_giant;
+    } else {
+      const auto current = static_cast<Stage>(firms.stage[i]);
+      title = classify_stage(revenue, firms.age_months[i],
+                             current > Stage::large ? Stage::growth : current, p);
+    }
+    firms.stage[i] = static_cast<std::uint8_t>(title);
+  }
+}
+
+void relocate_firms(FirmArrays& firms, TalentArrays& talent, const Parks& parks,
+                    const CellStats& cells, const StepContext& ctx, StepFlows& flows) {
+  const ModelParameters& p = ctx.params;
+  const std::size_t n_parks = parks.size();
+  if (p.relocation_rate <= 0.0 || n_parks < 2) return;
+  std::vector<std::int16_t> moved_to(firms.size(), -1);
+  bool any = false;
+  for (std::size_t i = 0; i < firms.size(); ++i) {
+    if (!firms.alive[i] || firms.incubator[i] >= 0) continue;
+    const auto home = static_cast<std::size_t>(firms.park[i]);
+    const int sector = firms.sector[i];
+    double pressure = congestion(cells.occupancy[home], p);
+    if (is_leading(sector) && firms.staffing_gap[i] > 0) {
+      const double wanted = firms.staffing_gap[i] + firms.employees[i];
+      pressure = std::max(pressure, firms.staffing_gap[i] / wanted);
+    }
+    pressure = std::min(pressure, 1.0);
+    if (pressure <= 0.0) continue;
+    Stream stream(ctx.seed, static_cast<std::uint64_t>(firms.id[i]), ctx.step, Purpose::relocation);
+    if (stream.uniform01() >= monthly_probability(p.relocation_rate * pressure)) continue;
+    // Destinations: room, talent (seekers) in the firm's industry, and nearness.
+    std::vector<double> cumulative(n_parks, 0.0);
+    double total = 0.0;
+    for (std::size_t k = 0; k < n_parks; ++k) {
+      if (k != home) {
+        const std::size_t c = cell_index(k, sector);
+        total += space_factor(cells.occupancy[k], p) * (cells.seeking[c] + 1.0) *
+                 std::exp(-parks.distance(home, k) / p.relocation_distance_scale_km);
+      }
+      cumulative[k] = total;
+    }
+    if (total <= 0.0) continue;  // nowhere has room
+    const double u = stream.uniform01() * total;
+    const auto k = static_cast<std::size_t>(
+        std::upper_bound(cumulative.begin(), cumulative.end(), u) - cumulative.begin());
+    if (k >= n_parks || k == home) continue;
+    firms.park[i] = static_cast<std::int16_t>(k);
+    moved_to[i] = static_cast<std::int16_t>(k);
+    flows.firm_moves[home * n_parks + k] += 1.0;
+    any = true;
+  }
+  if (!any) return;
+  // Their talent move with them.
+  for (std::size_t t = 0; t < talent.size(); ++t) {
+    const std::int32_t e = talent.employer_index[t];
+    if (talent.alive[t] && e >= 0 && moved_to[static_cast<std::size_t>(e)] >= 0) {
+      talent.park[t] = moved_to[static_cast<std::size_t>(e)];
+    }
+  }
+}
+
+}  // namespace clustersim
