@@ -1,6 +1,8 @@
 #include "clustersim/model/base_data.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <initializer_list>
 #include <map>
 #include <set>
 #include <sstream>
@@ -43,6 +45,20 @@ std::vector<std::string> split_csv_line(const std::string& line, const std::stri
   return fields;
 }
 
+// The header line, checked for the columns a table needs.
+std::vector<std::string> read_header(std::istream& in, const std::string& origin,
+                                     std::initializer_list<const char*> required) {
+  std::string line;
+  if (!std::getline(in, line)) throw DataError(origin + ": empty file; expected a header line");
+  const std::vector<std::string> header = split_csv_line(line, origin + ":1");
+  for (const char* name : required) {
+    if (std::find(header.begin(), header.end(), name) == header.end()) {
+      throw DataError(origin + ":1: missing column '" + std::string(name) + "'");
+    }
+  }
+  return header;
+}
+
 double parse_number(const std::string& text, const std::string& where, const std::string& column) {
   std::size_t used = 0;
   double value = 0;
@@ -63,16 +79,12 @@ double parse_number(const std::string& text, const std::string& where, const std
 std::vector<ParkRecord> parse_parks_csv(const std::string& text, const std::string& origin) {
   std::istringstream in(text);
   std::string line;
-  if (!std::getline(in, line)) throw DataError(origin + ": empty file; expected a header line");
-  const std::vector<std::string> header = split_csv_line(line, origin + ":1");
+  const std::vector<std::string> header =
+      read_header(in, origin,
+                  {"id", "name", "name_zh", "district", "area_km2", "longitude", "latitude",
+                   "leading_industries", "base_revenue_cny"});
   std::map<std::string, std::size_t> column;
   for (std::size_t i = 0; i < header.size(); ++i) column[header[i]] = i;
-  for (const char* required : {"id", "name", "name_zh", "district", "area_km2", "longitude",
-                               "latitude", "leading_industries", "base_revenue_cny"}) {
-    if (!column.count(required)) {
-      throw DataError(origin + ":1: missing column '" + std::string(required) + "'");
-    }
-  }
 
   std::vector<ParkRecord> parks;
   std::set<std::string> ids;
@@ -140,15 +152,10 @@ std::vector<CellFigure> parse_cell_figures_csv(const std::string& text, const st
                                                const std::vector<ParkRecord>& parks) {
   std::istringstream in(text);
   std::string line;
-  if (!std::getline(in, line)) throw DataError(origin + ": empty file; expected a header line");
-  const std::vector<std::string> header = split_csv_line(line, origin + ":1");
+  const std::vector<std::string> header =
+      read_header(in, origin, {"park_id", "sector", "base_revenue_cny"});
   std::map<std::string, std::size_t> column;
   for (std::size_t i = 0; i < header.size(); ++i) column[header[i]] = i;
-  for (const char* required : {"park_id", "sector", "base_revenue_cny"}) {
-    if (!column.count(required)) {
-      throw DataError(origin + ":1: missing column '" + std::string(required) + "'");
-    }
-  }
   std::vector<CellFigure> figures;
   std::set<std::pair<std::size_t, int>> seen;
   int line_number = 1;

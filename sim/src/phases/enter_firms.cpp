@@ -55,6 +55,17 @@ void enter_firms(FirmArrays& firms, const Parks& parks, const CellStats& cells,
                         [&](std::size_t k) { initialise_new_firm(firms, first + k, cells, ctx); });
 }
 
+std::size_t append_new_firm(FirmArrays& firms, std::int64_t id, std::int16_t park,
+                            std::uint8_t sector, const CellStats& cells, const StepContext& ctx) {
+  const std::size_t i = firms.size();
+  firms.resize(i + 1);
+  firms.id[i] = id;
+  firms.park[i] = park;
+  firms.sector[i] = sector;
+  initialise_new_firm(firms, i, cells, ctx);
+  return i;
+}
+
 void initialise_new_firm(FirmArrays& firms, std::size_t i, const CellStats& cells,
                          const StepContext& ctx) {
   const ModelParameters& p = ctx.params;

@@ -12,12 +12,8 @@ void enter_spinoffs(TalentArrays& talent, FirmArrays& firms, const CellStats& ce
         talent.intent[t] != static_cast<std::uint8_t>(TalentIntent::found_firm)) {
       continue;
     }
-    const std::size_t i = firms.size();
-    firms.resize(i + 1);
-    firms.id[i] = next_firm_id++;
-    firms.park[i] = talent.park[t];
-    firms.sector[i] = talent.sector[t];
-    initialise_new_firm(firms, i, cells, ctx);
+    const std::size_t i =
+        append_new_firm(firms, next_firm_id++, talent.park[t], talent.sector[t], cells, ctx);
     // The founder is the first employee; the rest of the staff is hired on the market.
     firms.staffing_gap[i] = firms.employees[i] - 1;
     firms.employees[i] = 1;

@@ -76,12 +76,8 @@ void found_incubator_teams(IncubatorArrays& incubators, FirmArrays& firms, const
     boost::random::poisson_distribution<std::int32_t, double> teams(monthly);
     const std::int32_t founded = std::min(teams(stream), room);
     for (std::int32_t n = 0; n < founded; ++n) {
-      const std::size_t i = firms.size();
-      firms.resize(i + 1);
-      firms.id[i] = next_firm_id++;
-      firms.park[i] = incubators.park[k];
-      firms.sector[i] = incubators.sector[k];
-      initialise_new_firm(firms, i, cells, ctx);
+      const std::size_t i = append_new_firm(firms, next_firm_id++, incubators.park[k],
+                                            incubators.sector[k], cells, ctx);
       admit(incubators, firms, i, static_cast<std::int32_t>(k));
       const std::size_t c = cell_index(static_cast<std::size_t>(firms.park[i]), firms.sector[i]);
       flows.entries[c] += 1.0;

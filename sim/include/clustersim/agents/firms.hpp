@@ -6,21 +6,23 @@
 #include <cstdint>
 #include <vector>
 
+#include "clustersim/agents/agent_columns.hpp"
 #include "clustersim/core/column.hpp"
 
 namespace clustersim {
 
-struct FirmArrays {
-  Column<std::int64_t> id;            // unique, never reused
-  Column<std::int16_t> park;          // index into Parks
-  Column<std::uint8_t> sector;        // Sector
-  Column<std::uint8_t> stage;         // Stage
-  Column<std::uint8_t> alive;         // 1 while the firm exists
-  Column<double> revenue_cny;         // annualised revenue run-rate, CNY/year
-  Column<std::int32_t> employees;     // head count
-  Column<double> productivity;        // revenue per employee relative to the reference
-  Column<std::int32_t> age_months;    // months since founding
-  Column<double> cash_cny;            // cash holdings, CNY
+struct FirmArrays : AgentColumns<FirmArrays> {
+  using AgentColumns<FirmArrays>::visit_columns;  // the read-only overload
+  Column<std::int64_t> id;                        // unique, never reused
+  Column<std::int16_t> park;                      // index into Parks
+  Column<std::uint8_t> sector;                    // Sector
+  Column<std::uint8_t> stage;                     // Stage
+  Column<std::uint8_t> alive;                     // 1 while the firm exists
+  Column<double> revenue_cny;                     // annualised revenue run-rate, CNY/year
+  Column<std::int32_t> employees;                 // head count
+  Column<double> productivity;                    // revenue per employee relative to the reference
+  Column<std::int32_t> age_months;                // months since founding
+  Column<double> cash_cny;                        // cash holdings, CNY
   Column<std::int32_t> staffing_gap;  // leading sectors: wanted minus actual talent (+: vacancies)
   Column<std::int32_t> incubator;     // incubator id while incubated, else -1
   Column<std::int32_t> incubated_months;  // months in the incubator so far
@@ -60,15 +62,7 @@ struct FirmArrays {
     visit("vc_raised_cny", vc_raised_cny, "CNY");
     visit("exit_route", exit_route, "");
   }
-  template <class Visit>
-  void visit_columns(Visit&& visit) const {
-    const_cast<FirmArrays*>(this)->visit_columns(
-        [&](const char* name, const auto& column, const char* unit) { visit(name, column, unit); });
-  }
 
-  void resize(std::size_t n) {
-    visit_columns([n](const char*, auto& column, const char*) { column.resize(n); });
-  }
   // Drops dead firms, keeping the order of the living.
   // Returns each old index's new index (-1 for a dropped firm), so that references from other
   // agents can follow.

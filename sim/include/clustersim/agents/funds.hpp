@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "clustersim/agents/agent_columns.hpp"
 #include "clustersim/core/column.hpp"
 
 namespace clustersim {
@@ -14,7 +15,8 @@ inline constexpr int fund_kind_count = 3;
 // Financing rounds: seed, A, B, C, later (D and beyond).
 inline constexpr int round_count = 5;
 
-struct FundArrays {
+struct FundArrays : AgentColumns<FundArrays> {
+  using AgentColumns<FundArrays>::visit_columns;  // the read-only overload
   Column<std::int64_t> id;
   Column<std::uint8_t> kind;         // FundKind
   Column<std::int16_t> park;         // home park (a corporate fund: its parent's)
@@ -61,20 +63,13 @@ struct FundArrays {
     visit("nav_cny", nav_cny, "CNY");
     visit("parent_firm", parent_firm, "firm id");
   }
-  template <class Visit>
-  void visit_columns(Visit&& visit) const {
-    const_cast<FundArrays*>(this)->visit_columns(
-        [&](const char* name, const auto& column, const char* unit) { visit(name, column, unit); });
-  }
-  void resize(std::size_t n) {
-    visit_columns([n](const char*, auto& column, const char*) { column.resize(n); });
-  }
 };
 
 enum class DealStatus : std::uint8_t { active = 0, exited = 1, written_off = 2 };
 
 // One fund's stake from one round (a holding). Follow-ons are deals of their own.
-struct DealArrays {
+struct DealArrays : AgentColumns<DealArrays> {
+  using AgentColumns<DealArrays>::visit_columns;  // the read-only overload
   Column<std::int64_t> id;
   Column<std::int64_t> fund;        // fund id (= index: funds are never dropped)
   Column<std::int64_t> firm;        // firm id
@@ -104,14 +99,6 @@ struct DealArrays {
     visit("status", status, "");
     visit("proceeds_cny", proceeds_cny, "CNY");
     visit("alive", alive, "");
-  }
-  template <class Visit>
-  void visit_columns(Visit&& visit) const {
-    const_cast<DealArrays*>(this)->visit_columns(
-        [&](const char* name, const auto& column, const char* unit) { visit(name, column, unit); });
-  }
-  void resize(std::size_t n) {
-    visit_columns([n](const char*, auto& column, const char*) { column.resize(n); });
   }
 };
 

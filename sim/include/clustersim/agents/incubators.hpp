@@ -7,11 +7,13 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "clustersim/agents/agent_columns.hpp"
 #include "clustersim/core/column.hpp"
 
 namespace clustersim {
 
-struct IncubatorArrays {
+struct IncubatorArrays : AgentColumns<IncubatorArrays> {
+  using AgentColumns<IncubatorArrays>::visit_columns;  // the read-only overload
   Column<std::int64_t> id;
   Column<std::int16_t> park;
   Column<std::uint8_t> sector;            // sector focus (IC, biomedicine or AI)
@@ -45,14 +47,6 @@ struct IncubatorArrays {
     visit("years_meeting", years_meeting, "years");
     visit("years_failing", years_failing, "years");
     visit("last_score", last_score, "1");
-  }
-  template <class Visit>
-  void visit_columns(Visit&& visit) const {
-    const_cast<IncubatorArrays*>(this)->visit_columns(
-        [&](const char* name, const auto& column, const char* unit) { visit(name, column, unit); });
-  }
-  void resize(std::size_t n) {
-    visit_columns([n](const char*, auto& column, const char*) { column.resize(n); });
   }
 };
 

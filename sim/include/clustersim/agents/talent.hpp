@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "clustersim/agents/agent_columns.hpp"
 #include "clustersim/core/column.hpp"
 
 namespace clustersim {
@@ -18,13 +19,14 @@ enum class TalentIntent : std::uint8_t {
   found_firm = 2,  // leaves the employer to found a start-up (spin-off)
 };
 
-struct TalentArrays {
-  Column<std::int64_t> id;              // unique, never reused
-  Column<std::int16_t> park;            // park of work (or of search, when seeking)
-  Column<std::uint8_t> sector;          // IC, biomedicine or AI
-  Column<std::uint8_t> alive;           // 1 while in the zone's talent pool
-  Column<double> skill;                 // log skill (dimensionless)
-  Column<std::int64_t> employer;        // firm id, -1 while seeking a job
+struct TalentArrays : AgentColumns<TalentArrays> {
+  using AgentColumns<TalentArrays>::visit_columns;  // the read-only overload
+  Column<std::int64_t> id;                          // unique, never reused
+  Column<std::int16_t> park;                        // park of work (or of search, when seeking)
+  Column<std::uint8_t> sector;                      // IC, biomedicine or AI
+  Column<std::uint8_t> alive;                       // 1 while in the zone's talent pool
+  Column<double> skill;                             // log skill (dimensionless)
+  Column<std::int64_t> employer;                    // firm id, -1 while seeking a job
   Column<std::int32_t> employer_index;  // index of the employer in FirmArrays, -1 if none
   Column<std::int32_t> age_months;      // age
   Column<double> wage_cny;              // annual wage (0 while seeking)
@@ -50,15 +52,7 @@ struct TalentArrays {
     visit("intent", intent, "");
     visit("target_park", target_park, "");
   }
-  template <class Visit>
-  void visit_columns(Visit&& visit) const {
-    const_cast<TalentArrays*>(this)->visit_columns(
-        [&](const char* name, const auto& column, const char* unit) { visit(name, column, unit); });
-  }
 
-  void resize(std::size_t n) {
-    visit_columns([n](const char*, auto& column, const char*) { column.resize(n); });
-  }
   // Drops agents who left, keeping the order of the others.
   void compact();
 };

@@ -167,6 +167,10 @@ std::int32_t initial_head_count(double revenue_cny, double productivity, int sec
 void initialise_new_firm(FirmArrays& firms, std::size_t i, const CellStats& cells,
                          const StepContext& ctx);
 
+// Appends one new firm with this id, park and sector, initialised as above; returns its index.
+std::size_t append_new_firm(FirmArrays& firms, std::int64_t id, std::int16_t park,
+                            std::uint8_t sector, const CellStats& cells, const StepContext& ctx);
+
 // Talent's month (per agent, parallel): ageing and skill growth, retirement and departure,
 // release from exited or over-staffed employers, spin-off founding, and the choice of a market
 // to search (the home park, or another by distance and vacancies).
