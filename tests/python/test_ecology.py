@@ -1,4 +1,4 @@
-"""Talent agents from Python: views, series, snapshots, and the labour market's behaviour."""
+"""The agent ecology from Python: talent, incubators, venture capital, stages, R&D and moves."""
 
 from __future__ import annotations
 
