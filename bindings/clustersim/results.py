@@ -157,7 +157,12 @@ class Results:
             columns = {name: group[name][()] for name in group.keys()}
         order = _SNAPSHOT_ORDER[agents]
         columns = {k: columns[k] for k in order if k in columns}
-        return agent_frame(columns, self._park_ids)
+        frame = agent_frame(columns, self._park_ids)
+        if agents == "funds" and len(frame):
+            # Total value to paid-in: proceeds so far plus holdings at their last mark.
+            invested = frame["invested_cny"].where(frame["invested_cny"] > 0)
+            frame["multiple"] = (frame["realized_cny"] + frame["nav_cny"]) / invested
+        return frame
 
     # --- description
     @property

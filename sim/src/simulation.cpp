@@ -1,6 +1,7 @@
 #include "clustersim/simulation.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include "clustersim/errors.hpp"
 #include "clustersim/model/population.hpp"
@@ -60,7 +61,7 @@ void Simulation::step() {
   check_firm_invariants(firms_, executor_, "grow_firms", ctx.step);
   exit_firms(firms_, incubators_, ctx, flows.exits);
   vc_exits(firms_, funds_, deals_, ctx, flows);
-  vc_deals(firms_, funds_, deals_, ctx, step_year, next_deal_id_, flows);
+  vc_deals(firms_, funds_, deals_, ctx, step_year, sector_momentum(), next_deal_id_, flows);
   relocate_firms(firms_, talent_, parks_, cells_, ctx, flows);
   graduate_incubatees(incubators_, firms_, cells_, ctx, flows);
   talent_life(talent_, firms_, parks_, cells_, ctx, flows);
@@ -114,6 +115,22 @@ void Simulation::step() {
       if (old >= 0) deals_.firm_index[d] = new_index[static_cast<std::size_t>(old)];
     }
   }
+}
+
+std::vector<double> Simulation::sector_momentum() const {
+  // Log growth of each cell's revenue over the twelve months to the last recorded month.
+  const std::size_t n_cells = parks_.size() * sector_count;
+  std::vector<double> momentum(n_cells, 0.0);
+  const std::size_t months = series_.months();
+  if (months < 13) return momentum;
+  const std::vector<double>& revenue = series_.values("revenue_cny");
+  const std::size_t now = (months - 1) * n_cells, before = (months - 13) * n_cells;
+  for (std::size_t c = 0; c < n_cells; ++c) {
+    if (revenue[now + c] > 0 && revenue[before + c] > 0) {
+      momentum[c] = std::log(revenue[now + c] / revenue[before + c]);
+    }
+  }
+  return momentum;
 }
 
 void Simulation::run_until(int year) {

@@ -19,6 +19,9 @@ TEST(Simulation, SameSeedGivesIdenticalBitsForAnyThreadCount) {
     EXPECT_TRUE(test_support::same_bits(reference.firms(), parallel.firms())) << threads;
     EXPECT_TRUE(test_support::same_bits(reference.talent(), parallel.talent())) << threads;
     EXPECT_TRUE(test_support::same_bits(reference.incubators(), parallel.incubators())) << threads;
+    EXPECT_TRUE(test_support::same_bits(reference.funds(), parallel.funds())) << threads;
+    EXPECT_TRUE(test_support::same_bits(reference.deals(), parallel.deals())) << threads;
+    EXPECT_GT(parallel.deals().size(), 0u);
     EXPECT_EQ(reference.next_talent_id(), parallel.next_talent_id());
     for (const SeriesInfo& info : SeriesBook::catalogue()) {
       EXPECT_EQ(reference.series().values(info.name), parallel.series().values(info.name))

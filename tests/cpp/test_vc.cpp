@@ -48,6 +48,8 @@ FundArrays funds_of(std::vector<FundKind> kinds, double size_cny) {
   return funds;
 }
 
+const std::vector<double> kFlat(sector_count, 0.0);  // no sector momentum
+
 Scenario eager() {
   Scenario s;
   s.set("vc.seek_rate", 12.0);  // monthly probability 1: every eligible firm seeks
@@ -64,7 +66,7 @@ TEST(VcDeals, ARoundAddsCashStakesAndAValuation) {
   DealArrays deals;
   std::int64_t next_deal = 0;
   StepFlows flows(1);
-  vc_deals(firms, funds, deals, StepContext{p, Executor(1), 1, 1}, 2022, next_deal, flows);
+  vc_deals(firms, funds, deals, StepContext{p, Executor(1), 1, 1}, 2022, kFlat, next_deal, flows);
   ASSERT_EQ(deals.size(), 1u);
   const double signal = std::log(4.0) + 0.5 * std::log(2e7 / p.entry_median_revenue_cny);
   const double target = p.vc_round_size_cny[0] * std::clamp(std::exp(signal / 2), 0.3, 3.0);
@@ -90,7 +92,7 @@ TEST(VcDeals, LargeRoundsAreSyndicatedAndGuidanceMoneyCrowdsInPrivateMoney) {
   DealArrays deals;
   std::int64_t next_deal = 0;
   StepFlows flows(1);
-  vc_deals(firms, funds, deals, StepContext{p, Executor(1), 1, 1}, 2022, next_deal, flows);
+  vc_deals(firms, funds, deals, StepContext{p, Executor(1), 1, 1}, 2022, kFlat, next_deal, flows);
   ASSERT_EQ(deals.size(), 3u);  // a lead and two co-investors
   double from_funds = 0, government = 0;
   for (std::size_t d = 0; d < deals.size(); ++d) {
@@ -109,11 +111,11 @@ TEST(VcDeals, ExistingInvestorsFollowOnFromReserves) {
   DealArrays deals;
   std::int64_t next_deal = 0;
   StepFlows flows(1);
-  vc_deals(firms, funds, deals, StepContext{p, Executor(1), 1, 1}, 2022, next_deal, flows);
+  vc_deals(firms, funds, deals, StepContext{p, Executor(1), 1, 1}, 2022, kFlat, next_deal, flows);
   ASSERT_EQ(deals.size(), 1u);
   const std::int64_t first_investor = deals.fund[0];
   // A year later the firm raises its A round: the first investor takes its pro-rata share.
-  vc_deals(firms, funds, deals, StepContext{p, Executor(1), 1, 13}, 2023, next_deal, flows);
+  vc_deals(firms, funds, deals, StepContext{p, Executor(1), 1, 13}, 2023, kFlat, next_deal, flows);
   ASSERT_GE(deals.size(), 3u);
   EXPECT_EQ(deals.fund[1], first_investor);
   EXPECT_EQ(deals.follow_on[1], 1);
@@ -131,7 +133,7 @@ TEST(VcDeals, NoRoundWithoutAWillingInvestor) {
   DealArrays deals;
   std::int64_t next_deal = 0;
   StepFlows flows(1);
-  vc_deals(firms, funds, deals, StepContext{p, Executor(1), 1, 1}, 2022, next_deal, flows);
+  vc_deals(firms, funds, deals, StepContext{p, Executor(1), 1, 1}, 2022, kFlat, next_deal, flows);
   EXPECT_EQ(deals.size(), 0u);
   EXPECT_EQ(firms.rounds[0], 0);
   EXPECT_EQ(firms.cash_cny[0], 1e6);
@@ -156,7 +158,7 @@ TEST(VcExits, WriteOffsListingAndUnicorns) {
   std::int64_t next_deal = 0;
   StepFlows flows(1);
   firms.age_months[0] = 60;
-  vc_deals(firms, funds, deals, StepContext{p, Executor(1), 1, 1}, 2022, next_deal, flows);
+  vc_deals(firms, funds, deals, StepContext{p, Executor(1), 1, 1}, 2022, kFlat, next_deal, flows);
   ASSERT_EQ(deals.size(), 2u);
   // Firm 42 triples its revenue: marked at 3x post-money; above US$1 bn it is a unicorn.
   firms.post_money_cny[0] = 4e9;
@@ -183,7 +185,7 @@ TEST(VcExits, WriteOffsListingAndUnicorns) {
   FirmArrays one = one_seeker();
   FundArrays fund = funds_of({FundKind::private_vc}, 1e10);
   DealArrays held;
-  vc_deals(one, fund, held, StepContext{q, Executor(1), 1, 1}, 2022, next_deal, flows);
+  vc_deals(one, fund, held, StepContext{q, Executor(1), 1, 1}, 2022, kFlat, next_deal, flows);
   one.post_money_cny[0] = 2 * q.vc_unicorn_valuation_usd * q.vc_cny_per_usd;
   vc_exits(one, fund, held, StepContext{q, Executor(1), 1, 2}, flows);
   EXPECT_EQ(one.stage[0], static_cast<std::uint8_t>(Stage::unicorn));
@@ -199,7 +201,7 @@ TEST(CloseFundYear, MarksHoldingsAndClosesFundsAtTheEndOfTheirLife) {
   DealArrays deals;
   std::int64_t next_deal = 0;
   StepFlows flows(1);
-  vc_deals(firms, funds, deals, StepContext{p, Executor(1), 1, 1}, 2022, next_deal, flows);
+  vc_deals(firms, funds, deals, StepContext{p, Executor(1), 1, 1}, 2022, kFlat, next_deal, flows);
   firms.valuation_cny[0] = 1e9;
   close_fund_year(funds, deals, firms, p, 2022);
   EXPECT_NEAR(funds.nav_cny[0], deals.stake[0] * 1e9, 1e-3);
@@ -207,4 +209,23 @@ TEST(CloseFundYear, MarksHoldingsAndClosesFundsAtTheEndOfTheirLife) {
   EXPECT_EQ(funds.open[0], 1);
   close_fund_year(funds, deals, firms, p, 2031);  // vintage 2022 + 10 years
   EXPECT_EQ(funds.open[0], 0);
+}
+
+TEST(VcDeals, SectorMomentumRaisesTheSignal) {
+  // The firm's own signal is log 4 + 0.5 log 10 = 2.54; a screen at 3 turns it away unless its
+  // park and industry grew: momentum 0.3 adds 2 x 0.3 = 0.6.
+  Scenario s = eager();
+  s.set("vc.screening", std::vector<double>{3.0, 3.0, 3.0});
+  const ModelParameters p = s.parameters();
+  StepFlows flows(1);
+  std::int64_t next_deal = 0;
+  for (double momentum : {0.0, 0.3}) {
+    FirmArrays firms = one_seeker();
+    FundArrays funds = funds_of({FundKind::private_vc}, 1e9);
+    DealArrays deals;
+    const std::vector<double> growth(sector_count, momentum);
+    vc_deals(firms, funds, deals, StepContext{p, Executor(1), 1, 1}, 2022, growth, next_deal,
+             flows);
+    EXPECT_EQ(deals.size(), momentum > 0 ? 1u : 0u) << momentum;
+  }
 }

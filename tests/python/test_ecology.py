@@ -133,3 +133,14 @@ def test_stages_patents_and_relocations_from_python():
     assert sim.series("zone", "patents").sum().sum() > sim.series("zone", "pct_applications").sum().sum() > 0
     moves = sim.series("park", "firm_moves")
     assert moves.columns.names == ["origin", "destination"]
+
+
+def test_fund_multiples_in_the_file(tmp_path):
+    out = tmp_path / "funds.h5"
+    cs.Simulation(small(horizon=2024, scale=0.05), seed=8).run(output=out)
+    funds = cs.load(out).snapshot(2024, agents="funds")
+    invested = funds[funds["invested_cny"] > 0]
+    assert len(invested) > 0
+    expected = (invested["realized_cny"] + invested["nav_cny"]) / invested["invested_cny"]
+    np.testing.assert_allclose(invested["multiple"], expected)
+    assert funds.loc[funds["invested_cny"] == 0, "multiple"].isna().all()

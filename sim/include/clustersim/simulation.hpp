@@ -64,6 +64,8 @@ class Simulation {
   bool output_open() const { return output_ != nullptr; }
 
  private:
+  std::vector<double> sector_momentum() const;
+
   ModelParameters params_;
   std::uint64_t seed_;
   Executor executor_;

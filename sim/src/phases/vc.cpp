@@ -164,7 +164,8 @@ void vc_exits(FirmArrays& firms, FundArrays& funds, DealArrays& deals, const Ste
 }
 
 void vc_deals(FirmArrays& firms, FundArrays& funds, DealArrays& deals, const StepContext& ctx,
-              int year, std::int64_t& next_deal_id, StepFlows& flows) {
+              int year, const std::vector<double>& momentum, std::int64_t& next_deal_id,
+              StepFlows& flows) {
   const ModelParameters& p = ctx.params;
   // Who seeks a round this month, and the signal funds see.
   struct Candidate {
@@ -183,9 +184,10 @@ void vc_deals(FirmArrays& firms, FundArrays& funds, DealArrays& deals, const Ste
         p.vc_seek_rate * (is_leading(firms.sector[i]) ? 1.0 : p.vc_non_leading_seek_factor);
     if (stream.uniform01() >= monthly_probability(rate)) continue;
     boost::random::normal_distribution<double> noise(0.0, p.vc_signal_noise);
+    const std::size_t c = cell_index(static_cast<std::size_t>(firms.park[i]), firms.sector[i]);
     const double signal = std::log(firms.productivity[i]) + firms.team_skill[i] +
                           0.5 * std::log(firms.revenue_cny[i] / p.entry_median_revenue_cny) +
-                          noise(stream);
+                          p.vc_momentum_weight * momentum[c] + noise(stream);
     candidates.push_back({i, signal});
   }
   // Funds see the most promising firms first.

@@ -421,6 +421,11 @@ std::vector<ParamSpec> build_specs() {
           "industry convention"),
       real("vc.signal_noise", &P::vc_signal_noise, 0.5, 0.0, 5.0, "log points",
            "Noise in what funds observe of a firm's quality.", "assumed"),
+      real("vc.momentum_weight", &P::vc_momentum_weight, 2.0, 0.0, 100.0,
+           "signal units per log point",
+           "Weight of sector momentum (the cell's revenue growth over the last year) in the "
+           "signal funds see.",
+           "assumed"),
       real_list("vc.screening", &P::vc_screening, {-0.5, 0.0, 0.0}, -10.0, 10.0, 3, "signal units",
                 "Lowest signal a fund invests on: government guidance, private, corporate "
                 "(guidance funds invest earlier and take more risk).",

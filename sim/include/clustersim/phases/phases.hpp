@@ -141,8 +141,11 @@ void vc_exits(FirmArrays& firms, FundArrays& funds, DealArrays& deals, const Ste
 
 // Rounds: firms seek money; funds screen their signals, existing investors follow on from
 // reserves, a lead and co-investors fill the round, guidance funds crowd in private money.
+// `momentum` is each cell's log revenue growth over the last twelve months (0 before a year
+// has passed); funds favour firms of growing parks and industries.
 void vc_deals(FirmArrays& firms, FundArrays& funds, DealArrays& deals, const StepContext& ctx,
-              int year, std::int64_t& next_deal_id, StepFlows& flows);
+              int year, const std::vector<double>& momentum, std::int64_t& next_deal_id,
+              StepFlows& flows);
 
 // December: funds' holdings marked (NAV), deal counters reset, funds past their lifetime closed.
 void close_fund_year(FundArrays& funds, const DealArrays& deals, const FirmArrays& firms,

@@ -157,6 +157,7 @@ struct ModelParameters {
   std::vector<double> vc_round_size_cny{};
   std::vector<double> vc_dilution{};
   double vc_signal_noise{};
+  double vc_momentum_weight{};
   std::vector<double> vc_screening{};
   std::vector<double> vc_hard_tech{};
   double vc_government_leverage{};
