@@ -46,7 +46,7 @@ class AgentView:
         return list(self._columns) + ["columns", "to_frame"]
 
     def __len__(self) -> int:
-        return len(self._columns["firm_id"])
+        return len(next(iter(self._columns.values())))
 
     @property
     def columns(self) -> list[str]:
@@ -188,7 +188,8 @@ class Simulation:
 
     @property
     def funds(self) -> AgentView:
-        """Venture-capital funds (sector NaN: generalist; kind: government, private, corporate)."""
+        """Venture-capital funds (sector 255, NaN in ``to_frame()``: a generalist; kind 0-2:
+        government, private, corporate)."""
         return AgentView(self._core.fund_columns(), self._park_ids)
 
     @property

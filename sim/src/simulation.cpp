@@ -23,6 +23,7 @@ Simulation::Simulation(const Scenario& scenario, const BaseData& data, std::uint
   raise_funds(funds_, firms_, params_, seed_, base_year, 0, true);
   next_firm_id_ = population.next_firm_id;
   next_talent_id_ = population.next_talent_id;
+  staff_firms(firms_, talent_);  // team skill of the base-year firms
   check_firm_invariants(firms_, executor_, "initial population", 0);
   measure_cells(firms_, parks_, params_, executor_, cells_);
   measure_talent(talent_, params_, executor_, cells_);
@@ -52,8 +53,10 @@ void Simulation::step() {
   // The schedule (docs/model.md, "Process overview and scheduling"). Rules read the cell
   // statistics measured at the end of the previous step.
   const int step_year = base_year + static_cast<int>((ctx.step - 1) / 12);
-  if (ctx.step > 1 && (ctx.step - 1) % 12 == 0) {
-    raise_funds(funds_, firms_, params_, seed_, step_year, ctx.step, false);  // each January
+  if (ctx.step > 1 && (ctx.step - 1) % 12 == 0) {  // each January
+    start_incubator_year(incubators_);
+    start_fund_year(funds_);
+    raise_funds(funds_, firms_, params_, seed_, step_year, ctx.step, false);
   }
   supply_floor_space(parks_, ctx);
   grow_firms(firms_, parks_, cells_, ctx);

@@ -122,6 +122,9 @@ TEST(VcDeals, ExistingInvestorsFollowOnFromReserves) {
   EXPECT_EQ(deals.round[1], 1);
   EXPECT_GT(funds.follow_on_cny[static_cast<std::size_t>(first_investor)], 0.0);
   EXPECT_EQ(firms.rounds[0], 2);
+  // The seed stake was diluted by the A round; the follow-on fund is in the round once only.
+  EXPECT_NEAR(deals.stake[0], p.vc_dilution[0] * (1 - p.vc_dilution[1]), 1e-12);
+  for (std::size_t d = 2; d < deals.size(); ++d) EXPECT_NE(deals.fund[d], first_investor);
 }
 
 TEST(VcDeals, NoRoundWithoutAWillingInvestor) {
@@ -205,6 +208,8 @@ TEST(CloseFundYear, MarksHoldingsAndClosesFundsAtTheEndOfTheirLife) {
   firms.valuation_cny[0] = 1e9;
   close_fund_year(funds, deals, firms, p, 2022);
   EXPECT_NEAR(funds.nav_cny[0], deals.stake[0] * 1e9, 1e-3);
+  EXPECT_EQ(funds.deals_this_year[0], 1);  // kept for December's snapshot
+  start_fund_year(funds);
   EXPECT_EQ(funds.deals_this_year[0], 0);
   EXPECT_EQ(funds.open[0], 1);
   close_fund_year(funds, deals, firms, p, 2031);  // vintage 2022 + 10 years

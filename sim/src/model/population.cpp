@@ -101,6 +101,9 @@ IncubatorArrays generate_incubators(FirmArrays& firms, const Parks& parks,
   }
   const std::vector<std::int64_t> per_park =
       largest_remainders(leading_firms, static_cast<std::int64_t>(count));
+  if (std::accumulate(per_park.begin(), per_park.end(), std::int64_t{0}) == 0) {
+    return incubators;  // no leading-sector firm anywhere: no incubators to place
+  }
 
   incubators.resize(count);
   std::size_t k = 0;
@@ -140,8 +143,13 @@ IncubatorArrays generate_incubators(FirmArrays& firms, const Parks& parks,
   std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
     return incubators.quality[a] > incubators.quality[b];
   });
-  const auto initial_high = static_cast<std::size_t>(
-      std::llround(static_cast<double>(params.incubators_initial_high_quality) * params.scale));
+  // At least one high-quality incubator in a sample if the zone has any.
+  const auto initial_high =
+      params.incubators_initial_high_quality > 0
+          ? static_cast<std::size_t>(std::max<long long>(
+                1, std::llround(static_cast<double>(params.incubators_initial_high_quality) *
+                                params.scale)))
+          : std::size_t{0};
   for (std::size_t r = 0; r < std::min(initial_high, count); ++r) {
     incubators.high_quality[order[r]] = 1;
     incubators.years_meeting[order[r]] = static_cast<std::int32_t>(params.incubators_status_years);

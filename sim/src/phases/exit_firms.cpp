@@ -33,8 +33,11 @@ void exit_firms(FirmArrays& firms, const IncubatorArrays& incubators, const Step
           if (!leaves) {
             double yearly = annual_hazard(firms.age_months[i], firms.revenue_cny[i], p);
             if (firms.incubator[i] >= 0) {  // incubation raises survival, more so in good ones
-              yearly *= p.incubators_hazard_factor *
-                        std::exp(-incubators.quality[static_cast<std::size_t>(firms.incubator[i])]);
+              // Never above 1: a poor incubator helps less, it does not harm.
+              yearly *= std::min(
+                  1.0,
+                  p.incubators_hazard_factor *
+                      std::exp(-incubators.quality[static_cast<std::size_t>(firms.incubator[i])]));
             }
             const double monthly = monthly_probability(yearly);
             Stream stream(ctx.seed, static_cast<std::uint64_t>(firms.id[i]), ctx.step,

@@ -118,6 +118,12 @@ void evaluate_incubators(IncubatorArrays& incubators, const ModelParameters& par
       incubators.high_quality[k] = 1;
     if (incubators.years_failing[k] >= params.incubators_status_years)
       incubators.high_quality[k] = 0;
+  }
+}
+
+void start_incubator_year(IncubatorArrays& incubators) {
+  // After December's snapshot has recorded the year's counts.
+  for (std::size_t k = 0; k < incubators.size(); ++k) {
     incubators.admissions_year[k] = 0;
     incubators.graduations_year[k] = 0;
     incubators.failures_year[k] = 0;

@@ -2,6 +2,7 @@
 #include <boost/random/normal_distribution.hpp>
 #include <boost/random/poisson_distribution.hpp>
 #include <cmath>
+#include <map>
 #include <numeric>
 
 #include "clustersim/core/random.hpp"
@@ -37,7 +38,7 @@ void raise_funds(FundArrays& funds, const FirmArrays& firms, const ModelParamete
   std::vector<std::size_t> parents;
   for (std::size_t i = 0; i < firms.size(); ++i) {
     if (firms.alive[i] && is_leading(firms.sector[i]) &&
-        firms.stage[i] == static_cast<std::uint8_t>(Stage::large)) {
+        firms.revenue_cny[i] >= p.stage_large_revenue_cny) {
       parents.push_back(i);
     }
   }
@@ -116,7 +117,10 @@ void vc_exits(FirmArrays& firms, FundArrays& funds, DealArrays& deals, const Ste
   const ModelParameters& p = ctx.params;
   // Stakes in firms that exited this month are worth nothing.
   for (std::size_t d = 0; d < deals.size(); ++d) {
-    if (deals.status[d] != static_cast<std::uint8_t>(DealStatus::active)) continue;
+    if (deals.status[d] != static_cast<std::uint8_t>(DealStatus::active) ||
+        deals.firm_index[d] < 0) {
+      continue;
+    }
     const auto i = static_cast<std::size_t>(deals.firm_index[d]);
     if (firms.alive[i]) continue;
     deals.status[d] = static_cast<std::uint8_t>(DealStatus::written_off);
@@ -139,12 +143,13 @@ void vc_exits(FirmArrays& firms, FundArrays& funds, DealArrays& deals, const Ste
           classify_stage(firms.revenue_cny[i], firms.age_months[i], Stage::growth, p));
     }
     Stream stream(ctx.seed, static_cast<std::uint64_t>(firms.id[i]), ctx.step, Purpose::vc_exit);
-    const double u = stream.uniform01();
+    const double u_ipo = stream.uniform01();
+    const double u_acquisition = stream.uniform01();
     std::uint8_t route = 0;
     if (firms.valuation_cny[i] >= p.vc_ipo_valuation_cny &&
-        firms.age_months[i] >= p.vc_ipo_min_age_years * months_per_year && u < ipo) {
+        firms.age_months[i] >= p.vc_ipo_min_age_years * months_per_year && u_ipo < ipo) {
       route = 1;
-    } else if (firms.age_months[i] >= 48 && u < acquisition) {
+    } else if (firms.age_months[i] >= 48 && u_acquisition < acquisition) {
       route = 2;
     }
     if (route == 0) continue;
@@ -215,11 +220,15 @@ void vc_deals(FirmArrays& firms, FundArrays& funds, DealArrays& deals, const Ste
                           std::clamp(std::exp(candidate.signal / 2.0), 0.3, 3.0);
     std::vector<Ticket> tickets;
     double raised = 0.0;
-    // Existing investors take their pro-rata share from reserves.
+    // Existing investors take their pro-rata share from reserves: one ticket per fund, for the
+    // sum of its stakes.
+    std::map<std::size_t, double> stake_of;
     for (std::uint32_t d : by_firm[i]) {
-      const auto f = static_cast<std::size_t>(deals.fund[d]);
+      stake_of[static_cast<std::size_t>(deals.fund[d])] += deals.stake[d];
+    }
+    for (const auto& [f, stake] : stake_of) {
       if (year >= funds.vintage_year[f] + funds.lifetime_years[f]) continue;
-      const double amount = std::min(deals.stake[d] * target, reserve(f));
+      const double amount = std::min(stake * target, reserve(f));
       if (amount <= 0.0) continue;
       tickets.push_back({f, amount, true});
       raised += amount;
@@ -238,7 +247,9 @@ void vc_deals(FirmArrays& firms, FundArrays& funds, DealArrays& deals, const Ste
           funds.deals_this_year[f] >= funds.deals_per_year[f] || round < funds.first_round[f] ||
           round > funds.last_round[f] ||
           candidate.signal < p.vc_screening[static_cast<std::size_t>(kind)] ||
-          (funds.sector[f] != 255 && funds.sector[f] != firms.sector[i])) {
+          (funds.sector[f] != 255 && funds.sector[f] != firms.sector[i]) ||
+          std::any_of(tickets.begin(), tickets.end(),
+                      [f](const Ticket& t) { return t.fund == f; })) {  // once per round
         continue;
       }
       if (!is_leading(firms.sector[i]) && stream.uniform01() < funds.hard_tech[f]) continue;
@@ -259,7 +270,10 @@ void vc_deals(FirmArrays& firms, FundArrays& funds, DealArrays& deals, const Ste
     }
     const double crowded_in = p.vc_government_leverage * government;  // private co-investors
     const double total = raised + crowded_in;
-    const double post_money = total / p.vc_dilution[static_cast<std::size_t>(round)];
+    const double dilution = p.vc_dilution[static_cast<std::size_t>(round)];
+    const double post_money = total / dilution;
+    // Earlier stakes are diluted by the new shares.
+    for (std::uint32_t d : by_firm[i]) deals.stake[d] *= 1.0 - dilution;
     for (const Ticket& t : tickets) {
       const std::size_t d = deals.size();
       deals.resize(d + 1);
@@ -307,9 +321,13 @@ void close_fund_year(FundArrays& funds, const DealArrays& deals, const FirmArray
         deals.stake[d] * firms.valuation_cny[i];
   }
   for (std::size_t f = 0; f < funds.size(); ++f) {
-    funds.deals_this_year[f] = 0;
     if (year + 1 >= funds.vintage_year[f] + funds.lifetime_years[f]) funds.open[f] = 0;
   }
+}
+
+void start_fund_year(FundArrays& funds) {
+  // After December's snapshot has recorded the year's deals.
+  for (std::size_t f = 0; f < funds.size(); ++f) funds.deals_this_year[f] = 0;
 }
 
 }  // namespace clustersim

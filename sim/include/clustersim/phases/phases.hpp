@@ -125,9 +125,10 @@ void found_incubator_teams(IncubatorArrays& incubators, FirmArrays& firms, const
 void admit_to_incubators(IncubatorArrays& incubators, FirmArrays& firms, std::size_t first,
                          const StepContext& ctx, StepFlows& flows);
 
-// The annual evaluation (December): each incubator's score, its high-quality status, and a new
-// year's counters.
+// The annual evaluation (December): each incubator's score and its high-quality status.
 void evaluate_incubators(IncubatorArrays& incubators, const ModelParameters& params);
+// January: the year's counters start again (December's snapshot keeps last year's).
+void start_incubator_year(IncubatorArrays& incubators);
 
 // New funds of each kind: in the base year the initial population (vintages spread over the
 // investment period), afterwards each January's Poisson number of new funds.
@@ -147,9 +148,11 @@ void vc_deals(FirmArrays& firms, FundArrays& funds, DealArrays& deals, const Ste
               int year, const std::vector<double>& momentum, std::int64_t& next_deal_id,
               StepFlows& flows);
 
-// December: funds' holdings marked (NAV), deal counters reset, funds past their lifetime closed.
+// December: funds' holdings marked (NAV), funds past their lifetime closed.
 void close_fund_year(FundArrays& funds, const DealArrays& deals, const FirmArrays& firms,
                      const ModelParameters& params, int year);
+// January: deal counters start again (December's snapshot keeps last year's).
+void start_fund_year(FundArrays& funds);
 
 // Incubators and high-quality incubators per park (full-scale equivalents).
 void measure_incubators(const IncubatorArrays& incubators, const ModelParameters& params,
