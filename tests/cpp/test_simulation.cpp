@@ -117,7 +117,9 @@ TEST(Simulation, IdsAreUniqueAndEveryParkChangeIsARecordedRelocation) {
   still.run_until(2023);
   for (std::size_t i = 0; i < still.firms().size(); ++i) {
     auto it = first.find(still.firms().id[i]);
-    if (it != first.end()) EXPECT_EQ(it->second, still.firms().park[i]);
+    if (it != first.end()) {
+      EXPECT_EQ(it->second, still.firms().park[i]);
+    }
   }
 }
 
@@ -169,7 +171,9 @@ TEST(Simulation, LeadingFirmsHeadCountIsTheirTalent) {
       ++staff[t.employer[k]];
     }
     for (std::size_t i = 0; i < f.size(); ++i) {
-      if (f.alive[i] && is_leading(f.sector[i])) EXPECT_EQ(f.employees[i], staff[f.id[i]]);
+      if (f.alive[i] && is_leading(f.sector[i])) {
+        EXPECT_EQ(f.employees[i], staff[f.id[i]]);
+      }
     }
   }
 }
