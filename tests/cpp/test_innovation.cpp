@@ -82,3 +82,13 @@ TEST(AwardTitles, ByTheDocumentedCriteria) {
   award_titles(firms, p);
   EXPECT_EQ(firms.stage[2], static_cast<std::uint8_t>(Stage::growth));
 }
+
+TEST(AwardTitles, AUnicornDoesNotBlockItsCellsChainLeader) {
+  const ModelParameters p = Scenario().parameters();
+  FirmArrays firms = firms_of(2, 6e10, Sector::ai);
+  firms.stage[0] = static_cast<std::uint8_t>(Stage::unicorn);
+  firms.revenue_cny[0] = 9e10;  // the largest, but a (private) unicorn
+  award_titles(firms, p);
+  EXPECT_EQ(firms.stage[0], static_cast<std::uint8_t>(Stage::unicorn));
+  EXPECT_EQ(firms.stage[1], static_cast<std::uint8_t>(Stage::chain_leader));
+}

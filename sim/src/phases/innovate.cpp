@@ -89,7 +89,9 @@ void award_titles(FirmArrays& firms, const ModelParameters& p) {
   // Chain leaders: the largest leading-industry firm of each park x sector, above the bound.
   std::map<std::size_t, std::size_t> largest;  // cell -> firm index
   for (std::size_t i = 0; i < firms.size(); ++i) {
+    // A unicorn keeps its title and does not block its cell's next-largest firm.
     if (!firms.alive[i] || !is_leading(firms.sector[i]) ||
+        firms.stage[i] == static_cast<std::uint8_t>(Stage::unicorn) ||
         firms.revenue_cny[i] < p.chain_leader_min_revenue_cny) {
       continue;
     }
@@ -137,7 +139,11 @@ void relocate_firms(FirmArrays& firms, TalentArrays& talent, const Parks& parks,
   std::vector<std::int16_t> moved_to(firms.size(), -1);
   bool any = false;
   for (std::size_t i = 0; i < firms.size(); ++i) {
-    if (!firms.alive[i] || firms.incubator[i] >= 0) continue;
+    // Incubatees stay in their incubator; chain leaders anchor their park's supply chain.
+    if (!firms.alive[i] || firms.incubator[i] >= 0 ||
+        firms.stage[i] == static_cast<std::uint8_t>(Stage::chain_leader)) {
+      continue;
+    }
     const auto home = static_cast<std::size_t>(firms.park[i]);
     const int sector = firms.sector[i];
     double pressure = congestion(cells.occupancy[home], p);

@@ -315,7 +315,10 @@ void close_fund_year(FundArrays& funds, const DealArrays& deals, const FirmArray
   (void)params;
   std::fill(funds.nav_cny.data(), funds.nav_cny.data() + funds.size(), 0.0);
   for (std::size_t d = 0; d < deals.size(); ++d) {
-    if (deals.status[d] != static_cast<std::uint8_t>(DealStatus::active)) continue;
+    if (deals.status[d] != static_cast<std::uint8_t>(DealStatus::active) ||
+        deals.firm_index[d] < 0) {
+      continue;
+    }
     const auto i = static_cast<std::size_t>(deals.firm_index[d]);
     funds.nav_cny[static_cast<std::size_t>(deals.fund[d])] +=
         deals.stake[d] * firms.valuation_cny[i];

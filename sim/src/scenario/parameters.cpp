@@ -209,12 +209,13 @@ std::vector<ParamSpec> build_specs() {
            "Innovation events (productivity jumps) a year per unit of R&D intensity: a firm's "
            "chance to innovate depends on how much of its revenue it spends, not on its size.",
            "assumed (K+S: innovation probability rises with R&D effort)"),
-      real("firms.rd.innovation_step", &P::rd_innovation_step, 0.05, 0.0, 2.0, "log points",
+      real("firms.rd.innovation_step", &P::rd_innovation_step, 0.05, 0.001, 2.0, "log points",
            "Mean productivity jump of an innovation (exponential).",
            "assumed (K+S: innovation draws)"),
       real("firms.rd.cost_per_patent_cny", &P::rd_cost_per_patent_cny, 4.0e6, 1.0, 1e13, "CNY",
            "R&D spending per expected patent application.",
-           "assumed; with the PCT share, near the city's 5,591 PCT applications in 2022 (CNIPA)"),
+           "assumed; with the PCT share, gives the zone ~70 % of the city's 5,591 PCT "
+           "applications in 2022 (CNIPA)"),
       real("firms.rd.pct_share", &P::rd_pct_share, 0.05, 0.0, 1.0, "fraction",
            "Share of patent applications filed under the PCT.", "assumed"),
       real("firms.rd.chain_spillover", &P::rd_chain_spillover, 0.1, 0.0, 10.0, "1/year",

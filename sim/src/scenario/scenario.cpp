@@ -120,6 +120,16 @@ ModelParameters Scenario::parameters() const {
           "incubators.max_incubation_months", get("incubators.max_incubation_months"),
           "at least incubators.incubation_months (" + format_value(p.incubators_incubation_months) +
               ")");
+  require(p.little_giant_min_revenue_cny < p.stage_large_revenue_cny,
+          "firms.titles.little_giant_min_revenue_cny",
+          get("firms.titles.little_giant_min_revenue_cny"),
+          "a revenue below firms.stage.large_revenue_cny (" +
+              format_value(p.stage_large_revenue_cny) + "): little giants are SMEs");
+  require(p.hidden_champion_min_revenue_cny <= p.hidden_champion_max_revenue_cny,
+          "firms.titles.hidden_champion_max_revenue_cny",
+          get("firms.titles.hidden_champion_max_revenue_cny"),
+          "at least firms.titles.hidden_champion_min_revenue_cny (" +
+              format_value(p.hidden_champion_min_revenue_cny) + ")");
   const double leading =
       p.zone_leading_share * (p.city_ic_cny + p.city_biomedicine_cny + p.city_ai_cny);
   require(leading < p.zone_revenue_cny, "population.zone_leading_share",
