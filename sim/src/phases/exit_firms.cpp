@@ -39,10 +39,12 @@ void exit_firms(FirmArrays& firms, const IncubatorArrays& incubators, const Step
                   p.incubators_hazard_factor *
                       std::exp(-incubators.quality[static_cast<std::size_t>(firms.incubator[i])]));
             }
-            const double monthly = monthly_probability(yearly);
             Stream stream(ctx.seed, static_cast<std::uint64_t>(firms.id[i]), ctx.step,
                           Purpose::exit);
-            leaves = stream.uniform01() < monthly;
+            // The monthly probability never exceeds the annual one: skip the power when the
+            // draw is above it (most firms, most months).
+            const double u = stream.uniform01();
+            leaves = u < yearly && u < monthly_probability(yearly);
           }
           if (leaves) {
             firms.alive[i] = 0;

@@ -91,13 +91,14 @@ void talent_life(TalentArrays& talent, const FirmArrays& firms, const Parks& par
           const double u_destination = stream.uniform01();
           if (employed) {
             talent.skill[i] += p.talent_experience_skill_growth / months_per_year;
-            const double spinoff =
-                monthly_probability(p.talent_spinoff_rate * std::exp(talent.skill[i]));
-            if (u_act < spinoff) {
+            // Spin-off at the bottom of [0, 1), search at the top. The monthly probability never
+            // exceeds the annual one, so the costly power is taken only when u_act is below it.
+            const double annual = p.talent_spinoff_rate * std::exp(talent.skill[i]);
+            if (u_act < annual && u_act < monthly_probability(annual)) {
               talent.intent[i] = static_cast<std::uint8_t>(TalentIntent::found_firm);
               continue;
             }
-            if (u_act >= spinoff + search) continue;  // no search this month
+            if (u_act < 1.0 - search) continue;  // no search this month
           } else {
             talent.months_seeking[i] += 1;
           }
