@@ -163,15 +163,7 @@ IncubatorArrays generate_incubators(FirmArrays& firms, const Parks& parks,
     }
     Stream stream(seed, static_cast<std::uint64_t>(firms.id[i]), 0, Purpose::incubation);
     if (stream.uniform01() >= params.incubators_admission_share) continue;
-    std::int32_t best = -1;
-    for (std::size_t m = 0; m < count; ++m) {
-      if (incubators.park[m] == firms.park[i] && incubators.sector[m] == firms.sector[i] &&
-          incubators.occupants[m] < incubators.capacity[m] &&
-          (best < 0 ||
-           incubators.quality[m] > incubators.quality[static_cast<std::size_t>(best)])) {
-        best = static_cast<std::int32_t>(m);
-      }
-    }
+    const std::int32_t best = best_incubator_with_room(incubators, firms.park[i], firms.sector[i]);
     if (best < 0) continue;
     firms.incubator[i] = best;
     firms.incubated_months[i] = firms.age_months[i];

@@ -9,8 +9,18 @@ namespace clustersim {
 
 namespace {
 
+void admit(IncubatorArrays& incubators, FirmArrays& firms, std::size_t i, std::int32_t k) {
+  firms.incubator[i] = k;
+  firms.incubated_months[i] = 0;
+  incubators.occupants[static_cast<std::size_t>(k)] += 1;
+  incubators.admissions_year[static_cast<std::size_t>(k)] += 1;
+}
+
+}  // namespace
+
 // The best incubator (highest quality, then lowest id) of a park and industry with room, or -1.
-std::int32_t best_with_room(const IncubatorArrays& incubators, std::int16_t park, int sector) {
+std::int32_t best_incubator_with_room(const IncubatorArrays& incubators, std::int16_t park,
+                                      int sector) {
   std::int32_t best = -1;
   for (std::size_t k = 0; k < incubators.size(); ++k) {
     if (incubators.park[k] != park || incubators.sector[k] != sector ||
@@ -23,15 +33,6 @@ std::int32_t best_with_room(const IncubatorArrays& incubators, std::int16_t park
   }
   return best;
 }
-
-void admit(IncubatorArrays& incubators, FirmArrays& firms, std::size_t i, std::int32_t k) {
-  firms.incubator[i] = k;
-  firms.incubated_months[i] = 0;
-  incubators.occupants[static_cast<std::size_t>(k)] += 1;
-  incubators.admissions_year[static_cast<std::size_t>(k)] += 1;
-}
-
-}  // namespace
 
 void graduate_incubatees(IncubatorArrays& incubators, FirmArrays& firms, const CellStats& cells,
                          const StepContext& ctx, StepFlows& flows) {
@@ -92,7 +93,7 @@ void admit_to_incubators(IncubatorArrays& incubators, FirmArrays& firms, std::si
     if (firms.incubator[i] >= 0 || !is_leading(firms.sector[i])) continue;
     Stream stream(ctx.seed, static_cast<std::uint64_t>(firms.id[i]), ctx.step, Purpose::incubation);
     if (stream.uniform01() >= ctx.params.incubators_admission_share) continue;
-    const std::int32_t k = best_with_room(incubators, firms.park[i], firms.sector[i]);
+    const std::int32_t k = best_incubator_with_room(incubators, firms.park[i], firms.sector[i]);
     if (k < 0) continue;
     admit(incubators, firms, i, k);
     flows.incubator_admissions[cell_index(static_cast<std::size_t>(firms.park[i]),

@@ -120,6 +120,11 @@ void graduate_incubatees(IncubatorArrays& incubators, FirmArrays& firms, const C
 void found_incubator_teams(IncubatorArrays& incubators, FirmArrays& firms, const CellStats& cells,
                            const StepContext& ctx, std::int64_t& next_firm_id, StepFlows& flows);
 
+// The incubator of a park and industry with room and the highest quality (ties: lower id), or
+// -1 if none.
+std::int32_t best_incubator_with_room(const IncubatorArrays& incubators, std::int16_t park,
+                                      int sector);
+
 // New leading-sector firms from index `first` that apply are admitted, in firm order, by the
 // best incubator of their park and industry that has room.
 void admit_to_incubators(IncubatorArrays& incubators, FirmArrays& firms, std::size_t first,
