@@ -70,6 +70,57 @@ py::array series_values(const Simulation& sim, const std::string& name) {
   throw py::key_error("no series '" + name + "'; expected one of: " + known);
 }
 
+// A copy of one city series: (months, leading industries) or (months,).
+py::array city_series_values(const Simulation& sim, const std::string& name) {
+  const SeriesBook& book = sim.series();
+  for (const SeriesInfo& info : SeriesBook::city_catalogue()) {
+    if (info.name != name) continue;
+    const std::vector<double>& values = book.city_values(name);
+    std::vector<py::ssize_t> shape = {static_cast<py::ssize_t>(book.months())};
+    if (info.shape == SeriesShape::leading) shape.push_back(leading_count);
+    py::array_t<double> out(shape);
+    std::copy(values.begin(), values.end(), out.mutable_data());
+    return out;
+  }
+  std::string known;
+  for (const SeriesInfo& info : SeriesBook::city_catalogue()) {
+    known += (known.empty() ? "" : ", ") + info.name;
+  }
+  throw py::key_error("no city series '" + name + "'; expected one of: " + known);
+}
+
+// The targets recorded so far: years, values (years x targets), met flags (years x targets).
+py::tuple target_values(const Simulation& sim) {
+  const TargetBook& book = sim.targets();
+  const auto years = static_cast<py::ssize_t>(book.years().size());
+  const auto n = static_cast<py::ssize_t>(target_count);
+  py::array_t<double> values({years, n});
+  py::array_t<std::uint8_t> met({years, n});
+  std::copy(book.values().begin(), book.values().end(), values.mutable_data());
+  std::copy(book.met().begin(), book.met().end(), met.mutable_data());
+  return py::make_tuple(py::array(py::cast(book.years())), values, met);
+}
+
+const char* shape_name(SeriesShape shape) {
+  switch (shape) {
+    case SeriesShape::cell:
+      return "cell";
+    case SeriesShape::park:
+      return "park";
+    case SeriesShape::park_pair:
+      return "park_pair";
+    case SeriesShape::park_round:
+      return "park_round";
+    case SeriesShape::cell_stage:
+      return "cell_stage";
+    case SeriesShape::leading:
+      return "leading";
+    case SeriesShape::total:
+      return "total";
+  }
+  return "?";
+}
+
 template <class Agents>
 py::dict agent_columns(const Agents& agents) {
   py::dict out;
@@ -94,12 +145,37 @@ void register_simulation(py::module_& m) {
     py::list out;
     for (const SeriesInfo& info : SeriesBook::catalogue()) {
       out.append(py::dict(py::arg("name") = info.name, py::arg("unit") = info.unit,
-                          py::arg("shape") = info.shape == SeriesShape::cell         ? "cell"
-                                             : info.shape == SeriesShape::park       ? "park"
-                                             : info.shape == SeriesShape::park_pair  ? "park_pair"
-                                             : info.shape == SeriesShape::park_round ? "park_round"
-                                                                                     : "cell_stage",
+                          py::arg("shape") = shape_name(info.shape),
+                          py::arg("description") = info.description,
+                          py::arg("summable") = info.summable));
+    }
+    return out;
+  });
+  m.def("city_series_catalogue", [] {
+    py::list out;
+    for (const SeriesInfo& info : SeriesBook::city_catalogue()) {
+      out.append(py::dict(py::arg("name") = info.name, py::arg("unit") = info.unit,
+                          py::arg("shape") = shape_name(info.shape),
                           py::arg("description") = info.description));
+    }
+    return out;
+  });
+  m.def("target_catalogue", [] {
+    py::list out;
+    for (const TargetInfo& info : target_catalogue()) {
+      out.append(py::dict(py::arg("id") = std::string(info.id),
+                          py::arg("unit") = std::string(info.unit),
+                          py::arg("description") = std::string(info.description),
+                          py::arg("comparison") = info.strictly_above ? ">" : ">="));
+    }
+    return out;
+  });
+  m.def("lever_catalogue", [] {
+    py::list out;
+    for (const LeverInfo& info : lever_catalogue()) {
+      out.append(py::dict(py::arg("key") = std::string(info.key),
+                          py::arg("group") = std::string(info.group),
+                          py::arg("summary") = std::string(info.summary)));
     }
     return out;
   });
@@ -129,6 +205,36 @@ void register_simulation(py::module_& m) {
       .def_property_readonly("next_talent_id", &Simulation::next_talent_id)
       .def("park_table", &park_table)
       .def("series_values", &series_values, py::arg("name"))
+      .def("city_series_values", &city_series_values, py::arg("name"))
+      .def("target_values", &target_values)
+      .def("target_thresholds",
+           [](const Simulation& s) {
+             std::vector<double> out;
+             for (std::size_t t = 0; t < target_count; ++t) {
+               out.push_back(target_threshold(t, s.parameters()));
+             }
+             return out;
+           })
+      .def_property_readonly("target_year",
+                             [](const Simulation& s) { return s.parameters().target_year; })
+      .def(
+          "set_lever",
+          [](Simulation& s, const std::string& lever, double intensity, std::int64_t start_year,
+             std::int64_t end_year) {
+            s.set_lever(lever, LeverSchedule{intensity, start_year, end_year});
+          },
+          py::arg("lever"), py::arg("intensity"), py::arg("start_year"), py::arg("end_year"))
+      .def("lever_schedule",
+           [](const Simulation& s, const std::string& lever) {
+             for (std::size_t l = 0; l < lever_count; ++l) {
+               if (lever_catalogue()[l].key == lever) {
+                 const LeverSchedule& x = s.parameters().levers[l];
+                 return py::make_tuple(x.intensity, x.start_year, x.end_year);
+               }
+             }
+             throw py::key_error("no lever '" + lever + "'");
+           })
+      .def_property_readonly("lever_changes", &Simulation::lever_changes)
       .def("series_time",
            [](const Simulation& s) {
              return py::make_tuple(py::array(py::cast(s.series().year())),

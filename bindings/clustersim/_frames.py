@@ -7,17 +7,28 @@ import pandas as pd
 
 from clustersim import _core
 
-LEVELS = ("park", "zone")
+LEVELS = ("park", "zone", "city")
 ROUNDS = ["seed", "A", "B", "C", "later"]
 FUND_KINDS = ["government", "private", "corporate"]
 SERIES = {s["name"]: s for s in _core.series_catalogue()}
+CITY_SERIES = {s["name"]: s for s in _core.city_series_catalogue()}
+LEADING = list(_core.sector_names)[:3]
+TARGETS = {t["id"]: t for t in _core.target_catalogue()}
 
 
 def check_series(level: str, name: str) -> dict:
     if level not in LEVELS:
         raise KeyError(f"level {level!r} is unknown; expected one of {', '.join(LEVELS)}")
+    if level == "city":
+        if name not in CITY_SERIES:
+            raise KeyError(f"city series {name!r} is unknown; expected one of "
+                           f"{', '.join(CITY_SERIES)}")
+        return CITY_SERIES[name]
     if name not in SERIES:
         raise KeyError(f"series {name!r} is unknown; expected one of {', '.join(SERIES)}")
+    if level == "zone" and not SERIES[name]["summable"]:
+        raise KeyError(f"series {name!r} is a park code or score with no zone total; "
+                       "use level 'park'")
     return SERIES[name]
 
 
@@ -26,12 +37,13 @@ def time_index(years: np.ndarray, months: np.ndarray) -> pd.PeriodIndex:
                                       ).rename("month")
 
 
-def zone_sum(name: str, park_values: np.ndarray) -> np.ndarray:
-    """Sum over parks (axis 1) in park order, exactly as the results writer adds them; for
-    moves between parks, the zone's total of the month."""
+def zone_sum(name: str, park_values: np.ndarray, in_zone: np.ndarray) -> np.ndarray:
+    """Sum over the parks in the zone that month (axis 1) in park order, exactly as the results
+    writer adds them; for moves between parks, the zone's total of the month."""
     total = np.zeros_like(park_values[:, 0])
     for p in range(park_values.shape[1]):
-        total = total + park_values[:, p]
+        inside = (in_zone[:, p] != 0).reshape((-1,) + (1,) * (park_values.ndim - 2))
+        total = total + np.where(inside, park_values[:, p], 0.0)
     if SERIES[name]["shape"] == "park_pair":
         pairs = total
         total = np.zeros(len(pairs))
@@ -44,9 +56,14 @@ def series_frame(level: str, name: str, values: np.ndarray, index: pd.PeriodInde
                  park_ids: list[str]) -> pd.DataFrame:
     """values: (months, parks, sectors) or (months, parks) for level 'park'; for 'zone',
     (months, sectors) or (months,)."""
-    info = SERIES[name]
+    info = CITY_SERIES[name] if level == "city" else SERIES[name]
     sectors = list(_core.sector_names)
-    if level == "park":
+    if level == "city":
+        if info["shape"] == "leading":
+            frame = pd.DataFrame(values, index=index, columns=pd.Index(LEADING, name="sector"))
+        else:
+            frame = pd.DataFrame({"city": values}, index=index)
+    elif level == "park":
         if info["shape"] == "cell":
             columns = pd.MultiIndex.from_product([park_ids, sectors], names=["park", "sector"])
             frame = pd.DataFrame(values.reshape(len(index), -1), index=index, columns=columns)
@@ -118,3 +135,49 @@ def park_frame(table: dict) -> pd.DataFrame:
     table["leading_industries"] = [
         ";".join(s for i, s in enumerate(_core.sector_names) if int(m) >> i & 1) for m in mask]
     return pd.DataFrame(table).set_index("id")[PARK_COLUMNS]
+
+
+def targets_frame(years: np.ndarray, values: np.ndarray, met: np.ndarray,
+                  thresholds: list[float], target_year: int) -> pd.DataFrame:
+    """Rows: years (December); columns: each target's value and ``<id>_met``. ``attrs`` holds
+    the thresholds, the target year, and the first year each target is met (None: not yet)."""
+    ids = list(TARGETS)
+    frame = pd.DataFrame(index=pd.Index(np.asarray(years, dtype=np.int64), name="year"))
+    for t, target in enumerate(ids):
+        frame[target] = np.asarray(values)[:, t] if len(frame) else np.array([], dtype=float)
+        frame[f"{target}_met"] = (np.asarray(met)[:, t] != 0) if len(frame) else \
+            np.array([], dtype=bool)
+    first = {}
+    for target in ids:
+        hit = frame.index[frame[f"{target}_met"]]
+        first[target] = int(hit[0]) if len(hit) else None
+    frame.attrs.update(
+        thresholds=dict(zip(ids, (float(x) for x in thresholds))),
+        comparison={t: TARGETS[t]["comparison"] for t in ids},
+        units={t: TARGETS[t]["unit"] for t in ids},
+        target_year=int(target_year), first_met=first)
+    return frame
+
+
+def target_summary(frame: pd.DataFrame) -> pd.DataFrame:
+    """One row per target: threshold, value in the target year (or the last year recorded
+    before it), whether it is met then, and the first year it is met."""
+    year = frame.attrs["target_year"]
+    rows = []
+    for target in TARGETS:
+        upto = frame.loc[frame.index <= year]
+        at = upto.iloc[-1] if len(upto) else None
+        rows.append({
+            "target": target,
+            "threshold": frame.attrs["thresholds"][target],
+            "comparison": frame.attrs["comparison"][target],
+            "unit": frame.attrs["units"][target],
+            "year": int(upto.index[-1]) if len(upto) else None,
+            "value": float(at[target]) if at is not None else float("nan"),
+            "met": bool(at[f"{target}_met"]) if at is not None else False,
+            "first_met": frame.attrs["first_met"][target],
+        })
+    summary = pd.DataFrame(rows).set_index("target")
+    for column in ("year", "first_met"):  # years, with <NA> where there is none
+        summary[column] = pd.array([r[column] for r in rows], dtype="Int64")
+    return summary

@@ -12,6 +12,8 @@ import sys
 import time
 import tomllib
 
+import pandas as pd
+
 from clustersim import _core
 from clustersim.errors import ClusterSimError, OutputError, ScenarioError
 from clustersim.results import describe
@@ -93,6 +95,26 @@ def summary_table(sim: Simulation) -> str:
     return "\n".join(lines)
 
 
+_TARGET_FORMAT = {"fraction": lambda v: f"{v:.1%}", "firms/day": lambda v: f"{v:,.1f}"}
+
+
+def target_table(sim: Simulation) -> str:
+    """One line per target of POLICY.md: threshold, value in the target year (or the last year
+    run before it), met then, and the first year it is met in the run."""
+    summary = sim.target_summary()
+    year = sim.targets().attrs["target_year"]
+    header = (f"{'target':<15}  {'threshold':>12}  {f'value {year}':>12}  {'met':>4}  "
+              f"{'first met':>9}")
+    lines = [header, "-" * len(header)]
+    for target, row in summary.iterrows():
+        fmt = _TARGET_FORMAT.get(row["unit"], lambda v: f"{v:,.0f}")
+        value = fmt(row["value"]) if not pd.isna(row["year"]) else "-"
+        first = str(row["first_met"]) if not pd.isna(row["first_met"]) else "not yet"
+        lines.append(f"{target:<15}  {row['comparison']:>2}{fmt(row['threshold']):>10}  "
+                     f"{value:>12}  {'yes' if row['met'] else 'no':>4}  {first:>9}")
+    return "\n".join(lines)
+
+
 def _run(args: argparse.Namespace) -> int:
     scenario = _load_scenario(args.scenario, args.set or [])
     output = args.output
@@ -113,6 +135,8 @@ def _run(args: argparse.Namespace) -> int:
     elapsed = time.perf_counter() - started
     if not args.quiet:
         print(summary_table(sim))
+        print()
+        print(target_table(sim))
     print(f"wrote {output}: {sim.steps_done} months, {len(sim.firms):,d} firm agents at the end, "
           f"seed {sim.seed}, {sim.threads} threads, {elapsed:.1f} s")
     return 0

@@ -7,14 +7,16 @@ import os
 from typing import Any
 
 import h5py
+import numpy as np
 import pandas as pd
 
-from clustersim._frames import check_series, agent_frame, park_frame, series_frame, time_index
+from clustersim._frames import (TARGETS, check_series, agent_frame, park_frame, series_frame,
+                                target_summary, targets_frame, time_index)
 from clustersim.errors import OutputError
 from clustersim.scenario import Scenario
 
 FORMAT = "clustersim-results"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 
 def _text(value: Any) -> Any:
@@ -125,6 +127,28 @@ class Results:
             index = time_index(self._require(f, "time/year")[()],
                                self._require(f, "time/month")[()])
         return series_frame(level, name, values, index, self._park_ids)
+
+    # --- targets
+    @_reads
+    def targets(self) -> pd.DataFrame:
+        """The targets of POLICY.md, a row per December: each target's value and ``<id>_met``;
+        ``attrs`` holds thresholds, the target year and the first year each is met."""
+        with self._file() as f:
+            group = self._require(f, "targets")
+            years = group["year"][()]
+            ids = list(TARGETS)
+            values = np.column_stack([group[t][()] for t in ids]) if len(years) else \
+                np.zeros((0, len(ids)))
+            met = np.column_stack([group[f"{t}_met"][()] for t in ids]) if len(years) else \
+                np.zeros((0, len(ids)), dtype=np.uint8)
+            thresholds = [float(group[t].attrs["threshold"]) for t in ids]
+            target_year = int(group.attrs["target_year"])
+        return targets_frame(years, values, met, thresholds, target_year)
+
+    @_reads
+    def target_summary(self) -> pd.DataFrame:
+        """One row per target: threshold, value and met in the target year, first year met."""
+        return target_summary(self.targets())
 
     @_reads
     def series_names(self, level: str = "park") -> list[str]:

@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 
 from clustersim import _core
-from clustersim._frames import (check_series, agent_frame, park_frame, series_frame, time_index,
-                                zone_sum)
+from clustersim._frames import (check_series, agent_frame, park_frame, series_frame,
+                                target_summary, targets_frame, time_index, zone_sum)
 from clustersim.errors import OutputError, ScenarioError
 from clustersim.scenario import Scenario
 
@@ -218,15 +218,64 @@ class Simulation:
         origin x destination park) or 'zone' (columns sector, or one column). Values are
         full-scale equivalents."""
         check_series(level, name)
-        values = self._core.series_values(name)
         years, months = self._core.series_time()
+        if level == "city":
+            values = self._core.city_series_values(name)
+        else:
+            values = self._core.series_values(name)
         if level == "zone":
-            values = zone_sum(name, values)
+            values = zone_sum(name, values, self._core.series_values("in_zone"))
         return series_frame(level, name, values, time_index(years, months), self._park_ids)
+
+    # --- targets and levers
+    def targets(self) -> pd.DataFrame:
+        """The targets of POLICY.md, a row per December so far: each target's value and
+        ``<id>_met``; ``attrs`` holds thresholds, the target year and the first year met."""
+        years, values, met = self._core.target_values()
+        return targets_frame(years, values, met, self._core.target_thresholds(),
+                             self._core.target_year)
+
+    def target_summary(self) -> pd.DataFrame:
+        """One row per target: threshold, value and met in the target year, first year met."""
+        return target_summary(self.targets())
+
+    def lever(self, lever: str) -> dict:
+        """A lever's schedule now: ``{"intensity", "start_year", "end_year"}``."""
+        intensity, start, end = self._core.lever_schedule(_lever_key(lever))
+        return {"intensity": intensity, "start_year": start, "end_year": end}
+
+    def set_lever(self, lever: str, intensity: float, *, start_year: int | None = None,
+                  end_year: int | None = None) -> "Simulation":
+        """Changes a lever between steps, e.g. ``sim.set_lever("land.supply", 1.5)``: from the
+        next step's year (or ``start_year``) to ``end_year`` (default: its current end, or
+        2100 if that is earlier than the start). Logged in the output's ``lever_changes``."""
+        key = _lever_key(lever)
+        _, _, current_end = self._core.lever_schedule(key)
+        next_year = _core.base_year + self.steps_done // 12
+        start = next_year if start_year is None else start_year
+        end = (current_end if current_end >= start else 2100) if end_year is None else end_year
+        try:
+            self._core.set_lever(key, float(intensity), int(start), int(end))
+        except (TypeError, ValueError) as error:
+            raise ScenarioError(f"lever {lever!r}: {error}", key=f"policy.{key}") from None
+        return self
 
     def __repr__(self) -> str:
         return (f"<Simulation {self.scenario['name']!r} seed={self.seed} threads={self.threads} "
                 f"at {self.year}-{self.month:02d}, {self.steps_done}/{self.total_steps} months>")
+
+
+def _lever_key(lever: str) -> str:
+    key = lever.removeprefix("policy.")
+    if key not in LEVERS:
+        import difflib
+        close = difflib.get_close_matches(key, list(LEVERS), n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise KeyError(f"lever {lever!r} is unknown{hint}; expected one of {', '.join(LEVERS)}")
+    return key
+
+
+LEVERS = {lever["key"]: lever for lever in _core.lever_catalogue()}
 
 
 def run(scenario: Scenario | str | os.PathLike, *, seed: int = 1, threads: int = 1,

@@ -25,7 +25,10 @@ Simulation::Simulation(const Scenario& scenario, const BaseData& data, std::uint
   next_talent_id_ = population.next_talent_id;
   staff_firms(firms_, talent_);  // team skill of the base-year firms
   check_firm_invariants(firms_, executor_, "initial population", 0);
-  measure_cells(firms_, parks_, params_, executor_, cells_);
+  update_policy(base_year);
+  measure_cells(firms_, parks_, params_, executor_, cells_, policy_);
+  parks_.reset_standing(params_.focus_max_named, cells_.revenue_cny);
+  city_ = initial_city(cells_, params_);
   measure_talent(talent_, params_, executor_, cells_);
   measure_incubators(incubators_, params_, cells_);
   series_ = SeriesBook(parks_.size());
@@ -47,25 +50,29 @@ void Simulation::step() {
     throw Error("the run has reached its horizon (December " +
                 std::to_string(params_.horizon_year) + "); nothing left to step");
   }
-  const StepContext ctx{params_, executor_, seed_, steps_done_ + 1};
+  const std::uint32_t step = steps_done_ + 1;
+  const int step_year = base_year + static_cast<int>((step - 1) / 12);
+  update_policy(step_year);
+  const StepContext ctx{params_, executor_, seed_, step, policy_};
   StepFlows flows(parks_.size());
 
   // The schedule (docs/model.md, "Process overview and scheduling"). Rules read the cell
   // statistics measured at the end of the previous step.
-  const int step_year = base_year + static_cast<int>((ctx.step - 1) / 12);
   if (ctx.step > 1 && (ctx.step - 1) % 12 == 0) {  // each January
     start_incubator_year(incubators_);
     start_fund_year(funds_);
-    raise_funds(funds_, firms_, params_, seed_, step_year, ctx.step, false);
+    raise_funds(funds_, firms_, params_, seed_, step_year, ctx.step, false, policy_);
   }
-  supply_floor_space(parks_, ctx);
+  if ((ctx.step - 1) % 12 == 0) develop_incubators(incubators_, parks_, cells_, ctx);
+  grow_city(city_, ctx);
+  supply_floor_space(parks_, cells_, ctx);
   grow_firms(firms_, parks_, cells_, ctx);
   innovate(firms_, cells_, ctx, flows);
   check_firm_invariants(firms_, executor_, "grow_firms", ctx.step);
   exit_firms(firms_, incubators_, ctx, flows.exits);
   vc_exits(firms_, funds_, deals_, ctx, flows);
   vc_deals(firms_, funds_, deals_, ctx, step_year, sector_momentum(), next_deal_id_, flows);
-  relocate_firms(firms_, talent_, parks_, cells_, ctx, flows);
+  relocate_firms(firms_, talent_, parks_, cells_, ctx, city_, flows);
   graduate_incubatees(incubators_, firms_, cells_, ctx, flows);
   talent_life(talent_, firms_, parks_, cells_, ctx, flows);
   const std::size_t first_new_firm = firms_.size();
@@ -80,8 +87,9 @@ void Simulation::step() {
   staff_firms(firms_, talent_);
   check_firm_invariants(firms_, executor_, "staff_firms", ctx.step);
   if (steps_done_ % 12 == 11) award_titles(firms_, params_);  // December
-  measure_cells(firms_, parks_, params_, executor_, cells_);
+  measure_cells(firms_, parks_, params_, executor_, cells_, policy_);
   measure_talent(talent_, params_, executor_, cells_);
+  measure_city(city_, params_);
   ++steps_done_;
   if (month() == 12) {
     evaluate_incubators(incubators_, params_);
@@ -89,7 +97,12 @@ void Simulation::step() {
   }
   measure_incubators(incubators_, params_, cells_);
 
-  series_.record(year(), month(), parks_, cells_, flows, 1.0 / params_.scale);
+  series_.record(year(), month(), parks_, cells_, flows, city_, 1.0 / params_.scale);
+  if (month() == 12) {
+    // The year's targets, then the evaluation of parks (its removals count from January).
+    targets_.record(year(), series_, parks_, params_);
+    if (policy_.at(Lever::evaluation) > 0.0) evaluate_parks(series_, params_, parks_);
+  }
 
   if (month() == 12) {
     const int years_run = year() - base_year + 1;
@@ -136,6 +149,38 @@ std::vector<double> Simulation::sector_momentum() const {
   return momentum;
 }
 
+void Simulation::update_policy(int year) {
+  for (std::size_t l = 0; l < lever_count; ++l) policy_.level[l] = params_.levers[l].level(year);
+  policy_.in_zone = parks_.in_zone.empty() ? nullptr : &parks_.in_zone;
+  policy_.standing = parks_.standing.empty() ? nullptr : &parks_.standing;
+}
+
+void Simulation::set_lever(const std::string& lever, const LeverSchedule& schedule) {
+  std::size_t index = lever_count;
+  for (std::size_t l = 0; l < lever_count; ++l) {
+    if (lever_catalogue()[l].key == lever) index = l;
+  }
+  const std::string key = "policy." + lever;
+  if (index == lever_count) {
+    throw ScenarioError(key, "(lever)", "a lever of docs/model.md, e.g. policy.land.supply");
+  }
+  // Validated as scenario values are.
+  Scenario check;
+  check.set(key + ".intensity", schedule.intensity);
+  check.set(key + ".start_year", schedule.start_year);
+  check.set(key + ".end_year", schedule.end_year);
+  if (schedule.start_year > schedule.end_year) {
+    throw ScenarioError(
+        key + ".end_year", format_value(schedule.end_year),
+        "a year at or after the lever's start_year (" + format_value(schedule.start_year) + ")");
+  }
+  params_.levers[index] = schedule;
+  lever_changes_.push_back("after step " + std::to_string(steps_done_) + ": " + key +
+                           " intensity=" + format_value(schedule.intensity) +
+                           " start_year=" + std::to_string(schedule.start_year) +
+                           " end_year=" + std::to_string(schedule.end_year));
+}
+
 void Simulation::run_until(int year) {
   const std::int64_t last_year = std::min<std::int64_t>(year, params_.horizon_year);
   const std::int64_t last_step = std::max<std::int64_t>(0, (last_year - base_year + 1) * 12);
@@ -171,7 +216,11 @@ void Simulation::close_output(const Attributes& attributes) {
       !writer->has_snapshot("talent_snapshots/" + last)) {
     writer->write_talent_snapshot(last, year(), 12, talent_);
   }
-  writer->finish(series_, attributes);
+  Attributes all = attributes;
+  std::string changes;
+  for (const std::string& change : lever_changes_) changes += change + "\n";
+  all["lever_changes"] = changes;
+  writer->finish(series_, targets_, params_, all);
 }
 
 }  // namespace clustersim

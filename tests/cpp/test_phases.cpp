@@ -281,7 +281,7 @@ TEST(SupplyFloorSpace, GrowsAtTheAnnualRateOverAYear) {
   const ModelParameters p = Scenario().parameters();
   Parks parks = two_parks(1000.0);
   for (std::uint32_t step = 1; step <= 12; ++step) {
-    supply_floor_space(parks, StepContext{p, Executor(1), 1, step});
+    supply_floor_space(parks, CellStats{}, StepContext{p, Executor(1), 1, step});
   }
   EXPECT_NEAR(parks.floor_space_m2[0], 1000.0 * (1 + p.floor_space_growth), 1e-9);
 }

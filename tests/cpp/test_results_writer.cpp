@@ -45,7 +45,7 @@ TEST(ResultsWriter, FinishedFileIsRenamedAndMarkedComplete) {
   EXPECT_TRUE(fs::exists(out));
   EXPECT_FALSE(fs::exists(out.string() + ".partial"));
   EXPECT_EQ(read_int_attribute(out, "complete"), 1);
-  EXPECT_EQ(read_int_attribute(out, "format_version"), 1);
+  EXPECT_EQ(read_int_attribute(out, "format_version"), 2);
   fs::remove_all(dir);
 }
 

@@ -16,7 +16,7 @@ def test_parameter_table_in_model_md_is_current():
 
 def test_every_series_is_documented_in_the_output_format():
     text = (ROOT / "docs" / "output-format.md").read_text(encoding="utf-8")
-    for series in _core.series_catalogue():
+    for series in _core.series_catalogue() + _core.city_series_catalogue():
         assert f"`{series['name']}`" in text, series["name"]
     for column in ("firm_id", "revenue_cny", "employees", "productivity", "age_months",
                    "cash_cny"):

@@ -99,7 +99,11 @@ def test_series_frames():
     with pytest.raises(KeyError, match="expected one of"):
         sim.series("park", "profit")
     with pytest.raises(KeyError, match="level"):
+        sim.series("country", "revenue_cny")
+    with pytest.raises(KeyError, match="city series"):
         sim.series("city", "revenue_cny")
+    with pytest.raises(KeyError, match="no zone total"):
+        sim.series("zone", "standing")
 
 
 def test_parks_table():

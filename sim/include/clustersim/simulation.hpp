@@ -15,7 +15,10 @@
 #include "clustersim/core/parallel.hpp"
 #include "clustersim/io/results_writer.hpp"
 #include "clustersim/model/base_data.hpp"
+#include "clustersim/model/city.hpp"
+#include "clustersim/model/policy.hpp"
 #include "clustersim/model/series.hpp"
+#include "clustersim/model/targets.hpp"
 #include "clustersim/scenario/scenario.hpp"
 
 namespace clustersim {
@@ -52,6 +55,15 @@ class Simulation {
   const Parks& parks() const { return parks_; }
   const CellStats& cells() const { return cells_; }
   const SeriesBook& series() const { return series_; }
+  const TargetBook& targets() const { return targets_; }
+  const City& city() const { return city_; }
+  // The levers' levels during the last step (before the first: the base year's).
+  const PolicyState& policy() const { return policy_; }
+
+  // Changes a lever's schedule between steps (scenario key "policy.<lever>"); the change is
+  // validated like a scenario value and logged in the output file's lever_changes.
+  void set_lever(const std::string& lever, const LeverSchedule& schedule);
+  const std::vector<std::string>& lever_changes() const { return lever_changes_; }
   std::int64_t next_firm_id() const { return next_firm_id_; }
   std::int64_t next_talent_id() const { return next_talent_id_; }
 
@@ -65,6 +77,7 @@ class Simulation {
 
  private:
   std::vector<double> sector_momentum() const;
+  void update_policy(int year);
 
   ModelParameters params_;
   std::uint64_t seed_;
@@ -78,6 +91,10 @@ class Simulation {
   std::int64_t next_deal_id_ = 0;
   CellStats cells_;
   SeriesBook series_;
+  TargetBook targets_;
+  City city_;
+  PolicyState policy_;
+  std::vector<std::string> lever_changes_;
   std::int64_t next_firm_id_ = 0;
   std::int64_t next_talent_id_ = 0;
   std::uint32_t steps_done_ = 0;

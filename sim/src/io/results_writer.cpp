@@ -203,7 +203,7 @@ ResultsWriter::ResultsWriter(std::string path, const Attributes& attributes, con
   }
   const hid_t root = file_->id;
   file_->string_attribute(root, "format", "clustersim-results");
-  file_->number_attribute<std::int64_t>(root, "format_version", 1);
+  file_->number_attribute<std::int64_t>(root, "format_version", 2);
   file_->number_attribute<std::int64_t>(root, "complete", 0);
   file_->attributes(root, attributes);
   {
@@ -261,7 +261,8 @@ void ResultsWriter::write_vc_snapshot(const std::string& label, int year, int mo
   snapshots_.insert("fund_snapshots/" + label);
 }
 
-void ResultsWriter::finish(const SeriesBook& series, const Attributes& attributes) {
+void ResultsWriter::finish(const SeriesBook& series, const TargetBook& targets,
+                           const ModelParameters& params, const Attributes& attributes) {
   const hid_t root = file_->id;
   const hsize_t months = series.months();
   const hsize_t n_parks = series.parks();
@@ -275,10 +276,11 @@ void ResultsWriter::finish(const SeriesBook& series, const Attributes& attribute
   }
   Handle park_group(file_->group("series/park"), H5Gclose);
   Handle zone_group(file_->group("series/zone"), H5Gclose);
+  const std::vector<double>& in_zone = series.values("in_zone");
   for (const SeriesInfo& info : SeriesBook::catalogue()) {
     const std::vector<double>& values = series.values(info.name);
     const hsize_t row = series.row_size(info);
-    // The zone: parks (origins, for pairs) summed in park order.
+    // The zone: parks in the zone that month (origins, for pairs) summed in park order.
     const hsize_t width = info.shape == SeriesShape::cell         ? sector_count
                           : info.shape == SeriesShape::park_pair  ? n_parks
                           : info.shape == SeriesShape::park_round ? round_count
@@ -287,6 +289,7 @@ void ResultsWriter::finish(const SeriesBook& series, const Attributes& attribute
     std::vector<double> zone(months * width, 0.0);
     for (hsize_t t = 0; t < months; ++t) {
       for (hsize_t p = 0; p < n_parks; ++p) {
+        if (in_zone[t * n_parks + p] == 0.0) continue;
         for (hsize_t s = 0; s < width; ++s) zone[t * width + s] += values[t * row + p * width + s];
       }
     }
@@ -301,7 +304,9 @@ void ResultsWriter::finish(const SeriesBook& series, const Attributes& attribute
     }
     file_->dataset<double>(park_group.get(), info.name, park_dims, values.data(), info.unit,
                            info.description);
-    if (info.shape == SeriesShape::park_pair) {
+    if (!info.summable) {
+      continue;
+    } else if (info.shape == SeriesShape::park_pair) {
       // Zone level: all moves between parks in the month.
       std::vector<double> total(months, 0.0);
       for (hsize_t t = 0; t < months; ++t) {
@@ -315,6 +320,41 @@ void ResultsWriter::finish(const SeriesBook& series, const Attributes& attribute
     } else {
       file_->dataset<double>(zone_group.get(), info.name, {months}, zone.data(), info.unit,
                              info.description);
+    }
+  }
+  {
+    Handle city_group(file_->group("series/city"), H5Gclose);
+    for (const SeriesInfo& info : SeriesBook::city_catalogue()) {
+      const std::vector<double>& values = series.city_values(info.name);
+      std::vector<hsize_t> dims = {months};
+      if (info.shape == SeriesShape::leading) dims.push_back(leading_count);
+      file_->dataset<double>(city_group.get(), info.name, dims, values.data(), info.unit,
+                             info.description);
+    }
+  }
+  {
+    // Targets: a row per December; for each target its value and whether it is met.
+    Handle group(file_->group("targets"), H5Gclose);
+    const hsize_t years = targets.years().size();
+    std::vector<std::int32_t> year(targets.years().begin(), targets.years().end());
+    file_->dataset<std::int32_t>(group.get(), "year", {years}, year.data(), "year");
+    file_->number_attribute<std::int64_t>(group.get(), "target_year", params.target_year);
+    for (std::size_t t = 0; t < target_count; ++t) {
+      const TargetInfo& info = target_catalogue()[t];
+      std::vector<double> value(years);
+      std::vector<std::uint8_t> met(years);
+      for (hsize_t y = 0; y < years; ++y) {
+        value[y] = targets.values()[y * target_count + t];
+        met[y] = targets.met()[y * target_count + t];
+      }
+      const std::string id(info.id);
+      file_->dataset<double>(group.get(), id, {years}, value.data(), std::string(info.unit),
+                             std::string(info.description));
+      file_->dataset<std::uint8_t>(group.get(), id + "_met", {years}, met.data(), "flag",
+                                   "1 when the target is met that year");
+      Handle dataset(H5Dopen2(group.get(), id.c_str(), H5P_DEFAULT), H5Dclose);
+      file_->number_attribute<double>(dataset.get(), "threshold", target_threshold(t, params));
+      file_->string_attribute(dataset.get(), "comparison", info.strictly_above ? ">" : ">=");
     }
   }
   file_->attributes(root, attributes);

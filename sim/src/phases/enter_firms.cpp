@@ -25,8 +25,12 @@ void enter_firms(FirmArrays& firms, const Parks& parks, const CellStats& cells,
     const double seed_rate = is_leading(sector) && parks.names_leading(park, sector)
                                  ? p.entry_seed_per_month * p.scale
                                  : 0.0;
-    const double expected = (p.entry_rate / months_per_year * incumbents + seed_rate) *
-                            space_factor(cells.occupancy[park], p);
+    // Standard factories held ready let entrants in where the park is crowded.
+    const double occupancy =
+        cells.occupancy[park] *
+        (1.0 - p.standard_factories_reserve * ctx.policy.at(Lever::standard_factories, park));
+    const double expected =
+        (p.entry_rate / months_per_year * incumbents + seed_rate) * space_factor(occupancy, p);
     if (expected <= 0.0) continue;
     Stream stream(ctx.seed, c, ctx.step, Purpose::entry_count);
     boost::random::poisson_distribution<std::int64_t, double> founded(expected);

@@ -29,7 +29,13 @@ void exit_firms(FirmArrays& firms, const IncubatorArrays& incubators, const Step
       [&](std::vector<double>& part, std::size_t begin, std::size_t end) {
         for (std::size_t i = begin; i < end; ++i) {
           if (!firms.alive[i]) continue;
-          bool leaves = firms.cash_cny[i] < 0.0;  // insolvent
+          // Insolvent: cash below the credit IP pledge loans open on R&D spending (0 without
+          // the lever).
+          const auto park = static_cast<std::size_t>(firms.park[i]);
+          const double credit = p.ip_pledge_ratio * ctx.policy.at(Lever::ip_pledge_loans, park) *
+                                rd_intensity(firms.sector[i], park, p, ctx.policy) *
+                                firms.revenue_cny[i];
+          bool leaves = firms.cash_cny[i] < -credit;
           if (!leaves) {
             double yearly = annual_hazard(firms.age_months[i], firms.revenue_cny[i], p);
             if (firms.incubator[i] >= 0) {  // incubation raises survival, more so in good ones

@@ -16,9 +16,41 @@ void grow_firms(FirmArrays& firms, const Parks& parks, const CellStats& cells,
   const double sqrt_dt = std::sqrt(dt);
   // Crowded parks slow every firm in them by the same drift penalty (rents, waiting for
   // space), which keeps growth rates independent of size (Gibrat) while occupancy is bounded.
+  // Consolidated plots soften it.
   std::vector<double> park_congestion_drift(parks.size());
   for (std::size_t k = 0; k < parks.size(); ++k) {
-    park_congestion_drift[k] = p.congestion_penalty * congestion(cells.occupancy[k], p);
+    park_congestion_drift[k] =
+        p.congestion_penalty * congestion(cells.occupancy[k], p) *
+        (1.0 - p.consolidation_relief * ctx.policy.at(Lever::plot_consolidation, k));
+  }
+
+  // Levers acting on whole cells (docs/model.md, "Policy levers"): each term is exactly 0 (or
+  // the factor exactly 1) when its lever is off.
+  const std::size_t n_cells = parks.size() * sector_count;
+  std::vector<double> cell_policy_drift(n_cells, 0.0), agglomeration_factor(n_cells, 1.0),
+      spillover_factor(n_cells, 1.0), productivity_drift(n_cells, 0.0);
+  for (std::size_t k = 0; k < parks.size(); ++k) {
+    for (int s = 0; s < sector_count; ++s) {
+      const std::size_t c = cell_index(k, s);
+      spillover_factor[c] =
+          1.0 - p.ip_protection_spillover_cut * ctx.policy.at(Lever::ip_protection, k);
+      if (!is_leading(s)) continue;
+      const double focus = ctx.policy.at(Lever::focus, k);
+      if (parks.keeps_named(k, s)) {
+        agglomeration_factor[c] = 1.0 + p.focus_agglomeration_gain * focus;
+      } else {
+        cell_policy_drift[c] -= p.focus_outside_drift * focus;
+      }
+      if (s == static_cast<int>(Sector::ic)) {
+        cell_policy_drift[c] += p.ic_programme_drift * ctx.policy.at(Lever::ic_programme, k);
+      } else if (s == static_cast<int>(Sector::biomedicine)) {
+        cell_policy_drift[c] +=
+            p.biomedicine_programme_drift * ctx.policy.at(Lever::biomedicine_programme, k);
+      } else if (s == static_cast<int>(Sector::ai)) {
+        productivity_drift[c] =
+            p.ai_compute_productivity_drift * ctx.policy.at(Lever::ai_compute, k);
+      }
+    }
   }
 
   // Employment-weighted mean log productivity of each sector in the zone.
@@ -45,9 +77,10 @@ void grow_firms(FirmArrays& firms, const Parks& parks, const CellStats& cells,
     Stream productivity_stream(ctx.seed, id, ctx.step, Purpose::productivity);
     boost::random::normal_distribution<double> innovation(0.0, 1.0);
     double log_productivity = std::log(firms.productivity[i]);
-    log_productivity +=
-        p.productivity_spillover_rate * dt * (cells.log_productivity_mean[c] - log_productivity) +
-        p.productivity_volatility * sqrt_dt * innovation(productivity_stream);
+    log_productivity += p.productivity_spillover_rate * spillover_factor[c] * dt *
+                            (cells.log_productivity_mean[c] - log_productivity) +
+                        p.productivity_volatility * sqrt_dt * innovation(productivity_stream) +
+                        productivity_drift[c] * dt;
     firms.productivity[i] = std::exp(log_productivity);
 
     // Revenue: Gibrat-like multiplicative growth with Laplace shocks whose scale falls with size.
@@ -58,17 +91,29 @@ void grow_firms(FirmArrays& firms, const Parks& parks, const CellStats& cells,
     // Productivity counts relative to the sector's zone mean: better firms gain share, while
     // innovation that lifts everyone does not by itself speed up the whole zone.
     const double relative_productivity = log_productivity - sector_mean[firms.sector[i]];
-    const double drift = p.growth_drift + p.growth_productivity_effect * relative_productivity +
-                         p.growth_agglomeration_effect *
-                             std::log1p(cells.employees[c] / p.agglomeration_ref_employees) +
-                         p.growth_young_bonus * std::exp(-age_years / p.growth_young_decay_years) -
-                         park_congestion_drift[park] +
-                         // Money from a recent round lets a firm hire and scale.
-                         (firms.last_round_step[i] > 0 &&
-                                  ctx.step - static_cast<std::uint32_t>(firms.last_round_step[i]) <=
-                                      static_cast<std::uint32_t>(p.vc_boost_months)
-                              ? p.vc_growth_boost
-                              : 0.0);
+    const auto stage = static_cast<Stage>(firms.stage[i]);
+    double stage_policy_drift = 0.0;
+    if (stage == Stage::chain_leader || stage == Stage::large) {
+      stage_policy_drift = p.leader_packages_drift * ctx.policy.at(Lever::leader_packages, park);
+    } else if (stage == Stage::little_giant || stage == Stage::hidden_champion ||
+               stage == Stage::unicorn) {
+      stage_policy_drift = p.title_services_drift * ctx.policy.at(Lever::title_services, park);
+    }
+    const double drift =
+        p.growth_drift + p.growth_productivity_effect * relative_productivity +
+        p.growth_agglomeration_effect * agglomeration_factor[c] *
+            std::log1p(cells.employees[c] / p.agglomeration_ref_employees) +
+        p.growth_young_bonus * std::exp(-age_years / p.growth_young_decay_years) -
+        park_congestion_drift[park] +
+        // Money from a recent round lets a firm hire and scale.
+        (firms.last_round_step[i] > 0 &&
+                 ctx.step - static_cast<std::uint32_t>(firms.last_round_step[i]) <=
+                     static_cast<std::uint32_t>(p.vc_boost_months)
+             // Investment-loan linkage: a bank loan comes with the round.
+             ? p.vc_growth_boost *
+                   (1.0 + p.investment_loan_boost * ctx.policy.at(Lever::investment_loan, park))
+             : 0.0) +
+        cell_policy_drift[c] + stage_policy_drift;
     const double volatility =
         std::clamp(p.volatility_ref * std::pow(revenue / p.volatility_ref_revenue_cny,
                                                -p.volatility_size_exponent),
@@ -92,7 +137,6 @@ void grow_firms(FirmArrays& firms, const Parks& parks, const CellStats& cells,
           std::max(1.0, std::round(std::min(potential / per_employee, 2e9))));
     }
 
-    const auto stage = static_cast<Stage>(firms.stage[i]);
     const double margin = stage == Stage::startup
                               ? p.startup_margin
                               : p.margin_base + p.margin_productivity * relative_productivity;

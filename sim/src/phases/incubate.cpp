@@ -48,9 +48,16 @@ void graduate_incubatees(IncubatorArrays& incubators, FirmArrays& firms, const C
       leaves = true;
     } else {
       firms.incubated_months[i] += 1;
-      // Relay incubation: graduating needs floor space in the park; at the maximum, leave anyway.
-      const bool due = firms.incubated_months[i] >= p.incubators_incubation_months &&
-                       space_factor(cells.occupancy[park], p) > 0.0;
+      // Graduating needs floor space in the park; at the maximum, leave anyway.
+      // The relay lever holds space for graduates: they see occupancy lower.
+      const double occupancy =
+          cells.occupancy[park] *
+          (1.0 - p.relay_space_share * ctx.policy.at(Lever::relay_incubation, park));
+      // A crowded park delays graduation toward the maximum in proportion to its congestion.
+      const double wait =
+          static_cast<double>(p.incubators_max_incubation_months - p.incubators_incubation_months) *
+          (1.0 - space_factor(occupancy, p));
+      const bool due = firms.incubated_months[i] >= p.incubators_incubation_months + wait;
       if (due || firms.incubated_months[i] >= p.incubators_max_incubation_months) {
         incubators.graduations_year[incubator] += 1;
         flows.graduations[cell_index(park, firms.sector[i])] += 1.0;
@@ -67,11 +74,15 @@ void graduate_incubatees(IncubatorArrays& incubators, FirmArrays& firms, const C
 void found_incubator_teams(IncubatorArrays& incubators, FirmArrays& firms, const CellStats& cells,
                            const StepContext& ctx, std::int64_t& next_firm_id, StepFlows& flows) {
   const ModelParameters& p = ctx.params;
-  const double monthly = p.incubators_university_teams_per_year / months_per_year;
-  if (monthly <= 0.0) return;
   for (std::size_t k = 0; k < incubators.size(); ++k) {
     const std::int32_t room = incubators.capacity[k] - incubators.occupants[k];
-    if (room <= 0) continue;
+    const auto park = static_cast<std::size_t>(incubators.park[k]);
+    // Proof-of-concept centres feed more teams.
+    const double monthly =
+        p.incubators_university_teams_per_year *
+        (1.0 + p.proof_of_concept_team_gain * ctx.policy.at(Lever::proof_of_concept, park)) /
+        months_per_year;
+    if (room <= 0 || monthly <= 0.0) continue;
     Stream stream(ctx.seed, static_cast<std::uint64_t>(incubators.id[k]), ctx.step,
                   Purpose::incubator_teams);
     boost::random::poisson_distribution<std::int32_t, double> teams(monthly);
@@ -79,6 +90,10 @@ void found_incubator_teams(IncubatorArrays& incubators, FirmArrays& firms, const
     for (std::int32_t n = 0; n < founded; ++n) {
       const std::size_t i = append_new_firm(firms, next_firm_id++, incubators.park[k],
                                             incubators.sector[k], cells, ctx);
+      // Advance incubation: frontier-technology teams start more productive.
+      const double advance =
+          p.advance_incubation_productivity * ctx.policy.at(Lever::advance_incubation, park);
+      if (advance > 0.0) firms.productivity[i] *= std::exp(advance);
       admit(incubators, firms, i, static_cast<std::int32_t>(k));
       const std::size_t c = cell_index(static_cast<std::size_t>(firms.park[i]), firms.sector[i]);
       flows.entries[c] += 1.0;
@@ -119,6 +134,63 @@ void evaluate_incubators(IncubatorArrays& incubators, const ModelParameters& par
       incubators.high_quality[k] = 1;
     if (incubators.years_failing[k] >= params.incubators_status_years)
       incubators.high_quality[k] = 0;
+  }
+}
+
+void develop_incubators(IncubatorArrays& incubators, const Parks& parks, const CellStats& cells,
+                        const StepContext& ctx) {
+  const ModelParameters& p = ctx.params;
+  // Upgrades: every incubator of a park the lever reaches gains quality.
+  for (std::size_t k = 0; k < incubators.size(); ++k) {
+    const auto park = static_cast<std::size_t>(incubators.park[k]);
+    incubators.quality[k] +=
+        p.incubator_upgrade_quality * ctx.policy.at(Lever::incubator_upgrades, park);
+  }
+  // New incubators: a Poisson number (full scale times the scale), each in the leading-industry
+  // cell of the zone with the most firms per incubator (ties: cell order).
+  const double expected =
+      p.new_incubators_per_year * ctx.policy.at(Lever::new_incubators) * p.scale;
+  if (expected <= 0.0) return;
+  Stream stream(ctx.seed, 0, ctx.step, Purpose::policy_incubators);
+  boost::random::poisson_distribution<std::int64_t, double> founded(expected);
+  const std::int64_t count = founded(stream);
+  std::vector<double> per_cell(parks.size() * sector_count, 0.0);
+  for (std::size_t k = 0; k < incubators.size(); ++k) {
+    per_cell[cell_index(static_cast<std::size_t>(incubators.park[k]), incubators.sector[k])] += 1.0;
+  }
+  for (std::int64_t n = 0; n < count; ++n) {
+    std::size_t best = per_cell.size();
+    double best_load = -1.0;
+    for (std::size_t k = 0; k < parks.size(); ++k) {
+      if (!parks.is_in_zone(k)) continue;
+      for (int s = 0; s < static_cast<int>(leading_count); ++s) {
+        const std::size_t c = cell_index(k, s);
+        const double load = cells.firms[c] / (per_cell[c] + 1.0);
+        if (load > best_load) {
+          best_load = load;
+          best = c;
+        }
+      }
+    }
+    if (best == per_cell.size()) return;
+    const std::size_t i = incubators.size();
+    incubators.resize(i + 1);
+    incubators.id[i] = i == 0 ? 0 : incubators.id[i - 1] + 1;
+    incubators.park[i] = static_cast<std::int16_t>(best / sector_count);
+    incubators.sector[i] = static_cast<std::uint8_t>(best % sector_count);
+    incubators.alive[i] = 1;
+    incubators.capacity[i] = std::max<std::int32_t>(
+        1, static_cast<std::int32_t>(std::lround(p.incubators_mean_capacity)));
+    incubators.quality[i] = p.new_incubators_quality;
+    incubators.high_quality[i] = 0;
+    incubators.occupants[i] = 0;
+    incubators.admissions_year[i] = 0;
+    incubators.graduations_year[i] = 0;
+    incubators.failures_year[i] = 0;
+    incubators.years_meeting[i] = 0;
+    incubators.years_failing[i] = 0;
+    incubators.last_score[i] = 0.0;
+    per_cell[best] += 1.0;
   }
 }
 

@@ -10,6 +10,12 @@
 
 namespace clustersim {
 
+double rd_intensity(int sector, std::size_t park, const ModelParameters& p,
+                    const PolicyState& policy) {
+  return p.rd_intensity[static_cast<std::size_t>(sector)] *
+         (1.0 + p.ip_protection_rd_gain * policy.at(Lever::ip_protection, park));
+}
+
 void innovate(FirmArrays& firms, const CellStats& cells, const StepContext& ctx, StepFlows& flows) {
   const ModelParameters& p = ctx.params;
   const double dt = 1.0 / months_per_year;
@@ -19,6 +25,24 @@ void innovate(FirmArrays& firms, const CellStats& cells, const StepContext& ctx,
   const std::size_t n_cells = flows.patents.size();
   const Partial zero{std::vector<double>(n_cells), std::vector<double>(n_cells),
                      std::vector<double>(n_cells)};
+  // Levers per cell: IP protection (R&D intensity), choke-point competitions (innovation rate of
+  // IC and AI), open-innovation centres (catch-up with the chain leader); factors are exactly 1
+  // when the levers are off.
+  std::vector<double> intensity_of(n_cells), rate_factor(n_cells, 1.0), chain_factor(n_cells);
+  std::vector<double> consortia_factor(n_cells / sector_count);
+  for (std::size_t c = 0; c < n_cells; ++c) {
+    const std::size_t park = c / sector_count;
+    const int sector = static_cast<int>(c % sector_count);
+    intensity_of[c] = rd_intensity(sector, park, p, ctx.policy);
+    if (sector == static_cast<int>(Sector::ic) || sector == static_cast<int>(Sector::ai)) {
+      rate_factor[c] =
+          1.0 + p.choke_point_innovation_gain * ctx.policy.at(Lever::choke_point, park);
+    }
+    chain_factor[c] =
+        1.0 + p.open_innovation_spillover_gain * ctx.policy.at(Lever::open_innovation, park);
+    consortia_factor[park] =
+        1.0 + p.consortia_innovation_gain * ctx.policy.at(Lever::consortia, park);
+  }
   const Partial total = ctx.executor.reduce(
       firms.size(), zero,
       [&](Partial& part, std::size_t begin, std::size_t end) {
@@ -26,14 +50,18 @@ void innovate(FirmArrays& firms, const CellStats& cells, const StepContext& ctx,
           if (!firms.alive[i]) continue;
           const std::size_t c =
               cell_index(static_cast<std::size_t>(firms.park[i]), firms.sector[i]);
-          const double rd_month = p.rd_intensity[firms.sector[i]] * firms.revenue_cny[i] * dt;
+          const double intensity = intensity_of[c];
+          const double rd_month = intensity * firms.revenue_cny[i] * dt;
           Stream stream(ctx.seed, static_cast<std::uint64_t>(firms.id[i]), ctx.step,
                         Purpose::innovation);
           double log_productivity = std::log(firms.productivity[i]);
           // Innovation: a jump with probability 1 - exp(-rate x intensity x dt), the same for
           // firms of any size that spend the same share (no runaway of the largest).
-          const double intensity = p.rd_intensity[firms.sector[i]];
-          if (stream.uniform01() < 1.0 - std::exp(-p.rd_innovation_rate * intensity * dt)) {
+          const bool leads = firms.stage[i] == static_cast<std::uint8_t>(Stage::large) ||
+                             firms.stage[i] == static_cast<std::uint8_t>(Stage::chain_leader);
+          const double rate = p.rd_innovation_rate * rate_factor[c] *
+                              (leads ? consortia_factor[firms.park[i]] : 1.0);
+          if (stream.uniform01() < 1.0 - std::exp(-rate * intensity * dt)) {
             boost::random::exponential_distribution<double> jump(1.0 / p.rd_innovation_step);
             log_productivity += jump(stream);
             part.innovations[c] += 1.0;
@@ -42,7 +70,8 @@ void innovate(FirmArrays& firms, const CellStats& cells, const StepContext& ctx,
           const double leader = cells.chain_leader_log_productivity[c];
           if (firms.stage[i] != static_cast<std::uint8_t>(Stage::chain_leader) &&
               leader > log_productivity) {
-            log_productivity += p.rd_chain_spillover * dt * (leader - log_productivity);
+            log_productivity +=
+                p.rd_chain_spillover * chain_factor[c] * dt * (leader - log_productivity);
           }
           firms.productivity[i] = std::exp(log_productivity);
           // Patent applications, some of them under the PCT.
@@ -132,10 +161,11 @@ void award_titles(FirmArrays& firms, const ModelParameters& p) {
 }
 
 void relocate_firms(FirmArrays& firms, TalentArrays& talent, const Parks& parks,
-                    const CellStats& cells, const StepContext& ctx, StepFlows& flows) {
+                    const CellStats& cells, const StepContext& ctx, City& city, StepFlows& flows) {
   const ModelParameters& p = ctx.params;
   const std::size_t n_parks = parks.size();
   if (p.relocation_rate <= 0.0 || n_parks < 2) return;
+  constexpr std::int16_t left_zone = -2;  // moved_to: left for the rest of the city
   std::vector<std::int16_t> moved_to(firms.size(), -1);
   bool any = false;
   for (std::size_t i = 0; i < firms.size(); ++i) {
@@ -155,19 +185,40 @@ void relocate_firms(FirmArrays& firms, TalentArrays& talent, const Parks& parks,
     if (pressure <= 0.0) continue;
     Stream stream(ctx.seed, static_cast<std::uint64_t>(firms.id[i]), ctx.step, Purpose::relocation);
     if (stream.uniform01() >= monthly_probability(p.relocation_rate * pressure)) continue;
-    // Destinations: room, talent (seekers) in the firm's industry, and nearness.
+    // Destinations: parks of the zone with room, talent (seekers) in the firm's industry, and
+    // nearness (cross-park coordination lengthens the reach).
+    const double distance_scale =
+        p.relocation_distance_scale_km *
+        (1.0 + p.coordination_distance_gain * ctx.policy.at(Lever::cross_park_coordination, home));
     std::vector<double> cumulative(n_parks, 0.0);
     double total = 0.0;
     for (std::size_t k = 0; k < n_parks; ++k) {
-      if (k != home) {
+      if (k != home && parks.is_in_zone(k)) {
         const std::size_t c = cell_index(k, sector);
         total += space_factor(cells.occupancy[k], p) * (cells.seeking[c] + 1.0) *
-                 std::exp(-parks.distance(home, k) / p.relocation_distance_scale_km);
+                 std::exp(-parks.distance(home, k) / distance_scale);
       }
       cumulative[k] = total;
     }
+    // The rest of the city competes for leading-industry firms of the zone; venture-backed firms
+    // stay (their investors' stakes are in the zone's firms).
+    const bool may_leave = is_leading(sector) && parks.is_in_zone(home) &&
+                           firms.vc_raised_cny[i] <= 0.0 && p.city_relocation_out_share > 0.0;
+    const double u_where = stream.uniform01();
+    if (may_leave && u_where < p.city_relocation_out_share) {
+      moved_to[i] = left_zone;
+      firms.alive[i] = 0;
+      firms.exit_route[i] = 3;
+      city.outside_revenue_cny[static_cast<std::size_t>(sector)] += firms.revenue_cny[i] / p.scale;
+      city.firms_moved_in += 1.0;
+      any = true;
+      continue;
+    }
     if (total <= 0.0) continue;  // nowhere has room
-    const double u = stream.uniform01() * total;
+    const double u =
+        (may_leave ? (u_where - p.city_relocation_out_share) / (1.0 - p.city_relocation_out_share)
+                   : u_where) *
+        total;
     const auto k = static_cast<std::size_t>(
         std::upper_bound(cumulative.begin(), cumulative.end(), u) - cumulative.begin());
     if (k >= n_parks || k == home) continue;
@@ -177,11 +228,18 @@ void relocate_firms(FirmArrays& firms, TalentArrays& talent, const Parks& parks,
     any = true;
   }
   if (!any) return;
-  // Their talent move with them.
+  // Their talent move with them (out of the zone's pool, for firms that left it).
   for (std::size_t t = 0; t < talent.size(); ++t) {
     const std::int32_t e = talent.employer_index[t];
-    if (talent.alive[t] && e >= 0 && moved_to[static_cast<std::size_t>(e)] >= 0) {
-      talent.park[t] = moved_to[static_cast<std::size_t>(e)];
+    if (!talent.alive[t] || e < 0) continue;
+    const std::int16_t to = moved_to[static_cast<std::size_t>(e)];
+    if (to >= 0) {
+      talent.park[t] = to;
+    } else if (to == left_zone) {
+      talent.alive[t] = 0;
+      talent.employer_index[t] = -1;
+      flows.talent_left_zone[cell_index(static_cast<std::size_t>(talent.park[t]),
+                                        talent.sector[t])] += 1.0;
     }
   }
 }

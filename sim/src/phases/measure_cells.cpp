@@ -7,7 +7,7 @@
 namespace clustersim {
 
 void measure_cells(const FirmArrays& firms, const Parks& parks, const ModelParameters& params,
-                   const Executor& executor, CellStats& cells) {
+                   const Executor& executor, CellStats& cells, const PolicyState& policy) {
   const std::size_t n_cells = parks.size() * sector_count;
   // One partial per block: firms, employees, revenue, employment-weighted log productivity.
   struct Partial {
@@ -41,7 +41,9 @@ void measure_cells(const FirmArrays& firms, const Parks& parks, const ModelParam
           part.vacancies[c] += std::max(0, firms.staffing_gap[i]);
           if (firms.stage[i] == static_cast<std::uint8_t>(Stage::unicorn)) part.unicorns[c] += 1.0;
           part.stage_counts[c * stage_count + firms.stage[i]] += 1.0;
-          part.rd[c] += params.rd_intensity[firms.sector[i]] * firms.revenue_cny[i];
+          part.rd[c] += rd_intensity(firms.sector[i], static_cast<std::size_t>(firms.park[i]),
+                                     params, policy) *
+                        firms.revenue_cny[i];
           if (firms.stage[i] == static_cast<std::uint8_t>(Stage::chain_leader)) {
             part.chain_leader[c] = std::max(part.chain_leader[c], std::log(firms.productivity[i]));
           }

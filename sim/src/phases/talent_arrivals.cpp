@@ -17,6 +17,7 @@ struct ArrivalGroup {
   std::int64_t count;
   double age_years;
   std::int32_t employer_index;  // -1: arrives as a job seeker
+  double skill_offset = 0.0;    // added to the drawn log skill (postdocs)
 };
 
 }  // namespace
@@ -57,17 +58,29 @@ void talent_arrivals(TalentArrays& talent, const FirmArrays& firms, std::size_t 
       const double weight =
           (cells.talent[c] + cells.vacancies[c] + 1.0) / park_weight_total * p.scale;
       Stream stream(ctx.seed, c, ctx.step, Purpose::talent_arrival_count);
-      const double means[3] = {
-          graduates * weight, p.talent_training_per_year * sector_share / months_per_year * weight,
-          p.talent_international_per_year * sector_share / months_per_year * weight};
-      const double ages[3] = {24.0, 35.0, 32.0};
-      for (int kind = 0; kind < 3; ++kind) {
+      // Talent levers: training, international communities and the global network scale their
+      // flows; postdoc stations add a fourth, skilled one (drawn last, so that the others'
+      // draws do not change when it is off).
+      const double training = 1.0 + p.training_gain * ctx.policy.at(Lever::talent_training, k);
+      const double international =
+          1.0 + p.international_gain * ctx.policy.at(Lever::international_talent, k) +
+          p.global_network_international_gain * ctx.policy.at(Lever::global_network, k);
+      const double means[4] = {
+          graduates * weight,
+          p.talent_training_per_year * training * sector_share / months_per_year * weight,
+          p.talent_international_per_year * international * sector_share / months_per_year * weight,
+          p.postdocs_per_year * ctx.policy.at(Lever::postdoc_stations, k) * sector_share /
+              months_per_year * weight};
+      const double ages[4] = {24.0, 35.0, 32.0, 30.0};
+      for (int kind = 0; kind < 4; ++kind) {
         std::int64_t count = 0;
         if (means[kind] > 0) {
           boost::random::poisson_distribution<std::int64_t, double> arrivals(means[kind]);
           count = arrivals(stream);
         }
-        if (count > 0) groups.push_back({c, count, ages[kind], -1});
+        if (count > 0) {
+          groups.push_back({c, count, ages[kind], -1, kind == 3 ? p.postdoc_skill : 0.0});
+        }
       }
     }
   }
@@ -95,7 +108,7 @@ void talent_arrivals(TalentArrays& talent, const FirmArrays& firms, std::size_t 
     Stream stream(ctx.seed, static_cast<std::uint64_t>(talent.id[t]), ctx.step,
                   Purpose::talent_attributes);
     boost::random::normal_distribution<double> skill(0.0, p.talent_skill_sd);
-    talent.skill[t] = skill(stream);
+    talent.skill[t] = skill(stream) + group.skill_offset;
     talent.age_months[t] = static_cast<std::int32_t>(group.age_years * months_per_year);
     talent.target_park[t] = talent.park[t];
     talent.intent[t] = static_cast<std::uint8_t>(TalentIntent::stay);

@@ -38,8 +38,18 @@ void talent_life(TalentArrays& talent, const FirmArrays& firms, const Parks& par
   const ModelParameters& p = ctx.params;
   const std::size_t n_parks = parks.size();
   const std::vector<double> cdf = destination_cdf(parks, cells, p);
-  const double leave_employed = monthly_probability(p.talent_leave_rate);
-  const double leave_seeking = monthly_probability(p.talent_seeker_leave_rate);
+  // Per park: international talent communities keep people in Shanghai; cross-park
+  // coordination widens the search.
+  std::vector<double> leave_employed(n_parks), leave_seeking(n_parks), search_share(n_parks);
+  for (std::size_t k = 0; k < n_parks; ++k) {
+    const double stay =
+        1.0 - p.international_leave_cut * ctx.policy.at(Lever::international_talent, k);
+    leave_employed[k] = monthly_probability(p.talent_leave_rate * stay);
+    leave_seeking[k] = monthly_probability(p.talent_seeker_leave_rate * stay);
+    search_share[k] =
+        p.talent_other_park_search_share *
+        (1.0 + p.coordination_search_gain * ctx.policy.at(Lever::cross_park_coordination, k));
+  }
   const double search = monthly_probability(p.talent_job_search_rate);
   const auto retirement_months =
       static_cast<std::int32_t>(std::lround(p.talent_retirement_age_years * months_per_year));
@@ -80,7 +90,7 @@ void talent_life(TalentArrays& talent, const FirmArrays& firms, const Parks& par
           // Retirement and departure from Shanghai.
           const double u_leave = stream.uniform01();
           if (talent.age_months[i] >= retirement_months ||
-              u_leave < (employed ? leave_employed : leave_seeking)) {
+              u_leave < (employed ? leave_employed[home] : leave_seeking[home])) {
             talent.alive[i] = 0;
             part[cell_index(home, sector)] += 1.0;
             continue;
@@ -108,7 +118,7 @@ void talent_life(TalentArrays& talent, const FirmArrays& firms, const Parks& par
           talent.target_park[i] = talent.park[i];
           const double age_years = talent.age_months[i] / months_per_year;
           const double elsewhere =
-              p.talent_other_park_search_share *
+              search_share[home] *
               std::exp(-std::max(0.0, age_years - 25.0) / p.talent_other_park_age_scale_years);
           if (n_parks > 1 && u_where < elsewhere) {
             const double* row =

@@ -33,7 +33,16 @@ double unicorn_threshold_cny(const ModelParameters& p) {
 }  // namespace
 
 void raise_funds(FundArrays& funds, const FirmArrays& firms, const ModelParameters& p,
-                 std::uint64_t seed, int year, std::uint32_t step, bool base_year_funds) {
+                 std::uint64_t seed, int year, std::uint32_t step, bool base_year_funds,
+                 const PolicyState& policy) {
+  // Levers adding funds each year: the government innovation fund, corporate venture funds of
+  // tech leaders, and (global network) more private, partly foreign, funds.
+  const std::array<double, fund_kind_count> new_per_year = {
+      p.vc_new_funds_per_year[0] +
+          p.government_fund_new_per_year * policy.at(Lever::government_fund),
+      p.vc_new_funds_per_year[1] *
+          (1.0 + p.global_network_private_funds_gain * policy.at(Lever::global_network)),
+      p.vc_new_funds_per_year[2] + p.corporate_vc_new_per_year * policy.at(Lever::corporate_vc)};
   // Large leading-sector firms, by id, are the possible parents of corporate funds.
   std::vector<std::size_t> parents;
   for (std::size_t i = 0; i < firms.size(); ++i) {
@@ -51,7 +60,7 @@ void raise_funds(FundArrays& funds, const FirmArrays& firms, const ModelParamete
     } else {
       Stream stream(seed, static_cast<std::uint64_t>(kind), step, Purpose::fund_raising);
       boost::random::poisson_distribution<std::int64_t, double> raised(
-          std::max(1e-12, p.vc_new_funds_per_year[k] * p.scale));
+          std::max(1e-12, new_per_year[k] * p.scale));
       count = raised(stream);
     }
     if (kind == static_cast<int>(FundKind::corporate) && parents.empty()) count = 0;
@@ -185,14 +194,20 @@ void vc_deals(FirmArrays& firms, FundArrays& funds, DealArrays& deals, const Ste
       continue;
     }
     Stream stream(ctx.seed, static_cast<std::uint64_t>(firms.id[i]), ctx.step, Purpose::vc_seek);
+    const auto park = static_cast<std::size_t>(firms.park[i]);
+    // Incubation-investment linkage: incubatees meet investors more often.
     const double rate =
-        p.vc_seek_rate * (is_leading(firms.sector[i]) ? 1.0 : p.vc_non_leading_seek_factor);
+        p.vc_seek_rate * (is_leading(firms.sector[i]) ? 1.0 : p.vc_non_leading_seek_factor) *
+        (firms.incubator[i] >= 0 ? 1.0 + p.incubation_investment_seek_gain *
+                                             ctx.policy.at(Lever::incubation_investment, park)
+                                 : 1.0);
     if (stream.uniform01() >= monthly_probability(rate)) continue;
     boost::random::normal_distribution<double> noise(0.0, p.vc_signal_noise);
     const std::size_t c = cell_index(static_cast<std::size_t>(firms.park[i]), firms.sector[i]);
     const double signal = std::log(firms.productivity[i]) + firms.team_skill[i] +
                           0.5 * std::log(firms.revenue_cny[i] / p.entry_median_revenue_cny) +
-                          p.vc_momentum_weight * momentum[c] + noise(stream);
+                          p.vc_momentum_weight * momentum[c] + noise(stream) +
+                          p.evaluation_priority_signal * ctx.policy.priority(park);
     candidates.push_back({i, signal});
   }
   // Funds see the most promising firms first.
@@ -268,7 +283,12 @@ void vc_deals(FirmArrays& firms, FundArrays& funds, DealArrays& deals, const Ste
         government += t.amount;
       }
     }
-    const double crowded_in = p.vc_government_leverage * government;  // private co-investors
+    // Private co-investors; the government fund lever raises the leverage.
+    const auto firm_park = static_cast<std::size_t>(firms.park[candidate.firm]);
+    const double crowded_in =
+        (p.vc_government_leverage +
+         p.government_fund_leverage_gain * ctx.policy.at(Lever::government_fund, firm_park)) *
+        government;
     const double total = raised + crowded_in;
     const double dilution = p.vc_dilution[static_cast<std::size_t>(round)];
     const double post_money = total / dilution;

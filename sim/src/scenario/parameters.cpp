@@ -1,6 +1,8 @@
 #include "clustersim/scenario/parameters.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <sstream>
 
 namespace clustersim {
@@ -66,7 +68,7 @@ ParamSpec real_list(std::string key, std::vector<double> ModelParameters::*membe
   return spec;
 }
 
-std::vector<ParamSpec> build_specs() {
+std::vector<ParamSpec> model_specs() {
   using P = ModelParameters;
   return {
       // --- run
@@ -487,6 +489,247 @@ std::vector<ParamSpec> build_specs() {
               "default keeps files small).",
               "choice"),
   };
+}
+
+// The three keys of a lever's schedule: policy.<lever>.intensity, .start_year and .end_year.
+void lever_schedule_specs(std::vector<ParamSpec>& specs) {
+  for (std::size_t l = 0; l < lever_count; ++l) {
+    const LeverInfo& info = lever_catalogue()[l];
+    const std::string key = "policy." + std::string(info.key);
+    ParamSpec intensity;
+    intensity.key = key + ".intensity";
+    intensity.type = ParamType::real;
+    intensity.default_value = 0.0;
+    intensity.min = 0.0;
+    intensity.max = 10.0;
+    intensity.unit = "1 = as announced";
+    intensity.description =
+        std::string(info.summary) + " (" + std::string(info.group) + "). 0 switches the lever off.";
+    intensity.source = "POLICY.md; 0 by default (no new policy)";
+    intensity.lever_schedule = true;
+    intensity.apply = [l](ModelParameters& p, const ParamValue& v) {
+      p.levers[l].intensity = std::holds_alternative<std::int64_t>(v)
+                                  ? static_cast<double>(std::get<std::int64_t>(v))
+                                  : std::get<double>(v);
+    };
+    specs.push_back(std::move(intensity));
+    for (const bool start : {true, false}) {
+      ParamSpec year;
+      year.key = key + (start ? ".start_year" : ".end_year");
+      year.type = ParamType::integer;
+      year.default_value = std::int64_t{start ? 2023 : 2100};
+      year.min = 2022;
+      year.max = 2100;
+      year.unit = "year";
+      year.description = start ? "First year the lever acts (from January)."
+                               : "Last year the lever acts (to December).";
+      year.source = start ? "the 2023 Opinions and Action Plan" : "choice: open-ended";
+      year.lever_schedule = true;
+      year.apply = [l, start](ModelParameters& p, const ParamValue& v) {
+        (start ? p.levers[l].start_year : p.levers[l].end_year) = std::get<std::int64_t>(v);
+      };
+      specs.push_back(std::move(year));
+    }
+  }
+}
+
+std::vector<ParamSpec> city_and_policy_specs() {
+  using P = ModelParameters;
+  std::vector<ParamSpec> specs = {
+      // --- the city outside the zone
+      real_list("city.outside_growth", &P::city_outside_growth, {0.05, 0.05, 0.05}, -0.5, 1.0, 3,
+                "1/year",
+                "Trend growth of the city's leading industries outside the zone (IC, "
+                "biomedicine, AI): the outside region's own growth.",
+                "assumed: below the city's 2020-22 rise of ~18 %/year (1.0 to 1.4 trn, "
+                "government work reports), which includes a post-pandemic rebound; L"),
+      real("city.relocation_out_share", &P::city_relocation_out_share, 0.2, 0.0, 1.0, "fraction",
+           "Share of relocating leading-industry firms that leave the zone for the rest of the "
+           "city (the competition for firms); venture-backed firms stay.",
+           "assumed"),
+      real("city.vc_per_revenue", &P::city_vc_per_revenue, 0.05, 0.0, 10.0, "1/year",
+           "Venture capital invested per year in the city's leading industries outside the zone, "
+           "per CNY of their revenue (the competition for capital).",
+           "assumed: sets the base-year zone share of the city's VC near 55 %; L"),
+  };
+  lever_schedule_specs(specs);
+  std::vector<ParamSpec> effects = {
+      // --- lever effects (at intensity 1)
+      integer("policy.evaluation.top_parks", &P::evaluation_top_parks, 5, 0, 22, "parks",
+              "Parks at the top of the ranking that get priority (land and capital).",
+              "assumed: 'resources flow to parks with clear advantages'"),
+      integer("policy.evaluation.bottom_parks", &P::evaluation_bottom_parks, 1, 0, 22, "parks",
+              "Parks at the bottom of the ranking that get a strike if their score is below the "
+              "failing score.",
+              "assumed"),
+      real("policy.evaluation.fail_score", &P::evaluation_fail_score, -1.0, -10.0, 10.0,
+           "standard deviations",
+           "A bottom park fails only with a composite score (a weighted mean of z-scores) below "
+           "this.",
+           "assumed"),
+      real_list("policy.evaluation.score_weights", &P::evaluation_score_weights,
+                {0.3, 0.3, 0.2, 0.2}, 0.0, 1.0, 4, "weights",
+                "Weights of the composite score: revenue growth over the year, revenue per km2, "
+                "patents per employee, new firms per firm.",
+                "assumed: the published evaluation criteria are not public"),
+      real("policy.evaluation.priority_floor_space_growth",
+           &P::evaluation_priority_floor_space_growth, 0.03, 0.0, 1.0, "1/year",
+           "Extra floor-space growth of a priority park.", "assumed"),
+      real("policy.evaluation.priority_signal", &P::evaluation_priority_signal, 0.3, 0.0, 10.0,
+           "signal units", "Bonus to the signal funds see of firms in a priority park.", "assumed"),
+      integer("policy.focus.max_named", &P::focus_max_named, 3, 1, 3, "industries",
+              "Leading industries a park may name while the focus lever acts (the largest by "
+              "base-year revenue are kept).",
+              "POLICY.md: at most 3"),
+      real("policy.focus.agglomeration_gain", &P::focus_agglomeration_gain, 0.5, 0.0, 10.0,
+           "fraction",
+           "Relative increase of the agglomeration effect in a park's named industries.",
+           "assumed"),
+      real("policy.focus.outside_drift", &P::focus_outside_drift, 0.02, 0.0, 1.0, "1/year",
+           "Growth penalty of leading-industry firms in a park that does not name their industry.",
+           "assumed"),
+      real("policy.land.supply_growth", &P::land_supply_growth, 0.02, 0.0, 1.0, "1/year",
+           "Extra growth of every park's floor space.", "assumed"),
+      real("policy.land.standard_factories_reserve", &P::standard_factories_reserve, 0.1, 0.0, 0.9,
+           "fraction",
+           "Share of floor space held ready for new projects: entrants see occupancy this much "
+           "lower.",
+           "assumed"),
+      real("policy.land.upstairs_gain", &P::upstairs_gain, 0.03, 0.0, 1.0, "1/year",
+           "Floor space added per year by building upstairs, as a share of the floor space used.",
+           "assumed"),
+      real("policy.land.consolidation_relief", &P::consolidation_relief, 0.3, 0.0, 1.0, "fraction",
+           "Relative reduction of the congestion drift penalty.", "assumed"),
+      real("policy.cultivation.leader_packages_drift", &P::leader_packages_drift, 0.03, 0.0, 1.0,
+           "1/year", "Extra growth drift of chain leaders and large firms.", "assumed"),
+      real("policy.cultivation.title_services_drift", &P::title_services_drift, 0.03, 0.0, 1.0,
+           "1/year", "Extra growth drift of unicorns, hidden champions and little giants.",
+           "assumed"),
+      real("policy.cultivation.consortia_innovation_gain", &P::consortia_innovation_gain, 0.5, 0.0,
+           10.0, "fraction",
+           "Relative increase of the innovation rate of large firms and chain leaders.", "assumed"),
+      real("policy.incubation.new_incubators_per_year", &P::new_incubators_per_year, 2.0, 0.0,
+           1000.0, "incubators/year", "New incubators founded per year (full scale).",
+           "assumed: 20 high-quality incubators by 2025 from a handful in 2022"),
+      real("policy.incubation.new_incubators_quality", &P::new_incubators_quality, 0.5, -5.0, 5.0,
+           "log quality", "Quality of a new incubator.", "assumed"),
+      real("policy.incubation.upgrade_quality", &P::incubator_upgrade_quality, 0.1, 0.0, 2.0,
+           "log quality/year", "Yearly quality gain of every incubator.", "assumed"),
+      real("policy.incubation.relay_space_share", &P::relay_space_share, 0.3, 0.0, 0.9, "fraction",
+           "Graduates see their park's occupancy this much lower.", "assumed"),
+      real("policy.incubation.proof_of_concept_team_gain", &P::proof_of_concept_team_gain, 1.0, 0.0,
+           100.0, "fraction", "Relative increase of university founding teams per incubator.",
+           "assumed"),
+      real("policy.incubation.advance_productivity", &P::advance_incubation_productivity, 0.2, 0.0,
+           5.0, "log points", "Productivity premium of founding teams of incubators.", "assumed"),
+      real("policy.finance.government_fund_new_per_year", &P::government_fund_new_per_year, 5.0,
+           0.0, 1e4, "funds/year", "Extra government guidance funds raised per year (full scale).",
+           "assumed"),
+      real("policy.finance.government_fund_leverage_gain", &P::government_fund_leverage_gain, 1.0,
+           0.0, 20.0, "ratio", "Extra private money crowded in per CNY of government money.",
+           "assumed"),
+      real("policy.finance.incubation_investment_seek_gain", &P::incubation_investment_seek_gain,
+           1.0, 0.0, 100.0, "fraction", "Relative increase of incubatees' rate of seeking a round.",
+           "assumed"),
+      real("policy.finance.corporate_vc_new_per_year", &P::corporate_vc_new_per_year, 3.0, 0.0, 1e4,
+           "funds/year", "Extra corporate venture funds raised per year (full scale).", "assumed"),
+      real("policy.finance.investment_loan_boost", &P::investment_loan_boost, 0.5, 0.0, 10.0,
+           "ratio", "Credit line of a venture-backed firm, per CNY of venture capital raised.",
+           "assumed"),
+      real("policy.talent.training_gain", &P::training_gain, 1.0, 0.0, 100.0, "fraction",
+           "Relative increase of trainees per year.", "assumed"),
+      real("policy.talent.postdocs_per_year", &P::postdocs_per_year, 3000.0, 0.0, 1e6,
+           "persons/year", "Postdocs arriving per year in firms' stations (full scale).",
+           "assumed"),
+      real("policy.talent.postdoc_skill", &P::postdoc_skill, 0.5, 0.0, 5.0, "log points",
+           "Skill premium of a postdoc over a graduate.", "assumed"),
+      real("policy.talent.international_gain", &P::international_gain, 1.0, 0.0, 100.0, "fraction",
+           "Relative increase of international arrivals.", "assumed"),
+      real("policy.talent.international_leave_cut", &P::international_leave_cut, 0.2, 0.0, 1.0,
+           "fraction", "Relative reduction of the rates of leaving Shanghai.", "assumed"),
+      real("policy.ip.protection_rd_gain", &P::ip_protection_rd_gain, 0.2, 0.0, 10.0, "fraction",
+           "Relative increase of R&D intensity when firms keep more of its returns.", "assumed"),
+      real("policy.ip.protection_spillover_cut", &P::ip_protection_spillover_cut, 0.3, 0.0, 1.0,
+           "fraction", "Relative reduction of the productivity spillover (imitation) rate.",
+           "assumed"),
+      real("policy.ip.pledge_ratio", &P::ip_pledge_ratio, 0.5, 0.0, 10.0, "ratio",
+           "Credit line of a firm, per CNY of its yearly R&D spending.", "assumed"),
+      real("policy.open.innovation_centres_spillover_gain", &P::open_innovation_spillover_gain, 0.5,
+           0.0, 10.0, "fraction",
+           "Relative increase of suppliers' catch-up with their chain leader.", "assumed"),
+      real("policy.open.choke_point_innovation_gain", &P::choke_point_innovation_gain, 0.5, 0.0,
+           10.0, "fraction", "Relative increase of the innovation rate of IC and AI firms.",
+           "assumed"),
+      real("policy.industry.ic_drift", &P::ic_programme_drift, 0.02, 0.0, 1.0, "1/year",
+           "Extra growth drift of IC firms in the zone.", "assumed"),
+      real("policy.industry.biomedicine_drift", &P::biomedicine_programme_drift, 0.015, 0.0, 1.0,
+           "1/year", "Extra growth drift of biomedicine firms in the zone (R&D).", "assumed"),
+      real("policy.industry.biomedicine_city_drift", &P::biomedicine_programme_city_drift, 0.015,
+           0.0, 1.0, "1/year",
+           "Extra growth of biomedicine outside the zone (manufacturing in Shanghai).", "assumed"),
+      real("policy.industry.ai_compute_productivity_drift", &P::ai_compute_productivity_drift, 0.02,
+           0.0, 1.0, "1/year", "Yearly log-productivity growth of AI firms.", "assumed"),
+      real("policy.global.international_gain", &P::global_network_international_gain, 0.5, 0.0,
+           100.0, "fraction", "Relative increase of international talent arrivals.", "assumed"),
+      real("policy.global.private_funds_gain", &P::global_network_private_funds_gain, 0.2, 0.0,
+           100.0, "fraction", "Relative increase of private funds raised per year.", "assumed"),
+      real("policy.coordination.search_gain", &P::coordination_search_gain, 0.5, 0.0, 10.0,
+           "fraction", "Relative increase of talent's search in other parks.", "assumed"),
+      real("policy.coordination.distance_gain", &P::coordination_distance_gain, 1.0, 0.0, 100.0,
+           "fraction", "Relative increase of the distance scale of firm relocation.", "assumed"),
+
+      // --- targets (POLICY.md)
+      integer("targets.year", &P::target_year, 2025, 2022, 2100, "year",
+              "The year the targets are for.", "POLICY.md: all targets are 'by 2025'"),
+      real("targets.champions", &P::target_champions, 100, 0, 1e9, "firms",
+           "Unicorns plus hidden champions: met when more than this.", "POLICY.md: > 100"),
+      real("targets.leading_share", &P::target_leading_share, 0.85, 0, 1, "fraction",
+           "The zone's share of the city's three leading industries: met at or above this.",
+           "POLICY.md: >= 85 %"),
+      real("targets.trillion_parks", &P::target_trillion_parks, 3, 0, 22, "parks",
+           "Parks at trillion-yuan scale: met at or above this (the low end of 3-5).",
+           "POLICY.md: 3-5"),
+      real("targets.talent", &P::target_talent, 800000, 0, 1e9, "persons",
+           "Talent in the three leading industries: met at or above this.", "POLICY.md: 800,000"),
+      real("targets.hq_incubators", &P::target_hq_incubators, 20, 0, 1e6, "incubators",
+           "High-quality incubators: met at or above this.", "POLICY.md: 20"),
+      real("targets.new_tech_firms", &P::target_new_tech_firms, 200, 0, 1e6, "firms/day",
+           "New tech firms per day over the year: met at or above this.", "POLICY.md: 200"),
+      real("targets.rd_intensity", &P::target_rd_intensity, 0.075, 0, 1, "fraction",
+           "R&D spending over GDP (value added): met at or above this.", "POLICY.md: ~7.5 %"),
+      real("targets.pct", &P::target_pct, 5000, 0, 1e9, "applications/year",
+           "PCT patent applications in the year: met at or above this.", "POLICY.md: ~5,000"),
+      real("targets.vc_share", &P::target_vc_share, 0.6, 0, 1, "fraction",
+           "The zone's share of the venture capital invested in the city's leading industries "
+           "in the year: met when more than this.",
+           "POLICY.md: > 60 %"),
+      real("targets.nuclear_points", &P::target_nuclear_points, 2, 0, 100, "clusters",
+           "Innovation nuclear points (a park's named leading industry with output at or above "
+           "targets.nuclear_point_cny): met at or above this (the low end of 2-3).",
+           "POLICY.md: 2-3"),
+      real("targets.trillion_scale_cny", &P::trillion_scale_cny, 1e12, 1, 1e15, "CNY/year",
+           "Revenue of a park at trillion-yuan scale.", "POLICY.md"),
+      real("targets.nuclear_point_cny", &P::nuclear_point_cny, 1e11, 1, 1e15, "CNY/year",
+           "Output of an innovation nuclear point.", "POLICY.md: 100 bn CNY"),
+      real("targets.value_added_ratio", &P::value_added_ratio, 0.25, 0.01, 1.0, "fraction",
+           "Value added (GDP) per CNY of firms' revenue, for R&D over GDP.",
+           "assumed: China's industrial value-added rate is ~0.25-0.3 (NBS); L"),
+  };
+  specs.insert(specs.end(), std::make_move_iterator(effects.begin()),
+               std::make_move_iterator(effects.end()));
+  return specs;
+}
+
+std::vector<ParamSpec> build_specs() {
+  std::vector<ParamSpec> specs = model_specs();
+  // The city, levers and targets come before the output keys.
+  const auto output = std::find_if(specs.begin(), specs.end(), [](const ParamSpec& spec) {
+    return spec.key.rfind("output.", 0) == 0;
+  });
+  std::vector<ParamSpec> policy = city_and_policy_specs();
+  specs.insert(output, std::make_move_iterator(policy.begin()),
+               std::make_move_iterator(policy.end()));
+  return specs;
 }
 
 }  // namespace

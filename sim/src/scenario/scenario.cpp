@@ -139,6 +139,16 @@ ModelParameters Scenario::parameters() const {
               ")");
   require(static_cast<double>(p.firms_total) * p.scale >= 1.0, "scale", get("scale"),
           "a value giving at least one firm agent (population.firms_total * scale >= 1)");
+  for (std::size_t l = 0; l < lever_count; ++l) {
+    const std::string key = "policy." + std::string(lever_catalogue()[l].key) + ".end_year";
+    require(
+        p.levers[l].start_year <= p.levers[l].end_year, key, get(key),
+        "a year at or after the lever's start_year (" + format_value(p.levers[l].start_year) + ")");
+  }
+  double weights = 0.0;
+  for (double w : p.evaluation_score_weights) weights += w;
+  require(weights > 0.0, "policy.evaluation.score_weights", get("policy.evaluation.score_weights"),
+          "weights with a positive sum");
   return p;
 }
 

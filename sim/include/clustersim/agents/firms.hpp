@@ -33,7 +33,7 @@ struct FirmArrays : AgentColumns<FirmArrays> {
   Column<double> valuation_cny;           // post-money marked to revenue since the round
   Column<double> revenue_at_round_cny;    // revenue when the last round closed
   Column<double> vc_raised_cny;           // venture capital raised so far
-  Column<std::uint8_t> exit_route;        // 0 private, 1 listed (IPO), 2 acquired
+  Column<std::uint8_t> exit_route;        // 0 private, 1 listed (IPO), 2 acquired, 3 left the zone
 
   std::size_t size() const { return id.size(); }
 

@@ -19,9 +19,25 @@ struct Parks {
   std::vector<double> floor_space_m2;    // usable floor space (full scale), grows with land supply
   std::vector<double> distance_km;       // park x park great-circle distances, row-major
 
+  // Standing after the annual evaluation (docs/model.md, "Evaluation and elimination"); empty
+  // in hand-built test parks, which are all in the zone.
+  std::vector<std::uint8_t> in_zone;     // 0 once the plaque is removed: outside the zone's totals
+  std::vector<std::int8_t> standing;     // Standing
+  std::vector<std::int32_t> strikes;     // consecutive failed evaluations
+  std::vector<double> score;             // composite score at the last evaluation (NaN: none)
+  std::vector<std::uint8_t> focus_mask;  // named industries kept under the focus lever
+
+  // Fills the standing: every park in the zone, normal, and its named industries kept.
+  void reset_standing(std::int64_t max_named, const std::vector<double>& base_cell_revenue_cny);
+  bool is_in_zone(std::size_t park) const { return in_zone.empty() || in_zone[park] != 0; }
+
   std::size_t size() const { return id.size(); }
   bool names_leading(std::size_t park, int sector) const {
     return (leading_mask[park] >> sector) & 1u;
+  }
+  // Named under the focus lever: at most policy.focus.max_named of the park's industries.
+  bool keeps_named(std::size_t park, int sector) const {
+    return focus_mask.empty() ? names_leading(park, sector) : ((focus_mask[park] >> sector) & 1u);
   }
   double distance(std::size_t from, std::size_t to) const {
     return distance_km[from * size() + to];

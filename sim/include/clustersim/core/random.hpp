@@ -32,6 +32,7 @@ enum class Purpose : std::uint16_t {
   vc_screening = 18,
   innovation = 19,
   relocation = 20,
+  policy_incubators = 21,
 };
 
 // A UniformRandomBitGenerator (32-bit) over one Philox counter block sequence, used as the engine

@@ -16,6 +16,7 @@
 #include "clustersim/agents/parks.hpp"
 #include "clustersim/agents/talent.hpp"
 #include "clustersim/model/series.hpp"
+#include "clustersim/model/targets.hpp"
 
 namespace clustersim {
 
@@ -48,7 +49,8 @@ class ResultsWriter {
   bool has_snapshot(const std::string& group) const { return snapshots_.count(group) > 0; }
 
   // Time axis, series (park and zone), final attributes; marks complete and renames.
-  void finish(const SeriesBook& series, const Attributes& attributes);
+  void finish(const SeriesBook& series, const TargetBook& targets, const ModelParameters& params,
+              const Attributes& attributes);
 
  private:
   struct File;

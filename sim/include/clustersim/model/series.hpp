@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "clustersim/agents/parks.hpp"
+#include "clustersim/model/city.hpp"
 
 namespace clustersim {
 
@@ -18,6 +19,8 @@ enum class SeriesShape {
   park_pair,   // (origin park, destination park)
   park_round,  // (park, financing round: seed, A, B, C, later)
   cell_stage,  // (park, sector, stage)
+  leading,     // city level: (leading industry)
+  total,       // city level: one value
 };
 
 struct SeriesInfo {
@@ -25,6 +28,7 @@ struct SeriesInfo {
   std::string unit;
   SeriesShape shape;
   std::string description;
+  bool summable = true;  // false: a park code or score, with no zone total
 };
 
 class SeriesBook {
@@ -32,12 +36,15 @@ class SeriesBook {
   // The series every run records, in output order.
   static const std::vector<SeriesInfo>& catalogue();
   static const SeriesInfo& info(const std::string& name);
+  // The city's series (level "city"): the zone, the region outside it and their sum.
+  static const std::vector<SeriesInfo>& city_catalogue();
+  static const SeriesInfo& city_info(const std::string& name);
 
   explicit SeriesBook(std::size_t parks = 0);
 
   // Flows are counted in agents; `weight` (1 / scale) turns them into full-scale equivalents.
   void record(int year, int month, const Parks& parks, const CellStats& cells,
-              const StepFlows& flows, double weight);
+              const StepFlows& flows, const City& city, double weight);
 
   std::size_t months() const { return year_.size(); }
   std::size_t parks() const { return parks_; }
@@ -47,11 +54,15 @@ class SeriesBook {
   const std::vector<int>& month() const { return month_; }
   // Row-major (month, ...); throws std::out_of_range for an unknown name.
   const std::vector<double>& values(const std::string& name) const { return values_.at(name); }
+  const std::vector<double>& city_values(const std::string& name) const {
+    return city_values_.at(name);
+  }
 
  private:
   std::size_t parks_;
   std::vector<int> year_, month_;
   std::map<std::string, std::vector<double>> values_;
+  std::map<std::string, std::vector<double>> city_values_;
 };
 
 }  // namespace clustersim

@@ -11,6 +11,9 @@
 #include "clustersim/agents/parks.hpp"
 #include "clustersim/agents/talent.hpp"
 #include "clustersim/core/parallel.hpp"
+#include "clustersim/model/city.hpp"
+#include "clustersim/model/policy.hpp"
+#include "clustersim/model/series.hpp"
 #include "clustersim/scenario/parameters.hpp"
 
 namespace clustersim {
@@ -20,6 +23,7 @@ struct StepContext {
   const Executor& executor;
   std::uint64_t seed;
   std::uint32_t step;  // 1 for January of the base year
+  const PolicyState& policy = PolicyState::neutral();
 };
 
 inline constexpr double months_per_year = 12.0;
@@ -29,6 +33,7 @@ inline constexpr double months_per_year = 12.0;
 struct StepFlows {
   std::vector<double> entries, exits, spinoffs;
   std::vector<double> hires, talent_arrivals, talent_departures;
+  std::vector<double> talent_left_zone;  // staff of firms that left for the rest of the city
   std::vector<double> incubator_admissions, graduations;
   std::vector<double> vc_invested, vc_rounds, ipos, acquisitions, write_offs;
   std::vector<double> vc_invested_by_round;  // park x round, row-major
@@ -43,6 +48,7 @@ struct StepFlows {
         hires(parks * sector_count),
         talent_arrivals(parks * sector_count),
         talent_departures(parks * sector_count),
+        talent_left_zone(parks * sector_count),
         incubator_admissions(parks * sector_count),
         graduations(parks * sector_count),
         vc_invested(parks * sector_count),
@@ -75,14 +81,44 @@ double space_factor(double occupancy, const ModelParameters& params);
 
 // Per park x sector totals of living firms (full-scale equivalents) and park occupancy.
 void measure_cells(const FirmArrays& firms, const Parks& parks, const ModelParameters& params,
-                   const Executor& executor, CellStats& cells);
+                   const Executor& executor, CellStats& cells,
+                   const PolicyState& policy = PolicyState::neutral());
+
+// R&D intensity (spending per CNY of revenue) of a sector in a park, with IP protection.
+double rd_intensity(int sector, std::size_t park, const ModelParameters& params,
+                    const PolicyState& policy);
 
 // Per park x sector talent and job seekers (full-scale equivalents).
 void measure_talent(const TalentArrays& talent, const ModelParameters& params,
                     const Executor& executor, CellStats& cells);
 
-// Land supply: each park's floor space grows at the scenario's rate.
-void supply_floor_space(Parks& parks, const StepContext& ctx);
+// Land supply: each park's floor space grows at the scenario's rate, plus the land levers (new
+// land, industry upstairs in proportion to the space used) and a priority park's extra land.
+void supply_floor_space(Parks& parks, const CellStats& cells, const StepContext& ctx);
+
+// The rest of the city, sized from the zone's base-year revenue and its share of the city.
+City initial_city(const CellStats& cells, const ModelParameters& params);
+// The region outside the zone grows at its own rate; its venture capital follows its revenue.
+void grow_city(City& city, const StepContext& ctx);
+// Talent of the region outside the zone from its revenue.
+void measure_city(City& city, const ModelParameters& params);
+
+// The annual evaluation of parks (December, while the evaluation lever acts): the composite
+// score of each park in the zone (NaN outside) from the year's series, weighted z-scores of
+// revenue growth, revenue per km2, patents per employee and new firms per firm.
+std::vector<double> park_scores(const SeriesBook& series, const Parks& parks,
+                                const ModelParameters& params);
+// Ranks the parks in the zone by score (ties: park order). A park among the bottom ones with a
+// score below the failing score gets a strike: the first is a notice, the second in a row
+// removes its plaque (it leaves the zone for good). Others lose their strikes; the top ones get
+// priority.
+void rank_parks(const std::vector<double>& score, const ModelParameters& params, Parks& parks);
+void evaluate_parks(const SeriesBook& series, const ModelParameters& params, Parks& parks);
+
+// January, incubation levers: new high-quality incubators (in the park and industry with the
+// most firms per incubator) and upgrades of the quality of every incubator in the zone.
+void develop_incubators(IncubatorArrays& incubators, const Parks& parks, const CellStats& cells,
+                        const StepContext& ctx);
 
 // Productivity spillovers, revenue growth, head count, cash, age and stage of every living firm.
 // Leading-sector firms keep their talent head count; their revenue is capped by what that
@@ -102,8 +138,10 @@ void award_titles(FirmArrays& firms, const ModelParameters& params);
 
 // Firms in congested parks or short of talent move, with a probability rising with the
 // pressure, to a park with room and talent, nearer ones preferred; their talent move with them.
+// Some leading-industry firms leave the zone for the rest of the city instead (not venture-backed
+// ones); their talent leave with them.
 void relocate_firms(FirmArrays& firms, TalentArrays& talent, const Parks& parks,
-                    const CellStats& cells, const StepContext& ctx, StepFlows& flows);
+                    const CellStats& cells, const StepContext& ctx, City& city, StepFlows& flows);
 
 // Exit by age- and size-dependent hazard (lower while incubated), or when cash runs out. Adds
 // exits (agents) per cell.
@@ -138,7 +176,8 @@ void start_incubator_year(IncubatorArrays& incubators);
 // New funds of each kind: in the base year the initial population (vintages spread over the
 // investment period), afterwards each January's Poisson number of new funds.
 void raise_funds(FundArrays& funds, const FirmArrays& firms, const ModelParameters& params,
-                 std::uint64_t seed, int year, std::uint32_t step, bool base_year_funds);
+                 std::uint64_t seed, int year, std::uint32_t step, bool base_year_funds,
+                 const PolicyState& policy = PolicyState::neutral());
 
 // Exits: stakes in exited firms are written off; venture-backed firms are marked to revenue,
 // become unicorns (and stop being one), list or are acquired, paying their funds out.

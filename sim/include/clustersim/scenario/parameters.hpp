@@ -9,6 +9,8 @@
 #include <variant>
 #include <vector>
 
+#include "clustersim/model/policy.hpp"
+
 namespace clustersim {
 
 using ParamValue = std::variant<bool, std::int64_t, double, std::string, std::vector<double>>;
@@ -177,6 +179,75 @@ struct ModelParameters {
   double congestion_onset{};
   double congestion_penalty{};
 
+  // The city outside the zone (an aggregate region per leading industry)
+  std::vector<double> city_outside_growth{};
+  double city_relocation_out_share{};
+  double city_vc_per_revenue{};
+
+  // Policy levers: schedules, and the size of each lever's effect at intensity 1
+  std::array<LeverSchedule, lever_count> levers{};
+  std::int64_t evaluation_top_parks{};
+  std::int64_t evaluation_bottom_parks{};
+  double evaluation_fail_score{};
+  std::vector<double> evaluation_score_weights{};
+  double evaluation_priority_floor_space_growth{};
+  double evaluation_priority_signal{};
+  std::int64_t focus_max_named{};
+  double focus_agglomeration_gain{};
+  double focus_outside_drift{};
+  double land_supply_growth{};
+  double standard_factories_reserve{};
+  double upstairs_gain{};
+  double consolidation_relief{};
+  double leader_packages_drift{};
+  double title_services_drift{};
+  double consortia_innovation_gain{};
+  double new_incubators_per_year{};
+  double new_incubators_quality{};
+  double incubator_upgrade_quality{};
+  double relay_space_share{};
+  double proof_of_concept_team_gain{};
+  double advance_incubation_productivity{};
+  double government_fund_new_per_year{};
+  double government_fund_leverage_gain{};
+  double incubation_investment_seek_gain{};
+  double corporate_vc_new_per_year{};
+  double investment_loan_boost{};
+  double training_gain{};
+  double postdocs_per_year{};
+  double postdoc_skill{};
+  double international_gain{};
+  double international_leave_cut{};
+  double ip_protection_rd_gain{};
+  double ip_protection_spillover_cut{};
+  double ip_pledge_ratio{};
+  double open_innovation_spillover_gain{};
+  double choke_point_innovation_gain{};
+  double ic_programme_drift{};
+  double biomedicine_programme_drift{};
+  double biomedicine_programme_city_drift{};
+  double ai_compute_productivity_drift{};
+  double global_network_international_gain{};
+  double global_network_private_funds_gain{};
+  double coordination_search_gain{};
+  double coordination_distance_gain{};
+
+  // Targets (POLICY.md): the year they are for, thresholds and the units they count
+  std::int64_t target_year{};
+  double target_champions{};
+  double target_leading_share{};
+  double target_trillion_parks{};
+  double target_talent{};
+  double target_hq_incubators{};
+  double target_new_tech_firms{};
+  double target_rd_intensity{};
+  double target_pct{};
+  double target_vc_share{};
+  double target_nuclear_points{};
+  double trillion_scale_cny{};
+  double nuclear_point_cny{};
+  double value_added_ratio{};
+
   // Output
   bool firm_snapshots{};
   std::int64_t snapshot_interval_years{};
@@ -195,6 +266,7 @@ struct ParamSpec {
   std::string source;
   std::size_t list_min_length = 0;  // real_list only
   std::function<void(ModelParameters&, const ParamValue&)> apply;
+  bool lever_schedule = false;  // one of the three keys of a lever's schedule
 };
 
 // Every parameter, in documentation order.
