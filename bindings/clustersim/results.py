@@ -10,8 +10,16 @@ import h5py
 import numpy as np
 import pandas as pd
 
-from clustersim._frames import (TARGETS, check_series, agent_frame, park_frame, series_frame,
-                                target_summary, targets_frame, time_index)
+from clustersim._frames import (
+    TARGETS,
+    agent_frame,
+    check_series,
+    park_frame,
+    series_frame,
+    target_summary,
+    targets_frame,
+    time_index,
+)
 from clustersim.errors import OutputError
 from clustersim.scenario import Scenario
 
@@ -229,13 +237,18 @@ def describe(path: str | os.PathLike) -> str:
                 lines.append(f"months:      {len(years)} ({years[0]}-{months[0]:02d} to "
                              f"{years[-1]}-{months[-1]:02d})")
         lines.append(f"parks:       {len(results._park_ids)}")
-        for level in ("park", "zone"):
+        for level in ("park", "zone", "city"):
             if f"series/{level}" not in f:
                 continue
             lines.append(f"series/{level}:")
             for name, data in f[f"series/{level}"].items():
                 unit = _text(data.attrs.get("unit", ""))
-                lines.append(f"  {name:<22}{str(data.shape):<16}{unit}")
+                lines.append(f"  {name:<30}{data.shape!s:<16}{unit}")
+        if "targets/year" in f:
+            years = f["targets/year"][()]
+            lines.append(f"targets:     {len(years)} year{'' if len(years) == 1 else 's'}"
+                         + (f" ({years[0]}-{years[-1]})" if len(years) else "")
+                         + f", target year {int(f['targets'].attrs['target_year'])}")
         for agents, group_name in _SNAPSHOT_GROUPS.items():
             if group_name not in f:
                 continue

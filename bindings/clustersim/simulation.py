@@ -6,12 +6,21 @@ import datetime as _dt
 import os
 import socket
 from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
 
 from clustersim import _core
-from clustersim._frames import (check_series, agent_frame, park_frame, series_frame,
-                                target_summary, targets_frame, time_index, zone_sum)
+from clustersim._frames import (
+    agent_frame,
+    check_series,
+    park_frame,
+    series_frame,
+    target_summary,
+    targets_frame,
+    time_index,
+    zone_sum,
+)
 from clustersim.errors import OutputError, ScenarioError
 from clustersim.scenario import Scenario
 
@@ -19,7 +28,7 @@ _MAX_SEED = 2**64 - 1
 
 
 def _now() -> str:
-    return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
+    return _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
 
 
 class AgentView:
@@ -115,7 +124,7 @@ class Simulation:
     def threads(self) -> int:
         return self._core.threads
 
-    def step(self, months: int = 1) -> "Simulation":
+    def step(self, months: int = 1) -> Simulation:
         """Advances by `months` monthly steps (the GIL is released while the kernel runs)."""
         for _ in range(months):
             self._core.step()
@@ -123,7 +132,7 @@ class Simulation:
 
     def run(self, until: int | None = None, *, output: str | os.PathLike | None = None,
             progress: Callable[[int, int], None] | None = None,
-            metadata: dict[str, str] | None = None) -> "Simulation":
+            metadata: dict[str, str] | None = None) -> Simulation:
         """Steps through December of `until` (default: the horizon).
 
         With `output`, writes the results file (docs/output-format.md): built as
@@ -245,7 +254,7 @@ class Simulation:
         return {"intensity": intensity, "start_year": start, "end_year": end}
 
     def set_lever(self, lever: str, intensity: float, *, start_year: int | None = None,
-                  end_year: int | None = None) -> "Simulation":
+                  end_year: int | None = None) -> Simulation:
         """Changes a lever between steps, e.g. ``sim.set_lever("land.supply", 1.5)``: from the
         next step's year (or ``start_year``) to ``end_year`` (default: its current end, or
         2100 if that is earlier than the start). Logged in the output's ``lever_changes``."""

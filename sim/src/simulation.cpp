@@ -216,11 +216,9 @@ void Simulation::close_output(const Attributes& attributes) {
       !writer->has_snapshot("talent_snapshots/" + last)) {
     writer->write_talent_snapshot(last, year(), 12, talent_);
   }
-  Attributes all = attributes;
   std::string changes;
   for (const std::string& change : lever_changes_) changes += change + "\n";
-  all["lever_changes"] = changes;
-  writer->finish(series_, targets_, params_, all);
+  writer->finish(series_, targets_, params_, attributes, changes);
 }
 
 }  // namespace clustersim

@@ -33,7 +33,8 @@ def test_run_info_and_summary(tmp_path):
     assert f"wrote {out}" in result.stdout
     info = run_cli("info", str(out), check=True).stdout
     for expected in ("complete:    yes", "seed:", "series/park:", "revenue_cny", "snapshots",
-                     "(12, 22, 4)"):
+                     "(12, 22, 4)", "series/city:", "leading_industries_cny", "(12, 3)",
+                     "targets:     1 year (2022-2022), target year 2025"):
         assert expected in info
     with h5py.File(out) as f:
         assert f.attrs["seed"] == "7"

@@ -6,12 +6,11 @@ from __future__ import annotations
 import functools
 import tomllib
 
+import clustersim as cs
 import h5py
 import numpy as np
 import pandas as pd
 import pytest
-
-import clustersim as cs
 from clustersim import _core
 from conftest import SCENARIOS, run_cli
 
@@ -119,7 +118,7 @@ CASES = {
 STRONG = {"finance.corporate_vc": 10.0}
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _off(overrides: tuple) -> cs.Simulation:
     return run(counterfactual(**dict(overrides)))
 
@@ -201,7 +200,7 @@ def test_a_lever_acts_only_inside_its_schedule():
                              "policy.land.supply.end_year": 2022})
     space_on = run(once).series("zone", "floor_space_m2")["zone"]
     space_off = off.series("zone", "floor_space_m2")["zone"]
-    growth = lambda s, y: s[f"{y}-12"] / s[f"{y - 1}-12"]  # noqa: E731
+    growth = lambda s, y: s[f"{y}-12"] / s[f"{y - 1}-12"]
     assert space_on["2022-12"] > space_off["2022-12"] * 1.05
     assert growth(space_on, 2024) == pytest.approx(growth(space_off, 2024), rel=1e-12)
 
@@ -275,7 +274,7 @@ def test_evaluation_removes_a_park_from_the_zone_totals(removal_run):
     # It loses the land lever: its floor space grows at the trend rate only.
     space = sim.series("park", "floor_space_m2")
     trend = sim.scenario["parks.floor_space_growth"]
-    kept = [p for p in in_zone.columns if in_zone[p].iloc[-1] == 1][0]
+    kept = next(p for p in in_zone.columns if in_zone[p].iloc[-1] == 1)
     last = space.index[-1]
     year_before = last - 12
     assert space[park][last] / space[park][year_before] == pytest.approx(1 + trend, rel=1e-9)

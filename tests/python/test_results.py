@@ -124,7 +124,7 @@ def test_a_run_stopped_by_until_keeps_its_last_december(tmp_path):
 
 def test_metadata_cannot_replace_the_runs_own_record(tmp_path):
     out = tmp_path / "meta.h5"
-    for key in ("seed", "complete", "format", "end_time"):
+    for key in ("seed", "complete", "format", "end_time", "lever_changes"):
         with pytest.raises(cs.OutputError, match=key):
             cs.Simulation(small(), seed=2).run(output=out, metadata={key: "1"})
         assert not out.exists() and not (tmp_path / "meta.h5.partial").exists()

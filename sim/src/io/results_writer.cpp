@@ -47,7 +47,8 @@ hid_t native_type() {
 constexpr std::size_t chunk_bytes = 256 * 1024;
 
 bool is_reserved(const std::string& key) {
-  return key == "format" || key == "format_version" || key == "complete";
+  return key == "format" || key == "format_version" || key == "complete" ||
+         key == "lever_changes";
 }
 
 }  // namespace
@@ -262,7 +263,8 @@ void ResultsWriter::write_vc_snapshot(const std::string& label, int year, int mo
 }
 
 void ResultsWriter::finish(const SeriesBook& series, const TargetBook& targets,
-                           const ModelParameters& params, const Attributes& attributes) {
+                           const ModelParameters& params, const Attributes& attributes,
+                           const std::string& lever_changes) {
   const hid_t root = file_->id;
   const hsize_t months = series.months();
   const hsize_t n_parks = series.parks();
@@ -358,6 +360,7 @@ void ResultsWriter::finish(const SeriesBook& series, const TargetBook& targets,
     }
   }
   file_->attributes(root, attributes);
+  file_->string_attribute(root, "lever_changes", lever_changes);
   file_->number_attribute<std::int64_t>(root, "complete", 1);
   if (H5Fclose(file_->id) < 0) {
     file_->id = -1;

@@ -80,7 +80,7 @@ const std::vector<SeriesInfo>& SeriesBook::city_catalogue() {
        "the rest of the city: the aggregate region plus parks whose plaque was removed"},
       {"outside_talent", "persons", S::leading,
        "talent of the leading industries outside the zone (aggregate region: revenue over "
-       "firms.growth.revenue_per_employee_cny; removed parks: their talent agents)"},
+       "firms.revenue_per_employee_cny; removed parks: their talent agents)"},
       {"vc_invested_cny", "CNY/month", S::total, "venture capital invested in the city"},
       {"zone_vc_invested_cny", "CNY/month", S::total,
        "venture capital invested in firms of parks in the zone"},
@@ -176,7 +176,7 @@ void SeriesBook::record(int year, int month, const Parks& parks, const CellStats
   for (std::size_t k = 0; k < n_parks; ++k) {
     in_zone[k] = parks.is_in_zone(k) ? 1.0 : 0.0;
     if (!parks.standing.empty()) standing[k] = parks.standing[k];
-    if (!parks.score.empty()) score[k] = parks.score[k];
+    if (!parks.score.empty() && parks.is_in_zone(k)) score[k] = parks.score[k];
   }
   append("in_zone", in_zone, 1.0);
   append("standing", standing, 1.0);

@@ -248,6 +248,14 @@ void vc_deals(FirmArrays& firms, FundArrays& funds, DealArrays& deals, const Ste
       tickets.push_back({f, amount, true});
       raised += amount;
     }
+    // The government fund lever tilts guidance funds to early rounds: they screen seed and A
+    // rounds less strictly.
+    const std::size_t firm_park = static_cast<std::size_t>(firms.park[i]);
+    auto early_tilt = [&](int kind) {
+      return kind == static_cast<int>(FundKind::government) && round <= 1
+                 ? p.government_fund_early_tilt * ctx.policy.at(Lever::government_fund, firm_park)
+                 : 0.0;
+    };
     // New investors: a lead and up to two co-investors, scanned from a firm-dependent start so
     // that deals spread over funds.
     Stream stream(ctx.seed, static_cast<std::uint64_t>(firms.id[i]), ctx.step,
@@ -261,7 +269,7 @@ void vc_deals(FirmArrays& firms, FundArrays& funds, DealArrays& deals, const Ste
       if (!funds.open[f] || year >= funds.vintage_year[f] + funds.investment_years[f] ||
           funds.deals_this_year[f] >= funds.deals_per_year[f] || round < funds.first_round[f] ||
           round > funds.last_round[f] ||
-          candidate.signal < p.vc_screening[static_cast<std::size_t>(kind)] ||
+          candidate.signal < p.vc_screening[static_cast<std::size_t>(kind)] - early_tilt(kind) ||
           (funds.sector[f] != 255 && funds.sector[f] != firms.sector[i]) ||
           std::any_of(tickets.begin(), tickets.end(),
                       [f](const Ticket& t) { return t.fund == f; })) {  // once per round
@@ -284,7 +292,6 @@ void vc_deals(FirmArrays& firms, FundArrays& funds, DealArrays& deals, const Ste
       }
     }
     // Private co-investors; the government fund lever raises the leverage.
-    const auto firm_park = static_cast<std::size_t>(firms.park[candidate.firm]);
     const double crowded_in =
         (p.vc_government_leverage +
          p.government_fund_leverage_gain * ctx.policy.at(Lever::government_fund, firm_park)) *

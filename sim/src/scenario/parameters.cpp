@@ -550,7 +550,7 @@ std::vector<ParamSpec> city_and_policy_specs() {
       real("city.vc_per_revenue", &P::city_vc_per_revenue, 0.05, 0.0, 10.0, "1/year",
            "Venture capital invested per year in the city's leading industries outside the zone, "
            "per CNY of their revenue (the competition for capital).",
-           "assumed: sets the base-year zone share of the city's VC near 55 %; L"),
+           "assumed: gives the zone 43-65 % of the city's VC after 2022 in the counterfactual; L"),
   };
   lever_schedule_specs(specs);
   std::vector<ParamSpec> effects = {
@@ -627,6 +627,10 @@ std::vector<ParamSpec> city_and_policy_specs() {
            "assumed"),
       real("policy.finance.government_fund_leverage_gain", &P::government_fund_leverage_gain, 1.0,
            0.0, 20.0, "ratio", "Extra private money crowded in per CNY of government money.",
+           "assumed"),
+      real("policy.finance.government_fund_early_tilt", &P::government_fund_early_tilt, 0.5, 0.0,
+           10.0, "signal units",
+           "How much less strictly government funds screen seed and A rounds (early and small).",
            "assumed"),
       real("policy.finance.incubation_investment_seek_gain", &P::incubation_investment_seek_gain,
            1.0, 0.0, 100.0, "fraction", "Relative increase of incubatees' rate of seeking a round.",

@@ -26,7 +26,7 @@ class ResultsWriter {
  public:
   // Writes the root attributes and the static description (parks, sectors, stages) at once, so
   // that even a .partial file can be read. Throws OutputError if the temporary file cannot be
-  // created or an attribute name is reserved (format, format_version, complete).
+  // created or an attribute name is reserved (format, format_version, complete, lever_changes).
   ResultsWriter(std::string path, const Attributes& attributes, const Parks& parks);
   ~ResultsWriter();
   ResultsWriter(const ResultsWriter&) = delete;
@@ -49,8 +49,9 @@ class ResultsWriter {
   bool has_snapshot(const std::string& group) const { return snapshots_.count(group) > 0; }
 
   // Time axis, series (park and zone), final attributes; marks complete and renames.
+  // lever_changes: one line per lever changed between steps (root attribute of that name).
   void finish(const SeriesBook& series, const TargetBook& targets, const ModelParameters& params,
-              const Attributes& attributes);
+              const Attributes& attributes, const std::string& lever_changes);
 
  private:
   struct File;

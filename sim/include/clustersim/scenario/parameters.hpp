@@ -210,6 +210,7 @@ struct ModelParameters {
   double advance_incubation_productivity{};
   double government_fund_new_per_year{};
   double government_fund_leverage_gain{};
+  double government_fund_early_tilt{};
   double incubation_investment_seek_gain{};
   double corporate_vc_new_per_year{};
   double investment_loan_boost{};
