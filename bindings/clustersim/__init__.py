@@ -13,6 +13,8 @@ from clustersim.errors import (ClusterSimError, DataError, InvariantError, Outpu
 from clustersim.results import Results, load
 from clustersim.scenario import Scenario, parameters
 from clustersim.simulation import Simulation
+from clustersim.sweep import SweepResults, load_sweep, sweep
+from clustersim.sweepfile import SweepError, SweepSpec
 
 __version__ = _core.__version__
 BASE_YEAR = _core.base_year
@@ -21,6 +23,6 @@ STAGES = tuple(_core.stage_names)
 
 __all__ = [
     "BASE_YEAR", "SECTORS", "STAGES", "ClusterSimError", "DataError", "InvariantError",
-    "OutputError", "Results", "Scenario", "ScenarioError", "Simulation", "load", "parameters",
-    "__version__",
+    "OutputError", "Results", "Scenario", "ScenarioError", "Simulation", "SweepError",
+    "SweepResults", "SweepSpec", "__version__", "load", "load_sweep", "parameters", "sweep",
 ]

@@ -163,6 +163,35 @@ def _parameters(args: argparse.Namespace) -> int:
     return 0
 
 
+def _sweep(args: argparse.Namespace) -> int:
+    from clustersim.sweep import run_sweep
+    from clustersim.sweepfile import SweepSpec
+    spec = SweepSpec.load(args.sweep)
+    if args.replicates is not None:
+        spec.replicates = args.replicates
+    if args.workers is not None and args.workers < 1:
+        raise ScenarioError(f"--workers {args.workers}: expected a positive number of worker "
+                            "processes", key="workers", value=str(args.workers))
+    started = time.perf_counter()
+    try:
+        results = run_sweep(spec, args.output, workers=args.workers, scheduler=args.scheduler,
+                            progress=not args.quiet and sys.stderr.isatty())
+    except KeyboardInterrupt:
+        print(f"\nclustersim: interrupted; {args.output} holds the runs finished so far: run "
+              "the same command again to resume", file=sys.stderr)
+        return 130
+    runs = results.runs()
+    counts = runs["status"].value_counts()
+    elapsed = time.perf_counter() - started
+    print(f"wrote {args.output}: {len(runs)} runs ({counts.get('done', 0)} done, "
+          f"{counts.get('failed', 0)} failed), {elapsed:.1f} s")
+    if counts.get("failed", 0):
+        first = runs[runs["status"] == "failed"].iloc[0]
+        print(f"first failure (run {first.name}): {first['error']}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="clustersim", description=(
         "Agent-based simulator of the Zhangjiang high-tech zone's 22 parks."))
@@ -189,6 +218,20 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("scenario")
     validate.add_argument("--set", action="append", metavar="KEY=VALUE")
     validate.set_defaults(handler=_validate)
+
+    sweep = commands.add_parser("sweep", help="run a sweep file on Dask into an HDF5 sweep file "
+                                "(re-run the same command to resume)")
+    sweep.add_argument("sweep", help="sweep TOML file (docs/sweeps.md)")
+    sweep.add_argument("-o", "--output", required=True, help="sweep file to write (HDF5)")
+    where = sweep.add_mutually_exclusive_group()
+    where.add_argument("--workers", type=int,
+                       help="local Dask cluster of this many single-threaded worker processes "
+                            "(default: all cores)")
+    where.add_argument("--scheduler", metavar="ADDRESS",
+                       help="a running Dask scheduler, e.g. tcp://host:8786")
+    sweep.add_argument("--replicates", type=int, help="replicates per point (default: the file's)")
+    sweep.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    sweep.set_defaults(handler=_sweep)
 
     params = commands.add_parser("parameters", help="list every parameter with its default")
     params.set_defaults(handler=_parameters)

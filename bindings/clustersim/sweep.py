@@ -1,0 +1,572 @@
+"""Scenario sweeps on Dask: one task per run (design point x replicate), results streamed into
+one HDF5 sweep file by the client, resumable; and their analysis (docs/sweeps.md).
+
+    import clustersim as cs
+    results = cs.sweep("scenarios/sweeps/small.toml", output="sweep.h5")   # local Dask cluster
+    results.target_probability()         # P(met by each year) per design point, Wilson 95 %
+    results.sensitivity("leading_share", year=2025)   # Sobol indices (saltelli designs)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as _dt
+import json
+import os
+import socket
+import tempfile
+import time
+import tomllib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import h5py
+import numpy as np
+import pandas as pd
+
+from clustersim import _core
+from clustersim.errors import OutputError
+from clustersim.scenario import Scenario
+from clustersim.sweepfile import TARGET_IDS, SeriesOutcome, SweepError, SweepSpec
+
+SWEEP_FORMAT = "clustersim-sweep"
+SWEEP_FORMAT_VERSION = 1
+PENDING, DONE, FAILED = 0, 1, 2
+STATUS_NAMES = ["pending", "done", "failed"]
+
+
+# --- one run (executed on a worker)
+@dataclass(frozen=True)
+class RunTask:
+    """Everything a worker needs for one run; small and picklable."""
+    run: int
+    point: int
+    replicate: int
+    seed: int
+    scenario_toml: str
+    years: tuple[int, ...]
+    targets: bool
+    series: tuple[SeriesOutcome, ...]
+    until: int | None = None
+    output: str | None = None
+    values: tuple[tuple[str, Any], ...] = ()   # the design point (for custom runners)
+
+
+@dataclass
+class RunResult:
+    run: int
+    targets: np.ndarray | None = None       # (years, targets) values
+    met: np.ndarray | None = None           # (years, targets) 0/1
+    series: dict[str, np.ndarray] = field(default_factory=dict)   # label -> (years,)
+    wall_s: float = 0.0
+    worker: str = ""
+
+
+def simulate(task: RunTask) -> RunResult:
+    """Runs one simulation single-threaded and reduces it to the sweep's outcomes."""
+    from clustersim.simulation import Simulation
+    started = time.perf_counter()
+    scenario = Scenario.from_toml(task.scenario_toml, source=f"<sweep run {task.run}>")
+    sim = Simulation(scenario, seed=task.seed, threads=1)
+    sim.run(task.until, output=task.output)
+    result = RunResult(task.run, worker=socket.gethostname())
+    n_years = len(task.years)
+    if task.targets:
+        frame = sim.targets().reindex(list(task.years))
+        result.targets = frame[TARGET_IDS].to_numpy(dtype=float)
+        result.met = frame[[f"{t}_met" for t in TARGET_IDS]].fillna(False).to_numpy(dtype=np.int8)
+    for outcome in task.series:
+        frame = sim.series(outcome.level, outcome.name)
+        values = frame[outcome.column] if outcome.column else frame.sum(axis=1)
+        by_year = values.groupby(values.index.year)
+        reduced = {"december": by_year.last(), "sum": by_year.sum(),
+                   "mean": by_year.mean()}[outcome.reduce]
+        result.series[outcome.label] = reduced.reindex(list(task.years)).to_numpy(dtype=float)
+        assert len(result.series[outcome.label]) == n_years
+    result.wall_s = time.perf_counter() - started
+    return result
+
+
+# --- the sweep file (written by the client only)
+class SweepFile:
+    """The HDF5 sweep file: design, run table, outcomes per run and year. Rows are written as
+    runs finish and flushed, so an interrupted sweep leaves a consistent, resumable file."""
+
+    def __init__(self, path: str, spec: SweepSpec, points: np.ndarray):
+        self.path = path
+        self.spec = spec
+        self.points = points
+        self.n_runs = len(points) * spec.replicates
+        self.years = spec.years()
+        identity = _identity(spec)
+        if os.path.exists(path):
+            self.f = _open_sweep(path, "r+")
+            if self.f.attrs["sweep_toml"] != identity or self.f.attrs["base_scenario_toml"] != \
+                    spec.base.to_toml():
+                self.f.close()
+                raise OutputError(f"{path}: holds a different sweep (another sweep file or base "
+                                  "scenario); choose another output or delete it")
+        else:
+            self.f = h5py.File(path, "w")
+            self._create(identity)
+        self.status = self.f["runs/status"]
+        self._flushed = time.monotonic()
+        self._buffer: list[RunResult] = []
+        self._datasets: dict[str, h5py.Dataset] = {}
+
+    def _create(self, identity: str) -> None:
+        f, spec = self.f, self.spec
+        f.attrs.update(format=SWEEP_FORMAT, format_version=SWEEP_FORMAT_VERSION, complete=0,
+                       sweep_toml=identity, sweep_source=spec.source, name=spec.name,
+                       base_scenario_toml=spec.base.to_toml(), base_source=spec.base_source,
+                       design=spec.design, seed=spec.seed, replicates=spec.replicates,
+                       clustersim_version=_core.__version__,
+                       git_revision=_core.git_revision, created=_now())
+        design = f.create_group("design")
+        design.create_dataset("points", data=self.points.reshape(len(self.points), -1))
+        design.attrs["keys"] = json.dumps(spec.keys)
+        design.attrs["problem"] = json.dumps(spec.problem()) if spec.factors else "{}"
+        runs = f.create_group("runs")
+        index = np.arange(self.n_runs)
+        runs["point"] = index // spec.replicates
+        runs["replicate"] = index % spec.replicates
+        runs["seed"] = np.array([spec.run_seed(r) for r in index], dtype=np.uint64)
+        runs.create_dataset("status", data=np.zeros(self.n_runs, dtype=np.uint8))
+        runs.create_dataset("attempts", data=np.zeros(self.n_runs, dtype=np.int32))
+        runs.create_dataset("wall_s", data=np.full(self.n_runs, np.nan))
+        text = h5py.string_dtype()
+        runs.create_dataset("error", shape=(self.n_runs,), dtype=text)
+        runs.create_dataset("worker", shape=(self.n_runs,), dtype=text)
+        runs["command"] = np.array([spec.command(r, self.points[r // spec.replicates])
+                                    for r in index], dtype=object).astype(text)
+        f["years"] = np.array(self.years, dtype=np.int32)
+        shape = (self.n_runs, len(self.years))
+        chunks = (min(self.n_runs, 1024), len(self.years))
+        if spec.targets:
+            group = f.create_group("outcomes/targets")
+            for t in TARGET_IDS:
+                group.create_dataset(t, shape=shape, dtype=float, fillvalue=np.nan,
+                                     chunks=chunks)
+                group.create_dataset(f"{t}_met", shape=shape, dtype=np.int8, fillvalue=-1,
+                                     chunks=chunks)
+            thresholds = _thresholds(spec.base)
+            group.attrs["thresholds"] = json.dumps(thresholds)
+            group.attrs["target_year"] = int(spec.base["targets.year"])
+        if spec.series:
+            group = f.create_group("outcomes/series")
+            for outcome in spec.series:
+                group.create_dataset(outcome.label, shape=shape, dtype=float, fillvalue=np.nan,
+                                     chunks=chunks)
+        f.flush()
+
+    def pending(self) -> list[int]:
+        """Runs not yet done (pending, or failed earlier: tried again)."""
+        status = self.status[()]
+        return [int(r) for r in np.flatnonzero(status != DONE)]
+
+    def record(self, result: RunResult) -> None:
+        """Buffers a finished run; rows are written in batches (at most 64 runs or 0.5 s old),
+        outcomes first and status last, then flushed."""
+        self._buffer.append(result)
+        if len(self._buffer) >= 64 or time.monotonic() - self._flushed >= 0.5:
+            self._write()
+
+    def fail(self, run: int, error: str) -> None:
+        self._write()
+        self.f["runs/error"][run] = error[:2000]
+        self.f["runs/attempts"][run] += 1
+        self.status[run] = FAILED
+        self.f.flush()
+
+    def _write(self) -> None:
+        if self._buffer:
+            results = sorted(self._buffer, key=lambda x: x.run)
+            rows = [x.run for x in results]
+            if results[0].targets is not None and "outcomes/targets" in self.f:
+                values = np.stack([x.targets for x in results])     # (runs, years, targets)
+                met = np.stack([x.met for x in results])
+                for j, t in enumerate(TARGET_IDS):
+                    self._dataset(f"outcomes/targets/{t}")[rows] = values[:, :, j]
+                    self._dataset(f"outcomes/targets/{t}_met")[rows] = met[:, :, j]
+            for label in results[0].series:
+                self._dataset(f"outcomes/series/{label}")[rows] = \
+                    np.stack([x.series[label] for x in results])
+            self._dataset("runs/wall_s")[rows] = [x.wall_s for x in results]
+            self._dataset("runs/worker")[rows] = [x.worker for x in results]
+            self._dataset("runs/error")[rows] = [""] * len(rows)
+            attempts = self._dataset("runs/attempts")
+            attempts[rows] = attempts[rows] + 1
+            self.status[rows] = DONE   # last: a row counts only once its outcomes are in
+            self._buffer.clear()
+        self.f.flush()
+        self._flushed = time.monotonic()
+
+    def _dataset(self, name: str) -> h5py.Dataset:
+        if name not in self._datasets:
+            self._datasets[name] = self.f[name]
+        return self._datasets[name]
+
+    def close(self) -> None:
+        self._write()
+        status = self.status[()]
+        self.f.attrs["complete"] = int(bool(len(status)) and bool((status != PENDING).all()))
+        self.f.attrs["updated"] = _now()
+        self.f.close()
+
+
+def _identity(spec: SweepSpec) -> str:
+    """What makes two sweeps the same: the sweep file's text and the replicates asked for."""
+    text = spec.text or json.dumps({"keys": spec.keys, "design": spec.design,
+                                    "points": spec.points().tolist()})
+    return f"{text}\n# replicates = {spec.replicates}\n"
+
+
+def _thresholds(scenario: Scenario) -> dict[str, dict[str, Any]]:
+    comparison = {t["id"]: t["comparison"] for t in _core.target_catalogue()}
+    return {t: {"threshold": float(scenario[f"targets.{t}"]), "comparison": comparison[t]}
+            for t in TARGET_IDS}
+
+
+def _now() -> str:
+    return _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
+
+
+def _open_sweep(path: str, mode: str) -> h5py.File:
+    try:
+        f = h5py.File(path, mode)
+    except OSError as error:
+        raise OutputError(f"{path}: cannot open the sweep file ({error}); expected an HDF5 "
+                          "file written by clustersim sweep") from None
+    if f.attrs.get("format") != SWEEP_FORMAT:
+        f.close()
+        raise OutputError(f"{path}: not a clustersim sweep file")
+    if int(f.attrs.get("format_version", -1)) != SWEEP_FORMAT_VERSION:
+        version = f.attrs.get("format_version")
+        f.close()
+        raise OutputError(f"{path}: sweep format version {version}; this clustersim reads "
+                          f"version {SWEEP_FORMAT_VERSION}")
+    return f
+
+
+# --- execution
+def _tasks(spec: SweepSpec, points: np.ndarray, runs: list[int], keep_dir: str | None
+           ) -> Iterator[RunTask]:
+    years = tuple(spec.years())
+    for r in runs:
+        p = r // spec.replicates
+        scenario = spec.scenario_for(points[p]) if spec.check_keys else spec.base
+        output = os.path.join(keep_dir, f"run-{r:06d}.h5") if keep_dir else None
+        yield RunTask(run=r, point=p, replicate=r % spec.replicates, seed=spec.run_seed(r),
+                      scenario_toml=scenario.to_toml(), years=years, targets=spec.targets,
+                      series=tuple(spec.series), until=spec.until, output=output,
+                      values=tuple(zip(spec.keys, (float(x) for x in points[p]), strict=True)))
+
+
+class _Progress:
+    def __init__(self, total: int, done: int, enabled: bool):
+        self.bar = None
+        if enabled:
+            from tqdm import tqdm
+            self.bar = tqdm(total=total, initial=done, unit="run", dynamic_ncols=True)
+        self.failed = 0
+
+    def update(self, failed: bool) -> None:
+        self.failed += failed
+        if self.bar is not None:
+            self.bar.update(1)
+            self.bar.set_postfix(failed=self.failed,
+                                 remaining=self.bar.total - self.bar.n, refresh=False)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def run_sweep(spec: SweepSpec | str | os.PathLike, output: str | os.PathLike, *,
+              client: Any = None, workers: int | None = None, scheduler: str | None = None,
+              runner: Callable[[RunTask], RunResult] = simulate, progress: bool = False,
+              on_result: Callable[[int], None] | None = None, retries: int = 1) -> SweepResults:
+    """Runs (or resumes) a sweep into ``output``; returns its results.
+
+    ``client``: a ``distributed.Client``; ``"inline"`` runs every task in this process, in
+    order (debugging, tests). Otherwise a client for ``scheduler`` (an address), or a local
+    cluster of ``workers`` single-threaded processes (default: the CPU count).
+    ``on_result(done)`` is called after each recorded run (it may raise KeyboardInterrupt)."""
+    if not isinstance(spec, SweepSpec):
+        spec = SweepSpec.load(spec)
+    output = os.fspath(output)
+    if not os.path.isdir(os.path.dirname(os.path.abspath(output))):
+        raise OutputError(f"{output}: directory {os.path.dirname(os.path.abspath(output))} does "
+                          "not exist")
+    points = spec.points()
+    store = SweepFile(output, spec, points)
+    keep_dir = None
+    if spec.keep_runs:
+        keep_dir = output + ".runs"
+        os.makedirs(keep_dir, exist_ok=True)
+    todo = store.pending()
+    bar = _Progress(store.n_runs, store.n_runs - len(todo), progress)
+    done = store.n_runs - len(todo)
+    try:
+        with _client(client, workers, scheduler) as dask_client:
+            for run, result, error in _execute(dask_client, runner,
+                                               _tasks(spec, points, todo, keep_dir), retries):
+                if error is None:
+                    store.record(result)
+                else:
+                    store.fail(run, error)
+                done += 1
+                bar.update(error is not None)
+                if on_result is not None:
+                    on_result(done)
+    finally:
+        bar.close()
+        store.close()
+    return SweepResults(output)
+
+
+@contextlib.contextmanager
+def _client(client: Any, workers: int | None, scheduler: str | None) -> Iterator[Any]:
+    if client == "inline" or client is not None:
+        yield client
+        return
+    from distributed import Client, LocalCluster
+    if scheduler:
+        with Client(scheduler) as remote:
+            yield remote
+        return
+    # Workers are single-threaded processes; numerical libraries must not spin extra threads.
+    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(var, "1")
+    n = workers or os.cpu_count() or 1
+    with LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
+                      silence_logs=40) as cluster, Client(cluster) as local:
+        yield local
+
+
+def _execute(client: Any, runner: Callable, tasks: Iterator[RunTask], retries: int
+             ) -> Iterator[tuple[int, RunResult | None, str | None]]:
+    """Yields (run, result, error) as runs finish, keeping a bounded number in flight."""
+    if client == "inline":
+        for task in tasks:
+            try:
+                yield task.run, runner(task), None
+            except Exception as error:  # a failed run is recorded, the sweep goes on
+                yield task.run, None, f"{type(error).__name__}: {error}"
+        return
+    from distributed import as_completed
+    limit = max(4, 4 * len(client.scheduler_info().get("workers", {})))
+    pending = as_completed()
+    run_of = {}
+
+    def submit(task: RunTask) -> None:
+        future = client.submit(runner, task, key=f"clustersim-run-{task.run}-{time.time_ns()}",
+                               retries=retries, pure=False)
+        run_of[future.key] = task.run
+        pending.add(future)
+
+    try:
+        for task in itertools_islice(tasks, limit):
+            submit(task)
+        for future in pending:
+            run = run_of.pop(future.key)
+            if future.status == "finished":
+                yield run, future.result(), None
+            else:
+                error = future.exception()
+                yield run, None, f"{type(error).__name__}: {error}"
+            future.release()
+            nxt = next(tasks, None)
+            if nxt is not None:
+                submit(nxt)
+    finally:
+        for future in list(pending.futures):
+            future.cancel()
+
+
+def itertools_islice(iterator: Iterator[RunTask], n: int) -> Iterator[RunTask]:
+    for _ in range(n):
+        item = next(iterator, None)
+        if item is None:
+            return
+        yield item
+
+
+# --- analysis
+def wilson_interval(successes: np.ndarray, n: np.ndarray, z: float = 1.959963984540054
+                    ) -> tuple[np.ndarray, np.ndarray]:
+    """Wilson score interval of a binomial proportion (95 % by default); NaN where n = 0."""
+    successes, n = np.asarray(successes, float), np.asarray(n, float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = successes / n
+        centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+        half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    # Exact at the ends (0 successes: low 0; all: high 1), where rounding would stray.
+    low = np.where(successes == 0, 0.0, np.clip(centre - half, 0.0, 1.0))
+    high = np.where(successes == n, 1.0, np.clip(centre + half, 0.0, 1.0))
+    return low, high
+
+
+def sobol_indices(problem: dict[str, Any], outputs: np.ndarray, *, seed: int = 1
+                  ) -> pd.DataFrame:
+    """First-order and total Sobol indices with 95 % confidence intervals (SALib, Saltelli
+    design without second order), one row per input."""
+    from SALib.analyze import sobol
+    result = sobol.analyze(problem, np.asarray(outputs, float), calc_second_order=False,
+                           conf_level=0.95, seed=seed)
+    return pd.DataFrame({"S1": result["S1"], "S1_conf": result["S1_conf"], "ST": result["ST"],
+                         "ST_conf": result["ST_conf"]},
+                        index=pd.Index(problem["names"], name="input"))
+
+
+class SweepResults:
+    """A sweep file's contents. Each call reads what it needs; no handle stays open."""
+
+    def __init__(self, path: str | os.PathLike):
+        self.path = os.fspath(path)
+        with _open_sweep(self.path, "r") as f:
+            self.meta = {k: (v.decode() if isinstance(v, bytes) else v)
+                         for k, v in f.attrs.items()}
+            self.keys = json.loads(f["design"].attrs["keys"])
+            self.years = [int(y) for y in f["years"][()]]
+            self.replicates = int(f.attrs["replicates"])
+
+    @property
+    def complete(self) -> bool:
+        return bool(int(self.meta["complete"]))
+
+    @property
+    def spec(self) -> SweepSpec:
+        """The sweep as specified: the text and base scenario stored in the file."""
+        base = Scenario.from_toml(self.meta["base_scenario_toml"], source=self.path)
+        tree = tomllib.loads(self.meta["sweep_toml"])
+        spec = SweepSpec.from_dict(tree.get("sweep"), source=self.meta["sweep_source"],
+                                   base=base, root_keys=list(tree))
+        spec.replicates = self.replicates
+        return spec
+
+    def design(self) -> pd.DataFrame:
+        with _open_sweep(self.path, "r") as f:
+            points = f["design/points"][()]
+        return pd.DataFrame(points, columns=self.keys,
+                            index=pd.RangeIndex(len(points), name="point"))
+
+    def runs(self) -> pd.DataFrame:
+        """One row per run: point, replicate, seed, status, attempts, wall_s, worker, error and
+        the command that repeats it alone."""
+        with _open_sweep(self.path, "r") as f:
+            g = f["runs"]
+            frame = pd.DataFrame({k: g[k][()] for k in g})
+        for column in ("error", "worker", "command"):
+            frame[column] = [x.decode() if isinstance(x, bytes) else x for x in frame[column]]
+        frame["status"] = pd.Categorical.from_codes(frame["status"].astype(int), STATUS_NAMES)
+        return frame.rename_axis("run")
+
+    def outcome(self, name: str) -> pd.DataFrame:
+        """One outcome for every run (rows) and year (columns): a target id, ``<id>_met``
+        (-1 where the run is not done) or a series label (``zone.revenue_cny.december``)."""
+        with _open_sweep(self.path, "r") as f:
+            for group in ("outcomes/targets", "outcomes/series"):
+                if group in f and name in f[group]:
+                    values = f[f"{group}/{name}"][()]
+                    break
+            else:
+                known = [n for g in ("outcomes/targets", "outcomes/series") if g in f
+                         for n in f[g]]
+                raise KeyError(f"outcome {name!r} is unknown; expected one of "
+                               f"{', '.join(known)}")
+        return pd.DataFrame(values, columns=pd.Index(self.years, name="year"),
+                            index=pd.RangeIndex(len(values), name="run"))
+
+    def target_probability(self, *, by: str = "by") -> pd.DataFrame:
+        """P(target met) per design point, target and year over the point's finished runs,
+        with the Wilson 95 % interval. ``by="by"``: met in that year or any earlier one (the
+        policy's "by 2025"); ``by="in"``: met in that year."""
+        if by not in ("by", "in"):
+            raise ValueError(f"by={by!r}; expected 'by' or 'in'")
+        runs = self.runs()
+        done = (runs["status"] == "done").to_numpy()
+        points = runs["point"].to_numpy()
+        rows = []
+        n_points = int(points.max()) + 1 if len(points) else 0
+        for target in TARGET_IDS:
+            met = self.outcome(f"{target}_met").to_numpy() == 1
+            if by == "by":
+                met = np.maximum.accumulate(met, axis=1)
+            for p in range(n_points):
+                mine = done & (points == p)
+                n = int(mine.sum())
+                k = met[mine].sum(axis=0)
+                lo, hi = wilson_interval(k, np.full(len(self.years), n))
+                for j, year in enumerate(self.years):
+                    rows.append((p, target, year, n, int(k[j]),
+                                 k[j] / n if n else np.nan, lo[j], hi[j]))
+        frame = pd.DataFrame(rows, columns=["point", "target", "year", "runs", "met", "p",
+                                            "low", "high"])
+        return frame.set_index(["point", "target", "year"])
+
+    def point_means(self, name: str, year: int) -> np.ndarray:
+        """The mean over replicates of an outcome in a year, per design point (NaN where a
+        point has no finished run)."""
+        values = self.outcome(name)[year].to_numpy(dtype=float)
+        runs = self.runs()
+        done = (runs["status"] == "done").to_numpy()
+        points = runs["point"].to_numpy()
+        n_points = len(self.design())
+        out = np.full(n_points, np.nan)
+        for p in range(n_points):
+            mine = done & (points == p)
+            if mine.any():
+                out[p] = values[mine].mean()
+        return out
+
+    def sensitivity(self, outcome: str, year: int, *, seed: int = 1) -> pd.DataFrame:
+        """Sobol indices (first order, total, 95 % intervals) of the varied inputs on an
+        outcome in a year, from a ``saltelli`` design (the replicates' mean per point)."""
+        if self.meta["design"] != "saltelli":
+            raise SweepError(f"{self.path}: Sobol indices need a saltelli design; this sweep's "
+                             f"design is {self.meta['design']}")
+        if year not in self.years:
+            raise KeyError(f"year {year} is not in the sweep ({self.years[0]}-{self.years[-1]})")
+        y = self.point_means(outcome, year)
+        if np.isnan(y).any():
+            raise SweepError(f"{self.path}: {int(np.isnan(y).sum())} design points have no "
+                             "finished run; finish the sweep (re-run it) first")
+        with _open_sweep(self.path, "r") as f:
+            problem = json.loads(f["design"].attrs["problem"])
+        return sobol_indices(problem, y, seed=seed)
+
+    def __repr__(self) -> str:
+        runs = self.runs()
+        counts = runs["status"].value_counts()
+        return (f"<SweepResults {self.path}: {len(runs)} runs ({counts.get('done', 0)} done, "
+                f"{counts.get('failed', 0)} failed)>")
+
+
+def sweep(design: SweepSpec | str | os.PathLike, *, replicates: int | None = None,
+          client: Any = None, output: str | os.PathLike | None = None,
+          workers: int | None = None, progress: bool = False) -> SweepResults:
+    """Runs a sweep (a sweep file or a SweepSpec), optionally with another number of
+    replicates, on ``client`` (a ``distributed.Client``; None: a local cluster) and returns its
+    results. ``output`` defaults to a new file in the temporary directory."""
+    if not isinstance(design, SweepSpec):
+        design = SweepSpec.load(design)
+    if replicates is not None:
+        if isinstance(replicates, bool) or not isinstance(replicates, int) or replicates < 1:
+            raise SweepError(f"replicates={replicates!r}; expected a positive integer",
+                             key="replicates", value=repr(replicates))
+        design.replicates = replicates
+    if output is None:
+        handle, output = tempfile.mkstemp(suffix=".h5", prefix=f"sweep-{design.name}-")
+        os.close(handle)
+        os.unlink(output)
+    return run_sweep(design, output, client=client, workers=workers, progress=progress)
+
+
+def load_sweep(path: str | os.PathLike) -> SweepResults:
+    return SweepResults(path)
+
+
+__all__ = ["RunResult", "RunTask", "SweepFile", "SweepResults", "load_sweep", "run_sweep",
+           "simulate", "sobol_indices", "sweep", "wilson_interval"]
