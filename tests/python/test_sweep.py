@@ -364,3 +364,22 @@ def test_the_model_as_an_ema_workbench_model():
     direct["policy.land.supply.intensity"] = float(first["policy__land__supply__intensity"])
     sim = cs.Simulation(direct, seed=4, threads=1).run(2023)
     assert outcomes["leading_share"][0] == sim.targets().loc[2023, "leading_share"]
+
+
+def test_cli_sweep_on_a_running_scheduler_and_kept_run_files(tmp_path):
+    from distributed import LocalCluster
+    spec_path = tmp_path / "tiny.toml"
+    tiny_spec(tmp_path, replicates=1, design_lines="keep_runs = true")
+    out = tmp_path / "remote.h5"
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
+                      dashboard_address=None, silence_logs=40) as cluster:
+        result = run_cli("sweep", str(spec_path), "-o", str(out), "--scheduler",
+                         cluster.scheduler_address, check=True)
+    assert "4 runs (4 done, 0 failed)" in result.stdout
+    results = cs.load_sweep(out)
+    kept = sorted(p.name for p in (tmp_path / "remote.h5.runs").iterdir())
+    assert kept == [f"run-{r:06d}.h5" for r in range(4)]
+    for run in range(4):   # each kept file is that run's whole results file
+        targets = cs.load(tmp_path / "remote.h5.runs" / kept[run]).targets()
+        assert targets["pct"].to_numpy().tobytes() == \
+            results.outcome("pct").loc[run].to_numpy().tobytes()
