@@ -192,6 +192,16 @@ def _sweep(args: argparse.Namespace) -> int:
     return 0
 
 
+def _report(args: argparse.Namespace) -> int:
+    from clustersim.report import write_report
+    if os.path.isdir(args.output):
+        raise OutputError(f"{args.output}: is a directory; expected a file name such as "
+                          "report.html")
+    write_report(args.file, args.output)
+    print(f"wrote {args.output}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="clustersim", description=(
         "Agent-based simulator of the Zhangjiang high-tech zone's 22 parks."))
@@ -232,6 +242,12 @@ def build_parser() -> argparse.ArgumentParser:
     sweep.add_argument("--replicates", type=int, help="replicates per point (default: the file's)")
     sweep.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     sweep.set_defaults(handler=_sweep)
+
+    report = commands.add_parser("report", help="write a self-contained HTML report of a "
+                                 "results or sweep file")
+    report.add_argument("file", help="results file (clustersim run) or sweep file")
+    report.add_argument("-o", "--output", required=True, help="HTML file to write")
+    report.set_defaults(handler=_report)
 
     params = commands.add_parser("parameters", help="list every parameter with its default")
     params.set_defaults(handler=_parameters)

@@ -1,0 +1,206 @@
+"""A self-contained HTML report of a results file or a sweep file: the scenario, the targets,
+the main figures (embedded PNG) and what is needed to reproduce it (``clustersim report``)."""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+import os
+from typing import Any
+
+import pandas as pd
+
+from clustersim import plot
+from clustersim.errors import OutputError
+from clustersim.results import Results
+from clustersim.sweep import SWEEP_FORMAT, SweepResults
+
+_STYLE = """
+body { font-family: -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; margin: 2em auto;
+       max-width: 1200px; color: #222; line-height: 1.45; }
+h1 { font-size: 1.6em; } h2 { font-size: 1.25em; margin-top: 2em; border-bottom: 1px solid #ddd; }
+table { border-collapse: collapse; margin: 1em 0; font-size: 0.9em; }
+th, td { border: 1px solid #ccc; padding: 0.3em 0.6em; text-align: right; }
+th { background: #f3f3f3; } td.l, th.l { text-align: left; }
+.met { background: #e5f5e0; } .not { background: #fde0dd; }
+figure { margin: 1.5em 0; } figure img { max-width: 100%; border: 1px solid #eee; }
+figcaption { font-size: 0.9em; color: #555; }
+pre { background: #f7f7f7; padding: 1em; overflow-x: auto; font-size: 0.8em; }
+"""
+
+
+def _img(fig: Any, caption: str) -> str:
+    data = base64.b64encode(plot.save_png(fig, dpi=90)).decode("ascii")
+    return (f'<figure><img alt="{html.escape(caption)}" src="data:image/png;base64,{data}">'
+            f"<figcaption>{html.escape(caption)}</figcaption></figure>")
+
+
+def _fmt(value: Any, unit: str) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return "–"
+    if unit == "fraction":
+        return f"{value:.1%}"
+    if abs(value) >= 100:
+        return f"{value:,.0f}"
+    return f"{value:,.2f}"
+
+
+def _table(header: list[str], rows: list[list[str]], classes: list[str] | None = None) -> str:
+    head = "".join(f'<th class="{"l" if i == 0 else ""}">{html.escape(h)}</th>'
+                   for i, h in enumerate(header))
+    body = []
+    for r, row in enumerate(rows):
+        cls = f' class="{classes[r]}"' if classes and classes[r] else ""
+        cells = "".join(f'<td class="{"l" if i == 0 else ""}">{c}</td>' for i, c in enumerate(row))
+        body.append(f"<tr{cls}>{cells}</tr>")
+    return f"<table><tr>{head}</tr>{''.join(body)}</table>"
+
+
+def _page(title: str, sections: list[str]) -> str:
+    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+            f"<title>{html.escape(title)}</title><style>{_STYLE}</style></head><body>"
+            f"<h1>{html.escape(title)}</h1>{''.join(sections)}</body></html>\n")
+
+
+def run_report(path: str) -> str:
+    results = Results(path)
+    meta = results.meta
+    scenario = results.scenario()
+    targets = results.targets()
+    summary = results.target_summary()
+    year = targets.attrs["target_year"]
+    rows, classes = [], []
+    for target, row in summary.iterrows():
+        unit = row["unit"]
+        first = "not met" if pd.isna(row["first_met"]) else str(row["first_met"])
+        rows.append([html.escape(target), f"{row['comparison']} {_fmt(row['threshold'], unit)}",
+                     _fmt(row["value"], unit), "yes" if row["met"] else "no", first,
+                     html.escape(unit)])
+        classes.append("met" if row["met"] else "not")
+    sections = [
+        f"<p>{html.escape(str(scenario['description']) or '')}</p>",
+        "<h2>Targets</h2>",
+        f"<p>Each target in {year} (the target year) and the first year it is met in the run "
+        "(POLICY.md; definitions in docs/model.md, section 3.4.5).</p>",
+        _table(["target", "threshold", f"value {year}", f"met in {year}", "first met", "unit"],
+               rows, classes),
+        "<h2>Figures</h2>",
+        _img(plot.target_dashboard(results), "Each target every December against its threshold"),
+        _img(plot.revenue(results), "Zone revenue by sector"),
+        _img(plot.park_ranking(results), "Park ranking, notices and removals"),
+        _img(plot.sector_mix(results), "Sector mix of each park in the last December"),
+        _img(plot.talent_flows(results), "Talent moves between parks"),
+        _img(plot.space_use(results), "Floor space use per park"),
+        "<h2>Reproduce</h2>",
+        _table(["key", "value"], [[html.escape(k), html.escape(str(meta[k]))] for k in (
+            "scenario_name", "scenario_path", "seed", "threads", "scale", "until_year",
+            "clustersim_version", "git_revision", "start_time", "end_time", "host") if k in meta]),
+        "<p>Command: <code>" + html.escape(
+            f"clustersim run {meta.get('scenario_path', '<scenario.toml>')} -o out.h5 "
+            f"--seed {meta.get('seed', 1)}"
+            + (f" --until {meta['until_year']}" if meta.get("until_year") else "")) +
+        "</code> (results do not depend on the thread count).</p>",
+        "<h3>Scenario</h3>",
+        f"<pre>{html.escape(scenario.to_toml())}</pre>",
+    ]
+    if meta.get("lever_changes"):
+        sections.append(f"<h3>Levers changed between steps</h3><pre>"
+                        f"{html.escape(str(meta['lever_changes']))}</pre>")
+    return _page(f"clustersim run: {meta.get('scenario_name', os.path.basename(path))}",
+                 sections)
+
+
+def sweep_report(path: str) -> str:
+    results = SweepResults(path)
+    meta = results.meta
+    runs = results.runs()
+    design = results.design()
+    counts = runs["status"].value_counts()
+    sections = [f"<p>{len(runs)} runs: {counts.get('done', 0)} done, "
+                f"{counts.get('failed', 0)} failed, {counts.get('pending', 0)} pending; "
+                f"design <code>{html.escape(str(meta['design']))}</code>, "
+                f"{results.replicates} replicates per point.</p>"]
+    has_targets = False
+    try:
+        probability = results.target_probability()
+        has_targets = True
+    except KeyError:
+        probability = None
+    if has_targets:
+        thresholds = json.loads(_targets_attrs(path)["thresholds"])
+        year = int(_targets_attrs(path)["target_year"])
+        if year not in results.years:
+            year = results.years[-1]
+        at = probability.xs(year, level="year")
+        header = ["target", "threshold"] + [f"point {p}" for p in design.index]
+        rows = []
+        for target in plot.TARGETS:
+            t = thresholds[target]
+            cells = [html.escape(target), f"{t['comparison']} {t['threshold']:g}"]
+            for p in design.index:
+                row = at.loc[(p, target)]
+                cells.append("–" if pd.isna(row["p"]) else
+                             f"{row['p']:.2f} [{row['low']:.2f}, {row['high']:.2f}]")
+            rows.append(cells)
+        sections += ["<h2>Targets</h2>",
+                     f"<p>P(target met by {year}) per design point over its finished runs, with "
+                     "the Wilson 95 % interval.</p>", _table(header, rows)]
+    sections += ["<h2>Design points</h2>",
+                 _table(["point", *design.columns],
+                        [[str(i)] + [f"{v:g}" for v in row] for i, row in design.iterrows()])]
+    sections.append("<h2>Figures</h2>")
+    if has_targets:
+        sections.append(_img(plot.target_dashboard(results, point=0),
+                             "P(each target met by each year), design point 0"))
+        sections.append(_img(plot.fan_chart(results, "leading_share", scale=100.0,
+                                            ylabel="% of the city"),
+                             "The zone's share of the city's leading industries, all runs"))
+    with h5_file(path) as f:
+        labels = list(f["outcomes/series"]) if "outcomes/series" in f else []
+    for label in labels[:3]:
+        sections.append(_img(plot.fan_chart(results, label), f"{label}, all runs"))
+    sections += ["<h2>Reproduce</h2>",
+                 _table(["key", "value"], [[html.escape(k), html.escape(str(meta[k]))]
+                                           for k in ("name", "sweep_source", "base_source",
+                                                     "seed", "replicates",
+                                                     "clustersim_version", "git_revision",
+                                                     "created", "updated") if k in meta]),
+                 "<p>Each run's own command is in the sweep file (<code>runs().command</code>). "
+                 "First one:</p>",
+                 f"<pre>{html.escape(str(runs['command'].iloc[0]))}</pre>",
+                 "<h3>Sweep file</h3>", f"<pre>{html.escape(str(meta['sweep_toml']))}</pre>"]
+    return _page(f"clustersim sweep: {meta.get('name', os.path.basename(path))}", sections)
+
+
+def h5_file(path: str):
+    import h5py
+    return h5py.File(path, "r")
+
+
+def _targets_attrs(path: str) -> dict[str, Any]:
+    with h5_file(path) as f:
+        return {k: (v.decode() if isinstance(v, bytes) else v)
+                for k, v in f["outcomes/targets"].attrs.items()}
+
+
+def write_report(path: str | os.PathLike, output: str | os.PathLike) -> str:
+    """Writes the report of a results or sweep file to ``output`` (written whole: a temporary
+    file renamed into place); returns the output path."""
+    path, output = os.fspath(path), os.fspath(output)
+    try:
+        with h5_file(path) as f:
+            kind = f.attrs.get("format")
+    except OSError as error:
+        raise OutputError(f"{path}: cannot open ({error}); expected a clustersim results or "
+                          "sweep file") from None
+    kind = kind.decode() if isinstance(kind, bytes) else kind
+    text = sweep_report(path) if kind == SWEEP_FORMAT else run_report(path)
+    partial = output + ".partial"
+    with open(partial, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    os.replace(partial, output)
+    return output
+
+
+__all__ = ["run_report", "sweep_report", "write_report"]

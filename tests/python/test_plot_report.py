@@ -1,0 +1,145 @@
+"""Figures (clustersim.plot) and the HTML report (clustersim report)."""
+
+from __future__ import annotations
+
+import base64
+import re
+import shutil
+import subprocess
+
+import matplotlib
+import pytest
+
+import clustersim as cs
+import clustersim.plot as cplot
+from clustersim.sweep import run_sweep
+from clustersim.sweepfile import SweepSpec
+from conftest import ROOT, SCENARIOS, run_cli, small
+
+matplotlib.use("Agg")
+TARGET_IDS = [t["id"] for t in cs._core.target_catalogue()]
+
+
+@pytest.fixture(scope="module")
+def run_file(tmp_path_factory):
+    # Evaluation from 2022 with every bottom park failing: notices and a removal to draw.
+    sc = small(horizon=2025)
+    sc["policy.evaluation.ranking.start_year"] = 2022
+    sc["policy.evaluation.fail_score"] = 10.0
+    path = tmp_path_factory.mktemp("report") / "run.h5"
+    cs.Simulation(sc, seed=3, threads=2).run(output=path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def sweep_file(tmp_path_factory):
+    spec = SweepSpec.load(SCENARIOS / "sweeps" / "small.toml")
+    spec.replicates = 2
+    spec.until = 2024
+    path = tmp_path_factory.mktemp("report") / "sweep.h5"
+    run_sweep(spec, path, client="inline")
+    return path
+
+
+def _png(fig) -> bytes:
+    data = cplot.save_png(fig, dpi=50)
+    assert data.startswith(b"\x89PNG") and len(data) > 2000
+    return data
+
+
+@pytest.mark.parametrize("name", ["revenue", "target_dashboard", "park_ranking", "sector_mix",
+                                  "talent_flows", "space_use"])
+def test_run_figures_render_from_a_file_and_from_a_simulation(run_file, name):
+    _png(getattr(cplot, name)(cs.load(run_file)))
+    sim = cs.Simulation(small(horizon=2023, scale=0.01), seed=1, threads=2).run()
+    _png(getattr(cplot, name)(sim))
+
+
+def test_the_dashboard_shows_every_target_with_its_threshold(run_file):
+    fig = cplot.target_dashboard(cs.load(run_file))
+    axes = [ax for ax in fig.axes if ax.get_title()]
+    assert len(axes) == 10
+    thresholds = cs.load(run_file).targets().attrs["thresholds"]
+    for ax, target in zip(axes, TARGET_IDS, strict=True):
+        scale = 100.0 if target in ("leading_share", "rd_intensity", "vc_share") else 1.0
+        dashed = [line for line in ax.get_lines() if line.get_linestyle() == "--"]
+        assert dashed[0].get_ydata()[0] == pytest.approx(thresholds[target] * scale)
+
+
+def test_park_ranking_marks_the_notice_and_the_removal(run_file):
+    results = cs.load(run_file)
+    assert (results.series("park", "standing") == -2).any().any()
+    fig = cplot.park_ranking(results)
+    collections = fig.axes[0].collections
+    assert sum(len(c.get_offsets()) for c in collections) >= 2   # circle(s) and a cross
+
+
+def test_sweep_figures_render(sweep_file):
+    results = cs.load_sweep(sweep_file)
+    _png(cplot.target_dashboard(results, point=3))
+    _png(cplot.fan_chart(results, "zone.revenue_cny.december", scale=1e-12, ylabel="trn"))
+    _png(cplot.fan_chart(results, "leading_share", point=0))
+
+
+def _chromium(html_path, png_path) -> subprocess.CompletedProcess:
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    assert browser, "chromium is needed (.ci/setup --with-tests installs Debian's package)"
+    return subprocess.run(
+        [browser, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+         "--enable-logging=stderr", "--v=0", f"--screenshot={png_path}",
+         "--window-size=1280,3000", html_path.as_uri()],
+        capture_output=True, text=True, timeout=120)
+
+
+def _check_report(path, png, needles):
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("<!DOCTYPE html>") and text.rstrip().endswith("</html>")
+    for target in TARGET_IDS:
+        assert f">{target}<" in text, target
+    for needle in needles:
+        assert needle in text
+    # Self-contained: images are embedded, nothing is fetched.
+    assert not re.search(r'(src|href)="(https?:|file:|/)', text)
+    images = re.findall(r'src="data:image/png;base64,([^"]+)"', text)
+    assert images and all(base64.b64decode(i).startswith(b"\x89PNG") for i in images)
+    browser = _chromium(path, png)
+    assert browser.returncode == 0, browser.stderr[-2000:]
+    assert png.exists() and png.stat().st_size > 10_000
+    console_errors = [line for line in browser.stderr.splitlines()
+                      if "CONSOLE" in line or "Uncaught" in line]
+    assert console_errors == []
+
+
+def test_report_of_a_run_opens_in_a_headless_browser(run_file, tmp_path):
+    out = tmp_path / "report.html"
+    result = run_cli("report", str(run_file), "-o", str(out), check=True)
+    assert f"wrote {out}" in result.stdout
+    _check_report(out, tmp_path / "report.png",
+                  ["first met", "Reproduce", "git_revision", "clustersim run", "[policy."])
+
+
+def test_report_of_a_sweep_opens_in_a_headless_browser(sweep_file, tmp_path):
+    out = tmp_path / "sweep.html"
+    run_cli("report", str(sweep_file), "-o", str(out), check=True)
+    _check_report(out, tmp_path / "sweep.png",
+                  ["P(target met by", "Design points", "--seed", "[[sweep.vary]]"])
+
+
+def test_report_errors_are_clear(tmp_path):
+    bad = tmp_path / "bad.h5"
+    bad.write_text("not hdf5")
+    result = run_cli("report", str(bad), "-o", str(tmp_path / "r.html"))
+    assert result.returncode == 2 and "cannot open" in result.stderr
+    assert not (tmp_path / "r.html").exists()
+
+
+def test_readme_figures_come_from_the_script(tmp_path):
+    script = ROOT / "docs" / "figures" / "make_figures.py"
+    result = subprocess.run([str(ROOT / ".venv" / "bin" / "python"), str(script), "--out",
+                             str(tmp_path), "--small"], capture_output=True, text=True,
+                            timeout=300)
+    assert result.returncode == 0, result.stderr
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for name in re.findall(r"docs/figures/([\w-]+\.png)", readme):
+        assert (tmp_path / name).exists(), name
+        assert (ROOT / "docs" / "figures" / name).exists(), name
