@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
+import threading
 import time
 import tomllib
 
@@ -254,13 +256,24 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _terminate(signum: int, frame: object) -> None:
+    # SIGTERM (a batch system's stop) ends the run like Ctrl-C: between two steps, with the
+    # output left as <output>.partial marked incomplete.
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     debug = os.environ.get("CLUSTERSIM_DEBUG") == "1"
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _terminate)
     try:
         return args.handler(args)
     except KeyboardInterrupt:
-        print("\nclustersim: interrupted", file=sys.stderr)
+        output = getattr(args, "output", None)
+        where = (f"; {output}.partial holds what was written (marked incomplete); run the "
+                 "command again to start over" if args.command == "run" and output else "")
+        print(f"\nclustersim: interrupted{where}", file=sys.stderr)
         return 130
     except (ScenarioError, OutputError, KeyError) as error:
         if debug:
