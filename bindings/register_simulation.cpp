@@ -3,6 +3,8 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <optional>
+
 #include "bindings.hpp"
 #include "clustersim/model/sectors.hpp"
 #include "clustersim/simulation.hpp"
@@ -183,6 +185,20 @@ void register_simulation(py::module_& m) {
   py::class_<Simulation>(m, "Simulation")
       .def(py::init<const Scenario&, std::uint64_t, int>(), py::arg("scenario"), py::arg("seed"),
            py::arg("threads"), py::call_guard<py::gil_scoped_release>())
+      .def_static(
+          "restore",
+          [](const std::string& path, const Scenario& scenario, std::optional<std::uint64_t> seed,
+             int threads) {
+            py::gil_scoped_release release;
+            return Simulation::restore(path, scenario, seed ? &*seed : nullptr, threads);
+          },
+          py::arg("path"), py::arg("scenario"), py::arg("seed"), py::arg("threads"))
+      .def(
+          "checkpoint",
+          [](const Simulation& s, const std::string& path, const Attributes& attributes) {
+            s.checkpoint(path, attributes);
+          },
+          py::arg("path"), py::arg("attributes"), py::call_guard<py::gil_scoped_release>())
       .def("step", &Simulation::step, py::call_guard<py::gil_scoped_release>())
       .def("run_until", &Simulation::run_until, py::arg("year"),
            py::call_guard<py::gil_scoped_release>())

@@ -36,8 +36,9 @@ def _parse_set(assignment: str) -> tuple[str, object]:
         return key, text.strip()
 
 
-def _load_scenario(path: str, assignments: list[str]) -> Scenario:
-    scenario = Scenario.load(path)
+def _load_scenario(path: str | Scenario, assignments: list[str]) -> Scenario:
+    scenario = path if isinstance(path, Scenario) else Scenario.load(path)
+    path = scenario.source or ""
     for assignment in assignments:
         key, value = _parse_set(assignment)
         try:
@@ -118,7 +119,17 @@ def target_table(sim: Simulation) -> str:
 
 
 def _run(args: argparse.Namespace) -> int:
-    scenario = _load_scenario(args.scenario, args.set or [])
+    from clustersim.simulation import _checkpoint_scenario
+    if args.scenario is None and args.from_checkpoint is None:
+        raise ScenarioError("no scenario: give a scenario file, or --from a checkpoint",
+                            key="scenario")
+    base = args.scenario if args.scenario is not None else \
+        _checkpoint_scenario(args.from_checkpoint)
+    scenario = _load_scenario(base, args.set or [])
+    if args.checkpoint_every is not None and args.checkpoint_every < 1:
+        raise ScenarioError(f"--checkpoint-every {args.checkpoint_every}: expected a positive "
+                            "number of months", key="checkpoint-every",
+                            value=str(args.checkpoint_every))
     output = args.output
     if os.path.isdir(output):
         raise OutputError(f"{output}: is a directory; expected a file name such as out.h5")
@@ -126,12 +137,29 @@ def _run(args: argparse.Namespace) -> int:
         raise OutputError(f"{output}: directory {os.path.dirname(os.path.abspath(output))} "
                           "does not exist")
     started = time.perf_counter()
-    sim = Simulation(scenario, seed=args.seed, threads=args.threads)
+    if args.from_checkpoint is not None:
+        # A fork when --set or another scenario changes it; the checkpoint's seed unless --seed.
+        sim = Simulation.restore(args.from_checkpoint, scenario, seed=args.seed,
+                                 threads=args.threads)
+    else:
+        sim = Simulation(scenario, seed=1 if args.seed is None else args.seed,
+                         threads=args.threads)
     until = args.until if args.until is not None else int(scenario["horizon_year"])
     total = (min(until, int(scenario["horizon_year"])) - _core.base_year + 1) * 12
     progress = _Progress(args.quiet, total)
+    checkpoint = output + ".checkpoint.h5"
+
+    def step_done(done: int, total_steps: int) -> None:
+        progress(done, total_steps)
+        if args.checkpoint_every and done % args.checkpoint_every == 0 and done < total_steps:
+            sim.checkpoint(checkpoint)
     try:
-        sim.run(until, output=output, progress=progress)
+        sim.run(until, output=output, progress=step_done)
+    except KeyboardInterrupt:
+        if args.checkpoint_every and os.path.exists(checkpoint):
+            args.resume_hint = (f"; resume from the last checkpoint with: clustersim run --from "
+                                f"{checkpoint} -o {output}")
+        raise
     finally:
         progress.close()
     elapsed = time.perf_counter() - started
@@ -211,9 +239,15 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     run = commands.add_parser("run", help="run a scenario and write an HDF5 results file")
-    run.add_argument("scenario", help="scenario TOML file")
+    run.add_argument("scenario", nargs="?",
+                     help="scenario TOML file (with --from: replaces the checkpoint's scenario)")
     run.add_argument("-o", "--output", required=True, help="results file to write (HDF5)")
-    run.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    run.add_argument("--seed", type=int, default=None,
+                     help="random seed (default 1; with --from, the checkpoint's)")
+    run.add_argument("--checkpoint-every", type=int, metavar="MONTHS",
+                     help="write the complete state to <output>.checkpoint.h5 every MONTHS steps")
+    run.add_argument("--from", dest="from_checkpoint", metavar="CHECKPOINT",
+                     help="resume (or, with --set or a scenario, fork) a checkpoint")
     run.add_argument("--threads", type=int, default=_default_threads(),
                      help="worker threads (default: all cores; results do not depend on it)")
     run.add_argument("--until", type=int, help="last year to simulate (default: horizon_year)")
@@ -273,6 +307,7 @@ def main(argv: list[str] | None = None) -> int:
         output = getattr(args, "output", None)
         where = (f"; {output}.partial holds what was written (marked incomplete); run the "
                  "command again to start over" if args.command == "run" and output else "")
+        where = getattr(args, "resume_hint", "") or where
         print(f"\nclustersim: interrupted{where}", file=sys.stderr)
         return 130
     except (ScenarioError, OutputError, KeyError) as error:

@@ -163,6 +163,44 @@ class Simulation:
                                      "until_year": str(last_year)})
         return self
 
+    # --- checkpoints
+    def checkpoint(self, path: str | os.PathLike) -> str:
+        """Writes the complete state to ``path`` (HDF5; built as ``<path>.partial`` and renamed):
+        ``Simulation.restore(path)`` continues it bit for bit."""
+        path = os.fspath(path)
+        parent = os.path.dirname(os.path.abspath(path))
+        if not os.path.isdir(parent):
+            raise OutputError(f"{path}: directory {parent} does not exist")
+        self._core.checkpoint(path, {
+            "scenario_toml": self.scenario.to_toml(include_defaults=True),
+            "scenario_name": str(self.scenario["name"]),
+            "scenario_path": self.scenario.source or "",
+            "clustersim_version": _core.__version__, "git_revision": _core.git_revision,
+            "created": _now(), "year": str(self.year), "month": str(self.month)})
+        return path
+
+    @classmethod
+    def restore(cls, path: str | os.PathLike, scenario: Scenario | str | os.PathLike | None = None,
+                *, seed: int | None = None, threads: int = 1) -> Simulation:
+        """Resumes a checkpoint. With ``scenario`` (a modified copy of the checkpoint's, e.g.
+        levers changed from 2026 on) it is a fork: the same past, another future. ``seed``
+        replaces the checkpoint's seed for the steps to come. Outputs record the parent."""
+        path = os.fspath(path)
+        stored = _checkpoint_scenario(path)
+        if scenario is None:
+            scenario = stored
+        elif not isinstance(scenario, Scenario):
+            scenario = Scenario.load(scenario)
+        scenario.validate()
+        self = cls.__new__(cls)
+        self.scenario = scenario.copy()
+        self._core = _core.Simulation.restore(path, scenario._core, seed, int(threads))
+        self._park_ids = list(self._core.park_table()["id"])
+        self._parent = {"parent_checkpoint": os.path.abspath(path),
+                        "parent_step": str(self._core.steps_done),
+                        "parent_scenario_toml": stored.to_toml(include_defaults=True)}
+        return self
+
     def _open_output(self, path: str, last_year: int, metadata: dict[str, str]) -> None:
         if os.path.isdir(path):
             raise OutputError(f"{path}: is a directory; expected a file name such as out.h5")
@@ -181,6 +219,7 @@ class Simulation:
             "start_time": _now(),
             "host": socket.gethostname(),
             "until_year": str(last_year),
+            **getattr(self, "_parent", {}),
         }
         clashes = sorted(set(map(str, metadata)) & (set(attributes) | {"end_time"}))
         if clashes:
@@ -272,6 +311,23 @@ class Simulation:
     def __repr__(self) -> str:
         return (f"<Simulation {self.scenario['name']!r} seed={self.seed} threads={self.threads} "
                 f"at {self.year}-{self.month:02d}, {self.steps_done}/{self.total_steps} months>")
+
+
+def _checkpoint_scenario(path: str) -> Scenario:
+    """The scenario stored in a checkpoint; OutputError for a file that is not one."""
+    import h5py
+    try:
+        with h5py.File(path, "r") as f:
+            if f.attrs.get("format") not in ("clustersim-checkpoint", b"clustersim-checkpoint"):
+                raise OutputError(f"{path}: not a clustersim checkpoint")
+            text = f.attrs["scenario_toml"]
+    except OSError as error:
+        raise OutputError(f"{path}: cannot open the checkpoint ({error}); expected a file "
+                          "written by Simulation.checkpoint or --checkpoint-every") from None
+    except KeyError:
+        raise OutputError(f"{path}: the checkpoint has no scenario (truncated?)") from None
+    text = text.decode() if isinstance(text, bytes) else text
+    return Scenario.from_toml(text, source=f"{path} (checkpoint)")
 
 
 def _lever_key(lever: str) -> str:

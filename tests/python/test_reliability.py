@@ -90,3 +90,74 @@ series = [{{ level = "zone", name = "revenue_cny" }}]
     runs = cs.load_sweep(out).runs()
     assert (runs["status"] == "done").all()
     assert (runs.loc[sorted(done_before), "attempts"] == 1).all()   # not computed again
+
+
+# --- checkpoints, restore and fork
+def test_resuming_from_a_checkpoint_gives_the_uninterrupted_output(tmp_path):
+    from conftest import run_cli
+    common = ["--set", "scale=0.02", "--until", "2025", "--seed", "5", "-q"]
+    whole = tmp_path / "whole.h5"
+    run_cli("run", str(SCENARIOS / "small.toml"), "-o", str(whole), *common, check=True)
+    first = tmp_path / "first.h5"
+    run_cli("run", str(SCENARIOS / "small.toml"), "-o", str(first), "--checkpoint-every", "18",
+            *common, check=True)
+    checkpoint = tmp_path / "first.h5.checkpoint.h5"   # the last one: after step 36
+    resumed = tmp_path / "resumed.h5"
+    run_cli("run", "--from", str(checkpoint), "-o", str(resumed), "--until", "2025", "-q",
+            check=True)
+    with h5py.File(whole) as a, h5py.File(resumed) as b:
+        for group in ("series/park", "series/zone", "series/city", "targets"):
+            for name in a[group]:
+                assert a[f"{group}/{name}"][()].tobytes() == b[f"{group}/{name}"][()].tobytes(), \
+                    (group, name)
+        assert b.attrs["parent_step"] == "36" and b.attrs["seed"] == "5"
+        # Snapshots after the checkpoint are the same; those before it are in the first file.
+        assert sorted(b["snapshots"]) == ["2025"]
+        for column in a["snapshots/2025"]:
+            assert a[f"snapshots/2025/{column}"][()].tobytes() == \
+                b[f"snapshots/2025/{column}"][()].tobytes()
+
+
+def test_a_fork_from_python_keeps_the_past_and_records_its_parent(tmp_path):
+    sc = cs.Scenario.load(SCENARIOS / "no-new-policy.toml")
+    sc["scale"] = 0.02
+    sc["horizon_year"] = 2027
+    sim = cs.Simulation(sc, seed=8, threads=2).run(2025)
+    path = sim.checkpoint(tmp_path / "2025.h5")
+    fork = sc.copy()
+    fork["policy.land.supply.intensity"] = 2.0
+    fork["policy.land.supply.start_year"] = 2026
+    branch = cs.Simulation.restore(path, fork, threads=2).run(output=tmp_path / "branch.h5")
+    same = cs.Simulation.restore(path).run()
+    space_branch = branch.series("zone", "floor_space_m2")["zone"]
+    space_same = same.series("zone", "floor_space_m2")["zone"]
+    assert (space_branch[:"2025-12"] == space_same[:"2025-12"]).all()
+    assert space_branch["2027-12"] > space_same["2027-12"]
+    meta = cs.load(tmp_path / "branch.h5").meta
+    assert meta["parent_checkpoint"] == str(path) and meta["parent_step"] == "48"
+    assert "intensity = 0.0" in meta["parent_scenario_toml"]
+
+
+@pytest.mark.parametrize("content", [b"", b"not hdf5 at all", None])
+def test_restore_refuses_files_that_are_not_checkpoints(tmp_path, content, small_results):
+    path = tmp_path / "x.h5"
+    if content is None:
+        path = small_results          # a results file, not a checkpoint
+    else:
+        path.write_bytes(content)
+    with pytest.raises(cs.OutputError, match="checkpoint"):
+        cs.Simulation.restore(path)
+
+
+def test_sigterm_with_checkpoints_says_how_to_resume(tmp_path):
+    out = tmp_path / "run.h5"
+    checkpoint = tmp_path / "run.h5.checkpoint.h5"
+    process = _start("run", str(SCENARIOS / "baseline.toml"), "-o", str(out), "--set",
+                     "scale=0.2", "--threads", "1", "--checkpoint-every", "6", "-q")
+    _wait_for(checkpoint.exists, 120)
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=30)
+    assert process.returncode == 130
+    assert f"clustersim run --from {checkpoint} -o {out}" in stderr
+    restored = cs.Simulation.restore(checkpoint)
+    assert restored.steps_done % 6 == 0 and restored.steps_done >= 6

@@ -63,6 +63,14 @@ class Simulation {
   // Changes a lever's schedule between steps (scenario key "policy.<lever>"); the change is
   // validated like a scenario value and logged in the output file's lever_changes.
   void set_lever(const std::string& lever, const LeverSchedule& schedule);
+
+  // Checkpoints (io/checkpoint.hpp): the complete state, written to <path>.partial and renamed.
+  void checkpoint(const std::string& path, const Attributes& attributes) const;
+  // Resumes a checkpoint under `scenario` (the one it was written with, or a modified one: a
+  // fork) with its seed, or `seed` if given. Throws OutputError for a file that is not a
+  // checkpoint of this model layout, ScenarioError for a scenario it cannot continue.
+  static std::unique_ptr<Simulation> restore(const std::string& path, const Scenario& scenario,
+                                             const std::uint64_t* seed, int threads);
   const std::vector<std::string>& lever_changes() const { return lever_changes_; }
   std::int64_t next_firm_id() const { return next_firm_id_; }
   std::int64_t next_talent_id() const { return next_talent_id_; }
@@ -76,6 +84,7 @@ class Simulation {
   bool output_open() const { return output_ != nullptr; }
 
  private:
+  friend class CheckpointIO;
   std::vector<double> sector_momentum() const;
   void update_policy(int year);
 

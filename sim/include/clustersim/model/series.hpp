@@ -57,6 +57,13 @@ class SeriesBook {
   const std::vector<double>& city_values(const std::string& name) const {
     return city_values_.at(name);
   }
+  // Restoring a checkpoint: every recorded month back in place.
+  std::vector<int>& mutable_year() { return year_; }
+  std::vector<int>& mutable_month() { return month_; }
+  std::vector<double>& mutable_values(const std::string& name) { return values_.at(name); }
+  std::vector<double>& mutable_city_values(const std::string& name) {
+    return city_values_.at(name);
+  }
 
  private:
   std::size_t parks_;

@@ -36,6 +36,12 @@ class TargetBook {
   // Row-major (year, target).
   const std::vector<double>& values() const { return values_; }
   const std::vector<std::uint8_t>& met() const { return met_; }
+  // Restoring a checkpoint.
+  void restore(std::vector<int> years, std::vector<double> values, std::vector<std::uint8_t> met) {
+    years_ = std::move(years);
+    values_ = std::move(values);
+    met_ = std::move(met);
+  }
 
  private:
   std::vector<int> years_;
