@@ -315,6 +315,12 @@ def main(argv: list[str] | None = None) -> int:
             raise
         message = error.args[0] if isinstance(error, KeyError) and error.args else error
         print(f"clustersim: error: {message}", file=sys.stderr)
+        if isinstance(error, OutputError) and "cannot write" in str(error):
+            # HDF5 1.10 crashes at exit on a file whose close failed (a full disk): the
+            # partial file is already closed as far as it can be, so leave without atexit.
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(2)
         return 2
     except ClusterSimError as error:
         if debug:

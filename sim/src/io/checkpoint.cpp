@@ -293,7 +293,9 @@ void CheckpointIO::write(const Simulation& const_sim, const std::string& path,
     std::remove(partial.c_str());
     throw;
   }
-  if (H5Fclose(id) < 0) {
+  // Flushed and checked before the rename: a full disk fails here, not later.
+  if (H5Fflush(id, H5F_SCOPE_GLOBAL) < 0 || H5Fclose(id) < 0) {
+    H5Fclose(id);
     std::remove(partial.c_str());
     throw OutputError(partial + ": cannot write the checkpoint's last blocks (disk full?)");
   }

@@ -47,8 +47,7 @@ hid_t native_type() {
 constexpr std::size_t chunk_bytes = 256 * 1024;
 
 bool is_reserved(const std::string& key) {
-  return key == "format" || key == "format_version" || key == "complete" ||
-         key == "lever_changes";
+  return key == "format" || key == "format_version" || key == "complete" || key == "lever_changes";
 }
 
 }  // namespace
@@ -276,54 +275,57 @@ void ResultsWriter::finish(const SeriesBook& series, const TargetBook& targets,
     file_->dataset<std::int32_t>(group.get(), "month", {months}, month.data(), "month (1-12)",
                                  "each series row is the state at the end of this month");
   }
-  Handle park_group(file_->group("series/park"), H5Gclose);
-  Handle zone_group(file_->group("series/zone"), H5Gclose);
-  const std::vector<double>& in_zone = series.values("in_zone");
-  for (const SeriesInfo& info : SeriesBook::catalogue()) {
-    const std::vector<double>& values = series.values(info.name);
-    const hsize_t row = series.row_size(info);
-    // The zone: parks in the zone that month (origins, for pairs) summed in park order.
-    const hsize_t width = info.shape == SeriesShape::cell         ? sector_count
-                          : info.shape == SeriesShape::park_pair  ? n_parks
-                          : info.shape == SeriesShape::park_round ? round_count
-                          : info.shape == SeriesShape::cell_stage ? sector_count * stage_count
-                                                                  : 1;
-    std::vector<double> zone(months * width, 0.0);
-    for (hsize_t t = 0; t < months; ++t) {
-      for (hsize_t p = 0; p < n_parks; ++p) {
-        if (in_zone[t * n_parks + p] == 0.0) continue;
-        for (hsize_t s = 0; s < width; ++s) zone[t * width + s] += values[t * row + p * width + s];
-      }
-    }
-    std::vector<hsize_t> park_dims = {months, n_parks};
-    std::vector<hsize_t> zone_dims = {months};
-    if (info.shape == SeriesShape::cell_stage) {
-      park_dims.insert(park_dims.end(), {sector_count, stage_count});
-      zone_dims.insert(zone_dims.end(), {sector_count, stage_count});
-    } else if (width > 1) {
-      park_dims.push_back(width);
-      zone_dims.push_back(width);
-    }
-    file_->dataset<double>(park_group.get(), info.name, park_dims, values.data(), info.unit,
-                           info.description);
-    if (!info.summable) {
-      continue;
-    } else if (info.shape == SeriesShape::park_pair) {
-      // Zone level: all moves between parks in the month.
-      std::vector<double> total(months, 0.0);
+  {
+    Handle park_group(file_->group("series/park"), H5Gclose);
+    Handle zone_group(file_->group("series/zone"), H5Gclose);
+    const std::vector<double>& in_zone = series.values("in_zone");
+    for (const SeriesInfo& info : SeriesBook::catalogue()) {
+      const std::vector<double>& values = series.values(info.name);
+      const hsize_t row = series.row_size(info);
+      // The zone: parks in the zone that month (origins, for pairs) summed in park order.
+      const hsize_t width = info.shape == SeriesShape::cell         ? sector_count
+                            : info.shape == SeriesShape::park_pair  ? n_parks
+                            : info.shape == SeriesShape::park_round ? round_count
+                            : info.shape == SeriesShape::cell_stage ? sector_count * stage_count
+                                                                    : 1;
+      std::vector<double> zone(months * width, 0.0);
       for (hsize_t t = 0; t < months; ++t) {
-        for (hsize_t s = 0; s < width; ++s) total[t] += zone[t * width + s];
+        for (hsize_t p = 0; p < n_parks; ++p) {
+          if (in_zone[t * n_parks + p] == 0.0) continue;
+          for (hsize_t s = 0; s < width; ++s)
+            zone[t * width + s] += values[t * row + p * width + s];
+        }
       }
-      file_->dataset<double>(zone_group.get(), info.name, {months}, total.data(), info.unit,
+      std::vector<hsize_t> park_dims = {months, n_parks};
+      std::vector<hsize_t> zone_dims = {months};
+      if (info.shape == SeriesShape::cell_stage) {
+        park_dims.insert(park_dims.end(), {sector_count, stage_count});
+        zone_dims.insert(zone_dims.end(), {sector_count, stage_count});
+      } else if (width > 1) {
+        park_dims.push_back(width);
+        zone_dims.push_back(width);
+      }
+      file_->dataset<double>(park_group.get(), info.name, park_dims, values.data(), info.unit,
                              info.description);
-    } else if (width > 1) {
-      file_->dataset<double>(zone_group.get(), info.name, zone_dims, zone.data(), info.unit,
-                             info.description);
-    } else {
-      file_->dataset<double>(zone_group.get(), info.name, {months}, zone.data(), info.unit,
-                             info.description);
+      if (!info.summable) {
+        continue;
+      } else if (info.shape == SeriesShape::park_pair) {
+        // Zone level: all moves between parks in the month.
+        std::vector<double> total(months, 0.0);
+        for (hsize_t t = 0; t < months; ++t) {
+          for (hsize_t s = 0; s < width; ++s) total[t] += zone[t * width + s];
+        }
+        file_->dataset<double>(zone_group.get(), info.name, {months}, total.data(), info.unit,
+                               info.description);
+      } else if (width > 1) {
+        file_->dataset<double>(zone_group.get(), info.name, zone_dims, zone.data(), info.unit,
+                               info.description);
+      } else {
+        file_->dataset<double>(zone_group.get(), info.name, {months}, zone.data(), info.unit,
+                               info.description);
+      }
     }
-  }
+  }  // every group is closed before the file: a close with open objects is deferred by HDF5
   {
     Handle city_group(file_->group("series/city"), H5Gclose);
     for (const SeriesInfo& info : SeriesBook::city_catalogue()) {
@@ -362,7 +364,11 @@ void ResultsWriter::finish(const SeriesBook& series, const TargetBook& targets,
   file_->attributes(root, attributes);
   file_->string_attribute(root, "lever_changes", lever_changes);
   file_->number_attribute<std::int64_t>(root, "complete", 1);
-  if (H5Fclose(file_->id) < 0) {
+  // Flush and check before closing: a full disk (or a file-size limit) fails here, and the
+  // unfinished file stays <path>.partial instead of being renamed into place.
+  if (H5Fget_obj_count(file_->id, H5F_OBJ_ALL) != 1 || H5Fflush(file_->id, H5F_SCOPE_GLOBAL) < 0 ||
+      H5Fclose(file_->id) < 0) {
+    H5Fclose(file_->id);
     file_->id = -1;
     file_->fail("the file's last blocks");
   }
