@@ -13,35 +13,13 @@
 
 #include "clustersim/errors.hpp"
 #include "clustersim/model/sectors.hpp"
+#include "hdf5_handle.hpp"
 
 namespace clustersim {
 namespace {
 
-// Owns one HDF5 identifier.
-class Handle {
- public:
-  Handle(hid_t id, herr_t (*close)(hid_t)) : id_(id), close_(close) {}
-  ~Handle() {
-    if (id_ >= 0) close_(id_);
-  }
-  Handle(const Handle&) = delete;
-  Handle& operator=(const Handle&) = delete;
-  hid_t get() const { return id_; }
-  bool valid() const { return id_ >= 0; }
-
- private:
-  hid_t id_;
-  herr_t (*close_)(hid_t);
-};
-
-template <class T>
-hid_t native_type() {
-  if constexpr (std::is_same_v<T, double>) return H5T_NATIVE_DOUBLE;
-  if constexpr (std::is_same_v<T, std::int64_t>) return H5T_NATIVE_INT64;
-  if constexpr (std::is_same_v<T, std::int32_t>) return H5T_NATIVE_INT32;
-  if constexpr (std::is_same_v<T, std::int16_t>) return H5T_NATIVE_INT16;
-  if constexpr (std::is_same_v<T, std::uint8_t>) return H5T_NATIVE_UINT8;
-}
+using hdf5::Handle;
+using hdf5::native_type;
 
 // Chunks of about 256 KiB along the first dimension (STYLE.md: 0.1-1 MiB).
 constexpr std::size_t chunk_bytes = 256 * 1024;
