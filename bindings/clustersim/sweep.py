@@ -10,6 +10,7 @@ one HDF5 sweep file by the client, resumable; and their analysis (docs/sweeps.md
 from __future__ import annotations
 
 import contextlib
+import itertools
 import datetime as _dt
 import json
 import os
@@ -138,7 +139,8 @@ class SweepFile:
         text = h5py.string_dtype()
         runs.create_dataset("error", shape=(self.n_runs,), dtype=text)
         runs.create_dataset("worker", shape=(self.n_runs,), dtype=text)
-        runs["command"] = np.array([spec.command(r, self.points[r // spec.replicates])
+        sets = spec.set_values()   # parsed once, not per run
+        runs["command"] = np.array([spec.command(r, self.points[r // spec.replicates], sets)
                                     for r in index], dtype=object).astype(text)
         f["years"] = np.array(self.years, dtype=np.int32)
         shape = (self.n_runs, len(self.years))
@@ -367,7 +369,7 @@ def _execute(client: Any, runner: Callable, tasks: Iterator[RunTask], retries: i
         pending.add(future)
 
     try:
-        for task in itertools_islice(tasks, limit):
+        for task in itertools.islice(tasks, limit):
             submit(task)
         for future in pending:
             run = run_of.pop(future.key)
@@ -383,14 +385,6 @@ def _execute(client: Any, runner: Callable, tasks: Iterator[RunTask], retries: i
     finally:
         for future in list(pending.futures):
             future.cancel()
-
-
-def itertools_islice(iterator: Iterator[RunTask], n: int) -> Iterator[RunTask]:
-    for _ in range(n):
-        item = next(iterator, None)
-        if item is None:
-            return
-        yield item
 
 
 # --- analysis

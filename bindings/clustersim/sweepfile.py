@@ -304,11 +304,17 @@ class SweepSpec:
         state = np.random.SeedSequence([self.seed, index]).generate_state(2, dtype=np.uint32)
         return int(state[0]) << 32 | int(state[1])
 
-    def command(self, run: int, point: np.ndarray) -> str:
-        """The ``clustersim run`` command that repeats run ``run`` alone."""
+    def set_values(self) -> dict[str, Any]:
+        """The values of ``[sweep.set]``, flattened to scenario keys."""
+        return _set_values(self)
+
+    def command(self, run: int, point: np.ndarray, sets: dict[str, Any] | None = None) -> str:
+        """The ``clustersim run`` command that repeats run ``run`` alone (``sets``: the
+        ``set_values()``, when the caller has them already)."""
         base = self.base_source or "<base scenario>"
+        fixed = self.set_values() if sets is None else sets
         sets = " ".join(f"--set {k}={_toml_value(v)}"
-                        for k, v in {**_set_values(self), **self.overrides(point)}.items())
+                        for k, v in {**fixed, **self.overrides(point)}.items())
         until = f" --until {self.until}" if self.until is not None else ""
         return (f"clustersim run {base} -o run-{run}.h5 --seed {self.run_seed(run)} --threads 1"
                 f"{until} {sets}").rstrip()
