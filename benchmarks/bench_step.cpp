@@ -1,6 +1,7 @@
 // Throughput of the monthly step and of its phases, as agent-updates per second (one agent
 // passing through one phase or step). Run: build/python/benchmarks/clustersim_bench
-// The instruction-count gate and the scaling table come with the benchmarks issue.
+// The instruction-count gate is benchmarks/gate.py (CI); the scaling table (phase x scale x
+// threads, written to benchmarks/README.md) is still to come.
 #include <benchmark/benchmark.h>
 
 #include <memory>
