@@ -14,7 +14,7 @@ import numpy as np
 
 from clustersim import _core
 from clustersim.errors import ScenarioError
-from clustersim.scenario import Scenario, parameters
+from clustersim.scenario import Scenario, _flatten, parameters
 
 DESIGNS = ("full_factorial", "latin_hypercube", "saltelli", "points")
 DISTRIBUTIONS = ("uniform", "loguniform", "normal", "triangular")
@@ -170,8 +170,10 @@ class SweepSpec:
         if not isinstance(fixed, Mapping):
             raise fail("set", fixed, "a table of scenario keys and values")
         try:
-            for key, value in Scenario.from_dict(fixed).to_dict().items():
-                _assign(base, key, value)
+            flat = dict(_flatten(fixed))
+            Scenario.from_dict(flat)   # checked without a file: the values are the sweep file's
+            for key, value in flat.items():
+                base[key] = value
         except ScenarioError as error:
             raise SweepError(f"{source}: [sweep.set]: {error}", file=source, key=error.key,
                              value=error.value, expected=error.expected) from None
@@ -291,7 +293,7 @@ class SweepSpec:
     def scenario_for(self, point: np.ndarray) -> Scenario:
         scenario = self.base.copy()
         for key, value in self.overrides(point).items():
-            _assign(scenario, key, value)
+            scenario[key] = value
         return scenario
 
     # --- runs
@@ -324,29 +326,11 @@ class SweepSpec:
         return list(range(_core.base_year, last + 1))
 
 
-def _assign(scenario: Scenario, key: str, value: Any) -> None:
-    if isinstance(value, Mapping):
-        for sub, inner in value.items():
-            _assign(scenario, f"{key}.{sub}", inner)
-    else:
-        scenario[key] = value
-
-
 def _set_values(spec: SweepSpec) -> dict[str, Any]:
     """The base scenario's values that the sweep's [sweep.set] changed, flattened."""
     if not spec.text:
         return {}
-    tree = tomllib.loads(spec.text).get("sweep", {}).get("set", {})
-    flat: dict[str, Any] = {}
-
-    def walk(node: Mapping[str, Any], prefix: str) -> None:
-        for k, v in node.items():
-            if isinstance(v, Mapping):
-                walk(v, f"{prefix}{k}.")
-            else:
-                flat[f"{prefix}{k}"] = v
-    walk(tree, "")
-    return flat
+    return dict(_flatten(tomllib.loads(spec.text).get("sweep", {}).get("set", {})))
 
 
 def _toml_value(value: Any) -> str:

@@ -90,13 +90,6 @@ const std::vector<SeriesInfo>& SeriesBook::city_catalogue() {
   return series;
 }
 
-const SeriesInfo& SeriesBook::city_info(const std::string& name) {
-  for (const SeriesInfo& series : city_catalogue()) {
-    if (series.name == name) return series;
-  }
-  throw std::out_of_range("no city series '" + name + "'");
-}
-
 const SeriesInfo& SeriesBook::info(const std::string& name) {
   for (const SeriesInfo& series : catalogue()) {
     if (series.name == name) return series;

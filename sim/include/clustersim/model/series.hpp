@@ -38,7 +38,6 @@ class SeriesBook {
   static const SeriesInfo& info(const std::string& name);
   // The city's series (level "city"): the zone, the region outside it and their sum.
   static const std::vector<SeriesInfo>& city_catalogue();
-  static const SeriesInfo& city_info(const std::string& name);
 
   explicit SeriesBook(std::size_t parks = 0);
 
