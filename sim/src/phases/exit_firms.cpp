@@ -47,10 +47,7 @@ void exit_firms(FirmArrays& firms, const IncubatorArrays& incubators, const Step
             }
             Stream stream(ctx.seed, static_cast<std::uint64_t>(firms.id[i]), ctx.step,
                           Purpose::exit);
-            // The monthly probability never exceeds the annual one: skip the power when the
-            // draw is above it (most firms, most months).
-            const double u = stream.uniform01();
-            leaves = u < yearly && u < monthly_probability(yearly);
+            leaves = happens_this_month(stream.uniform01(), yearly);
           }
           if (leaves) {
             firms.alive[i] = 0;

@@ -66,6 +66,21 @@ void grow_firms(FirmArrays& firms, const Parks& parks, const CellStats& cells,
     if (sector_employees[s] > 0) sector_mean[s] /= sector_employees[s];
   }
 
+  // What depends only on the cell, or on age in months, is computed once per step, not per
+  // firm (the same expressions, so the same values).
+  std::vector<double> agglomeration_drift(n_cells);
+  for (std::size_t c = 0; c < n_cells; ++c) {
+    agglomeration_drift[c] = p.growth_agglomeration_effect * agglomeration_factor[c] *
+                             std::log1p(cells.employees[c] / p.agglomeration_ref_employees);
+  }
+  constexpr std::int32_t tabulated_months = 1200;
+  std::vector<double> young_bonus(tabulated_months);
+  auto young_bonus_at = [&](std::int32_t age_months) {
+    const double age_years = age_months / months_per_year;
+    return p.growth_young_bonus * std::exp(-age_years / p.growth_young_decay_years);
+  };
+  for (std::int32_t a = 0; a < tabulated_months; ++a) young_bonus[a] = young_bonus_at(a);
+
   ctx.executor.for_each(firms.size(), [&](std::size_t i) {
     if (!firms.alive[i]) return;
     const auto id = static_cast<std::uint64_t>(firms.id[i]);
@@ -87,7 +102,7 @@ void grow_firms(FirmArrays& firms, const Parks& parks, const CellStats& cells,
     Stream growth_stream(ctx.seed, id, ctx.step, Purpose::growth);
     boost::random::laplace_distribution<double> shock(0.0, 1.0 / std::sqrt(2.0));  // unit variance
     const double revenue = firms.revenue_cny[i];
-    const double age_years = firms.age_months[i] / months_per_year;
+    const std::int32_t age = firms.age_months[i];
     // Productivity counts relative to the sector's zone mean: better firms gain share, while
     // innovation that lifts everyone does not by itself speed up the whole zone.
     const double relative_productivity = log_productivity - sector_mean[firms.sector[i]];
@@ -101,9 +116,9 @@ void grow_firms(FirmArrays& firms, const Parks& parks, const CellStats& cells,
     }
     const double drift =
         p.growth_drift + p.growth_productivity_effect * relative_productivity +
-        p.growth_agglomeration_effect * agglomeration_factor[c] *
-            std::log1p(cells.employees[c] / p.agglomeration_ref_employees) +
-        p.growth_young_bonus * std::exp(-age_years / p.growth_young_decay_years) -
+        agglomeration_drift[c] +
+        (age >= 0 && age < tabulated_months ? young_bonus[static_cast<std::size_t>(age)]
+                                            : young_bonus_at(age)) -
         park_congestion_drift[park] +
         // Money from a recent round lets a firm hire and scale.
         (firms.last_round_step[i] > 0 &&

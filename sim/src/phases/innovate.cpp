@@ -61,7 +61,12 @@ void innovate(FirmArrays& firms, const CellStats& cells, const StepContext& ctx,
                              firms.stage[i] == static_cast<std::uint8_t>(Stage::chain_leader);
           const double rate = p.rd_innovation_rate * rate_factor[c] *
                               (leads ? consortia_factor[firms.park[i]] : 1.0);
-          if (stream.uniform01() < 1.0 - std::exp(-rate * intensity * dt)) {
+          // 1 - exp(-x) never exceeds x: draws above x (with a margin for rounding) skip the
+          // exponential.
+          const double hazard = rate * intensity * dt;
+          const double u_innovation = stream.uniform01();
+          if (u_innovation < hazard * (1.0 + 1e-9) &&
+              u_innovation < 1.0 - std::exp(-rate * intensity * dt)) {
             boost::random::exponential_distribution<double> jump(1.0 / p.rd_innovation_step);
             log_productivity += jump(stream);
             part.innovations[c] += 1.0;
@@ -184,7 +189,7 @@ void relocate_firms(FirmArrays& firms, TalentArrays& talent, const Parks& parks,
     pressure = std::min(pressure, 1.0);
     if (pressure <= 0.0) continue;
     Stream stream(ctx.seed, static_cast<std::uint64_t>(firms.id[i]), ctx.step, Purpose::relocation);
-    if (stream.uniform01() >= monthly_probability(p.relocation_rate * pressure)) continue;
+    if (!happens_this_month(stream.uniform01(), p.relocation_rate * pressure)) continue;
     // Destinations: parks of the zone with room, talent (seekers) in the firm's industry, and
     // nearness (cross-park coordination lengthens the reach).
     const double distance_scale =

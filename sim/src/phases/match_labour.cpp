@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <span>
 
 #include "clustersim/phases/phases.hpp"
 
@@ -12,46 +13,95 @@ void match_labour(TalentArrays& talent, const FirmArrays& firms, const StepConte
   const std::size_t n_cells = flows.hires.size();
   const std::size_t n_parks = n_cells / sector_count;
 
-  // Markets are park x sector cells. Bucket searchers and vacancies by market (counting sort,
-  // O(N)); within a market, sort (O(N log N)) and pair rank with rank: the most skilled
-  // searcher meets the best-paid vacancy (assortative matching).
-  std::vector<std::vector<std::uint32_t>> searchers(n_cells);
-  for (std::size_t t = 0; t < talent.size(); ++t) {
-    if (talent.alive[t] && talent.intent[t] == static_cast<std::uint8_t>(TalentIntent::search)) {
-      searchers[cell_index(static_cast<std::size_t>(talent.target_park[t]), talent.sector[t])]
-          .push_back(static_cast<std::uint32_t>(t));
+  // Markets are park x sector cells. Bucket searchers and vacancies by market (O(N)); within a
+  // market, sort (O(N log N)) and pair rank with rank: the most skilled searcher meets the
+  // best-paid vacancy (assortative matching). Sort keys are copied next to the index, so the
+  // sorts run over contiguous memory rather than gathering from the agent columns.
+  struct Searcher {
+    double skill;
+    std::int64_t id;
+    std::uint32_t index;
+  };
+  struct Employer {
+    double productivity;
+    std::int64_t id;
+    std::uint32_t index;
+    std::int32_t openings;
+    double offer_cny;  // wage_offer of the firm, computed once for all its slots
+  };
+  // Searchers are bucketed in two parallel passes over blocks of talent: count per market, then
+  // place each at its block's offset within its market. A market's searchers end up contiguous.
+  auto market_of = [&](std::size_t t) {
+    return cell_index(static_cast<std::size_t>(talent.target_park[t]), talent.sector[t]);
+  };
+  auto searches = [&](std::size_t t) {
+    return talent.alive[t] && talent.intent[t] == static_cast<std::uint8_t>(TalentIntent::search);
+  };
+  const std::size_t blocks = Executor::block_count(talent.size());
+  std::vector<std::size_t> offset(blocks * n_cells, 0);  // [block][market]
+  ctx.executor.for_blocks(talent.size(), [&](std::size_t b, std::size_t begin, std::size_t end) {
+    for (std::size_t t = begin; t < end; ++t) {
+      if (searches(t)) ++offset[b * n_cells + market_of(t)];
+    }
+  });
+  std::vector<std::size_t> market_begin(n_cells + 1, 0);
+  std::size_t placed = 0;
+  for (std::size_t market = 0; market < n_cells; ++market) {
+    market_begin[market] = placed;
+    for (std::size_t b = 0; b < blocks; ++b) {
+      const std::size_t count = offset[b * n_cells + market];
+      offset[b * n_cells + market] = placed;
+      placed += count;
     }
   }
-  std::vector<std::vector<std::uint32_t>> vacancies(n_cells);
+  market_begin[n_cells] = placed;
+  std::vector<Searcher> all_searchers(placed);
+  ctx.executor.for_blocks(talent.size(), [&](std::size_t b, std::size_t begin, std::size_t end) {
+    for (std::size_t t = begin; t < end; ++t) {
+      if (searches(t)) {
+        all_searchers[offset[b * n_cells + market_of(t)]++] = {talent.skill[t], talent.id[t],
+                                                               static_cast<std::uint32_t>(t)};
+      }
+    }
+  });
+  std::vector<std::vector<Employer>> employers(n_cells);
   for (std::size_t f = 0; f < firms.size(); ++f) {
     if (!firms.alive[f] || firms.staffing_gap[f] <= 0) continue;
-    auto& slots = vacancies[cell_index(static_cast<std::size_t>(firms.park[f]), firms.sector[f])];
-    slots.insert(slots.end(), static_cast<std::size_t>(firms.staffing_gap[f]),
-                 static_cast<std::uint32_t>(f));
+    employers[cell_index(static_cast<std::size_t>(firms.park[f]), firms.sector[f])].push_back(
+        {firms.productivity[f], firms.id[f], static_cast<std::uint32_t>(f), firms.staffing_gap[f],
+         0.0});
   }
 
   std::vector<std::vector<double>> moves(n_cells);  // per market: arrivals by origin park
-  ctx.executor.for_each(n_cells, [&](std::size_t market) {
-    auto& seekers = searchers[market];
-    auto& slots = vacancies[market];
-    if (seekers.empty() || slots.empty()) return;
-    std::sort(seekers.begin(), seekers.end(), [&](std::uint32_t a, std::uint32_t b) {
-      return talent.skill[a] > talent.skill[b] ||
-             (talent.skill[a] == talent.skill[b] && talent.id[a] < talent.id[b]);
+  ctx.executor.for_tasks(n_cells, [&](std::size_t market) {
+    const auto seekers = std::span<Searcher>(all_searchers.data() + market_begin[market],
+                                             market_begin[market + 1] - market_begin[market]);
+    auto& hiring = employers[market];
+    if (seekers.empty() || hiring.empty()) return;
+    // Ids are unique, so both orders are total and do not depend on the bucketing order.
+    std::sort(seekers.begin(), seekers.end(), [](const Searcher& a, const Searcher& b) {
+      return a.skill > b.skill || (a.skill == b.skill && a.id < b.id);
     });
-    // Offers rise with productivity; ties by firm id (several slots of one firm stay together).
-    std::stable_sort(slots.begin(), slots.end(), [&](std::uint32_t a, std::uint32_t b) {
-      return firms.productivity[a] > firms.productivity[b] ||
-             (firms.productivity[a] == firms.productivity[b] && firms.id[a] < firms.id[b]);
+    // Offers rise with productivity; ties by firm id; a firm's slots stay together.
+    std::sort(hiring.begin(), hiring.end(), [](const Employer& a, const Employer& b) {
+      return a.productivity > b.productivity || (a.productivity == b.productivity && a.id < b.id);
     });
+    std::vector<std::uint32_t> slots;  // positions in `hiring`, one per opening
+    for (std::size_t e = 0; e < hiring.size(); ++e) {
+      if (slots.size() >= seekers.size()) break;  // slots past the last searcher stay open
+      hiring[e].offer_cny = wage_offer(hiring[e].productivity, p);
+      slots.insert(slots.end(), static_cast<std::size_t>(hiring[e].openings),
+                   static_cast<std::uint32_t>(e));
+    }
     moves[market].assign(n_parks, 0.0);
     const auto park = static_cast<std::int16_t>(market / sector_count);
     const std::size_t pairs = std::min(seekers.size(), slots.size());
     for (std::size_t r = 0; r < pairs; ++r) {
-      const std::uint32_t t = seekers[r];
-      const std::uint32_t f = slots[r];
-      const double wage = wage_offer(firms.productivity[f], p) *
-                          std::exp(p.talent_wage_skill_premium * talent.skill[t]);
+      const std::uint32_t t = seekers[r].index;
+      const Employer& employer = hiring[slots[r]];
+      const std::uint32_t f = employer.index;
+      const double wage =
+          employer.offer_cny * std::exp(p.talent_wage_skill_premium * talent.skill[t]);
       const bool employed = talent.employer_index[t] >= 0;
       if (employed && (talent.employer_index[t] == static_cast<std::int32_t>(f) ||
                        wage < talent.wage_cny[t] * (1.0 + p.talent_switch_premium))) {

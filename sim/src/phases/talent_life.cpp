@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "clustersim/core/random.hpp"
 #include "clustersim/phases/phases.hpp"
@@ -58,6 +59,14 @@ void talent_life(TalentArrays& talent, const FirmArrays& firms, const Parks& par
   const std::vector<double> departures = ctx.executor.reduce(
       talent.size(), zero,
       [&](std::vector<double>& part, std::size_t begin, std::size_t end) {
+        // The block's largest spin-off rate bounds every member's, so most members skip the
+        // exponential (the draw is compared with the bound first; decisions are unchanged).
+        double max_skill = -std::numeric_limits<double>::infinity();
+        for (std::size_t i = begin; i < end; ++i) max_skill = std::max(max_skill, talent.skill[i]);
+        const double spinoff_bound =
+            p.talent_spinoff_rate *
+            std::exp(max_skill + p.talent_experience_skill_growth / months_per_year) *
+            (1.0 + 1e-9);
         for (std::size_t i = begin; i < end; ++i) {
           if (!talent.alive[i]) continue;
           talent.intent[i] = static_cast<std::uint8_t>(TalentIntent::stay);
@@ -98,15 +107,16 @@ void talent_life(TalentArrays& talent, const FirmArrays& firms, const Parks& par
 
           const double u_act = stream.uniform01();
           const double u_where = stream.uniform01();
-          const double u_destination = stream.uniform01();
           if (employed) {
             talent.skill[i] += p.talent_experience_skill_growth / months_per_year;
             // Spin-off at the bottom of [0, 1), search at the top. The monthly probability never
             // exceeds the annual one, so the costly power is taken only when u_act is below it.
-            const double annual = p.talent_spinoff_rate * std::exp(talent.skill[i]);
-            if (u_act < annual && u_act < monthly_probability(annual)) {
-              talent.intent[i] = static_cast<std::uint8_t>(TalentIntent::found_firm);
-              continue;
+            if (u_act < spinoff_bound) {
+              const double annual = p.talent_spinoff_rate * std::exp(talent.skill[i]);
+              if (u_act < annual && u_act < monthly_probability(annual)) {
+                talent.intent[i] = static_cast<std::uint8_t>(TalentIntent::found_firm);
+                continue;
+              }
             }
             if (u_act < 1.0 - search) continue;  // no search this month
           } else {
@@ -116,11 +126,15 @@ void talent_life(TalentArrays& talent, const FirmArrays& firms, const Parks& par
           // Search: at home, or (less so with age) in another park chosen by distance and jobs.
           talent.intent[i] = static_cast<std::uint8_t>(TalentIntent::search);
           talent.target_park[i] = talent.park[i];
+          // The age factor is at most 1, so a draw above the park's share needs no exponential.
+          if (n_parks < 2 || u_where >= search_share[home]) continue;
           const double age_years = talent.age_months[i] / months_per_year;
           const double elsewhere =
               search_share[home] *
               std::exp(-std::max(0.0, age_years - 25.0) / p.talent_other_park_age_scale_years);
-          if (n_parks > 1 && u_where < elsewhere) {
+          if (u_where < elsewhere) {
+            // The fifth draw, taken only when needed: it costs a second Philox block.
+            const double u_destination = stream.uniform01();
             const double* row =
                 &cdf[(home * sector_count + static_cast<std::size_t>(sector)) * n_parks];
             const std::size_t to =

@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <array>
 #include <boost/random/normal_distribution.hpp>
 #include <boost/random/poisson_distribution.hpp>
 #include <cmath>
@@ -186,29 +187,50 @@ void vc_deals(FirmArrays& firms, FundArrays& funds, DealArrays& deals, const Ste
     std::size_t firm;
     double signal;
   };
-  std::vector<Candidate> candidates;
-  for (std::size_t i = 0; i < firms.size(); ++i) {
-    if (!firms.alive[i] || firms.exit_route[i] != 0 || firms.age_months[i] > 120) continue;
-    if (firms.last_round_step[i] > 0 &&
-        ctx.step - static_cast<std::uint32_t>(firms.last_round_step[i]) < 12) {
-      continue;
+  // The monthly chance to seek, per park, for (leading sector?, incubated?): a few values
+  // instead of a power per firm.
+  const std::size_t n_parks = flows.hires.size() / sector_count;
+  std::vector<std::array<double, 4>> seek_probability(n_parks);
+  for (std::size_t k = 0; k < n_parks; ++k) {
+    for (int leading = 0; leading < 2; ++leading) {
+      for (int incubated = 0; incubated < 2; ++incubated) {
+        // Incubation-investment linkage: incubatees meet investors more often.
+        const double rate =
+            p.vc_seek_rate * (leading ? 1.0 : p.vc_non_leading_seek_factor) *
+            (incubated ? 1.0 + p.incubation_investment_seek_gain *
+                                   ctx.policy.at(Lever::incubation_investment, k)
+                       : 1.0);
+        seek_probability[k][static_cast<std::size_t>(leading * 2 + incubated)] =
+            monthly_probability(rate);
+      }
     }
-    Stream stream(ctx.seed, static_cast<std::uint64_t>(firms.id[i]), ctx.step, Purpose::vc_seek);
-    const auto park = static_cast<std::size_t>(firms.park[i]);
-    // Incubation-investment linkage: incubatees meet investors more often.
-    const double rate =
-        p.vc_seek_rate * (is_leading(firms.sector[i]) ? 1.0 : p.vc_non_leading_seek_factor) *
-        (firms.incubator[i] >= 0 ? 1.0 + p.incubation_investment_seek_gain *
-                                             ctx.policy.at(Lever::incubation_investment, park)
-                                 : 1.0);
-    if (stream.uniform01() >= monthly_probability(rate)) continue;
-    boost::random::normal_distribution<double> noise(0.0, p.vc_signal_noise);
-    const std::size_t c = cell_index(static_cast<std::size_t>(firms.park[i]), firms.sector[i]);
-    const double signal = std::log(firms.productivity[i]) + firms.team_skill[i] +
-                          0.5 * std::log(firms.revenue_cny[i] / p.entry_median_revenue_cny) +
-                          p.vc_momentum_weight * momentum[c] + noise(stream) +
-                          p.evaluation_priority_signal * ctx.policy.priority(park);
-    candidates.push_back({i, signal});
+  }
+  // Blocks of firms draw in parallel; their candidates are joined in block order.
+  std::vector<std::vector<Candidate>> block_candidates(Executor::block_count(firms.size()));
+  ctx.executor.for_blocks(firms.size(), [&](std::size_t b, std::size_t begin, std::size_t end) {
+    for (std::size_t i = begin; i < end; ++i) {
+      if (!firms.alive[i] || firms.exit_route[i] != 0 || firms.age_months[i] > 120) continue;
+      if (firms.last_round_step[i] > 0 &&
+          ctx.step - static_cast<std::uint32_t>(firms.last_round_step[i]) < 12) {
+        continue;
+      }
+      Stream stream(ctx.seed, static_cast<std::uint64_t>(firms.id[i]), ctx.step, Purpose::vc_seek);
+      const auto park = static_cast<std::size_t>(firms.park[i]);
+      const std::size_t kind =
+          (is_leading(firms.sector[i]) ? 2u : 0u) + (firms.incubator[i] >= 0 ? 1u : 0u);
+      if (stream.uniform01() >= seek_probability[park][kind]) continue;
+      boost::random::normal_distribution<double> noise(0.0, p.vc_signal_noise);
+      const std::size_t c = cell_index(park, firms.sector[i]);
+      const double signal = std::log(firms.productivity[i]) + firms.team_skill[i] +
+                            0.5 * std::log(firms.revenue_cny[i] / p.entry_median_revenue_cny) +
+                            p.vc_momentum_weight * momentum[c] + noise(stream) +
+                            p.evaluation_priority_signal * ctx.policy.priority(park);
+      block_candidates[b].push_back({i, signal});
+    }
+  });
+  std::vector<Candidate> candidates;
+  for (const auto& block : block_candidates) {
+    candidates.insert(candidates.end(), block.begin(), block.end());
   }
   // Funds see the most promising firms first.
   std::sort(candidates.begin(), candidates.end(), [&](const Candidate& a, const Candidate& b) {
@@ -228,9 +250,33 @@ void vc_deals(FirmArrays& firms, FundArrays& funds, DealArrays& deals, const Ste
     double amount;
     bool follow_on;
   };
+  // Funds that may make new deals this year (open, in their investment period), in index
+  // order; neither condition changes within the month.
+  std::vector<std::size_t> investing;
+  for (std::size_t f = 0; f < funds.size(); ++f) {
+    if (funds.open[f] && year < funds.vintage_year[f] + funds.investment_years[f]) {
+      investing.push_back(f);
+    }
+  }
   for (const Candidate& candidate : candidates) {
     const std::size_t i = candidate.firm;
     const int round = std::min<int>(firms.rounds[i], round_count - 1);
+    // The government fund lever tilts guidance funds to early rounds: they screen seed and A
+    // rounds less strictly.
+    const std::size_t firm_park = static_cast<std::size_t>(firms.park[i]);
+    auto early_tilt = [&](int kind) {
+      return kind == static_cast<int>(FundKind::government) && round <= 1
+                 ? p.government_fund_early_tilt * ctx.policy.at(Lever::government_fund, firm_park)
+                 : 0.0;
+    };
+    // Below every kind's screen, no fund leads a round: skip the work of pricing one.
+    bool passes_a_screen = false;
+    for (int kind = 0; kind < fund_kind_count; ++kind) {
+      passes_a_screen = passes_a_screen ||
+                        candidate.signal >= p.vc_screening[static_cast<std::size_t>(kind)] -
+                                                early_tilt(kind);
+    }
+    if (!passes_a_screen) continue;
     const double target = p.vc_round_size_cny[static_cast<std::size_t>(round)] *
                           std::clamp(std::exp(candidate.signal / 2.0), 0.3, 3.0);
     std::vector<Ticket> tickets;
@@ -248,14 +294,6 @@ void vc_deals(FirmArrays& firms, FundArrays& funds, DealArrays& deals, const Ste
       tickets.push_back({f, amount, true});
       raised += amount;
     }
-    // The government fund lever tilts guidance funds to early rounds: they screen seed and A
-    // rounds less strictly.
-    const std::size_t firm_park = static_cast<std::size_t>(firms.park[i]);
-    auto early_tilt = [&](int kind) {
-      return kind == static_cast<int>(FundKind::government) && round <= 1
-                 ? p.government_fund_early_tilt * ctx.policy.at(Lever::government_fund, firm_park)
-                 : 0.0;
-    };
     // New investors: a lead and up to two co-investors, scanned from a firm-dependent start so
     // that deals spread over funds.
     Stream stream(ctx.seed, static_cast<std::uint64_t>(firms.id[i]), ctx.step,
@@ -263,11 +301,14 @@ void vc_deals(FirmArrays& firms, FundArrays& funds, DealArrays& deals, const Ste
     int new_investors = 0;
     const std::size_t n_funds = funds.size();
     const std::size_t start = n_funds ? static_cast<std::size_t>(firms.id[i]) % n_funds : 0;
-    for (std::size_t scan = 0; scan < n_funds && new_investors < 3 && raised < target; ++scan) {
-      const std::size_t f = (start + scan) % n_funds;
+    // The investing funds from index `start` on, wrapping around: the order of a scan of all.
+    const std::size_t first = static_cast<std::size_t>(
+        std::lower_bound(investing.begin(), investing.end(), start) - investing.begin());
+    for (std::size_t scan = 0;
+         scan < investing.size() && new_investors < 3 && raised < target; ++scan) {
+      const std::size_t f = investing[(first + scan) % investing.size()];
       const int kind = funds.kind[f];
-      if (!funds.open[f] || year >= funds.vintage_year[f] + funds.investment_years[f] ||
-          funds.deals_this_year[f] >= funds.deals_per_year[f] || round < funds.first_round[f] ||
+      if (funds.deals_this_year[f] >= funds.deals_per_year[f] || round < funds.first_round[f] ||
           round > funds.last_round[f] ||
           candidate.signal < p.vc_screening[static_cast<std::size_t>(kind)] - early_tilt(kind) ||
           (funds.sector[f] != 255 && funds.sector[f] != firms.sector[i]) ||

@@ -49,6 +49,19 @@ class Executor {
     });
   }
 
+  // body(task) for every task in [0, n), one task at a time: for a few coarse, independent
+  // pieces of work (the labour markets of the parks), where blocks of agents would be one block.
+  template <class Body>
+  void for_tasks(std::size_t n, Body&& body) const {
+    if (serial() || n <= 1) {
+      for (std::size_t t = 0; t < n; ++t) body(t);
+      return;
+    }
+    arena_->execute([&] {
+      oneapi::tbb::parallel_for(std::size_t{0}, n, [&](std::size_t t) { body(t); });
+    });
+  }
+
   // body(i) for every i in [0, n).
   template <class Body>
   void for_each(std::size_t n, Body&& body) const {

@@ -67,6 +67,13 @@ struct StepFlows {
 // Monthly probability from an annual one.
 double monthly_probability(double annual);
 
+// Whether a uniform draw u falls below the monthly probability of an annual one. The monthly
+// probability never exceeds the annual one, so draws above it skip the power (most agents,
+// most months); the answer is that of u < monthly_probability(annual).
+inline bool happens_this_month(double u, double annual) {
+  return u < annual && u < monthly_probability(annual);
+}
+
 // The wage a firm of this productivity offers to talent of log skill 0 (CNY/year).
 double wage_offer(double productivity, const ModelParameters& params);
 
