@@ -8,8 +8,10 @@
 """
 
 from clustersim import _core
+from clustersim.calibfile import CalibrationError, CalibrationSpec
 from clustersim.errors import (ClusterSimError, DataError, InvariantError, OutputError,
                                ScenarioError)
+from clustersim.observations import ObservationError, Observations
 from clustersim.results import Results, load
 from clustersim.scenario import Scenario, parameters
 from clustersim.simulation import Simulation
@@ -17,12 +19,24 @@ from clustersim.sweep import SweepResults, load_sweep, sweep
 from clustersim.sweepfile import SweepError, SweepSpec
 
 __version__ = _core.__version__
+
+
+def __getattr__(name: str):
+    # The calibration engine imports pyabc (slow to import): only when it is used.
+    if name in ("calibrate", "load_calibration", "Fit"):
+        from clustersim import calibration
+        return getattr(calibration, name)
+    raise AttributeError(f"module 'clustersim' has no attribute {name!r}")
+
+
 BASE_YEAR = _core.base_year
 SECTORS = tuple(_core.sector_names)
 STAGES = tuple(_core.stage_names)
 
 __all__ = [
-    "BASE_YEAR", "SECTORS", "STAGES", "ClusterSimError", "DataError", "InvariantError",
-    "OutputError", "Results", "Scenario", "ScenarioError", "Simulation", "SweepError",
-    "SweepResults", "SweepSpec", "__version__", "load", "load_sweep", "parameters", "sweep",
+    "BASE_YEAR", "SECTORS", "STAGES", "CalibrationError", "CalibrationSpec", "ClusterSimError",
+    "DataError", "Fit", "InvariantError", "ObservationError", "Observations", "OutputError",
+    "Results", "Scenario", "ScenarioError", "Simulation", "SweepError", "SweepResults",
+    "SweepSpec", "__version__", "calibrate", "load", "load_calibration", "load_sweep",
+    "parameters", "sweep",
 ]

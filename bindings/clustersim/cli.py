@@ -1,4 +1,4 @@
-"""The `clustersim` command: run, info, validate.
+"""The `clustersim` command: run, info, validate, sweep, calibrate, report, parameters.
 
 Errors end with one line on stderr and a non-zero status (2: bad input, 1: a run failed,
 130: interrupted); no traceback unless CLUSTERSIM_DEBUG=1.
@@ -222,6 +222,32 @@ def _sweep(args: argparse.Namespace) -> int:
     return 0
 
 
+def _calibrate(args: argparse.Namespace) -> int:
+    from clustersim.calibfile import CalibrationSpec
+    from clustersim.calibration import run_calibration
+    spec = CalibrationSpec.load(args.calibration)
+    if args.workers is not None and args.workers < 1:
+        raise ScenarioError(f"--workers {args.workers}: expected a positive number of worker "
+                            "processes", key="workers", value=str(args.workers))
+    started = time.perf_counter()
+    client = "inline" if args.inline else None
+    try:
+        fit = run_calibration(spec, args.output, client=client, workers=args.workers,
+                              scheduler=args.scheduler)
+    except KeyboardInterrupt:
+        print(f"\nclustersim: interrupted; {args.output}.abc.db holds the generations finished "
+              "so far: run the same command again to resume", file=sys.stderr)
+        return 130
+    elapsed = time.perf_counter() - started
+    table = fit.identification()
+    with pd.option_context("display.width", 140, "display.max_columns", 20):
+        print(table[["prior_low", "prior_high", "posterior_mean", "low_90", "high_90", "ratio",
+                     "constrained"]].to_string(float_format=lambda v: f"{v:.4g}"))
+    print(f"wrote {args.output}: {len(fit.weights)} particles, {fit.meta['evaluations']} "
+          f"simulations, {fit.meta['generations_run']} generations, {elapsed:.1f} s")
+    return 0
+
+
 def _report(args: argparse.Namespace) -> int:
     from clustersim.report import write_report
     if os.path.isdir(args.output):
@@ -278,6 +304,20 @@ def build_parser() -> argparse.ArgumentParser:
     sweep.add_argument("--replicates", type=int, help="replicates per point (default: the file's)")
     sweep.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     sweep.set_defaults(handler=_sweep)
+
+    calib = commands.add_parser("calibrate", help="fit parameters to observations (SMC-ABC) "
+                                "into an HDF5 fit file (re-run the same command to resume)")
+    calib.add_argument("calibration", help="calibration TOML file (docs/calibration.md)")
+    calib.add_argument("-o", "--output", required=True, help="fit file to write (HDF5)")
+    where = calib.add_mutually_exclusive_group()
+    where.add_argument("--workers", type=int,
+                       help="local Dask cluster of this many single-threaded worker processes "
+                            "(default: all cores)")
+    where.add_argument("--scheduler", metavar="ADDRESS",
+                       help="a running Dask scheduler, e.g. tcp://host:8786")
+    where.add_argument("--inline", action="store_true",
+                       help="no Dask: every simulation in this process (the same result)")
+    calib.set_defaults(handler=_calibrate)
 
     report = commands.add_parser("report", help="write a self-contained HTML report of a "
                                  "results or sweep file")

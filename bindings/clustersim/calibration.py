@@ -1,0 +1,505 @@
+"""Calibration: fits behavioural parameters to observed series by sequential Monte Carlo
+approximate Bayesian computation (pyabc), deterministically, on the sweeps' Dask engine, and
+resumably (docs/calibration.md).
+
+    obs = cs.Observations.from_csv("data/observed.csv")
+    fit = cs.calibrate(scenario, obs, params={"firms.growth.drift": (0.0, 0.2)}, budget=2000)
+    fit.posterior          # weighted samples of the parameters
+    fit.identification()   # posterior sd / prior sd per parameter
+    fit.scenario()         # the scenario at the posterior mean
+    fit.check()            # posterior predictive: simulated vs observed, with 90 % bands
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import logging
+import math
+import os
+import tempfile
+import time
+import warnings
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import h5py
+import numpy as np
+import pandas as pd
+
+from pyabc.sampler import Sampler
+
+from clustersim import _core
+from clustersim.calibfile import METHODS, CalibrationError, CalibrationSpec, Prior
+from clustersim.errors import OutputError
+from clustersim.observations import Observations
+from clustersim.scenario import Scenario
+from clustersim.sweep import _client
+
+CALIBRATION_FORMAT = "clustersim-calibration"
+CALIBRATION_FORMAT_VERSION = 1
+CONSTRAINED_RATIO = 0.5   # posterior sd below half the prior sd: the data constrain the parameter
+
+
+def _seed32(*parts: int) -> int:
+    """A 32-bit seed (NumPy's legacy global RNG, which pyabc draws from) from integers."""
+    return int(np.random.SeedSequence([int(p) for p in parts]).generate_state(1)[0])
+
+
+def _name(key: str) -> str:
+    return key.replace(".", "__")   # pyabc parameter names are identifiers
+
+
+# --- one model evaluation (on a worker)
+class ModelRun:
+    """Runs the base scenario with one particle's parameters at the calibration's scale, to the
+    last year the observations need, single-threaded, and measures the moments. Small and
+    picklable; the simulation's seed is drawn from the particle's (seeded) NumPy RNG."""
+
+    def __init__(self, spec: CalibrationSpec):
+        self.scenario_toml = spec.base.to_toml()
+        self.priors = list(spec.priors)
+        self.observations_csv = spec.observations.to_csv()
+        self.until = spec.observations.last_year()
+        self._parsed: tuple[Scenario, Observations] | None = None
+
+    def __getstate__(self) -> dict:
+        return {**self.__dict__, "_parsed": None}
+
+    def _inputs(self) -> tuple[Scenario, Observations]:
+        if self._parsed is None:
+            self._parsed = (Scenario.from_toml(self.scenario_toml, source="<calibration base>"),
+                            Observations.from_text(self.observations_csv,
+                                                   source="<calibration observations>"))
+        return self._parsed
+
+    def __call__(self, parameters: Mapping[str, float], seed: int | None = None
+                 ) -> dict[str, float]:
+        from clustersim.simulation import Simulation
+        base, observations = self._inputs()
+        scenario = base.copy()
+        for p in self.priors:   # pyabc works on [0, 1] per parameter: a well-scaled kernel
+            x = p.low + float(parameters[_name(p.key)]) * (p.high - p.low)
+            scenario[p.key] = int(round(x)) if p.integer else x
+        if seed is None:
+            seed = int(np.random.randint(0, 2**31 - 1))
+        sim = Simulation(scenario, seed=seed, threads=1)
+        sim.run(self.until)
+        return observations.statistics(sim)
+
+
+class Distance:
+    """sqrt(sum(((simulated - observed) / sd)^2)) over the moments; inf if any is NaN."""
+
+    def __init__(self, observations: Observations):
+        moments = observations.moments()
+        self.labels = [m.label for m in moments]
+        self.sd = np.array([m.sd for m in moments])
+
+    def __call__(self, x: Mapping[str, float], x0: Mapping[str, float]) -> float:
+        sim = np.array([x[k] for k in self.labels], dtype=float)
+        obs = np.array([x0[k] for k in self.labels], dtype=float)
+        z = (sim - obs) / self.sd
+        return float(np.sqrt(np.sum(z * z))) if np.all(np.isfinite(z)) else math.inf
+
+
+# --- a deterministic pyabc sampler
+def _map(client: Any, task: Callable[[Any, list], list], function: Any, items: list) -> list:
+    """``task(function, chunk)`` over ``items`` split in one chunk per worker, in this process
+    (client None or "inline") or on the Dask client; results in the items' order."""
+    if client is None or client == "inline":
+        return task(function, items)
+    n = max(1, len(client.scheduler_info().get("workers", {})))
+    size = max(1, math.ceil(len(items) / n))
+    futures = [client.submit(task, function, items[i:i + size], pure=False, retries=1)
+               for i in range(0, len(items), size)]
+    return [x for future in futures for x in future.result()]
+
+
+def _evaluate(function: Callable[[], Any], seeds: Sequence[int]) -> list[Any]:
+    """Calls ``function`` once per seed, the global NumPy RNG seeded first (on a worker)."""
+    out = []
+    with warnings.catch_warnings():
+        # pyabc's kernel covariance is symmetric only up to rounding; NumPy warns about it
+        warnings.filterwarnings("ignore", "covariance is not symmetric", RuntimeWarning)
+        for seed in seeds:
+            np.random.seed(seed)
+            out.append(function())
+    return out
+
+
+class OrderedSampler(Sampler):
+    """pyabc sampler that gives the same particles for the same seed, whatever the workers.
+
+    Particles are evaluated in batches of ``batch``; particle i of batch b of generation t
+    draws from NumPy's RNG seeded by (seed, t, b, i), and particles are accepted in index
+    order until n are accepted (the rest of the last batch is discarded, but counted as
+    evaluations). The driver's RNG is seeded by (seed, t) at each generation's start."""
+
+    def __init__(self, seed: int, batch: int, client: Any = None,
+                 on_batch: Callable[[int, int], None] | None = None):
+        super().__init__()
+        self.seed = seed
+        self.batch = batch
+        self.client = client
+        self.on_batch = on_batch
+
+    def map(self, function: Callable[[], Any], seeds: list[int]) -> list[Any]:
+        return _map(self.client, _evaluate, function, seeds)
+
+    def sample_until_n_accepted(self, n, simulate_one, t, *, max_eval=np.inf,
+                                all_accepted=False, ana_vars=None):
+        generation = t + 1   # pyabc's calibration sample has t = -1
+        np.random.seed(_seed32(self.seed, generation, 2**31))
+        sample = self._create_empty_sample()
+        accepted = evaluations = batch = 0
+        while accepted < n and evaluations < max_eval:
+            seeds = [_seed32(self.seed, generation, batch, i) for i in range(self.batch)]
+            particles = self.map(simulate_one, seeds)
+            evaluations += len(particles)
+            for particle in particles:
+                if accepted == n:
+                    break
+                if particle.accepted:
+                    sample.append(particle)
+                    accepted += 1
+            if self.on_batch is not None:
+                self.on_batch(generation, batch)
+            batch += 1
+        self.nr_evaluations_ = evaluations
+        if accepted < n:
+            sample.ok = False
+        return sample
+
+
+# --- the fit
+class Fit:
+    """A calibration's result, read from its HDF5 file (no handle stays open)."""
+
+    def __init__(self, path: str | os.PathLike):
+        self.path = os.fspath(path)
+        with _open_fit(self.path) as f:
+            self.meta = {k: (v.decode() if isinstance(v, bytes) else v)
+                         for k, v in f.attrs.items()}
+            self.keys = json.loads(f["posterior"].attrs["keys"])
+            self._samples = f["posterior/samples"][()]
+            self.weights = f["posterior/weights"][()]
+            self.distances = f["posterior/distances"][()]
+            self.priors = [Prior(k, float(lo), float(hi)) for k, lo, hi in
+                           zip(self.keys, f["priors/low"][()], f["priors/high"][()], strict=True)]
+            self.generations = pd.DataFrame({k: f[f"generations/{k}"][()]
+                                             for k in f["generations"]})
+
+    @property
+    def posterior(self) -> pd.DataFrame:
+        """The posterior sample: one row per particle, a column per parameter and ``weight``."""
+        frame = pd.DataFrame(self._samples, columns=self.keys)
+        frame["weight"] = self.weights
+        return frame.rename_axis("particle")
+
+    @property
+    def observations(self) -> Observations:
+        return Observations.from_text(self.meta["observations_csv"],
+                                      source=self.meta["observations_source"] or self.path)
+
+    @property
+    def base(self) -> Scenario:
+        return Scenario.from_toml(self.meta["base_scenario_toml"], source=self.path)
+
+    def mean(self) -> pd.Series:
+        return pd.Series(self.weights @ self._samples, index=self.keys)
+
+    def sd(self) -> pd.Series:
+        centred = self._samples - self.weights @ self._samples
+        return pd.Series(np.sqrt(self.weights @ (centred * centred)), index=self.keys)
+
+    def interval(self, level: float = 0.9) -> pd.DataFrame:
+        """Weighted equal-tailed posterior intervals (``low``, ``high``) per parameter."""
+        lo, hi = (1 - level) / 2, (1 + level) / 2
+        rows = {k: (_weighted_quantile(self._samples[:, j], self.weights, lo),
+                    _weighted_quantile(self._samples[:, j], self.weights, hi))
+                for j, k in enumerate(self.keys)}
+        return pd.DataFrame(rows, index=["low", "high"]).T.rename_axis("parameter")
+
+    def identification(self, threshold: float = CONSTRAINED_RATIO) -> pd.DataFrame:
+        """Per parameter: prior sd (uniform: width / sqrt 12), posterior sd, their ratio, and
+        ``constrained`` (ratio < threshold). A ratio near 1 means the observations say
+        nothing about the parameter: its posterior is its prior."""
+        prior = np.array([p.sd for p in self.priors])
+        post = self.sd().to_numpy()
+        interval = self.interval()
+        frame = pd.DataFrame({"prior_low": [p.low for p in self.priors],
+                              "prior_high": [p.high for p in self.priors],
+                              "prior_sd": prior, "posterior_mean": self.mean().to_numpy(),
+                              "posterior_sd": post, "low_90": interval["low"].to_numpy(),
+                              "high_90": interval["high"].to_numpy(), "ratio": post / prior},
+                             index=pd.Index(self.keys, name="parameter"))
+        frame["constrained"] = frame["ratio"] < threshold
+        return frame
+
+    def values(self, at: str = "mean") -> dict[str, float]:
+        """The parameter values at the posterior ``mean`` or at the ``best`` particle (the one
+        closest to the observations)."""
+        if at == "mean":
+            x = self.mean().to_numpy()
+        elif at == "best":
+            x = self._samples[int(np.argmin(self.distances))]
+        else:
+            raise ValueError(f"at={at!r}; expected 'mean' or 'best'")
+        return {p.key: (int(round(v)) if p.integer else float(v))
+                for p, v in zip(self.priors, x, strict=True)}
+
+    def scenario(self, at: str = "mean") -> Scenario:
+        """The base scenario (at its own scale, not the calibration's) with the fitted values."""
+        scenario = Scenario.from_toml(self.meta["base_scenario_toml"], source=self.path)
+        scenario["scale"] = float(self.meta["base_scale"])
+        for key, value in self.values(at).items():
+            scenario[key] = value
+        return scenario.validate()
+
+    def check(self, draws: int = 20, *, seed: int = 1, client: Any = None) -> pd.DataFrame:
+        """Posterior predictive check: ``draws`` particles drawn by weight, each simulated at the
+        calibration's scale with its own seed; per moment the observed value and sd, the
+        simulated median and 90 % band, and whether the observation lies in the band."""
+        spec = self.spec
+        rng = np.random.default_rng(seed)
+        picks = rng.choice(len(self.weights), size=draws, p=self.weights / self.weights.sum())
+        model = ModelRun(spec)
+        unit = [(self._samples[:, j] - p.low) / (p.high - p.low)
+                for j, p in enumerate(self.priors)]
+        runs = [({_name(k): float(unit[j][i]) for j, k in enumerate(self.keys)},
+                 _seed32(seed, d, 7)) for d, i in enumerate(picks)]
+        results = _map(client, _predict, model, runs)
+        rows = []
+        for m in spec.observations.moments():
+            sim = np.array([r[m.label] for r in results], dtype=float)
+            low, median, high = np.nanquantile(sim, [0.05, 0.5, 0.95])
+            rows.append({"moment": m.label, "kind": m.kind, "year": m.year,
+                         "observed": m.observed, "sd": m.sd, "simulated_median": median,
+                         "simulated_low_90": low, "simulated_high_90": high,
+                         "within_90": bool(low <= m.observed <= high), "derived": m.note})
+        return pd.DataFrame(rows).set_index("moment")
+
+    @property
+    def spec(self) -> CalibrationSpec:
+        obs = self.observations
+        spec = CalibrationSpec(name=self.meta["name"], base=self.base, observations=obs,
+                               priors=self.priors, method=self.meta["method"],
+                               population=int(self.meta["population"]),
+                               generations=int(self.meta["generations"]),
+                               budget=int(self.meta["budget"]), seed=int(self.meta["seed"]),
+                               scale=float(self.meta["scale"]), batch=int(self.meta["batch"]),
+                               base_scale=float(self.meta["base_scale"]),
+                               min_epsilon=float(self.meta["min_epsilon"]),
+                               source=self.meta["calibration_source"])
+        return spec
+
+    def __repr__(self) -> str:
+        means = ", ".join(f"{k}={v:.4g}" for k, v in self.mean().items())
+        return (f"<Fit {self.path}: {len(self.weights)} particles, "
+                f"{self.meta['evaluations']} simulations; mean {means}>")
+
+
+def _predict(model: ModelRun, runs: list[tuple[dict[str, float], int]]) -> list[dict]:
+    return [model(parameters, seed=seed) for parameters, seed in runs]
+
+
+def _weighted_quantile(x: np.ndarray, w: np.ndarray, q: float) -> float:
+    order = np.argsort(x, kind="stable")
+    x, w = x[order], w[order]
+    cdf = (np.cumsum(w) - 0.5 * w) / w.sum()
+    return float(np.interp(q, cdf, x))
+
+
+def _open_fit(path: str) -> h5py.File:
+    try:
+        f = h5py.File(path, "r")
+    except OSError as error:
+        raise OutputError(f"{path}: cannot open the calibration file ({error}); expected an "
+                          "HDF5 file written by clustersim calibrate") from None
+    if f.attrs.get("format") != CALIBRATION_FORMAT:
+        f.close()
+        raise OutputError(f"{path}: not a clustersim calibration file")
+    if int(f.attrs.get("format_version", -1)) != CALIBRATION_FORMAT_VERSION:
+        version = f.attrs.get("format_version")
+        f.close()
+        raise OutputError(f"{path}: calibration format version {version}; this clustersim "
+                          f"reads version {CALIBRATION_FORMAT_VERSION}")
+    return f
+
+
+def load_calibration(path: str | os.PathLike) -> Fit:
+    return Fit(path)
+
+
+# --- running one
+def _write_fit(path: str, spec: CalibrationSpec, history: Any, wall_s: float,
+               resumed: bool) -> None:
+    """Writes the fit to ``<path>.partial`` and renames it: never a file that looks whole."""
+    t = history.max_t
+    particles = history.get_population(t=t).particles
+    names = [_name(k) for k in spec.keys]
+    unit = np.array([[float(p.parameter[n]) for n in names] for p in particles])
+    low = np.array([p.low for p in spec.priors])
+    samples = low + unit * (np.array([p.high for p in spec.priors]) - low)
+    weights = np.array([p.weight for p in particles], dtype=float)
+    distances = np.array([p.distance for p in particles], dtype=float)
+    # A canonical order (by the parameters), so that equal fits give equal files.
+    order = np.lexsort(samples.T[::-1])
+    samples, weights, distances = samples[order], weights[order], distances[order]
+    pops = history.get_all_populations()
+    pops = pops[pops["t"] >= 0]
+    partial = path + ".partial"
+    with h5py.File(partial, "w") as f:
+        f.attrs.update(format=CALIBRATION_FORMAT, format_version=CALIBRATION_FORMAT_VERSION,
+                       complete=1, name=spec.name, method=spec.method, seed=spec.seed,
+                       population=spec.population, generations=spec.generations,
+                       generations_run=int(t + 1), budget=spec.budget, batch=spec.batch,
+                       min_epsilon=spec.min_epsilon, scale=spec.scale, base_scale=spec.base_scale,
+                       evaluations=int(history.total_nr_simulations),
+                       calibration_toml=spec.text, calibration_source=spec.source,
+                       base_scenario_toml=spec.base.to_toml(), base_source=spec.base_source,
+                       observations_csv=spec.observations.to_csv(),
+                       observations_source=spec.observations_source or spec.observations.source,
+                       identity=spec.identity(), wall_s=wall_s, resumed=int(resumed),
+                       clustersim_version=_core.__version__, git_revision=_core.git_revision,
+                       created=_dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"))
+        post = f.create_group("posterior")
+        post.attrs["keys"] = json.dumps(spec.keys)
+        post["samples"] = samples
+        post["weights"] = weights / weights.sum()
+        post["distances"] = distances
+        priors = f.create_group("priors")
+        priors.attrs["keys"] = json.dumps(spec.keys)
+        priors["low"] = np.array([p.low for p in spec.priors])
+        priors["high"] = np.array([p.high for p in spec.priors])
+        gens = f.create_group("generations")
+        gens["t"] = pops["t"].to_numpy(dtype=np.int32)
+        gens["epsilon"] = pops["epsilon"].to_numpy(dtype=float)
+        gens["evaluations"] = pops["samples"].to_numpy(dtype=np.int64)
+        moments = spec.observations.moments()
+        text = h5py.string_dtype()
+        mom = f.create_group("moments")
+        mom["label"] = np.array([m.label for m in moments], dtype=object).astype(text)
+        mom["kind"] = np.array([m.kind for m in moments], dtype=object).astype(text)
+        mom["year"] = np.array([m.year for m in moments], dtype=np.int32)
+        mom["observed"] = np.array([m.observed for m in moments])
+        mom["sd"] = np.array([m.sd for m in moments])
+    # The identification table, computed by the Fit reader, stored for readers without Python.
+    table = Fit.__new__(Fit)
+    table.keys, table.priors = spec.keys, spec.priors
+    table._samples, table.weights = samples, weights / weights.sum()
+    ident = table.identification()
+    with h5py.File(partial, "a") as f:
+        g = f.create_group("identification")
+        g.attrs["keys"] = json.dumps(spec.keys)
+        g.attrs["threshold"] = CONSTRAINED_RATIO
+        for column in ("prior_sd", "posterior_sd", "ratio"):
+            g[column] = ident[column].to_numpy(dtype=float)
+        g["constrained"] = ident["constrained"].to_numpy(dtype=np.int8)
+    os.replace(partial, path)
+
+
+def run_calibration(spec: CalibrationSpec | str | os.PathLike, output: str | os.PathLike, *,
+                    client: Any = None, workers: int | None = None,
+                    scheduler: str | None = None, on_batch: Callable[[int, int], None] | None
+                    = None) -> Fit:
+    """Runs (or resumes) a calibration into ``output``; returns its Fit.
+
+    pyabc's history (SQLite) is kept in ``<output>.abc.db`` while it runs; re-running the same
+    calibration on the same output continues from the last finished generation, and gives the
+    same fit as an uninterrupted run. ``client``: as for ``run_sweep`` (``"inline"``: in this
+    process); ``on_batch(generation, batch)`` is called after each batch (it may raise)."""
+    import pyabc
+    if not isinstance(spec, CalibrationSpec):
+        spec = CalibrationSpec.load(spec)
+    if spec.method not in METHODS:
+        raise CalibrationError(f"method {spec.method!r} is unknown; expected one of "
+                               f"{', '.join(METHODS)}", key="method", value=repr(spec.method))
+    output = os.fspath(output)
+    if not os.path.isdir(os.path.dirname(os.path.abspath(output))):
+        raise OutputError(f"{output}: directory {os.path.dirname(os.path.abspath(output))} does "
+                          "not exist")
+    identity = spec.identity()
+    if os.path.exists(output):
+        fit = Fit(output)
+        if fit.meta["identity"] != identity:
+            raise OutputError(f"{output}: holds a different calibration; choose another output "
+                              "or delete it")
+        return fit
+    db, stamp = output + ".abc.db", output + ".abc.identity"
+    resume = False
+    if os.path.exists(db):
+        same = os.path.exists(stamp) and open(stamp, encoding="utf-8").read() == identity
+        if not same:
+            raise OutputError(f"{db}: holds a different calibration's history; choose another "
+                              "output or delete it")
+        resume = pyabc.History("sqlite:///" + db).n_populations > 0
+        if not resume:   # interrupted before a first generation: start over
+            os.unlink(db)
+    logging.getLogger("ABC").setLevel(logging.WARNING)
+    logging.getLogger("pyabc").setLevel(logging.WARNING)
+    observations = spec.observations
+    x0 = {m.label: m.observed for m in observations.moments()}
+    prior = pyabc.Distribution(**{_name(p.key): pyabc.RV("uniform", 0.0, 1.0)
+                                  for p in spec.priors})
+    started = time.perf_counter()
+    with _client(client, workers, scheduler) as dask_client:
+        sampler = OrderedSampler(spec.seed, spec.batch, dask_client, on_batch)
+        abc = pyabc.ABCSMC(ModelRun(spec), prior, Distance(observations),
+                           population_size=spec.population, sampler=sampler)
+        if resume:
+            history = abc.load("sqlite:///" + db, 1)
+        else:
+            with open(stamp, "w", encoding="utf-8") as handle:
+                handle.write(identity)
+            history = abc.new("sqlite:///" + db, x0)
+        remaining = spec.generations - (history.max_t + 1)
+        if remaining > 0 and history.total_nr_simulations < spec.budget:
+            history = abc.run(minimum_epsilon=spec.min_epsilon, max_nr_populations=remaining,
+                              max_total_nr_simulations=spec.budget)
+    wall_s = time.perf_counter() - started
+    _write_fit(output, spec, history, wall_s, resume)
+    for path in (db, stamp):
+        os.unlink(path)
+    return Fit(output)
+
+
+def calibrate(scenario: Scenario | str | os.PathLike, observations: Observations | str,
+              params: Mapping[str, tuple[float, float]] | Sequence[str], *,
+              method: str = "smc-abc", budget: int = 5000, population: int = 64,
+              generations: int = 6, seed: int = 1, scale: float = 0.01, batch: int = 16,
+              client: Any = None, output: str | os.PathLike | None = None,
+              workers: int | None = None) -> Fit:
+    """Fits ``params`` (key -> (low, high) uniform prior; a bare key takes its declared
+    range) of ``scenario`` to ``observations``; see ``run_calibration``. ``output`` defaults to a
+    new file in the temporary directory."""
+    from clustersim.scenario import parameters
+    if not isinstance(scenario, Scenario):
+        scenario = Scenario.load(scenario)
+    if not isinstance(observations, Observations):
+        observations = Observations.from_csv(observations,
+                                             horizon_year=int(scenario["horizon_year"]))
+    if not isinstance(params, Mapping):
+        declared = {p["key"]: p for p in parameters()}
+        missing = [k for k in params if k not in declared]
+        if missing:
+            raise CalibrationError(f"params: {missing[0]!r} is not a scenario key",
+                                   key=missing[0])
+        params = {k: (declared[k]["min"], declared[k]["max"]) for k in params}
+    table = {"name": scenario["name"], "method": method, "budget": budget,
+             "population": population, "generations": generations, "seed": seed,
+             "scale": scale, "batch": batch,
+             "parameters": [{"key": k, "range": [float(lo), float(hi)]}
+                            for k, (lo, hi) in params.items()]}
+    spec = CalibrationSpec.from_dict(table, source="<calibrate>", base=scenario,
+                                     observations=observations)
+    if output is None:
+        handle, output = tempfile.mkstemp(suffix=".h5", prefix="calibration-")
+        os.close(handle)
+        os.unlink(output)
+    return run_calibration(spec, output, client=client, workers=workers)
+
+
+__all__ = ["CONSTRAINED_RATIO", "Distance", "Fit", "ModelRun", "OrderedSampler", "calibrate",
+           "load_calibration", "run_calibration"]

@@ -1,0 +1,225 @@
+"""Calibration (docs/calibration.md): recovery of known parameters, determinism across a resume
+and across Dask workers, the observation file's errors, the command end to end.
+
+Budgets: every simulation is 1/100 of the zone for one year (~0.1 s). The fitted spec runs 32
+particles a generation for 5 generations (~400 simulations, ~20 s on one core), enough for the
+posterior of an identified parameter to shrink to well under half its prior's width, and small
+enough to keep this file near a minute on 2 cores."""
+
+from __future__ import annotations
+
+import math
+
+import h5py
+import numpy as np
+import pytest
+
+import clustersim as cs
+from clustersim.calibfile import CalibrationError, CalibrationSpec
+from clustersim.calibration import run_calibration
+from clustersim.observations import ObservationError, Observations
+
+from conftest import ROOT, SCENARIOS, run_cli
+
+TRUE = {"firms.entry.rate": 0.5, "firms.rd.cost_per_patent_cny": 6e6}
+PRIORS = {"firms.entry.rate": (0.0, 1.5), "firms.rd.cost_per_patent_cny": (1e6, 1.5e7),
+          # no effect on these moments within a year: must stay unconstrained
+          "talent.switch_premium": (0.0, 1.0)}
+
+
+def base() -> cs.Scenario:
+    sc = cs.Scenario.load(SCENARIOS / "small.toml")
+    sc["horizon_year"] = 2023
+    return sc
+
+
+@pytest.fixture(scope="module")
+def synthetic() -> Observations:
+    """Observations simulated by the model itself at TRUE (seed 99, not a seed the fit uses):
+    the zone's revenue growth over 2022, as two base-year rows (the growth mapping), the new
+    firms of 2022 (a flow) and the PCT applications of 2022 (a target). sds: 0.02 a year on
+    the growth (about its seed-to-seed sd at this scale), 10 % on the entries, 15 % on PCT
+    (about 30 applying agents at this scale: Poisson noise ~18 %)."""
+    from clustersim.observations import parse_quantity
+    sc = base()
+    sc["scale"] = 0.01
+    for key, value in TRUE.items():
+        sc[key] = value
+    sim = cs.Simulation(sc, seed=99, threads=1).run(2022)
+    growth = parse_quantity("zone.revenue_cny").first_year_growth(sim)
+    entries = float(parse_quantity("zone.entries").yearly(sim)[2022])
+    pct = float(parse_quantity("target.pct").yearly(sim)[2022])
+    level = 8.6e12
+    text = ("year,quantity,value,source,sd\n"
+            f"2021,zone.revenue_cny,{level * math.exp(-growth)!r},synthetic,"
+            f"{0.02 / math.sqrt(2) * level * math.exp(-growth)!r}\n"
+            f"2022,zone.revenue_cny,{level!r},synthetic,{0.02 / math.sqrt(2) * level!r}\n"
+            f"2022,zone.entries,{entries!r},synthetic,{0.1 * entries!r}\n"
+            f"2022,target.pct,{pct!r},synthetic,{0.15 * pct!r}\n")
+    return Observations.from_text(text, source="<synthetic>")
+
+
+def spec_for(observations: Observations, **overrides) -> CalibrationSpec:
+    table = {"name": "recovery", "seed": 5, "scale": 0.01, "population": 32, "generations": 5,
+             "budget": 1000, "batch": 16,
+             "parameters": [{"key": k, "range": list(v)} for k, v in PRIORS.items()]}
+    table.update(overrides)
+    return CalibrationSpec.from_dict(table, source="<test>", base=base(),
+                                     observations=observations)
+
+
+@pytest.fixture(scope="module")
+def reference(synthetic, tmp_path_factory):
+    path = tmp_path_factory.mktemp("calibration") / "fit.h5"
+    return run_calibration(spec_for(synthetic), path, client="inline")
+
+
+def test_recovers_known_parameters_within_the_90_percent_interval(reference):
+    interval = reference.interval(0.9)
+    for key, value in TRUE.items():
+        assert interval.loc[key, "low"] <= value <= interval.loc[key, "high"], (key, interval)
+    table = reference.identification()
+    # Identified: the posterior is far narrower than the prior (0.5: the documented threshold).
+    assert table.loc["firms.entry.rate", "constrained"]
+    assert table.loc["firms.rd.cost_per_patent_cny", "constrained"]
+    # Not identified by these moments: its posterior stays about as wide as its prior.
+    assert not table.loc["talent.switch_premium", "constrained"]
+
+
+def test_fit_file_and_scenario(reference):
+    assert cs.load_calibration(reference.path).mean().equals(reference.mean())
+    with h5py.File(reference.path) as f:
+        assert f.attrs["format"] == "clustersim-calibration" and f.attrs["complete"] == 1
+        assert set(f) >= {"posterior", "priors", "generations", "moments", "identification"}
+        assert np.isclose(f["posterior/weights"][()].sum(), 1.0)
+    sc = reference.scenario()
+    assert sc["scale"] == base()["scale"]   # the base's scale, not the calibration's
+    assert sc["firms.entry.rate"] == pytest.approx(reference.mean()["firms.entry.rate"])
+    check = reference.check(draws=8, seed=3)
+    assert list(check.index) == [m.label for m in reference.observations.moments()]
+    assert (check["simulated_low_90"] <= check["simulated_high_90"]).all()
+
+
+def test_interrupted_and_resumed_gives_the_same_posterior(synthetic, reference, tmp_path):
+    path = tmp_path / "fit.h5"
+
+    def stop(generation, batch):
+        if generation == 2 and batch == 1:   # in the middle of the second SMC generation
+            raise KeyboardInterrupt
+    with pytest.raises(KeyboardInterrupt):
+        run_calibration(spec_for(synthetic), path, client="inline", on_batch=stop)
+    assert not path.exists() and (tmp_path / "fit.h5.abc.db").exists()
+    resumed = run_calibration(spec_for(synthetic), path, client="inline")
+    assert resumed.meta["resumed"] == 1
+    assert np.array_equal(resumed.posterior.to_numpy(), reference.posterior.to_numpy())
+    assert resumed.meta["evaluations"] == reference.meta["evaluations"]
+    assert not (tmp_path / "fit.h5.abc.db").exists()
+    # A finished output is returned as it is; another calibration on it is refused.
+    assert run_calibration(spec_for(synthetic), path).mean().equals(resumed.mean())
+    with pytest.raises(cs.OutputError, match="different calibration"):
+        run_calibration(spec_for(synthetic, seed=6), path, client="inline")
+
+
+def test_dask_workers_give_the_same_posterior(synthetic, reference, tmp_path):
+    from distributed import Client, LocalCluster
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                      silence_logs=40) as cluster, Client(cluster) as client:
+        fit = run_calibration(spec_for(synthetic), tmp_path / "fit.h5", client=client)
+    assert np.array_equal(fit.posterior.to_numpy(), reference.posterior.to_numpy())
+
+
+def test_unknown_method_and_bad_priors_are_refused(synthetic):
+    with pytest.raises(CalibrationError, match="'calibration.method': value 'mcmc'.*smc-abc"):
+        spec_for(synthetic, method="mcmc")
+    with pytest.raises(CalibrationError, match=r"parameters\[0\].key.*did you mean "
+                                               "'firms.growth.drift'"):
+        spec_for(synthetic, parameters=[{"key": "firms.growth.drfit", "range": [0, 1]}])
+    with pytest.raises(CalibrationError, match=r"parameters\[0\].range.*low < high"):
+        spec_for(synthetic, parameters=[{"key": "firms.growth.drift", "range": [1, 0]}])
+    with pytest.raises(CalibrationError, match=r"parameters\[0\].range"):
+        spec_for(synthetic, parameters=[{"key": "firms.growth.drift", "range": [0, 7]}])
+
+
+HEADER = "year,quantity,value,source,sd\n"
+BAD_FILES = [
+    (b"", "the file is empty"),
+    (b"# only a comment\n", "the file is empty"),
+    (HEADER.encode(), "no observations"),
+    (b"year,quantity,value,sd\n2022,target.pct,1,1\n", "missing column 'source'"),
+    (b"year,quantity,value,source,sd,colour\n", "unknown column 'colour'"),
+    ((HEADER + "2022,target.pct,5591,CNIPA,100\n").encode("utf-16"), "not UTF-8"),
+    (HEADER + "20x2,target.pct,5591,CNIPA,100\n", "line 2, column 'year': value '20x2'"),
+    (HEADER + "1850,target.pct,5591,CNIPA,100\n", "column 'year'.*a year in \\[1990"),
+    (HEADER + "2022,target.patents,5591,CNIPA,100\n", "column 'quantity'.*target.pct"),
+    (HEADER + "2022,zone.revenue,1e12,CNIPA,100\n",
+     "column 'quantity'.*a zone series.*revenue_cny"),
+    (HEADER + "2022,zone.revenue_cny.steel,1e12,x,100\n", "a column of zone.revenue_cny"),
+    (HEADER + "2022,city.leading_industries_cny.other,1e12,x,1\n", "IC, biomedicine, AI"),
+    (HEADER + "2022,galaxy.stars,1,x,1\n", "a quantity zone.<series>"),
+    (HEADER + "2022,target.pct,many,CNIPA,100\n", "column 'value': value 'many'.*a number"),
+    (HEADER + "2022,target.pct,nan,CNIPA,100\n", "column 'value'.*a finite number"),
+    (HEADER + "2022,zone.revenue_cny,-5,CNIPA,100\n", "column 'value'.*> 0"),
+    (HEADER + "2022,target.pct,5591,,100\n", "line 2, column 'source'.*the figure's source"),
+    (HEADER + "2022,target.pct,5591,CNIPA,0\n", "column 'sd': value '0'.*> 0"),
+    (HEADER + "2022,target.pct,5591,CNIPA,-1\n", "column 'sd'.*> 0"),
+    (HEADER + "2022,target.pct,5591,CNIPA\n", "line 2: 4 fields; expected 5"),
+    (HEADER + "2022,target.pct,5591,CNIPA,1\n2022,target.pct,5000,other,1\n",
+     "line 3: target.pct in 2022 is already given on line 2"),
+    ("year,quantity,value,source,sd,share\n2022,target.pct,5591,CNIPA,1,0\n",
+     "column 'share'.*> 0"),
+]
+
+
+@pytest.mark.parametrize(("content", "message"), BAD_FILES,
+                         ids=[f"bad{i}" for i in range(len(BAD_FILES))])
+def test_bad_observation_files_get_clear_errors(tmp_path, content, message):
+    path = tmp_path / "observed.csv"
+    path.write_bytes(content if isinstance(content, bytes) else content.encode())
+    with pytest.raises(ObservationError, match=message) as error:
+        Observations.from_csv(path)
+    assert str(error.value).startswith(str(path))
+
+
+def test_missing_observation_file(tmp_path):
+    with pytest.raises(ObservationError, match="cannot read the observation file"):
+        Observations.from_csv(tmp_path / "nope.csv")
+
+
+def test_shipped_observations_and_their_mapping():
+    obs = Observations.from_csv(ROOT / "data" / "observed.csv")
+    moments = {m.label: m for m in obs.moments()}
+    # City leading industries 1.0 trn (2020) to 1.4 trn (2022): log(1.4) / 2 a year.
+    assert moments["city.leading_industries_cny@growth"].observed == \
+        pytest.approx(math.log(1.4) / 2)
+    assert moments["target.pct@2022"].observed == pytest.approx(5591 * 0.7)
+    unfitted = {(o.quantity.label, o.year) for o in obs.unfitted()}
+    assert ("zone.revenue_cny", 2016) in unfitted and ("target.pct", 2018) in unfitted
+    assert all(o.source for o in obs.rows)
+
+
+def test_cli_calibrate_end_to_end_and_resume(tmp_path):
+    toml = tmp_path / "calib.toml"
+    toml.write_text(f"""[calibration]
+name = "tiny"
+base = "{SCENARIOS / 'small.toml'}"
+observations = "{ROOT / 'data' / 'observed.csv'}"
+seed = 3
+population = 8
+generations = 2
+budget = 64
+batch = 8
+
+[[calibration.parameters]]
+key = "firms.growth.drift"
+range = [0.0, 0.3]
+""")
+    out = tmp_path / "fit.h5"
+    first = run_cli("calibrate", str(toml), "-o", str(out), "--inline", check=True)
+    assert "firms.growth.drift" in first.stdout and f"wrote {out}" in first.stdout
+    fit = cs.load_calibration(out)
+    assert len(fit.weights) == 8 and fit.meta["generations_run"] == 2
+    again = run_cli("calibrate", str(toml), "-o", str(out), "--inline", check=True)
+    assert again.stdout.splitlines()[-1].split(",")[:3] == first.stdout.splitlines()[-1].split(
+        ",")[:3]
+    bad = run_cli("calibrate", str(tmp_path / "none.toml"), "-o", str(out))
+    assert bad.returncode == 2 and "cannot read the calibration file" in bad.stderr
