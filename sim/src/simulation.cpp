@@ -55,6 +55,7 @@ void Simulation::step() {
   update_policy(step_year);
   const StepContext ctx{params_, executor_, seed_, step, policy_};
   StepFlows flows(parks_.size());
+  const StepAccounts before = take_accounts(firms_, talent_, parks_.size(), executor_);
 
   // The schedule (docs/model.md, "Process overview and scheduling"). Rules read the cell
   // statistics measured at the end of the previous step.
@@ -66,7 +67,7 @@ void Simulation::step() {
   if ((ctx.step - 1) % 12 == 0) develop_incubators(incubators_, parks_, cells_, ctx);
   grow_city(city_, ctx);
   supply_floor_space(parks_, cells_, ctx);
-  grow_firms(firms_, parks_, cells_, ctx);
+  grow_firms(firms_, parks_, cells_, ctx, &flows);
   innovate(firms_, cells_, ctx, flows);
   check_firm_invariants(firms_, executor_, "grow_firms", ctx.step);
   exit_firms(firms_, incubators_, ctx, flows.exits);
@@ -86,6 +87,10 @@ void Simulation::step() {
   match_labour(talent_, firms_, ctx, flows);
   staff_firms(firms_, talent_);
   check_firm_invariants(firms_, executor_, "staff_firms", ctx.step);
+  check_talent_invariants(talent_, firms_, executor_, "staff_firms", ctx.step);
+  check_step_accounts(
+      before, take_accounts(firms_, talent_, parks_.size(), executor_, before.firm_rows), flows,
+      parks_, ctx.step);
   if (steps_done_ % 12 == 11) award_titles(firms_, params_);  // December
   measure_cells(firms_, parks_, params_, executor_, cells_, policy_);
   measure_talent(talent_, params_, executor_, cells_);

@@ -10,7 +10,7 @@
 namespace clustersim {
 
 void grow_firms(FirmArrays& firms, const Parks& parks, const CellStats& cells,
-                const StepContext& ctx) {
+                const StepContext& ctx, StepFlows* flows) {
   const ModelParameters& p = ctx.params;
   const double dt = 1.0 / months_per_year;
   const double sqrt_dt = std::sqrt(dt);
@@ -81,8 +81,8 @@ void grow_firms(FirmArrays& firms, const Parks& parks, const CellStats& cells,
   };
   for (std::int32_t a = 0; a < tabulated_months; ++a) young_bonus[a] = young_bonus_at(a);
 
-  ctx.executor.for_each(firms.size(), [&](std::size_t i) {
-    if (!firms.alive[i]) return;
+  // One firm's month; returns its operating cash flow.
+  auto grow_firm = [&](std::size_t i) {
     const auto id = static_cast<std::uint64_t>(firms.id[i]);
     const std::size_t park = static_cast<std::size_t>(firms.park[i]);
     const std::size_t c = cell_index(park, firms.sector[i]);
@@ -155,10 +155,23 @@ void grow_firms(FirmArrays& firms, const Parks& parks, const CellStats& cells,
     const double margin = stage == Stage::startup
                               ? p.startup_margin
                               : p.margin_base + p.margin_productivity * relative_productivity;
-    firms.cash_cny[i] += firms.revenue_cny[i] * dt * margin;
+    const double operating_cash_cny = firms.revenue_cny[i] * dt * margin;
+    firms.cash_cny[i] += operating_cash_cny;
     firms.stage[i] = static_cast<std::uint8_t>(
         classify_stage(firms.revenue_cny[i], firms.age_months[i], stage, p));
-  });
+    return operating_cash_cny;
+  };
+
+  // The operating cash flow is summed per block in block order, for the step's accounts.
+  const double operating_cash_cny = ctx.executor.reduce(
+      firms.size(), 0.0,
+      [&](double& block_cash, std::size_t begin, std::size_t end) {
+        for (std::size_t i = begin; i < end; ++i) {
+          if (firms.alive[i]) block_cash += grow_firm(i);
+        }
+      },
+      [](double& sum, const double& part) { sum += part; });
+  if (flows != nullptr) flows->operating_cash_cny += operating_cash_cny;
 }
 
 }  // namespace clustersim

@@ -213,6 +213,7 @@ void relocate_firms(FirmArrays& firms, TalentArrays& talent, const Parks& parks,
     if (may_leave && u_where < p.city_relocation_out_share) {
       moved_to[i] = left_zone;
       firms.alive[i] = 0;
+      flows.firms_left_zone[cell_index(home, sector)] += 1.0;
       firms.exit_route[i] = 3;
       city.outside_revenue_cny[static_cast<std::size_t>(sector)] += firms.revenue_cny[i] / p.scale;
       city.firms_moved_in += 1.0;
@@ -239,6 +240,8 @@ void relocate_firms(FirmArrays& firms, TalentArrays& talent, const Parks& parks,
     if (!talent.alive[t] || e < 0) continue;
     const std::int16_t to = moved_to[static_cast<std::size_t>(e)];
     if (to >= 0) {
+      flows.talent_relocated[static_cast<std::size_t>(talent.park[t]) * n_parks +
+                             static_cast<std::size_t>(to)] += 1.0;
       talent.park[t] = to;
     } else if (to == left_zone) {
       talent.alive[t] = 0;

@@ -40,6 +40,10 @@ struct StepFlows {
   std::vector<double> innovations, patents, pct_applications;
   std::vector<double> firm_moves;    // park x park, row-major: origin, destination
   std::vector<double> talent_moves;  // park x park, row-major: origin, destination
+  // For the step audit (check_step_accounts), not recorded as series:
+  std::vector<double> firms_left_zone;    // firms that moved to the rest of the city, per cell
+  std::vector<double> talent_relocated;   // park x park: staff moved with their firm
+  double operating_cash_cny = 0.0;         // all firms: revenue x margin of the month
 
   explicit StepFlows(std::size_t parks)
       : entries(parks * sector_count),
@@ -61,7 +65,9 @@ struct StepFlows {
         patents(parks * sector_count),
         pct_applications(parks * sector_count),
         firm_moves(parks * parks),
-        talent_moves(parks * parks) {}
+        talent_moves(parks * parks),
+        firms_left_zone(parks * sector_count),
+        talent_relocated(parks * parks) {}
 };
 
 // Monthly probability from an annual one.
@@ -130,8 +136,9 @@ void develop_incubators(IncubatorArrays& incubators, const Parks& parks, const C
 // Productivity spillovers, revenue growth, head count, cash, age and stage of every living firm.
 // Leading-sector firms keep their talent head count; their revenue is capped by what that
 // staff can produce and the gap to the staff they want becomes vacancies (staffing_gap).
+// `flows`, when given, receives the month's operating cash flow (for the step's accounts).
 void grow_firms(FirmArrays& firms, const Parks& parks, const CellStats& cells,
-                const StepContext& ctx);
+                const StepContext& ctx, StepFlows* flows = nullptr);
 
 // R&D: each firm spends its sector's R&D intensity; spending buys innovation events
 // (productivity jumps) and patent applications (some under the PCT); firms of a park and
@@ -256,5 +263,31 @@ void staff_firms(FirmArrays& firms, const TalentArrays& talent);
 // not positive where it must be, with the phase and step.
 void check_firm_invariants(const FirmArrays& firms, const Executor& executor, const char* phase,
                            std::uint32_t step);
+
+// Throws InvariantError naming the first living talent (by index order) whose skill or wage is
+// not finite, whose wage is negative, or whose employer is gone or in another park or sector.
+void check_talent_invariants(const TalentArrays& talent, const FirmArrays& firms,
+                             const Executor& executor, const char* phase, std::uint32_t step);
+
+// The books of one step: living agents per park and the firms' cash, taken before the step's
+// phases and again after them.
+struct StepAccounts {
+  std::vector<std::int64_t> firms_by_park, talent_by_park;
+  std::size_t firm_rows = 0;  // firms that existed when the accounts were taken
+  double cash_cny = 0.0;      // sum of their cash
+  double cash_scale_cny = 0.0;  // sum of |cash|, the size of the rounding the sum can carry
+};
+// Cash is summed over the first `cash_rows` firm rows (all, by default): after the step, the
+// rows that existed before it.
+StepAccounts take_accounts(const FirmArrays& firms, const TalentArrays& talent,
+                           std::size_t n_parks, const Executor& executor,
+                           std::size_t cash_rows = static_cast<std::size_t>(-1));
+
+// Conservation between the two accounts: per park, living firms and talent change only by the
+// step's recorded flows (entries, exits, moves, arrivals, departures), and the cash of the firms
+// that existed before changes only by their operating cash flow and the VC rounds they raised.
+// Throws InvariantError naming the park (or the cash totals), the step and the flows.
+void check_step_accounts(const StepAccounts& before, const StepAccounts& after,
+                         const StepFlows& flows, const Parks& parks, std::uint32_t step);
 
 }  // namespace clustersim
