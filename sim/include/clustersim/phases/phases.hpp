@@ -250,4 +250,8 @@ void staff_firms(FirmArrays& firms, const TalentArrays& talent);
 void check_firm_invariants(const FirmArrays& firms, const Executor& executor, const char* phase,
                            std::uint32_t step);
 
+// Once a year, after December's outputs: dead firms and departed talent leave the arrays, and
+// talent's employers and deals' firms follow their firms' new indices.
+void compact_agents(FirmArrays& firms, TalentArrays& talent, DealArrays& deals);
+
 }  // namespace clustersim
