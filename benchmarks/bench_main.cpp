@@ -5,6 +5,7 @@
 #include <cstring>
 #include <iostream>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -30,22 +31,37 @@ std::vector<int> take_scales(int& argc, char** argv) {
   return scales;
 }
 
+// --benchmark_min_time (left in argv), which the phases' own timing loop follows too.
+double min_time_s(int argc, char** argv) {
+  const char* flag = "--benchmark_min_time=";
+  double seconds = 0.5;  // Google Benchmark's default
+  for (int i = 1; i < argc; ++i) {
+    if (std::strncmp(argv[i], flag, std::strlen(flag)) == 0) {
+      seconds = std::stod(argv[i] + std::strlen(flag));
+    }
+  }
+  return seconds;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   using namespace clustersim::bench;
   std::vector<int> scales;
+  double phase_min_time_s = 0;
   try {
     scales = take_scales(argc, argv);
+    phase_min_time_s = min_time_s(argc, argv);
   } catch (const std::exception&) {
-    std::cerr << "clustersim_bench: --scales takes denominators, e.g. --scales=100,10\n";
+    std::cerr << "clustersim_bench: expected --scales=100,10 (denominators) and a number of "
+                 "seconds for --benchmark_min_time\n";
     return 2;
   }
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 2;
   // Scale by scale, so that each scale's warmed state is built once.
   for (int denominator : scales) {
-    register_phase_benchmarks(denominator);
+    register_phase_benchmarks(denominator, phase_min_time_s);
     register_step_benchmarks(denominator);
   }
   for (int denominator : scales) register_run_benchmarks(denominator);

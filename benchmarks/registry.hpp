@@ -25,8 +25,9 @@ inline void report_agent_updates(benchmark::State& state, double agents_per_call
       agents_per_call * static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
 }
 
-void register_phase_benchmarks(int denominator);  // bench_phases.cpp
-void register_step_benchmarks(int denominator);   // bench_step.cpp
-void register_run_benchmarks(int denominator);    // bench_step.cpp
+// min_time_s: phase time per case (Google Benchmark's --benchmark_min_time, which the step uses).
+void register_phase_benchmarks(int denominator, double min_time_s);  // bench_phases.cpp
+void register_step_benchmarks(int denominator);                      // bench_step.cpp
+void register_run_benchmarks(int denominator);                       // bench_step.cpp
 
 }  // namespace clustersim::bench

@@ -211,12 +211,11 @@ def markdown(info: dict, rows: list[dict], cli: dict | None, goal_rows: list[dic
             lines.append(f"| Google Benchmark (`run/`) | 1/{r['denominator']} | {r['threads']} | "
                          f"{duration(r['seconds_per_call'])} | {r['agents']:,.0f} | – | – |")
         if cli:
-            agents = find(rows, "run", cli["denominator"], cli["threads"])
+            run = find(rows, "run", cli["denominator"], cli["threads"])
+            agents = f"{run['agents']:,.0f}" if run else "–"
+            rss = f"{cli['peak_rss_bytes'] / 2**20:.0f} MiB" if cli["peak_rss_bytes"] else "–"
             lines.append(f"| `clustersim run` (CLI) | 1/{cli['denominator']} | {cli['threads']} | "
-                         f"{cli['wall_s']} s | {agents['agents']:,.0f} | " if agents else
-                         f"| `clustersim run` (CLI) | 1/{cli['denominator']} | {cli['threads']} | "
-                         f"{cli['wall_s']} s | – | ")
-            lines[-1] += (f"{cli['peak_rss_bytes'] / 2**20:.0f} MiB | {cli['file_mb']:.1f} MB |")
+                         f"{cli['wall_s']} s | {agents} | {rss} | {cli['file_mb']:.1f} MB |")
         lines.append("")
     phases = list(dict.fromkeys(r["phase"] for r in rows if r["kind"] != "run"))
     for denominator in sorted({r["denominator"] for r in rows if r["kind"] != "run"},
