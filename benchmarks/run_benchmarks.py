@@ -196,7 +196,10 @@ def markdown(info: dict, rows: list[dict], cli: dict | None, goal_rows: list[dic
              mode: str) -> str:
     lines = [f"Measured {info['date']} at {info['revision']} ({mode} mode) on {info['cpu']}, "
              f"{info['cores']} cores, {info['memory_gib']} GiB, {info['os']}, {info['compiler']}; "
-             f"load average at the end {', '.join(map(str, info['load_average']))}.", ""]
+             f"load average (1, 5, 15 min) before "
+             f"{', '.join(map(str, info.get('load_average_before', ['?'])))}, after "
+             f"{', '.join(map(str, info['load_average']))}; the suite took "
+             f"{info.get('suite_minutes', '?')} min.", ""]
     lines += ["### Goals", "", "| goal | target | measured | met |", "|---|---|---|---|"]
     for g in goal_rows:
         met = {True: "met", False: "**not met**", None: "–"}[g["met"]]
@@ -239,10 +242,12 @@ def markdown(info: dict, rows: list[dict], cli: dict | None, goal_rows: list[dic
 
 
 def write_readme(readme: Path, section: str) -> None:
+    """Replaces what lies between the marker lines (markers quoted in prose are not lines)."""
     text = readme.read_text() if readme.exists() else ""
     block = f"{BEGIN}\n{section}{END}"
-    if BEGIN in text and END in text:
-        text = text[:text.index(BEGIN)] + block + text[text.index(END) + len(END):]
+    marked = re.compile(rf"^{re.escape(BEGIN)}$.*?^{re.escape(END)}$", re.M | re.S)
+    if marked.search(text):
+        text = marked.sub(lambda _: block, text, count=1)
     else:
         text = text.rstrip() + "\n\n## Measured\n\n" + block + "\n"
     readme.write_text(text)
@@ -259,17 +264,26 @@ def main() -> int:
     parser.add_argument("--build", default=str(ROOT / "build" / "python"))
     parser.add_argument("--readme", default=str(ROOT / "benchmarks" / "README.md"))
     parser.add_argument("--results", default=str(ROOT / "benchmarks" / "results.json"))
+    parser.add_argument("--render-only", action="store_true",
+                        help="rewrite the README section from the results file, run nothing")
     args = parser.parse_args()
+    if args.render_only:
+        report = json.loads(Path(args.results).read_text())
+        write_readme(Path(args.readme), markdown(report["machine"], report["cases"],
+                                                 report["cli_run"], report["goals"],
+                                                 report["mode"]))
+        return 0
     binary = Path(args.build) / "benchmarks" / "clustersim_bench"
     if not binary.exists():
         print(f"run_benchmarks: {binary} is missing; build with `bash .ci/setup --with-tests`",
               file=sys.stderr)
         return 2
     mode = "quick" if args.quick else "full"
-    started = datetime.datetime.now()
+    started, load_before = datetime.datetime.now(), [round(x, 2) for x in os.getloadavg()]
     rows = run_suite(binary, SCALES[mode], args.filter, args.min_time)
     cli = None if args.no_cli else run_cli(1 if mode == "full" else 100, 2)
     info = machine(Path(args.build))
+    info["load_average_before"] = load_before
     info["suite_minutes"] = round((datetime.datetime.now() - started).total_seconds() / 60, 1)
     goal_rows = goals(rows, cli)
     Path(args.results).write_text(json.dumps(

@@ -34,8 +34,8 @@ def test_the_benchmarks_baseline_is_baseline_toml():
 @pytest.mark.skipif(not BENCH.exists(), reason="benchmarks not built (setup --with-tests)")
 def test_quick_mode_writes_the_json_and_the_readme_section(tmp_path):
     readme = tmp_path / "README.md"
-    readme.write_text("# Benchmarks\n\nProse.\n\n<!-- bench:begin -->\nold table\n"
-                      "<!-- bench:end -->\n\nMore prose.\n")
+    readme.write_text("# Benchmarks\n\nProse about `<!-- bench:begin -->`.\n\n"
+                      "<!-- bench:begin -->\nold table\n<!-- bench:end -->\n\nMore prose.\n")
     results = tmp_path / "results.json"
     subprocess.run([sys.executable, str(SCRIPT), "--quick", "--filter",
                     "phase/(grow_city|measure_cells)/|step/", "--min-time", "0.001",
@@ -56,7 +56,8 @@ def test_quick_mode_writes_the_json_and_the_readme_section(tmp_path):
     assert report["machine"]["cores"] >= 1 and report["machine"]["revision"]
 
     text = readme.read_text()
-    assert text.startswith("# Benchmarks\n\nProse.\n\n<!-- bench:begin -->\n")
+    assert text.startswith("# Benchmarks\n\nProse about `<!-- bench:begin -->`.\n\n"
+                           "<!-- bench:begin -->\nMeasured ")
     assert text.endswith("<!-- bench:end -->\n\nMore prose.\n")
     assert "old table" not in text
     for heading in ("### Goals", "### Scale 1/100", "### Scale 1/10"):
