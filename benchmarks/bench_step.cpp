@@ -1,75 +1,74 @@
-// Throughput of the monthly step and of its phases, as agent-updates per second (one agent
-// passing through one phase or step). Run: build/python/benchmarks/clustersim_bench
-// The instruction-count gate is benchmarks/gate.py (CI); the scaling table (phase x scale x
-// threads, written to benchmarks/README.md) is still to come.
-#include <benchmark/benchmark.h>
-
+// The whole monthly step, on the warmed Simulation restored from its checkpoint onto each thread
+// count, and whole runs of the default scenario.
 #include <memory>
 
-#include "clustersim/phases/phases.hpp"
-#include "clustersim/simulation.hpp"
+#include "registry.hpp"
+#include "warm_state.hpp"
 
-using namespace clustersim;
-
+namespace clustersim::bench {
 namespace {
 
-Scenario scenario_at(double scale) {
-  Scenario scenario;
-  scenario.set("scale", scale);
-  scenario.set("horizon_year", std::int64_t{2100});
-  scenario.set("output.firm_snapshots", false);
-  return scenario;
-}
+// One call: the twelve months from February 2023 (a December and a January among them) on a
+// fresh restore of the warmed Simulation, so that every scale and thread count steps the same
+// months. Time and agents are per call; the script divides by `months`.
+constexpr int months_per_call = 12;
 
-// args: scale denominator (1, 10, 100), threads
-void BM_Step(benchmark::State& state) {
-  auto make = [&] {
-    return std::make_unique<Simulation>(scenario_at(1.0 / static_cast<double>(state.range(0))), 1,
-                                        static_cast<int>(state.range(1)));
-  };
-  auto sim = make();
-  double agents = 0;
+void time_step(benchmark::State& state, int denominator, int threads) {
+  double agent_updates = 0;
   for (auto _ : state) {
-    if (sim->finished()) {  // start again rather than step past the horizon
-      state.PauseTiming();
-      sim = make();
-      state.ResumeTiming();
+    state.PauseTiming();
+    std::unique_ptr<Simulation> sim = warm_simulation(denominator, threads);
+    state.ResumeTiming();
+    for (int month = 0; month < months_per_call; ++month) {
+      agent_updates += static_cast<double>(agents(*sim));
+      sim->step();
     }
-    agents += static_cast<double>(sim->firms().size());
-    sim->step();
   }
-  state.counters["agent_updates_per_s"] = benchmark::Counter(agents, benchmark::Counter::kIsRate);
+  const double months = months_per_call * static_cast<double>(state.iterations());
+  state.counters["months"] = benchmark::Counter(months_per_call);
+  state.counters["agents"] = benchmark::Counter(agent_updates / months);
+  state.counters["agent_updates_per_s"] =
+      benchmark::Counter(agent_updates, benchmark::Counter::kIsRate);
 }
 
-void BM_GrowFirms(benchmark::State& state) {
-  Simulation sim(scenario_at(1.0 / static_cast<double>(state.range(0))), 1,
-                 static_cast<int>(state.range(1)));
-  FirmArrays firms = sim.firms();
-  Parks parks = sim.parks();
-  const Executor executor(static_cast<int>(state.range(1)));
-  std::uint32_t step = 1;
+// baseline.toml from the base year to the horizon, population generation included; `agents`
+// is the population at the end (what bytes per agent of peak memory divide by).
+void time_run(benchmark::State& state, int denominator, int threads) {
+  double agent_updates = 0, agents_at_end = 0;
   for (auto _ : state) {
-    grow_firms(firms, parks, sim.cells(), StepContext{sim.parameters(), executor, 1, step++});
+    Simulation sim(baseline_scenario(denominator), bench_seed, threads);
+    while (!sim.finished()) {
+      agent_updates += static_cast<double>(agents(sim));
+      sim.step();
+    }
+    agents_at_end = static_cast<double>(agents(sim));
   }
-  state.counters["agent_updates_per_s"] = benchmark::Counter(
-      static_cast<double>(firms.size()) * static_cast<double>(state.iterations()),
-      benchmark::Counter::kIsRate);
-}
-
-void BM_MeasureCells(benchmark::State& state) {
-  Simulation sim(scenario_at(1.0 / static_cast<double>(state.range(0))), 1,
-                 static_cast<int>(state.range(1)));
-  const Executor executor(static_cast<int>(state.range(1)));
-  CellStats cells;
-  for (auto _ : state) measure_cells(sim.firms(), sim.parks(), sim.parameters(), executor, cells);
-  state.counters["agent_updates_per_s"] = benchmark::Counter(
-      static_cast<double>(sim.firms().size()) * static_cast<double>(state.iterations()),
-      benchmark::Counter::kIsRate);
+  state.counters["agents"] = benchmark::Counter(agents_at_end);
+  state.counters["agent_updates_per_s"] =
+      benchmark::Counter(agent_updates, benchmark::Counter::kIsRate);
 }
 
 }  // namespace
 
-BENCHMARK(BM_Step)->ArgsProduct({{1, 10, 100}, {1, 2}})->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_GrowFirms)->ArgsProduct({{1, 10, 100}, {1, 2}})->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_MeasureCells)->ArgsProduct({{1, 10, 100}, {1, 2}})->Unit(benchmark::kMillisecond);
-BENCHMARK_MAIN();
+void register_step_benchmarks(int denominator) {
+  for (int threads : thread_counts) {
+    benchmark::RegisterBenchmark(
+        case_name("step", denominator, threads).c_str(),
+        [=](benchmark::State& state) { time_step(state, denominator, threads); })
+        ->UseRealTime()
+        ->Unit(benchmark::kMillisecond);
+  }
+}
+
+void register_run_benchmarks(int denominator) {
+  for (int threads : {1, 2}) {
+    benchmark::RegisterBenchmark(
+        case_name("run", denominator, threads).c_str(),
+        [=](benchmark::State& state) { time_run(state, denominator, threads); })
+        ->Iterations(1)
+        ->UseRealTime()
+        ->Unit(benchmark::kSecond);
+  }
+}
+
+}  // namespace clustersim::bench

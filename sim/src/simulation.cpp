@@ -124,17 +124,7 @@ void Simulation::step() {
         (years_run % params_.talent_snapshot_interval_years == 0 || finished())) {
       output_->write_talent_snapshot(std::to_string(year()), year(), 12, talent_);
     }
-    // Dead firms and departed talent leave the arrays once a year; employers are re-indexed.
-    const std::vector<std::int32_t> new_index = firms_.compact();
-    talent_.compact();
-    for (std::size_t t = 0; t < talent_.size(); ++t) {
-      const std::int32_t old = talent_.employer_index[t];
-      if (old >= 0) talent_.employer_index[t] = new_index[static_cast<std::size_t>(old)];
-    }
-    for (std::size_t d = 0; d < deals_.size(); ++d) {
-      const std::int32_t old = deals_.firm_index[d];
-      if (old >= 0) deals_.firm_index[d] = new_index[static_cast<std::size_t>(old)];
-    }
+    compact_agents(firms_, talent_, deals_);
   }
 }
 

@@ -74,6 +74,10 @@ class Simulation {
   const std::vector<std::string>& lever_changes() const { return lever_changes_; }
   std::int64_t next_firm_id() const { return next_firm_id_; }
   std::int64_t next_talent_id() const { return next_talent_id_; }
+  std::int64_t next_deal_id() const { return next_deal_id_; }
+  // Each cell's log revenue growth over the last twelve recorded months (0 before a year has
+  // passed): what vc_deals reads. Public so that benchmarks can feed the phase its real input.
+  std::vector<double> sector_momentum() const;
 
   // Output: opening writes the base-year snapshot; snapshots follow each interval's December;
   // closing writes the series and renames the file into place.
@@ -85,7 +89,6 @@ class Simulation {
 
  private:
   friend class CheckpointIO;
-  std::vector<double> sector_momentum() const;
   void update_policy(int year);
 
   ModelParameters params_;

@@ -2,7 +2,9 @@
 
 #include <vector>
 
+#include "clustersim/agents/funds.hpp"
 #include "clustersim/agents/talent.hpp"
+#include "clustersim/phases/phases.hpp"
 
 namespace clustersim {
 
@@ -21,6 +23,19 @@ std::vector<std::int32_t> FirmArrays::compact() {
 void TalentArrays::compact() {
   const std::vector<std::uint8_t> keep(alive.begin(), alive.end());
   visit_columns([&keep](const char*, auto& column, const char*) { column.compact(keep); });
+}
+
+void compact_agents(FirmArrays& firms, TalentArrays& talent, DealArrays& deals) {
+  const std::vector<std::int32_t> new_index = firms.compact();
+  talent.compact();
+  for (std::size_t t = 0; t < talent.size(); ++t) {
+    const std::int32_t old = talent.employer_index[t];
+    if (old >= 0) talent.employer_index[t] = new_index[static_cast<std::size_t>(old)];
+  }
+  for (std::size_t d = 0; d < deals.size(); ++d) {
+    const std::int32_t old = deals.firm_index[d];
+    if (old >= 0) deals.firm_index[d] = new_index[static_cast<std::size_t>(old)];
+  }
 }
 
 }  // namespace clustersim

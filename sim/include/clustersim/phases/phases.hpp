@@ -290,4 +290,8 @@ StepAccounts take_accounts(const FirmArrays& firms, const TalentArrays& talent,
 void check_step_accounts(const StepAccounts& before, const StepAccounts& after,
                          const StepFlows& flows, const Parks& parks, std::uint32_t step);
 
+// Once a year, after December's outputs: dead firms and departed talent leave the arrays, and
+// talent's employers and deals' firms follow their firms' new indices.
+void compact_agents(FirmArrays& firms, TalentArrays& talent, DealArrays& deals);
+
 }  // namespace clustersim
