@@ -34,7 +34,8 @@ PHASES = [
     "enter_spinoffs", "admit_to_incubators", "talent_arrivals", "match_labour", "staff_firms",
     "award_titles", "measure_cells", "measure_talent", "measure_incubators",
     "evaluate_incubators", "close_fund_year", "raise_funds", "develop_incubators",
-    "evaluate_parks",
+    "evaluate_parks", "compact_agents", "take_accounts", "check_step_accounts",
+    "check_talent_invariants",
 ]
 
 
