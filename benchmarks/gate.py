@@ -106,10 +106,12 @@ def main() -> int:
         if gated and change > TOLERANCE:
             failures.append(phase)
             flag = "  > +10 %"
+        elif before is None:
+            flag = "  (new: not in the baseline, not gated)"
         elif not gated:
             flag = "  (not gated)"
-        print(f"{phase:<24}{before if before is not None else '-':>14,}{now:>14,}"
-              f"{change:>+9.1%}{flag}")
+        before_text = f"{before:,}" if before is not None else "-"
+        print(f"{phase:<24}{before_text:>14}{now:>14,}{change:>+9.1%}{flag}")
     print(f"wall clock of the workload (reported, never gated): {wall:.3f} s")
     if not same_toolchain:
         print(f"gate: the baseline was counted with another toolchain ({baseline['toolchain']});"

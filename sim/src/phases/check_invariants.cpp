@@ -8,25 +8,36 @@
 
 namespace clustersim {
 
-void check_firm_invariants(const FirmArrays& firms, const Executor& executor, const char* phase,
-                           std::uint32_t step) {
-  constexpr std::size_t none = std::numeric_limits<std::size_t>::max();
-  // The first broken firm in index order, so the report is the same for any thread count.
-  const std::size_t broken = executor.reduce(
-      firms.size(), none,
+namespace {
+
+constexpr std::size_t none = std::numeric_limits<std::size_t>::max();
+
+// The first index in [0, n) for which broken(i) holds, or `none`: the first per block, blocks
+// combined in order, so the report is the same for any thread count.
+template <class Broken>
+std::size_t first_broken(const Executor& executor, std::size_t n, Broken&& broken) {
+  return executor.reduce(
+      n, none,
       [&](std::size_t& first, std::size_t begin, std::size_t end) {
         for (std::size_t i = begin; i < end && first == none; ++i) {
-          if (!firms.alive[i]) continue;
-          const bool ok = std::isfinite(firms.revenue_cny[i]) && firms.revenue_cny[i] > 0.0 &&
-                          std::isfinite(firms.cash_cny[i]) &&
-                          std::isfinite(firms.productivity[i]) && firms.productivity[i] > 0.0 &&
-                          firms.employees[i] >= 0;
-          if (!ok) first = i;
+          if (broken(i)) first = i;
         }
       },
       [](std::size_t& first, const std::size_t& part) {
         if (first == none) first = part;
       });
+}
+
+}  // namespace
+
+void check_firm_invariants(const FirmArrays& firms, const Executor& executor, const char* phase,
+                           std::uint32_t step) {
+  const std::size_t broken = first_broken(executor, firms.size(), [&](std::size_t i) {
+    return firms.alive[i] &&
+           !(std::isfinite(firms.revenue_cny[i]) && firms.revenue_cny[i] > 0.0 &&
+             std::isfinite(firms.cash_cny[i]) && std::isfinite(firms.productivity[i]) &&
+             firms.productivity[i] > 0.0 && firms.employees[i] >= 0);
+  });
   if (broken == none) return;
   std::ostringstream message;
   message << "invariant broken after phase '" << phase << "' at step " << step << ": firm "
@@ -39,26 +50,18 @@ void check_firm_invariants(const FirmArrays& firms, const Executor& executor, co
 
 void check_talent_invariants(const TalentArrays& talent, const FirmArrays& firms,
                              const Executor& executor, const char* phase, std::uint32_t step) {
-  constexpr std::size_t none = std::numeric_limits<std::size_t>::max();
-  const std::size_t broken = executor.reduce(
-      talent.size(), none,
-      [&](std::size_t& first, std::size_t begin, std::size_t end) {
-        for (std::size_t t = begin; t < end && first == none; ++t) {
-          if (!talent.alive[t]) continue;
-          bool ok = std::isfinite(talent.skill[t]) && std::isfinite(talent.wage_cny[t]) &&
-                    talent.wage_cny[t] >= 0.0;
-          const std::int32_t e = talent.employer_index[t];
-          if (ok && e >= 0) {
-            const auto f = static_cast<std::size_t>(e);
-            ok = f < firms.size() && firms.alive[f] && firms.id[f] == talent.employer[t] &&
-                 firms.park[f] == talent.park[t] && firms.sector[f] == talent.sector[t];
-          }
-          if (!ok) first = t;
-        }
-      },
-      [](std::size_t& first, const std::size_t& part) {
-        if (first == none) first = part;
-      });
+  const std::size_t broken = first_broken(executor, talent.size(), [&](std::size_t t) {
+    if (!talent.alive[t]) return false;
+    if (!(std::isfinite(talent.skill[t]) && std::isfinite(talent.wage_cny[t]) &&
+          talent.wage_cny[t] >= 0.0)) {
+      return true;
+    }
+    const std::int32_t e = talent.employer_index[t];
+    if (e < 0) return false;
+    const auto f = static_cast<std::size_t>(e);
+    return !(f < firms.size() && firms.alive[f] && firms.id[f] == talent.employer[t] &&
+             firms.park[f] == talent.park[t] && firms.sector[f] == talent.sector[t]);
+  });
   if (broken == none) return;
   std::ostringstream message;
   message << "invariant broken after phase '" << phase << "' at step " << step << ": talent "
