@@ -30,6 +30,7 @@ import pandas as pd
 from pyabc.sampler import Sampler
 
 from clustersim import _core
+from clustersim._hdf5 import open_own_file
 from clustersim.calibfile import METHODS, CalibrationError, CalibrationSpec, Prior
 from clustersim.errors import OutputError
 from clustersim.observations import Observations
@@ -312,20 +313,8 @@ def _weighted_quantile(x: np.ndarray, w: np.ndarray, q: float) -> float:
 
 
 def _open_fit(path: str) -> h5py.File:
-    try:
-        f = h5py.File(path, "r")
-    except OSError as error:
-        raise OutputError(f"{path}: cannot open the calibration file ({error}); expected an "
-                          "HDF5 file written by clustersim calibrate") from None
-    if f.attrs.get("format") != CALIBRATION_FORMAT:
-        f.close()
-        raise OutputError(f"{path}: not a clustersim calibration file")
-    if int(f.attrs.get("format_version", -1)) != CALIBRATION_FORMAT_VERSION:
-        version = f.attrs.get("format_version")
-        f.close()
-        raise OutputError(f"{path}: calibration format version {version}; this clustersim "
-                          f"reads version {CALIBRATION_FORMAT_VERSION}")
-    return f
+    return open_own_file(path, "r", kind="calibration", command="clustersim calibrate",
+                         file_format=CALIBRATION_FORMAT, version=CALIBRATION_FORMAT_VERSION)
 
 
 def load_calibration(path: str | os.PathLike) -> Fit:

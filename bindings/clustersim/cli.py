@@ -258,6 +258,17 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_dask_options(command: argparse.ArgumentParser) -> argparse._MutuallyExclusiveGroup:
+    """--workers or --scheduler: where a sweep's or a calibration's runs go."""
+    where = command.add_mutually_exclusive_group()
+    where.add_argument("--workers", type=int,
+                       help="local Dask cluster of this many single-threaded worker processes "
+                            "(default: all cores)")
+    where.add_argument("--scheduler", metavar="ADDRESS",
+                       help="a running Dask scheduler, e.g. tcp://host:8786")
+    return where
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="clustersim", description=(
         "Agent-based simulator of the Zhangjiang high-tech zone's 22 parks."))
@@ -295,12 +306,7 @@ def build_parser() -> argparse.ArgumentParser:
                                 "(re-run the same command to resume)")
     sweep.add_argument("sweep", help="sweep TOML file (docs/sweeps.md)")
     sweep.add_argument("-o", "--output", required=True, help="sweep file to write (HDF5)")
-    where = sweep.add_mutually_exclusive_group()
-    where.add_argument("--workers", type=int,
-                       help="local Dask cluster of this many single-threaded worker processes "
-                            "(default: all cores)")
-    where.add_argument("--scheduler", metavar="ADDRESS",
-                       help="a running Dask scheduler, e.g. tcp://host:8786")
+    _add_dask_options(sweep)
     sweep.add_argument("--replicates", type=int, help="replicates per point (default: the file's)")
     sweep.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     sweep.set_defaults(handler=_sweep)
@@ -309,12 +315,7 @@ def build_parser() -> argparse.ArgumentParser:
                                 "into an HDF5 fit file (re-run the same command to resume)")
     calib.add_argument("calibration", help="calibration TOML file (docs/calibration.md)")
     calib.add_argument("-o", "--output", required=True, help="fit file to write (HDF5)")
-    where = calib.add_mutually_exclusive_group()
-    where.add_argument("--workers", type=int,
-                       help="local Dask cluster of this many single-threaded worker processes "
-                            "(default: all cores)")
-    where.add_argument("--scheduler", metavar="ADDRESS",
-                       help="a running Dask scheduler, e.g. tcp://host:8786")
+    where = _add_dask_options(calib)
     where.add_argument("--inline", action="store_true",
                        help="no Dask: every simulation in this process (the same result)")
     calib.set_defaults(handler=_calibrate)

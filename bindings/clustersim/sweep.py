@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from clustersim import _core
+from clustersim._hdf5 import open_own_file
 from clustersim.errors import OutputError
 from clustersim.scenario import Scenario
 from clustersim.sweepfile import TARGET_IDS, SeriesOutcome, SweepError, SweepSpec
@@ -235,20 +236,8 @@ def _now() -> str:
 
 
 def _open_sweep(path: str, mode: str) -> h5py.File:
-    try:
-        f = h5py.File(path, mode)
-    except OSError as error:
-        raise OutputError(f"{path}: cannot open the sweep file ({error}); expected an HDF5 "
-                          "file written by clustersim sweep") from None
-    if f.attrs.get("format") != SWEEP_FORMAT:
-        f.close()
-        raise OutputError(f"{path}: not a clustersim sweep file")
-    if int(f.attrs.get("format_version", -1)) != SWEEP_FORMAT_VERSION:
-        version = f.attrs.get("format_version")
-        f.close()
-        raise OutputError(f"{path}: sweep format version {version}; this clustersim reads "
-                          f"version {SWEEP_FORMAT_VERSION}")
-    return f
+    return open_own_file(path, mode, kind="sweep", command="clustersim sweep",
+                         file_format=SWEEP_FORMAT, version=SWEEP_FORMAT_VERSION)
 
 
 # --- execution
