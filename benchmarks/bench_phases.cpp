@@ -101,7 +101,7 @@ const std::vector<PhaseCase>& phase_cases() {
       {"match_labour", false, Over::talent, talent_part | flows_part,
        [](W& w, const C& c) { match_labour(w.talent, w.firms, c, w.flows); }},
       {"staff_firms", false, Over::talent, firms_part,
-       [](W& w, const C&) { staff_firms(w.firms, w.talent); }},
+       [](W& w, const C& c) { staff_firms(w.firms, w.talent, c.executor); }},
       {"award_titles", true, Over::firms, firms_part,
        [](W& w, const C&) { award_titles(w.firms, w.params); }},
       {"measure_cells", false, Over::firms, cells_part,

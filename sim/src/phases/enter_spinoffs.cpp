@@ -6,12 +6,7 @@ namespace clustersim {
 
 void enter_spinoffs(TalentArrays& talent, FirmArrays& firms, const CellStats& cells,
                     const StepContext& ctx, std::int64_t& next_firm_id, StepFlows& flows) {
-  // In talent order, so ids do not depend on the thread count.
-  for (std::size_t t = 0; t < talent.size(); ++t) {
-    if (!talent.alive[t] ||
-        talent.intent[t] != static_cast<std::uint8_t>(TalentIntent::found_firm)) {
-      continue;
-    }
+  auto found_spinoff = [&](std::size_t t) {
     const std::size_t i =
         append_new_firm(firms, next_firm_id++, talent.park[t], talent.sector[t], cells, ctx);
     // The founder is the first employee; the rest of the staff is hired on the market.
@@ -25,6 +20,22 @@ void enter_spinoffs(TalentArrays& talent, FirmArrays& firms, const CellStats& ce
     const std::size_t c = cell_index(static_cast<std::size_t>(firms.park[i]), firms.sector[i]);
     flows.spinoffs[c] += 1.0;
     flows.entries[c] += 1.0;
+  };
+  // Founders are found by blocks in parallel, then found their firms in talent order, so ids
+  // do not depend on the thread count.
+  std::vector<std::vector<std::uint32_t>> block_founders(Executor::block_count(talent.size()));
+  ctx.executor.for_blocks(talent.size(), [&](std::size_t b, std::size_t begin, std::size_t end) {
+    for (std::size_t t = begin; t < end; ++t) {
+      if (talent.alive[t] &&
+          talent.intent[t] == static_cast<std::uint8_t>(TalentIntent::found_firm)) {
+        block_founders[b].push_back(static_cast<std::uint32_t>(t));
+      }
+    }
+  });
+  for (const std::vector<std::uint32_t>& founders : block_founders) {
+    for (const std::uint32_t t : founders) {
+      found_spinoff(t);
+    }
   }
 }
 

@@ -257,7 +257,7 @@ void match_labour(TalentArrays& talent, const FirmArrays& firms, const StepConte
                   StepFlows& flows);
 
 // Leading-sector firms' head count from their talent; the staffing gap shrinks by the hires.
-void staff_firms(FirmArrays& firms, const TalentArrays& talent);
+void staff_firms(FirmArrays& firms, const TalentArrays& talent, const Executor& executor);
 
 // Throws InvariantError naming the first firm (by index order) whose state is not finite or
 // not positive where it must be, with the phase and step.
