@@ -122,7 +122,8 @@ void Simulation::step() {
     }
     if (output_ && params_.talent_snapshots &&
         (years_run % params_.talent_snapshot_interval_years == 0 || finished())) {
-      output_->write_talent_snapshot(std::to_string(year()), year(), 12, talent_);
+      output_->write_talent_snapshot(std::to_string(year()), year(), 12, talent_,
+                                     params_.talent_snapshot_float32);
     }
     compact_agents(firms_, talent_, deals_);
   }
@@ -192,7 +193,8 @@ void Simulation::open_output(const std::string& path, const Attributes& attribut
       writer->write_incubator_snapshot("initial", base_year, 0, incubators_);
       writer->write_vc_snapshot("initial", base_year, 0, funds_, deals_);
     }
-    if (params_.talent_snapshots) writer->write_talent_snapshot("initial", base_year, 0, talent_);
+    if (params_.talent_snapshots) writer->write_talent_snapshot("initial", base_year, 0, talent_,
+                                                           params_.talent_snapshot_float32);
   }
   output_ = std::move(writer);
 }
@@ -209,7 +211,7 @@ void Simulation::close_output(const Attributes& attributes) {
   }
   if (params_.talent_snapshots && month() == 12 &&
       !writer->has_snapshot("talent_snapshots/" + last)) {
-    writer->write_talent_snapshot(last, year(), 12, talent_);
+    writer->write_talent_snapshot(last, year(), 12, talent_, params_.talent_snapshot_float32);
   }
   std::string changes;
   for (const std::string& change : lever_changes_) changes += change + "\n";

@@ -144,3 +144,24 @@ def test_fund_multiples_in_the_file(tmp_path):
     expected = (invested["realized_cny"] + invested["nav_cny"]) / invested["invested_cny"]
     np.testing.assert_allclose(invested["multiple"], expected)
     assert funds.loc[funds["invested_cny"] == 0, "multiple"].isna().all()
+
+
+def test_talent_snapshots_store_skill_and_wage_in_single_precision_unless_asked(tmp_path):
+    sc = small()
+    sc["horizon_year"] = 2022
+    out32, out64 = tmp_path / "f32.h5", tmp_path / "f64.h5"
+    sim = cs.Simulation(sc, seed=4).run(output=out32)
+    sc["output.talent_snapshot_float32"] = False
+    cs.Simulation(sc, seed=4).run(output=out64)
+    narrow = cs.load(out32).snapshot(2022, agents="talent")
+    full = cs.load(out64).snapshot(2022, agents="talent")
+    assert narrow["skill"].dtype == np.float32 and narrow["wage_cny"].dtype == np.float32
+    assert full["skill"].dtype == np.float64 and full["wage_cny"].dtype == np.float64
+    living = sim.talent.alive.astype(bool)
+    # Full precision is the agents' state bit for bit; single precision is its nearest float32.
+    np.testing.assert_array_equal(full["skill"].to_numpy(), sim.talent.skill[living])
+    np.testing.assert_array_equal(narrow["skill"].to_numpy(),
+                                  sim.talent.skill[living].astype(np.float32))
+    np.testing.assert_array_equal(narrow["wage_cny"].to_numpy(),
+                                  full["wage_cny"].to_numpy().astype(np.float32))
+    assert (narrow["talent_id"].to_numpy() == full["talent_id"].to_numpy()).all()

@@ -125,7 +125,8 @@ struct ResultsWriter::File {
   // The living agents, one dataset per column (every row is alive, so `alive` is not stored).
   template <class Agents>
   void agent_snapshot(const std::string& group_name, int year, int month, const Agents& agents,
-                      std::initializer_list<std::string_view> skip) {
+                      std::initializer_list<std::string_view> skip,
+                      std::initializer_list<std::string_view> single_precision = {}) {
     Handle group(this->group(group_name), H5Gclose);
     number_attribute<std::int64_t>(group.get(), "year", year);
     number_attribute<std::int64_t>(group.get(), "month", month);
@@ -139,9 +140,23 @@ struct ResultsWriter::File {
         if (skipped == name) return;
       }
       using T = typename std::decay_t<decltype(column)>::value_type;
-      std::vector<T> values(living.size());
-      for (std::size_t k = 0; k < living.size(); ++k) values[k] = column[living[k]];
-      dataset<T>(group.get(), name, {static_cast<hsize_t>(values.size())}, values.data(), unit);
+      auto write = [&]<class Stored>() {
+        std::vector<Stored> values(living.size());
+        for (std::size_t k = 0; k < living.size(); ++k) {
+          values[k] = static_cast<Stored>(column[living[k]]);
+        }
+        dataset<Stored>(group.get(), name, {static_cast<hsize_t>(values.size())}, values.data(),
+                        unit);
+      };
+      const bool narrow =
+          std::is_same_v<T, double> &&
+          std::find(single_precision.begin(), single_precision.end(), name) !=
+              single_precision.end();
+      if (narrow) {
+        write.template operator()<float>();
+      } else {
+        write.template operator()<T>();
+      }
     });
     H5Fflush(id, H5F_SCOPE_GLOBAL);
   }
@@ -219,10 +234,12 @@ void ResultsWriter::write_snapshot(const std::string& label, int year, int month
 }
 
 void ResultsWriter::write_talent_snapshot(const std::string& label, int year, int month,
-                                          const TalentArrays& talent) {
+                                          const TalentArrays& talent, bool float32) {
   // Positions in the arrays and this month's intentions are working state, not results.
+  const std::initializer_list<std::string_view> narrow = {"skill", "wage_cny"};
   file_->agent_snapshot("talent_snapshots/" + label, year, month, talent,
-                        {"alive", "employer_index", "intent", "target_park"});
+                        {"alive", "employer_index", "intent", "target_park"},
+                        float32 ? narrow : std::initializer_list<std::string_view>{});
   snapshots_.insert("talent_snapshots/" + label);
 }
 

@@ -488,6 +488,10 @@ std::vector<ParamSpec> model_specs() {
               "Years between talent snapshots (a full-scale table is ~800,000 rows, so the "
               "default keeps files small).",
               "choice"),
+      boolean("output.talent_snapshot_float32", &P::talent_snapshot_float32, true,
+              "Talent snapshots store skill and wage_cny as 32-bit floats (7 significant "
+              "digits), which halves the largest table of a results file (a full-scale "
+              "file stays within 100 MB); checkpoints keep full precision."),
   };
 }
 

@@ -36,10 +36,10 @@ class ResultsWriter {
   const std::string& partial_path() const { return partial_path_; }
 
   // The living firms (/snapshots/<label>) or talent (/talent_snapshots/<label>), as one group
-  // of columns each.
+  // of columns each; `float32` stores the talent's skill and wage in single precision.
   void write_snapshot(const std::string& label, int year, int month, const FirmArrays& firms);
   void write_talent_snapshot(const std::string& label, int year, int month,
-                             const TalentArrays& talent);
+                             const TalentArrays& talent, bool float32 = false);
   void write_incubator_snapshot(const std::string& label, int year, int month,
                                 const IncubatorArrays& incubators);
   // Every fund and every deal so far (/fund_snapshots, /deal_snapshots).

@@ -254,6 +254,7 @@ struct ModelParameters {
   std::int64_t snapshot_interval_years{};
   bool talent_snapshots{};
   std::int64_t talent_snapshot_interval_years{};
+  bool talent_snapshot_float32{};
 };
 
 struct ParamSpec {
