@@ -25,6 +25,7 @@ Simulation::Simulation(const Scenario& scenario, const BaseData& data, std::uint
   next_talent_id_ = population.next_talent_id;
   staff_firms(firms_, talent_, executor_);  // team skill of the base-year firms
   check_firm_invariants(firms_, executor_, "initial population", 0);
+  check_talent_invariants(talent_, firms_, executor_, "initial population", 0);
   update_policy(base_year);
   measure_cells(firms_, parks_, params_, executor_, cells_, policy_);
   parks_.reset_standing(params_.focus_max_named, cells_.revenue_cny);
@@ -55,7 +56,8 @@ void Simulation::step() {
   update_policy(step_year);
   const StepContext ctx{params_, executor_, seed_, step, policy_};
   StepFlows flows(parks_.size());
-  const StepAccounts before = take_accounts(firms_, talent_, parks_.size(), executor_);
+  const StepAccounts before = take_accounts(firms_, talent_, parks_.size(), executor_,
+                                            firms_.size(), closing_counts_ ? &*closing_counts_ : nullptr);
 
   // The schedule (docs/model.md, "Process overview and scheduling"). Rules read the cell
   // statistics measured at the end of the previous step.
@@ -87,10 +89,9 @@ void Simulation::step() {
   match_labour(talent_, firms_, ctx, flows);
   staff_firms(firms_, talent_, executor_);
   check_firm_invariants(firms_, executor_, "staff_firms", ctx.step);
-  check_talent_invariants(talent_, firms_, executor_, "staff_firms", ctx.step);
-  check_step_accounts(
-      before, take_accounts(firms_, talent_, parks_.size(), executor_, before.firm_rows), flows,
-      parks_, ctx.step);
+  check_talent_invariants(talent_, firms_, executor_, "staff_firms", ctx.step, false);
+  closing_counts_ = take_accounts(firms_, talent_, parks_.size(), executor_, before.firm_rows);
+  check_step_accounts(before, *closing_counts_, flows, parks_, ctx.step);
   if (steps_done_ % 12 == 11) award_titles(firms_, params_);  // December
   measure_cells(firms_, parks_, params_, executor_, cells_, policy_);
   measure_talent(talent_, params_, executor_, cells_);
@@ -126,6 +127,7 @@ void Simulation::step() {
                                      params_.talent_snapshot_float32);
     }
     compact_agents(firms_, talent_, deals_);
+    check_talent_invariants(talent_, firms_, executor_, "compact_agents", ctx.step);
   }
 }
 

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,7 @@
 #include "clustersim/model/policy.hpp"
 #include "clustersim/model/series.hpp"
 #include "clustersim/model/targets.hpp"
+#include "clustersim/phases/phases.hpp"
 #include "clustersim/scenario/scenario.hpp"
 
 namespace clustersim {
@@ -112,6 +114,9 @@ class Simulation {
   std::uint32_t steps_done_ = 0;
   std::uint32_t total_steps_ = 0;
   std::unique_ptr<ResultsWriter> output_;
+  // The agent counts that closed the last step open the next (docs/model.md, 3.3.12); empty
+  // until a step has run in this object (a restored run counts afresh).
+  std::optional<StepAccounts> closing_counts_;
 };
 
 }  // namespace clustersim

@@ -49,7 +49,8 @@ void check_firm_invariants(const FirmArrays& firms, const Executor& executor, co
 }
 
 void check_talent_invariants(const TalentArrays& talent, const FirmArrays& firms,
-                             const Executor& executor, const char* phase, std::uint32_t step) {
+                             const Executor& executor, const char* phase, std::uint32_t step,
+                             bool check_employers) {
   const std::size_t broken = first_broken(executor, talent.size(), [&](std::size_t t) {
     if (!talent.alive[t]) return false;
     if (!(std::isfinite(talent.skill[t]) && std::isfinite(talent.wage_cny[t]) &&
@@ -57,7 +58,7 @@ void check_talent_invariants(const TalentArrays& talent, const FirmArrays& firms
       return true;
     }
     const std::int32_t e = talent.employer_index[t];
-    if (e < 0) return false;
+    if (!check_employers || e < 0) return false;
     const auto f = static_cast<std::size_t>(e);
     return !(f < firms.size() && firms.alive[f] && firms.id[f] == talent.employer[t] &&
              firms.park[f] == talent.park[t] && firms.sector[f] == talent.sector[t]);
@@ -78,7 +79,8 @@ void check_talent_invariants(const TalentArrays& talent, const FirmArrays& firms
 }
 
 StepAccounts take_accounts(const FirmArrays& firms, const TalentArrays& talent,
-                           std::size_t n_parks, const Executor& executor, std::size_t cash_rows) {
+                           std::size_t n_parks, const Executor& executor, std::size_t cash_rows,
+                           const StepAccounts* counted) {
   struct Partial {
     std::vector<std::int64_t> by_park;
     double cash = 0.0, cash_scale = 0.0;
@@ -89,7 +91,9 @@ StepAccounts take_accounts(const FirmArrays& firms, const TalentArrays& talent,
       firms.size(), zero,
       [&](Partial& part, std::size_t begin, std::size_t end) {
         for (std::size_t i = begin; i < end; ++i) {
-          if (firms.alive[i]) ++part.by_park[static_cast<std::size_t>(firms.park[i])];
+          if (counted == nullptr && firms.alive[i]) {
+            ++part.by_park[static_cast<std::size_t>(firms.park[i])];
+          }
           if (i < rows) {
             part.cash += firms.cash_cny[i];
             part.cash_scale += std::abs(firms.cash_cny[i]);
@@ -101,6 +105,10 @@ StepAccounts take_accounts(const FirmArrays& firms, const TalentArrays& talent,
         sum.cash += part.cash;
         sum.cash_scale += part.cash_scale;
       });
+  if (counted != nullptr) {
+    return {counted->firms_by_park, counted->talent_by_park, rows, firm_total.cash,
+            firm_total.cash_scale};
+  }
   const Partial talent_total = executor.reduce(
       talent.size(), zero,
       [&](Partial& part, std::size_t begin, std::size_t end) {

@@ -265,9 +265,12 @@ void check_firm_invariants(const FirmArrays& firms, const Executor& executor, co
                            std::uint32_t step);
 
 // Throws InvariantError naming the first living talent (by index order) whose skill or wage is
-// not finite, whose wage is negative, or whose employer is gone or in another park or sector.
+// not finite, whose wage is negative, or (with `check_employers`) whose employer is gone or in
+// another park or sector. The employer look-up is one random access per employee, so the step
+// checks employers once a year, right after the compaction that renumbers firms.
 void check_talent_invariants(const TalentArrays& talent, const FirmArrays& firms,
-                             const Executor& executor, const char* phase, std::uint32_t step);
+                             const Executor& executor, const char* phase, std::uint32_t step,
+                             bool check_employers = true);
 
 // The books of one step: living agents per park and the firms' cash, taken before the step's
 // phases and again after them.
@@ -279,9 +282,12 @@ struct StepAccounts {
 };
 // Cash is summed over the first `cash_rows` firm rows (all, by default): after the step, the
 // rows that existed before it.
+// With `counted`, its agent counts are taken as they are and only the cash is summed: between
+// two steps nothing moves agents, so one step's closing counts open the next.
 StepAccounts take_accounts(const FirmArrays& firms, const TalentArrays& talent,
                            std::size_t n_parks, const Executor& executor,
-                           std::size_t cash_rows = static_cast<std::size_t>(-1));
+                           std::size_t cash_rows = static_cast<std::size_t>(-1),
+                           const StepAccounts* counted = nullptr);
 
 // Conservation between the two accounts: per park, living firms and talent change only by the
 // step's recorded flows (entries, exits, moves, arrivals, departures), and the cash of the firms
