@@ -51,18 +51,19 @@ void check_firm_invariants(const FirmArrays& firms, const Executor& executor, co
 void check_talent_invariants(const TalentArrays& talent, const FirmArrays& firms,
                              const Executor& executor, const char* phase, std::uint32_t step,
                              bool check_employers) {
-  const std::size_t broken = first_broken(executor, talent.size(), [&](std::size_t t) {
-    if (!talent.alive[t]) return false;
-    if (!(std::isfinite(talent.skill[t]) && std::isfinite(talent.wage_cny[t]) &&
-          talent.wage_cny[t] >= 0.0)) {
-      return true;
-    }
-    const std::int32_t e = talent.employer_index[t];
-    if (!check_employers || e < 0) return false;
-    const auto f = static_cast<std::size_t>(e);
-    return !(f < firms.size() && firms.alive[f] && firms.id[f] == talent.employer[t] &&
-             firms.park[f] == talent.park[t] && firms.sector[f] == talent.sector[t]);
+  std::size_t broken = first_broken(executor, talent.size(), [&](std::size_t t) {
+    return talent.alive[t] && !(std::isfinite(talent.skill[t]) &&
+                                std::isfinite(talent.wage_cny[t]) && talent.wage_cny[t] >= 0.0);
   });
+  if (check_employers) {  // a second pass: the first stays cheap and sequential
+    broken = std::min(broken, first_broken(executor, talent.size(), [&](std::size_t t) {
+      const std::int32_t e = talent.employer_index[t];
+      if (!talent.alive[t] || e < 0) return false;
+      const auto f = static_cast<std::size_t>(e);
+      return !(f < firms.size() && firms.alive[f] && firms.id[f] == talent.employer[t] &&
+               firms.park[f] == talent.park[t] && firms.sector[f] == talent.sector[t]);
+    }));
+  }
   if (broken == none) return;
   std::ostringstream message;
   message << "invariant broken after phase '" << phase << "' at step " << step << ": talent "
