@@ -5,6 +5,7 @@
 #include <cmath>
 #include <map>
 #include <numeric>
+#include <span>
 
 #include "clustersim/core/random.hpp"
 #include "clustersim/phases/phases.hpp"
@@ -13,18 +14,34 @@ namespace clustersim {
 
 namespace {
 
-// Active deals of each firm (by firm index), in deal order.
-std::vector<std::vector<std::uint32_t>> holdings_by_firm(const DealArrays& deals,
-                                                         std::size_t n_firms) {
-  std::vector<std::vector<std::uint32_t>> by_firm(n_firms);
+// Active deals of each firm (by firm index), in deal order, as one index (counting sort): the
+// deals of firm i are deal[begin[i]] .. deal[begin[i + 1] - 1]. No allocation per firm.
+struct Holdings {
+  std::vector<std::uint32_t> begin, deal;
+  std::span<const std::uint32_t> of(std::size_t firm) const {
+    return {deal.data() + begin[firm], deal.data() + begin[firm + 1]};
+  }
+};
+
+Holdings holdings_by_firm(const DealArrays& deals, std::size_t n_firms) {
+  auto holds = [&](std::size_t d) {
+    return deals.status[d] == static_cast<std::uint8_t>(DealStatus::active) &&
+           deals.firm_index[d] >= 0;
+  };
+  Holdings holdings{std::vector<std::uint32_t>(n_firms + 1, 0), {}};
   for (std::size_t d = 0; d < deals.size(); ++d) {
-    if (deals.status[d] == static_cast<std::uint8_t>(DealStatus::active) &&
-        deals.firm_index[d] >= 0) {
-      by_firm[static_cast<std::size_t>(deals.firm_index[d])].push_back(
-          static_cast<std::uint32_t>(d));
+    if (holds(d)) ++holdings.begin[static_cast<std::size_t>(deals.firm_index[d]) + 1];
+  }
+  for (std::size_t i = 0; i < n_firms; ++i) holdings.begin[i + 1] += holdings.begin[i];
+  holdings.deal.resize(holdings.begin[n_firms]);
+  std::vector<std::uint32_t> next(holdings.begin.begin(), holdings.begin.end() - 1);
+  for (std::size_t d = 0; d < deals.size(); ++d) {
+    if (holds(d)) {
+      holdings.deal[next[static_cast<std::size_t>(deals.firm_index[d])]++] =
+          static_cast<std::uint32_t>(d);
     }
   }
-  return by_firm;
+  return holdings;
 }
 
 double unicorn_threshold_cny(const ModelParameters& p) {
@@ -136,7 +153,7 @@ void vc_exits(FirmArrays& firms, FundArrays& funds, DealArrays& deals, const Ste
     deals.status[d] = static_cast<std::uint8_t>(DealStatus::written_off);
     flows.write_offs[cell_index(static_cast<std::size_t>(firms.park[i]), firms.sector[i])] += 1.0;
   }
-  const std::vector<std::vector<std::uint32_t>> by_firm = holdings_by_firm(deals, firms.size());
+  const Holdings by_firm = holdings_by_firm(deals, firms.size());
   const double ipo = monthly_probability(p.vc_ipo_rate);
   const double acquisition = monthly_probability(p.vc_acquisition_rate);
   const double unicorn = unicorn_threshold_cny(p);
@@ -170,7 +187,7 @@ void vc_exits(FirmArrays& firms, FundArrays& funds, DealArrays& deals, const Ste
     }
     const std::size_t c = cell_index(static_cast<std::size_t>(firms.park[i]), firms.sector[i]);
     (route == 1 ? flows.ipos : flows.acquisitions)[c] += 1.0;
-    for (std::uint32_t d : by_firm[i]) {
+    for (std::uint32_t d : by_firm.of(i)) {
       deals.status[d] = static_cast<std::uint8_t>(DealStatus::exited);
       deals.proceeds_cny[d] = deals.stake[d] * firms.valuation_cny[i];
       funds.realized_cny[static_cast<std::size_t>(deals.fund[d])] += deals.proceeds_cny[d];
@@ -237,7 +254,7 @@ void vc_deals(FirmArrays& firms, FundArrays& funds, DealArrays& deals, const Ste
     return a.signal > b.signal || (a.signal == b.signal && firms.id[a.firm] < firms.id[b.firm]);
   });
 
-  const std::vector<std::vector<std::uint32_t>> by_firm = holdings_by_firm(deals, firms.size());
+  const Holdings by_firm = holdings_by_firm(deals, firms.size());
   auto dry_powder = [&](std::size_t f) {  // money for new deals
     return funds.size_cny[f] * (1.0 - p.vc_reserve_share) -
            (funds.invested_cny[f] - funds.follow_on_cny[f]);
@@ -284,7 +301,7 @@ void vc_deals(FirmArrays& firms, FundArrays& funds, DealArrays& deals, const Ste
     // Existing investors take their pro-rata share from reserves: one ticket per fund, for the
     // sum of its stakes.
     std::map<std::size_t, double> stake_of;
-    for (std::uint32_t d : by_firm[i]) {
+    for (std::uint32_t d : by_firm.of(i)) {
       stake_of[static_cast<std::size_t>(deals.fund[d])] += deals.stake[d];
     }
     for (const auto& [f, stake] : stake_of) {
@@ -341,7 +358,7 @@ void vc_deals(FirmArrays& firms, FundArrays& funds, DealArrays& deals, const Ste
     const double dilution = p.vc_dilution[static_cast<std::size_t>(round)];
     const double post_money = total / dilution;
     // Earlier stakes are diluted by the new shares.
-    for (std::uint32_t d : by_firm[i]) deals.stake[d] *= 1.0 - dilution;
+    for (std::uint32_t d : by_firm.of(i)) deals.stake[d] *= 1.0 - dilution;
     for (const Ticket& t : tickets) {
       const std::size_t d = deals.size();
       deals.resize(d + 1);
