@@ -34,7 +34,8 @@ _ELEMENT = re.compile(r"^(?P<key>[a-z0-9_.]+)\[(?P<index>[0-9]+)\]$")
 
 
 def split_element(name: str) -> tuple[str, int | None]:
-    """``"city.outside_growth[0]"`` -> ``("city.outside_growth", 0)``; a plain key -> (key, None)."""
+    """``"city.outside_growth[0]"`` -> ``("city.outside_growth", 0)``; a plain key ->
+    ``(key, None)``."""
     match = _ELEMENT.match(name)
     return (match["key"], int(match["index"])) if match else (name, None)
 
@@ -231,6 +232,9 @@ def _prior(table: Mapping[str, Any], index: int, source: str, base: Scenario) ->
         close = difflib.get_close_matches(str(name), list(_SPECS), n=1)
         hint = f" (did you mean '{close[0]}'?)" if close else ""
         raise fail("key", key, f"a known scenario key{hint}")
+    if spec["type"] not in ("number", "integer", "list of numbers"):
+        raise fail("key", key, "a number or integer parameter, or an element of a list of "
+                   "numbers (strings and booleans cannot be calibrated)")
     if index is None and spec["type"] == "list of numbers":
         raise fail("key", key, f"one element of the list, '{name}[i]' with i in "
                    f"[0, {len(base[name]) - 1}]")
@@ -239,9 +243,6 @@ def _prior(table: Mapping[str, Any], index: int, source: str, base: Scenario) ->
     if index is not None and index >= len(base[name]):
         raise fail("key", key, f"an index in [0, {len(base[name]) - 1}] (the base scenario's "
                    f"'{name}' has {len(base[name])} elements)")
-    if spec["type"] not in ("number", "integer", "list of numbers"):
-        raise fail("key", key, "a number or integer parameter, or an element of a list of "
-                   "numbers (strings and booleans cannot be calibrated)")
     bounds = table.get("range")
     if (not isinstance(bounds, list) or len(bounds) != 2
             or not all(isinstance(b, (int, float)) and not isinstance(b, bool) for b in bounds)

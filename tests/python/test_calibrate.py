@@ -150,7 +150,8 @@ def test_list_elements_are_calibrated_one_at_a_time(synthetic):
     refused = [("city.outside_growth", r"one element of the list, 'city.outside_growth\[i\]'"),
                ("city.outside_growth[3]", r"an index in \[0, 2\]"),
                ("firms.growth.drift[0]", "without an index"),
-               ("city.outside_growht[0]", "did you mean 'city.outside_growth'")]
+               ("city.outside_growht[0]", "did you mean 'city.outside_growth'"),
+               ("name[0]", "strings and booleans cannot be calibrated")]
     for key, message in refused:
         with pytest.raises(CalibrationError, match=r"parameters\[0\].key.*" + message):
             spec_for(synthetic, parameters=[{"key": key, "range": [0, 0.3]}])
