@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -27,9 +28,34 @@ class CalibrationError(ScenarioError):
     """A calibration file (or call) is invalid; nothing was run."""
 
 
+# A calibrated parameter is a number or integer key, or one element of a list of numbers:
+# ``city.outside_growth[0]`` (0-based, within the base scenario's list).
+_ELEMENT = re.compile(r"^(?P<key>[a-z0-9_.]+)\[(?P<index>[0-9]+)\]$")
+
+
+def split_element(name: str) -> tuple[str, int | None]:
+    """``"city.outside_growth[0]"`` -> ``("city.outside_growth", 0)``; a plain key ->
+    ``(key, None)``."""
+    match = _ELEMENT.match(name)
+    return (match["key"], int(match["index"])) if match else (name, None)
+
+
+def set_parameter(scenario: Scenario, name: str, value: float) -> None:
+    """Sets a calibrated parameter (a key, or a list element: the rest of the list is kept) on
+    ``scenario``, validated like any scenario value; integers are rounded."""
+    key, index = split_element(name)
+    if index is None:
+        scenario[key] = int(round(value)) if _SPECS[key]["type"] == "integer" else float(value)
+        return
+    values = list(scenario[key])
+    values[index] = float(value)
+    scenario[key] = values
+
+
 @dataclass(frozen=True)
 class Prior:
-    """A uniform prior over [low, high] on one scenario key (number or integer)."""
+    """A uniform prior over [low, high] on one scenario key (number or integer) or one element
+    of a list of numbers (``key[index]``)."""
     key: str
     low: float
     high: float
@@ -40,7 +66,7 @@ class Prior:
 
     @property
     def integer(self) -> bool:
-        return _SPECS[self.key]["type"] == "integer"
+        return _SPECS[split_element(self.key)[0]]["type"] == "integer"
 
 
 @dataclass
@@ -176,8 +202,7 @@ class CalibrationSpec:
         """The base scenario with these parameter values (integers rounded), validated per key."""
         scenario = self.base.copy()
         for p in self.priors:
-            x = float(values[p.key])
-            scenario[p.key] = int(round(x)) if p.integer else x
+            set_parameter(scenario, p.key, float(values[p.key]))
         return scenario
 
     def identity(self) -> str:
@@ -201,14 +226,23 @@ def _prior(table: Mapping[str, Any], index: int, source: str, base: Scenario) ->
     if unknown:
         raise fail(unknown[0], table[unknown[0]], "key or range")
     key = table.get("key")
-    spec = _SPECS.get(key) if isinstance(key, str) else None
+    name, index = split_element(key) if isinstance(key, str) else (None, None)
+    spec = _SPECS.get(name)
     if spec is None:
-        close = difflib.get_close_matches(str(key), list(_SPECS), n=1)
+        close = difflib.get_close_matches(str(name), list(_SPECS), n=1)
         hint = f" (did you mean '{close[0]}'?)" if close else ""
         raise fail("key", key, f"a known scenario key{hint}")
-    if spec["type"] not in ("number", "integer"):
-        raise fail("key", key, "a number or integer parameter (lists, strings and booleans "
-                   "cannot be calibrated)")
+    if spec["type"] not in ("number", "integer", "list of numbers"):
+        raise fail("key", key, "a number or integer parameter, or an element of a list of "
+                   "numbers (strings and booleans cannot be calibrated)")
+    if index is None and spec["type"] == "list of numbers":
+        raise fail("key", key, f"one element of the list, '{name}[i]' with i in "
+                   f"[0, {len(base[name]) - 1}]")
+    if index is not None and spec["type"] != "list of numbers":
+        raise fail("key", key, f"'{name}' without an index (it is a {spec['type']}, not a list)")
+    if index is not None and index >= len(base[name]):
+        raise fail("key", key, f"an index in [0, {len(base[name]) - 1}] (the base scenario's "
+                   f"'{name}' has {len(base[name])} elements)")
     bounds = table.get("range")
     if (not isinstance(bounds, list) or len(bounds) != 2
             or not all(isinstance(b, (int, float)) and not isinstance(b, bool) for b in bounds)
@@ -216,10 +250,11 @@ def _prior(table: Mapping[str, Any], index: int, source: str, base: Scenario) ->
         raise fail("range", bounds, "[low, high] with low < high (a uniform prior)")
     for b in bounds:
         try:
-            base.copy()[key] = int(round(b)) if spec["type"] == "integer" else float(b)
+            set_parameter(base.copy(), key, b)
         except ScenarioError as error:
             raise fail("range", bounds, error.expected or "values valid for the key") from None
     return Prior(key, float(bounds[0]), float(bounds[1]))
 
 
-__all__ = ["METHODS", "CalibrationError", "CalibrationSpec", "Prior"]
+__all__ = ["METHODS", "CalibrationError", "CalibrationSpec", "Prior", "set_parameter",
+           "split_element"]

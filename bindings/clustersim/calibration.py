@@ -31,7 +31,8 @@ from pyabc.sampler import Sampler
 
 from clustersim import _core
 from clustersim._hdf5 import open_own_file
-from clustersim.calibfile import METHODS, CalibrationError, CalibrationSpec, Prior
+from clustersim.calibfile import (METHODS, CalibrationError, CalibrationSpec, Prior,
+                                  set_parameter, split_element)
 from clustersim.errors import OutputError
 from clustersim.observations import Observations
 from clustersim.scenario import Scenario
@@ -48,7 +49,9 @@ def _seed32(*parts: int) -> int:
 
 
 def _name(key: str) -> str:
-    return key.replace(".", "__")   # pyabc parameter names are identifiers
+    """pyabc parameter names are identifiers: ``city.outside_growth[0]`` ->
+    ``city__outside_growth_0``."""
+    return key.replace(".", "__").replace("[", "_").replace("]", "")
 
 
 # --- one model evaluation (on a worker)
@@ -80,8 +83,8 @@ class ModelRun:
         base, observations = self._inputs()
         scenario = base.copy()
         for p in self.priors:   # pyabc works on [0, 1] per parameter: a well-scaled kernel
-            x = p.low + float(parameters[_name(p.key)]) * (p.high - p.low)
-            scenario[p.key] = int(round(x)) if p.integer else x
+            set_parameter(scenario, p.key,
+                          p.low + float(parameters[_name(p.key)]) * (p.high - p.low))
         if seed is None:
             seed = int(np.random.randint(0, 2**31 - 1))
         sim = Simulation(scenario, seed=seed, threads=1)
@@ -255,7 +258,7 @@ class Fit:
         scenario = Scenario.from_toml(self.meta["base_scenario_toml"], source=self.path)
         scenario["scale"] = float(self.meta["base_scale"])
         for key, value in self.values(at).items():
-            scenario[key] = value
+            set_parameter(scenario, key, value)
         return scenario.validate()
 
     def check(self, draws: int = 20, *, seed: int = 1, client: Any = None) -> pd.DataFrame:
@@ -471,11 +474,12 @@ def calibrate(scenario: Scenario | str | os.PathLike, observations: Observations
                                              horizon_year=int(scenario["horizon_year"]))
     if not isinstance(params, Mapping):
         declared = {p["key"]: p for p in parameters()}
-        missing = [k for k in params if k not in declared]
+        missing = [k for k in params if split_element(k)[0] not in declared]
         if missing:
             raise CalibrationError(f"params: {missing[0]!r} is not a scenario key",
                                    key=missing[0])
-        params = {k: (declared[k]["min"], declared[k]["max"]) for k in params}
+        params = {k: (declared[split_element(k)[0]]["min"], declared[split_element(k)[0]]["max"])
+                  for k in params}
     table = {"name": scenario["name"], "method": method, "budget": budget,
              "population": population, "generations": generations, "seed": seed,
              "scale": scale, "batch": batch,

@@ -238,10 +238,11 @@ class Observations:
           model's value that year (flows: the year's sum; stocks: December; targets: their
           yearly value), compared with value x share;
         - a stock with two or more rows up to the base year (the base year's level is the
-          model's initial state): their mean annual log growth, earliest to latest, which the
-          first simulated year's growth must reproduce;
-        - anything else (one pre-base stock row, flows and targets before the base year):
-          reported by ``Fit.check()`` but not fitted."""
+          model's initial state): the mean annual log growth between its latest two rows,
+          which the first simulated year's growth must reproduce (the latest rows: the year
+          the model simulates first, not an earlier rebound or slump);
+        - anything else (one pre-base stock row, the older rows of a growth, flows and targets
+          before the base year): reported by ``Fit.check()`` but not fitted."""
         out = []
         by_quantity: dict[str, list[Observation]] = {}
         for o in self.rows:
@@ -257,7 +258,7 @@ class Observations:
             early = [o for o in rows if o.year <= BASE_YEAR and q.level != "target"
                      and not q.flow]
             if len(early) >= 2:
-                a, b = early[0], early[-1]
+                a, b = early[-2], early[-1]
                 years = b.year - a.year
                 growth = math.log(b.value / a.value) / years
                 sd = math.hypot(a.sd / a.value, b.sd / b.value) / years
@@ -270,11 +271,12 @@ class Observations:
         """The rows that no moment uses (reported only)."""
         used = set()
         for m in self.moments():
-            for o in self.rows:
-                if o.quantity.label == m.quantity.label and (
-                        (m.kind == "level" and o.year == m.year) or
-                        (m.kind == "growth" and o.year <= BASE_YEAR)):
-                    used.add(id(o))
+            rows = sorted((o for o in self.rows if o.quantity.label == m.quantity.label),
+                          key=lambda o: o.year)
+            if m.kind == "level":
+                used.update(id(o) for o in rows if o.year == m.year)
+            else:
+                used.update(id(o) for o in [o for o in rows if o.year <= BASE_YEAR][-2:])
         return [o for o in self.rows if id(o) not in used]
 
     def last_year(self) -> int:

@@ -140,6 +140,26 @@ def test_unknown_method_and_bad_priors_are_refused(synthetic):
         spec_for(synthetic, parameters=[{"key": "firms.growth.drift", "range": [0, 7]}])
 
 
+def test_list_elements_are_calibrated_one_at_a_time(synthetic):
+    spec = spec_for(synthetic, parameters=[{"key": "city.outside_growth[0]", "range": [0, 0.3]},
+                                           {"key": "city.outside_growth[2]", "range": [0, 0.3]}])
+    scenario = spec.scenario_for({"city.outside_growth[0]": 0.2, "city.outside_growth[2]": 0.1})
+    # The elements not calibrated keep the base scenario's value.
+    assert scenario["city.outside_growth"] == pytest.approx(
+        [0.2, base()["city.outside_growth"][1], 0.1])
+    refused = [("city.outside_growth", r"one element of the list, 'city.outside_growth\[i\]'"),
+               ("city.outside_growth[3]", r"an index in \[0, 2\]"),
+               ("firms.growth.drift[0]", "without an index"),
+               ("city.outside_growht[0]", "did you mean 'city.outside_growth'"),
+               ("name[0]", "strings and booleans cannot be calibrated")]
+    for key, message in refused:
+        with pytest.raises(CalibrationError, match=r"parameters\[0\].key.*" + message):
+            spec_for(synthetic, parameters=[{"key": key, "range": [0, 0.3]}])
+    # Each end of the range must be valid for an element (city.outside_growth: [-0.5, 1]).
+    with pytest.raises(CalibrationError, match=r"parameters\[0\].range"):
+        spec_for(synthetic, parameters=[{"key": "city.outside_growth[1]", "range": [0, 2]}])
+
+
 HEADER = "year,quantity,value,source,sd\n"
 BAD_FILES = [
     (b"", "the file is empty"),
@@ -188,12 +208,16 @@ def test_missing_observation_file(tmp_path):
 def test_shipped_observations_and_their_mapping():
     obs = Observations.from_csv(ROOT / "data" / "observed.csv")
     moments = {m.label: m for m in obs.moments()}
-    # City leading industries 1.0 trn (2020) to 1.4 trn (2022): log(1.4) / 2 a year.
-    assert moments["city.leading_industries_cny@growth"].observed == \
-        pytest.approx(math.log(1.4) / 2)
+    # City leading industries 1.27 trn (2021) to 1.4 trn (2022): the latest two rows, not the
+    # 2020 row (the 2020-21 rebound), whose sds add up over a single year.
+    growth = moments["city.leading_industries_cny@growth"]
+    assert growth.observed == pytest.approx(math.log(1.4 / 1.27))
+    assert growth.sd == pytest.approx(math.hypot(0.05, 0.05))
     assert moments["target.pct@2022"].observed == pytest.approx(5591 * 0.7)
     unfitted = {(o.quantity.label, o.year) for o in obs.unfitted()}
     assert ("zone.revenue_cny", 2016) in unfitted and ("target.pct", 2018) in unfitted
+    assert ("city.leading_industries_cny", 2020) in unfitted
+    assert ("city.leading_industries_cny", 2021) not in unfitted
     assert all(o.source for o in obs.rows)
 
 

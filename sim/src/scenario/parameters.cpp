@@ -123,7 +123,10 @@ std::vector<ParamSpec> model_specs() {
            "CNY/year/employee", "Revenue per employee at productivity 1.",
            "Core Park 2014: 545 bn CNY / 350,000 employees (en.zjsfq.gov.cn); H"),
       real("firms.growth.drift", &P::growth_drift, 0.03, -1.0, 1.0, "1/year",
-           "Base drift of log revenue.", "assumed; to be calibrated"),
+           "Base drift of log revenue.",
+           "assumed; not identified by the 2022 figures (scenarios/calibration/"
+           "behaviour-2022.toml: posterior sd / prior sd 0.52): the first year's growth of the "
+           "leading industries is held back by their staff, not by the drift"),
       real("firms.growth.productivity_effect", &P::growth_productivity_effect, 0.05, -1.0, 1.0,
            "1/year per log point", "Extra drift per log point of productivity.",
            "assumed (K+S: productive firms gain share)"),
@@ -214,10 +217,11 @@ std::vector<ParamSpec> model_specs() {
       real("firms.rd.innovation_step", &P::rd_innovation_step, 0.05, 0.001, 2.0, "log points",
            "Mean productivity jump of an innovation (exponential).",
            "assumed (K+S: innovation draws)"),
-      real("firms.rd.cost_per_patent_cny", &P::rd_cost_per_patent_cny, 4.0e6, 1.0, 1e13, "CNY",
+      real("firms.rd.cost_per_patent_cny", &P::rd_cost_per_patent_cny, 4.4e6, 1.0, 1e13, "CNY",
            "R&D spending per expected patent application.",
-           "assumed; with the PCT share, gives the zone ~70 % of the city's 5,591 PCT "
-           "applications in 2022 (CNIPA)"),
+           "calibrated: posterior mean 4.39e6 [90 %: 3.17e6, 6.13e6], posterior sd / prior sd "
+           "0.20, to the zone's assumed 70 % of the city's 5,591 PCT applications in 2022 "
+           "(CNIPA; H) by clustersim calibrate scenarios/calibration/behaviour-2022.toml"),
       real("firms.rd.pct_share", &P::rd_pct_share, 0.05, 0.0, 1.0, "fraction",
            "Share of patent applications filed under the PCT.", "assumed"),
       real("firms.rd.chain_spillover", &P::rd_chain_spillover, 0.1, 0.0, 10.0, "1/year",
@@ -254,7 +258,9 @@ std::vector<ParamSpec> model_specs() {
       // --- entry
       real("firms.entry.rate", &P::entry_rate, 0.10, 0.0, 10.0, "1/year",
            "New firms per year per incumbent firm of the same park and sector.",
-           "assumed; to be calibrated (issue on new tech firms)"),
+           "assumed; not calibrated: the city's 294 new tech firms a day (STCSM 2022) at an "
+           "assumed zone share of 0.7 ask for ~11 times this, which multiplies the zone's firms "
+           "~50-fold by 2030 (docs/calibration.md)"),
       real("firms.entry.seed_per_month", &P::entry_seed_per_month, 0.5, 0.0, 1e5, "firms/month",
            "Entries per month (full scale) into each leading sector a park names, even if "
            "empty.",
@@ -327,13 +333,17 @@ std::vector<ParamSpec> model_specs() {
               "Month in which graduates arrive.", "Chinese academic calendar"),
       real("talent.training_per_year", &P::talent_training_per_year, 10000.0, 0.0, 1e7,
            "persons/year",
-           "Workers who join the talent pool through training programmes each year.", "assumed"),
+           "Workers who join the talent pool through training programmes each year.",
+           "assumed; not identified by the 2022 figures "
+           "(scenarios/calibration/behaviour-2022-labour.toml: posterior sd / prior sd 1.11)"),
       real("talent.international_per_year", &P::talent_international_per_year, 5000.0, 0.0, 1e7,
            "persons/year", "Talent arriving from outside China each year.", "assumed"),
       real("labour.capacity_slack", &P::labour_capacity_slack, 0.15, 0.0, 10.0, "fraction",
            "How far a leading-sector firm's revenue may run above what its talent produce "
            "(overtime, outsourcing) before unfilled vacancies hold growth back.",
-           "assumed"),
+           "assumed; binds the leading industries' first-year growth, but not identified by the "
+           "2022 figures (scenarios/calibration/behaviour-2022-labour.toml: posterior sd / prior "
+           "sd 0.88)"),
       real("labour.layoff_rate", &P::labour_layoff_rate, 0.5, 0.0, 1.0, "1/month",
            "Share of a firm's excess talent released each month.", "assumed"),
 
@@ -545,8 +555,10 @@ std::vector<ParamSpec> city_and_policy_specs() {
                 "1/year",
                 "Trend growth of the city's leading industries outside the zone (IC, "
                 "biomedicine, AI): the outside region's own growth.",
-                "assumed: below the city's 2020-22 rise of ~18 %/year (1.0 to 1.4 trn, "
-                "government work reports), which includes a post-pandemic rebound; L"),
+                "assumed: below the city's rise of 10 % in 2022 (1.27 to 1.4 trn, government "
+                "work reports); the IC element is not identified by the 2022 figures "
+                "(scenarios/calibration/behaviour-2022-labour.toml: posterior sd / prior sd "
+                "0.79); L"),
       real("city.relocation_out_share", &P::city_relocation_out_share, 0.2, 0.0, 1.0, "fraction",
            "Share of relocating leading-industry firms that leave the zone for the rest of the "
            "city (the competition for firms); venture-backed firms stay.",
