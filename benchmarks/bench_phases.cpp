@@ -101,7 +101,7 @@ const std::vector<PhaseCase>& phase_cases() {
       {"match_labour", false, Over::talent, talent_part | flows_part,
        [](W& w, const C& c) { match_labour(w.talent, w.firms, c, w.flows); }},
       {"staff_firms", false, Over::talent, firms_part,
-       [](W& w, const C& c) { staff_firms(w.firms, w.talent, c.executor); }},
+       [](W& w, const C&) { staff_firms(w.firms, w.talent); }},
       {"award_titles", true, Over::firms, firms_part,
        [](W& w, const C&) { award_titles(w.firms, w.params); }},
       {"measure_cells", false, Over::firms, cells_part,
@@ -133,14 +133,22 @@ const std::vector<PhaseCase>& phase_cases() {
 
 double count(Over over, const World& w) {
   switch (over) {
-    case Over::firms: return static_cast<double>(w.firms.size());
-    case Over::talent: return static_cast<double>(w.talent.size());
-    case Over::incubators: return static_cast<double>(w.incubators.size());
-    case Over::funds: return static_cast<double>(w.funds.size());
-    case Over::deals: return static_cast<double>(w.deals.size());
-    case Over::parks: return static_cast<double>(w.parks.size());
-    case Over::city: return 1.0;
-    case Over::all: return static_cast<double>(w.agents());
+    case Over::firms:
+      return static_cast<double>(w.firms.size());
+    case Over::talent:
+      return static_cast<double>(w.talent.size());
+    case Over::incubators:
+      return static_cast<double>(w.incubators.size());
+    case Over::funds:
+      return static_cast<double>(w.funds.size());
+    case Over::deals:
+      return static_cast<double>(w.deals.size());
+    case Over::parks:
+      return static_cast<double>(w.parks.size());
+    case Over::city:
+      return 1.0;
+    case Over::all:
+      return static_cast<double>(w.agents());
   }
   return 0.0;
 }
@@ -198,9 +206,9 @@ void time_phase(benchmark::State& state, std::size_t phase_index, int denominato
     const clock::time_point begun = clock::now();
     double timed_s = 0;
     std::int64_t calls = 0;
-    while (calls < 3 || (timed_s < min_time_s &&
-                         std::chrono::duration<double>(clock::now() - begun).count() <
-                             2.5 * min_time_s)) {
+    while (calls < 3 ||
+           (timed_s < min_time_s &&
+            std::chrono::duration<double>(clock::now() - begun).count() < 2.5 * min_time_s)) {
       restore(work, input, phase.writes);
       const clock::time_point started = clock::now();
       phase.run(work, ctx);
@@ -220,9 +228,7 @@ void register_phase_benchmarks(int denominator, double min_time_s) {
     for (int threads : thread_counts) {
       benchmark::RegisterBenchmark(
           case_name(std::string("phase/") + phase_cases()[k].name, denominator, threads).c_str(),
-          [=](benchmark::State& state) {
-            time_phase(state, k, denominator, threads, min_time_s);
-          })
+          [=](benchmark::State& state) { time_phase(state, k, denominator, threads, min_time_s); })
           ->Iterations(1)
           ->UseManualTime()
           ->Unit(benchmark::kMicrosecond);

@@ -60,10 +60,10 @@ const WarmState& warm_state(int denominator) {
   auto state = std::make_unique<WarmState>();
   state->denominator = denominator;
   state->world = std::make_unique<const World>(sim);
-  state->checkpoint_path = (std::filesystem::temp_directory_path() /
-                            ("clustersim-bench-" + std::to_string(getpid()) + "-1in" +
-                             std::to_string(denominator) + ".h5"))
-                               .string();
+  state->checkpoint_path =
+      (std::filesystem::temp_directory_path() / ("clustersim-bench-" + std::to_string(getpid()) +
+                                                 "-1in" + std::to_string(denominator) + ".h5"))
+          .string();
   sim.checkpoint(state->checkpoint_path, {});
   cached = std::move(state);
   return *cached;

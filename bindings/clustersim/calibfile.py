@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from clustersim._files import decode_input, read_input
 from clustersim.errors import ScenarioError
 from clustersim.observations import Observations
 from clustersim.scenario import Scenario
@@ -94,17 +95,10 @@ class CalibrationSpec:
     @classmethod
     def load(cls, path: str | os.PathLike) -> CalibrationSpec:
         path = os.fspath(path)
+        raw = read_input(path, CalibrationError, "calibration")
+        text = decode_input(raw, path, CalibrationError, "a TOML calibration file")
         try:
-            with open(path, "rb") as handle:
-                raw = handle.read()
-        except OSError as error:
-            raise CalibrationError(f"{path}: cannot read the calibration file: "
-                                   f"{error.strerror}", file=path) from None
-        try:
-            tree = tomllib.loads(raw.decode("utf-8"))
-        except UnicodeDecodeError as error:
-            raise CalibrationError(f"{path}: not UTF-8 text (byte {error.start}); expected a "
-                                   "TOML calibration file", file=path) from None
+            tree = tomllib.loads(text)
         except tomllib.TOMLDecodeError as error:
             raise CalibrationError(f"{path}: malformed TOML: {error}", file=path) from None
         extra = [k for k in tree if k != "calibration"]

@@ -30,7 +30,7 @@ import pandas as pd
 from pyabc.sampler import Sampler
 
 from clustersim import _core
-from clustersim._hdf5 import open_own_file
+from clustersim._files import open_own_file
 from clustersim.calibfile import (METHODS, CalibrationError, CalibrationSpec, Prior,
                                   set_parameter, split_element)
 from clustersim.errors import OutputError

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from clustersim import _core
+from clustersim._files import decode_input, read_input
 from clustersim._frames import CITY_SERIES, LEADING, SERIES, TARGETS
 from clustersim.errors import ScenarioError
 
@@ -166,23 +167,14 @@ class Observations:
     @classmethod
     def from_csv(cls, path: str | os.PathLike, *, horizon_year: int = 2100) -> Observations:
         path = os.fspath(path)
-        try:
-            with open(path, "rb") as handle:
-                raw = handle.read()
-        except OSError as error:
-            raise ObservationError(f"{path}: cannot read the observation file: "
-                                   f"{error.strerror}", file=path) from None
+        raw = read_input(path, ObservationError, "observation")
         return cls.from_text(raw, source=path, horizon_year=horizon_year)
 
     @classmethod
     def from_text(cls, text: str | bytes, *, source: str = "<string>",
                   horizon_year: int = 2100) -> Observations:
         if isinstance(text, bytes):
-            try:
-                text = text.decode("utf-8-sig")
-            except UnicodeDecodeError as error:
-                raise ObservationError(f"{source}: not UTF-8 text (byte {error.start}); expected "
-                                       "a CSV file", file=source) from None
+            text = decode_input(text, source, ObservationError, "a CSV file", "utf-8-sig")
         lines = [(n, line) for n, line in enumerate(text.splitlines(), 1)
                  if line.strip() and not line.lstrip().startswith("#")]
         if not lines:

@@ -12,6 +12,7 @@ from typing import Any
 import tomli_w
 
 from clustersim import _core
+from clustersim._files import decode_input, read_input
 from clustersim.errors import ScenarioError
 
 
@@ -74,22 +75,12 @@ class Scenario:
     def load(cls, path: str | os.PathLike) -> "Scenario":
         """Reads a TOML scenario file; raises ScenarioError naming the file on any problem."""
         path = os.fspath(path)
-        try:
-            with open(path, "rb") as handle:
-                raw = handle.read()
-        except OSError as error:
-            raise ScenarioError(f"{path}: cannot read the scenario file: {error.strerror}",
-                                file=path) from None
-        return cls.from_toml(raw, source=path)
+        return cls.from_toml(read_input(path, ScenarioError, "scenario"), source=path)
 
     @classmethod
     def from_toml(cls, text: str | bytes, *, source: str = "<string>") -> "Scenario":
         if isinstance(text, bytes):
-            try:
-                text = text.decode("utf-8")
-            except UnicodeDecodeError as error:
-                raise ScenarioError(f"{source}: not UTF-8 text (byte {error.start}); expected a "
-                                    "TOML file", file=source) from None
+            text = decode_input(text, source, ScenarioError, "a TOML file")
         if not text.strip():
             raise ScenarioError(f"{source}: the file is empty; expected a TOML scenario "
                                 "(at least a name = \"...\" line)", file=source)

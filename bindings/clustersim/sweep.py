@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from clustersim import _core
-from clustersim._hdf5 import open_own_file
+from clustersim._files import open_own_file
 from clustersim.errors import OutputError
 from clustersim.scenario import Scenario
 from clustersim.sweepfile import TARGET_IDS, SeriesOutcome, SweepError, SweepSpec

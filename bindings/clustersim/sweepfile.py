@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from clustersim import _core
+from clustersim._files import decode_input, read_input
 from clustersim.errors import ScenarioError
 from clustersim.scenario import Scenario, _flatten, parameters
 
@@ -97,22 +98,12 @@ class SweepSpec:
     @classmethod
     def load(cls, path: str | os.PathLike) -> SweepSpec:
         path = os.fspath(path)
-        try:
-            with open(path, "rb") as handle:
-                raw = handle.read()
-        except OSError as error:
-            raise SweepError(f"{path}: cannot read the sweep file: {error.strerror}",
-                             file=path) from None
-        return cls.from_toml(raw, source=path)
+        return cls.from_toml(read_input(path, SweepError, "sweep"), source=path)
 
     @classmethod
     def from_toml(cls, text: str | bytes, *, source: str = "<string>") -> SweepSpec:
         if isinstance(text, bytes):
-            try:
-                text = text.decode("utf-8")
-            except UnicodeDecodeError as error:
-                raise SweepError(f"{source}: not UTF-8 text (byte {error.start}); expected a "
-                                 "TOML sweep file", file=source) from None
+            text = decode_input(text, source, SweepError, "a TOML sweep file")
         try:
             tree = tomllib.loads(text)
         except tomllib.TOMLDecodeError as error:

@@ -23,7 +23,7 @@ Simulation::Simulation(const Scenario& scenario, const BaseData& data, std::uint
   raise_funds(funds_, firms_, params_, seed_, base_year, 0, true);
   next_firm_id_ = population.next_firm_id;
   next_talent_id_ = population.next_talent_id;
-  staff_firms(firms_, talent_, executor_);  // team skill of the base-year firms
+  staff_firms(firms_, talent_);  // team skill of the base-year firms
   check_firm_invariants(firms_, executor_, "initial population", 0);
   check_talent_invariants(talent_, firms_, executor_, "initial population", 0);
   update_policy(base_year);
@@ -56,8 +56,9 @@ void Simulation::step() {
   update_policy(step_year);
   const StepContext ctx{params_, executor_, seed_, step, policy_};
   StepFlows flows(parks_.size());
-  const StepAccounts before = take_accounts(firms_, talent_, parks_.size(), executor_,
-                                            firms_.size(), closing_counts_ ? &*closing_counts_ : nullptr);
+  const StepAccounts before =
+      take_accounts(firms_, talent_, parks_.size(), executor_, firms_.size(),
+                    closing_counts_ ? &*closing_counts_ : nullptr);
 
   // The schedule (docs/model.md, "Process overview and scheduling"). Rules read the cell
   // statistics measured at the end of the previous step.
@@ -87,7 +88,7 @@ void Simulation::step() {
   talent_arrivals(talent_, firms_, first_new_firm, first_spinoff, parks_, cells_, ctx,
                   next_talent_id_, flows);
   match_labour(talent_, firms_, ctx, flows);
-  staff_firms(firms_, talent_, executor_);
+  staff_firms(firms_, talent_);
   check_firm_invariants(firms_, executor_, "staff_firms", ctx.step);
   check_talent_invariants(talent_, firms_, executor_, "staff_firms", ctx.step, false);
   closing_counts_ = take_accounts(firms_, talent_, parks_.size(), executor_, before.firm_rows);
@@ -195,8 +196,9 @@ void Simulation::open_output(const std::string& path, const Attributes& attribut
       writer->write_incubator_snapshot("initial", base_year, 0, incubators_);
       writer->write_vc_snapshot("initial", base_year, 0, funds_, deals_);
     }
-    if (params_.talent_snapshots) writer->write_talent_snapshot("initial", base_year, 0, talent_,
-                                                           params_.talent_snapshot_float32);
+    if (params_.talent_snapshots)
+      writer->write_talent_snapshot("initial", base_year, 0, talent_,
+                                    params_.talent_snapshot_float32);
   }
   output_ = std::move(writer);
 }

@@ -110,8 +110,8 @@ TEST(Invariants, AccountsBalanceWithTheirFlowsAndNameTheParkOtherwise) {
   while (!firms.alive[vanished]) ++vanished;
   firms.alive[vanished] = 0;
   const std::string message = message_of([&] {
-    check_step_accounts(before, take_accounts(firms, talent, n_parks, executor), flows,
-                        sim.parks(), 9);
+    check_step_accounts(before, take_accounts(firms, talent, n_parks, executor), flows, sim.parks(),
+                        9);
   });
   const auto park = static_cast<std::size_t>(firms.park[vanished]);
   EXPECT_NE(message.find("park " + sim.parks().id[park] + " has"), std::string::npos) << message;

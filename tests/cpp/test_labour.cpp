@@ -61,7 +61,7 @@ TEST(MatchLabour, TheMostSkilledMeetTheBestPaidVacancies) {
   EXPECT_EQ(flows.hires[cell_index(0, 0)], 3.0);
   EXPECT_NEAR(talent.wage_cny[4], wage_offer(3.0, p) * std::exp(p.talent_wage_skill_premium * 0.4),
               1e-6);
-  staff_firms(firms, talent, Executor(2));
+  staff_firms(firms, talent);
   for (std::size_t f = 0; f < 3; ++f) {
     EXPECT_EQ(firms.employees[f], 1);
     EXPECT_EQ(firms.staffing_gap[f], 0);

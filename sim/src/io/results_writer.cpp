@@ -149,10 +149,9 @@ struct ResultsWriter::File {
         dataset<Stored>(group.get(), name, {static_cast<hsize_t>(values.size())}, values.data(),
                         unit);
       };
-      const bool narrow =
-          std::is_same_v<T, double> &&
-          std::find(single_precision.begin(), single_precision.end(), name) !=
-              single_precision.end();
+      const bool narrow = std::is_same_v<T, double> &&
+                          std::find(single_precision.begin(), single_precision.end(), name) !=
+                              single_precision.end();
       if (narrow) {
         write.template operator()<float>();
       } else {

@@ -56,13 +56,14 @@ void check_talent_invariants(const TalentArrays& talent, const FirmArrays& firms
                                 std::isfinite(talent.wage_cny[t]) && talent.wage_cny[t] >= 0.0);
   });
   if (check_employers) {  // a second pass: the first stays cheap and sequential
-    broken = std::min(broken, first_broken(executor, talent.size(), [&](std::size_t t) {
-      const std::int32_t e = talent.employer_index[t];
-      if (!talent.alive[t] || e < 0) return false;
-      const auto f = static_cast<std::size_t>(e);
-      return !(f < firms.size() && firms.alive[f] && firms.id[f] == talent.employer[t] &&
-               firms.park[f] == talent.park[t] && firms.sector[f] == talent.sector[t]);
-    }));
+    broken = std::min(
+        broken, first_broken(executor, talent.size(), [&](std::size_t t) {
+          const std::int32_t e = talent.employer_index[t];
+          if (!talent.alive[t] || e < 0) return false;
+          const auto f = static_cast<std::size_t>(e);
+          return !(f < firms.size() && firms.alive[f] && firms.id[f] == talent.employer[t] &&
+                   firms.park[f] == talent.park[t] && firms.sector[f] == talent.sector[t]);
+        }));
   }
   if (broken == none) return;
   std::ostringstream message;
@@ -79,8 +80,8 @@ void check_talent_invariants(const TalentArrays& talent, const FirmArrays& firms
   throw InvariantError(message.str());
 }
 
-StepAccounts take_accounts(const FirmArrays& firms, const TalentArrays& talent,
-                           std::size_t n_parks, const Executor& executor, std::size_t cash_rows,
+StepAccounts take_accounts(const FirmArrays& firms, const TalentArrays& talent, std::size_t n_parks,
+                           const Executor& executor, std::size_t cash_rows,
                            const StepAccounts* counted) {
   struct Partial {
     std::vector<std::int64_t> by_park;
@@ -120,8 +121,7 @@ StepAccounts take_accounts(const FirmArrays& firms, const TalentArrays& talent,
       [](Partial& sum, const Partial& part) {
         for (std::size_t k = 0; k < sum.by_park.size(); ++k) sum.by_park[k] += part.by_park[k];
       });
-  return {firm_total.by_park, talent_total.by_park, rows, firm_total.cash,
-          firm_total.cash_scale};
+  return {firm_total.by_park, talent_total.by_park, rows, firm_total.cash, firm_total.cash_scale};
 }
 
 namespace {
@@ -147,8 +147,8 @@ void check_step_accounts(const StepAccounts& before, const StepAccounts& after,
                          const StepFlows& flows, const Parks& parks, std::uint32_t step) {
   const std::size_t n_parks = parks.size();
   auto fail = [&](const std::string& what) {
-    throw InvariantError("invariant broken in the accounts of step " + std::to_string(step) +
-                         ": " + what);
+    throw InvariantError("invariant broken in the accounts of step " + std::to_string(step) + ": " +
+                         what);
   };
   for (std::size_t k = 0; k < n_parks; ++k) {
     // Flows are counts of agents held as doubles; they are whole numbers well below 2^53.
@@ -187,10 +187,9 @@ void check_step_accounts(const StepAccounts& before, const StepAccounts& after,
   for (double v : flows.vc_invested) vc += v;
   const double change = after.cash_cny - before.cash_cny;
   const double expected = flows.operating_cash_cny + vc;
-  const double tolerance =
-      1e-9 * (before.cash_scale_cny + after.cash_scale_cny + std::abs(flows.operating_cash_cny) +
-              vc) +
-      1.0;
+  const double tolerance = 1e-9 * (before.cash_scale_cny + after.cash_scale_cny +
+                                   std::abs(flows.operating_cash_cny) + vc) +
+                           1.0;
   if (!(std::abs(change - expected) <= tolerance)) {
     std::ostringstream what;
     what.precision(17);

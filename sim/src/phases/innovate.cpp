@@ -196,10 +196,9 @@ void relocate_firms(FirmArrays& firms, TalentArrays& talent, const Parks& parks,
       if (!happens_this_month(stream.uniform01(), p.relocation_rate * pressure)) continue;
       // Destinations: parks of the zone with room, talent (seekers) in the firm's industry, and
       // nearness (cross-park coordination lengthens the reach).
-      const double distance_scale =
-          p.relocation_distance_scale_km *
-          (1.0 +
-           p.coordination_distance_gain * ctx.policy.at(Lever::cross_park_coordination, home));
+      const double distance_scale = p.relocation_distance_scale_km *
+                                    (1.0 + p.coordination_distance_gain *
+                                               ctx.policy.at(Lever::cross_park_coordination, home));
       double total = 0.0;
       for (std::size_t k = 0; k < n_parks; ++k) {
         if (k != home && parks.is_in_zone(k)) {
@@ -275,8 +274,10 @@ void relocate_firms(FirmArrays& firms, TalentArrays& talent, const Parks& parks,
         }
       },
       [](Moved& sum, const Moved& part) {
-        for (std::size_t c = 0; c < sum.left_zone.size(); ++c) sum.left_zone[c] += part.left_zone[c];
-        for (std::size_t c = 0; c < sum.relocated.size(); ++c) sum.relocated[c] += part.relocated[c];
+        for (std::size_t c = 0; c < sum.left_zone.size(); ++c)
+          sum.left_zone[c] += part.left_zone[c];
+        for (std::size_t c = 0; c < sum.relocated.size(); ++c)
+          sum.relocated[c] += part.relocated[c];
       });
   for (std::size_t c = 0; c < moved.left_zone.size(); ++c) {
     flows.talent_left_zone[c] += moved.left_zone[c];

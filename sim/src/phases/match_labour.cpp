@@ -125,31 +125,23 @@ void match_labour(TalentArrays& talent, const FirmArrays& firms, const StepConte
   }
 }
 
-void staff_firms(FirmArrays& firms, const TalentArrays& talent, const Executor& executor) {
+void staff_firms(FirmArrays& firms, const TalentArrays& talent) {
   std::vector<std::int32_t> staff(firms.size(), 0);
   std::vector<double> skill(firms.size(), 0.0);
-  // Each thread owns a range of firms and scans all talent for their staff, so every firm's
-  // skills are summed in talent order, as the serial loop does, whatever the thread count.
-  const std::size_t ranges = static_cast<std::size_t>(std::max(1, executor.threads()));
-  executor.for_tasks(ranges, [&](std::size_t r) {
-    const auto first = static_cast<std::int32_t>(firms.size() * r / ranges);
-    const auto last = static_cast<std::int32_t>(firms.size() * (r + 1) / ranges);
-    for (std::size_t t = 0; t < talent.size(); ++t) {
-      const std::int32_t e = talent.employer_index[t];
-      if (e >= first && e < last && talent.alive[t]) {
-        ++staff[static_cast<std::size_t>(e)];
-        skill[static_cast<std::size_t>(e)] += talent.skill[t];
-      }
+  for (std::size_t t = 0; t < talent.size(); ++t) {
+    if (talent.alive[t] && talent.employer_index[t] >= 0) {
+      ++staff[static_cast<std::size_t>(talent.employer_index[t])];
+      skill[static_cast<std::size_t>(talent.employer_index[t])] += talent.skill[t];
     }
-  });
-  executor.for_each(firms.size(), [&](std::size_t f) {
-    if (!firms.alive[f] || !is_leading(firms.sector[f])) return;
+  }
+  for (std::size_t f = 0; f < firms.size(); ++f) {
+    if (!firms.alive[f] || !is_leading(firms.sector[f])) continue;
     // The gap was "wanted minus staff at the start of the month"; keep what is still wanted.
     const std::int32_t wanted = firms.staffing_gap[f] + firms.employees[f];
     firms.employees[f] = staff[f];
     firms.team_skill[f] = staff[f] > 0 ? skill[f] / staff[f] : 0.0;
     firms.staffing_gap[f] = wanted - staff[f];
-  });
+  }
 }
 
 void measure_talent(const TalentArrays& talent, const ModelParameters& params,

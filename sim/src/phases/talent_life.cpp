@@ -65,8 +65,7 @@ void talent_life(TalentArrays& talent, const FirmArrays& firms, const Parks& par
         for (std::size_t i = begin; i < end; ++i) max_skill = std::max(max_skill, talent.skill[i]);
         const double spinoff_bound =
             p.talent_spinoff_rate *
-            std::exp(max_skill + p.talent_experience_skill_growth / months_per_year) *
-            (1.0 + 1e-9);
+            std::exp(max_skill + p.talent_experience_skill_growth / months_per_year) * (1.0 + 1e-9);
         for (std::size_t i = begin; i < end; ++i) {
           if (!talent.alive[i]) continue;
           talent.intent[i] = static_cast<std::uint8_t>(TalentIntent::stay);

@@ -212,11 +212,10 @@ void vc_deals(FirmArrays& firms, FundArrays& funds, DealArrays& deals, const Ste
     for (int leading = 0; leading < 2; ++leading) {
       for (int incubated = 0; incubated < 2; ++incubated) {
         // Incubation-investment linkage: incubatees meet investors more often.
-        const double rate =
-            p.vc_seek_rate * (leading ? 1.0 : p.vc_non_leading_seek_factor) *
-            (incubated ? 1.0 + p.incubation_investment_seek_gain *
-                                   ctx.policy.at(Lever::incubation_investment, k)
-                       : 1.0);
+        const double rate = p.vc_seek_rate * (leading ? 1.0 : p.vc_non_leading_seek_factor) *
+                            (incubated ? 1.0 + p.incubation_investment_seek_gain *
+                                                   ctx.policy.at(Lever::incubation_investment, k)
+                                       : 1.0);
         seek_probability[k][static_cast<std::size_t>(leading * 2 + incubated)] =
             monthly_probability(rate);
       }
@@ -289,9 +288,9 @@ void vc_deals(FirmArrays& firms, FundArrays& funds, DealArrays& deals, const Ste
     // Below every kind's screen, no fund leads a round: skip the work of pricing one.
     bool passes_a_screen = false;
     for (int kind = 0; kind < fund_kind_count; ++kind) {
-      passes_a_screen = passes_a_screen ||
-                        candidate.signal >= p.vc_screening[static_cast<std::size_t>(kind)] -
-                                                early_tilt(kind);
+      passes_a_screen =
+          passes_a_screen ||
+          candidate.signal >= p.vc_screening[static_cast<std::size_t>(kind)] - early_tilt(kind);
     }
     if (!passes_a_screen) continue;
     const double target = p.vc_round_size_cny[static_cast<std::size_t>(round)] *
@@ -321,8 +320,8 @@ void vc_deals(FirmArrays& firms, FundArrays& funds, DealArrays& deals, const Ste
     // The investing funds from index `start` on, wrapping around: the order of a scan of all.
     const std::size_t first = static_cast<std::size_t>(
         std::lower_bound(investing.begin(), investing.end(), start) - investing.begin());
-    for (std::size_t scan = 0;
-         scan < investing.size() && new_investors < 3 && raised < target; ++scan) {
+    for (std::size_t scan = 0; scan < investing.size() && new_investors < 3 && raised < target;
+         ++scan) {
       const std::size_t f = investing[(first + scan) % investing.size()];
       const int kind = funds.kind[f];
       if (funds.deals_this_year[f] >= funds.deals_per_year[f] || round < funds.first_round[f] ||

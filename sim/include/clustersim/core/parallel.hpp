@@ -44,26 +44,11 @@ class Executor {
       const std::size_t end = begin + block_size < n ? begin + block_size : n;
       body(b, begin, end);
     };
-    if (serial() || blocks <= 1) {
-      for (std::size_t b = 0; b < blocks; ++b) run_block(b);
-      return;
-    }
-#ifdef CLUSTERSIM_THREAD_CHECKED_EXECUTOR
-    on_threads(blocks, run_block);
-    return;
-#endif
-    arena_->execute([&] {
-      oneapi::tbb::parallel_for(
-          oneapi::tbb::blocked_range<std::size_t>(0, blocks, 1),
-          [&](const oneapi::tbb::blocked_range<std::size_t>& r) {
-            for (std::size_t b = r.begin(); b != r.end(); ++b) run_block(b);
-          },
-          oneapi::tbb::simple_partitioner());
-    });
+    for_tasks(blocks, run_block);
   }
 
-  // body(task) for every task in [0, n), one task at a time: for a few coarse, independent
-  // pieces of work (the labour markets of the parks), where blocks of agents would be one block.
+  // body(task) for every task in [0, n), one task at a time: blocks of agents, or a few coarse,
+  // independent pieces of work (the labour markets of the parks).
   template <class Body>
   void for_tasks(std::size_t n, Body&& body) const {
     if (serial() || n <= 1) {
@@ -75,7 +60,12 @@ class Executor {
     return;
 #endif
     arena_->execute([&] {
-      oneapi::tbb::parallel_for(std::size_t{0}, n, [&](std::size_t t) { body(t); });
+      oneapi::tbb::parallel_for(
+          oneapi::tbb::blocked_range<std::size_t>(0, n, 1),
+          [&](const oneapi::tbb::blocked_range<std::size_t>& r) {
+            for (std::size_t t = r.begin(); t != r.end(); ++t) body(t);
+          },
+          oneapi::tbb::simple_partitioner());
     });
   }
 

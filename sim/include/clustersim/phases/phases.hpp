@@ -41,9 +41,9 @@ struct StepFlows {
   std::vector<double> firm_moves;    // park x park, row-major: origin, destination
   std::vector<double> talent_moves;  // park x park, row-major: origin, destination
   // For the step audit (check_step_accounts), not recorded as series:
-  std::vector<double> firms_left_zone;    // firms that moved to the rest of the city, per cell
-  std::vector<double> talent_relocated;   // park x park: staff moved with their firm
-  double operating_cash_cny = 0.0;         // all firms: revenue x margin of the month
+  std::vector<double> firms_left_zone;   // firms that moved to the rest of the city, per cell
+  std::vector<double> talent_relocated;  // park x park: staff moved with their firm
+  double operating_cash_cny = 0.0;       // all firms: revenue x margin of the month
 
   explicit StepFlows(std::size_t parks)
       : entries(parks * sector_count),
@@ -257,7 +257,7 @@ void match_labour(TalentArrays& talent, const FirmArrays& firms, const StepConte
                   StepFlows& flows);
 
 // Leading-sector firms' head count from their talent; the staffing gap shrinks by the hires.
-void staff_firms(FirmArrays& firms, const TalentArrays& talent, const Executor& executor);
+void staff_firms(FirmArrays& firms, const TalentArrays& talent);
 
 // Throws InvariantError naming the first firm (by index order) whose state is not finite or
 // not positive where it must be, with the phase and step.
@@ -276,16 +276,16 @@ void check_talent_invariants(const TalentArrays& talent, const FirmArrays& firms
 // phases and again after them.
 struct StepAccounts {
   std::vector<std::int64_t> firms_by_park, talent_by_park;
-  std::size_t firm_rows = 0;  // firms that existed when the accounts were taken
-  double cash_cny = 0.0;      // sum of their cash
+  std::size_t firm_rows = 0;    // firms that existed when the accounts were taken
+  double cash_cny = 0.0;        // sum of their cash
   double cash_scale_cny = 0.0;  // sum of |cash|, the size of the rounding the sum can carry
 };
 // Cash is summed over the first `cash_rows` firm rows (all, by default): after the step, the
 // rows that existed before it.
 // With `counted`, its agent counts are taken as they are and only the cash is summed: between
 // two steps nothing moves agents, so one step's closing counts open the next.
-StepAccounts take_accounts(const FirmArrays& firms, const TalentArrays& talent,
-                           std::size_t n_parks, const Executor& executor,
+StepAccounts take_accounts(const FirmArrays& firms, const TalentArrays& talent, std::size_t n_parks,
+                           const Executor& executor,
                            std::size_t cash_rows = static_cast<std::size_t>(-1),
                            const StepAccounts* counted = nullptr);
 

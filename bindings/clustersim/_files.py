@@ -1,10 +1,31 @@
-"""Opening clustersim's own HDF5 files (sweep and calibration files) with clear errors."""
+"""Reading users' input files and opening clustersim's own HDF5 files, with errors that name
+the file and say what was expected."""
 
 from __future__ import annotations
 
 import h5py
 
 from clustersim.errors import OutputError
+
+
+def read_input(path: str, error: type[Exception], kind: str) -> bytes:
+    """The bytes of the `kind` file at `path`; `error(message, file=path)` if it cannot be read."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except OSError as failure:
+        raise error(f"{path}: cannot read the {kind} file: {failure.strerror}",
+                    file=path) from None
+
+
+def decode_input(raw: bytes, source: str, error: type[Exception], expected: str,
+                 encoding: str = "utf-8") -> str:
+    """`raw` decoded as UTF-8 text; `error(message, file=source)` naming the bad byte if not."""
+    try:
+        return raw.decode(encoding)
+    except UnicodeDecodeError as failure:
+        raise error(f"{source}: not UTF-8 text (byte {failure.start}); expected {expected}",
+                    file=source) from None
 
 
 def open_own_file(path: str, mode: str, *, kind: str, command: str, file_format: str,
