@@ -111,7 +111,7 @@ const std::vector<PhaseCase>& phase_cases() {
       {"measure_talent", false, Over::talent, cells_part,
        [](W& w, const C& c) { measure_talent(w.talent, w.params, c.executor, w.cells); }},
       {"measure_city", false, Over::city, city_part,
-       [](W& w, const C&) { measure_city(w.city, w.params); }},
+       [](W& w, const C& c) { measure_city(w.city, w.params, c.step); }},
       {"evaluate_incubators", true, Over::incubators, incubators_part,
        [](W& w, const C&) { evaluate_incubators(w.incubators, w.params); }},
       {"close_fund_year", true, Over::deals, funds_part,

@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "bindings.hpp"
+#include "clustersim/model/base_data.hpp"
 #include "clustersim/model/sectors.hpp"
 #include "clustersim/simulation.hpp"
 
@@ -143,6 +144,9 @@ void register_simulation(py::module_& m) {
   for (auto name : stage_names) stages.append(std::string(name));
   m.attr("sector_names") = sectors;
   m.attr("stage_names") = stages;
+  py::list park_ids;  // the 22 parks of data/parks.csv, in their order
+  for (const ParkRecord& park : default_parks()) park_ids.append(park.id);
+  m.attr("park_ids") = park_ids;
   m.def("series_catalogue", [] {
     py::list out;
     for (const SeriesInfo& info : SeriesBook::catalogue()) {

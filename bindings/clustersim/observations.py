@@ -6,8 +6,10 @@ simulation must reproduce) derived from them (docs/calibration.md).
     obs.statistics(sim)       # the same moments measured on a finished Simulation
 
 A quantity names a model output: ``zone.<series>[.<column>]`` (a zone series, summed over its
-sectors unless a sector or, for ``firms_by_stage``, a stage is named), ``city.<series>[.<column>]``
-(a city series; a column is a leading industry) or ``target.<id>`` (a target's yearly value).
+sectors unless a sector or, for ``firms_by_stage``, a stage is named),
+``park.<park>.<series>[.<column>]`` (the same for one park), ``city.<series>[.<column>]`` (a city
+series; a column is a leading industry) or ``target.<id>`` (a target's yearly value). A row is a
+level, or with ``kind = growth`` a published year-on-year growth rate.
 """
 
 from __future__ import annotations
@@ -30,7 +32,9 @@ from clustersim.errors import ScenarioError
 BASE_YEAR = _core.base_year
 FIRST_YEAR = 1990   # older figures are not about the zone's 22 parks (founded 1991)
 COLUMNS = ("year", "quantity", "value", "source", "sd")
-OPTIONAL = ("share",)
+OPTIONAL = ("share", "kind")
+KINDS = ("level", "growth")
+PARKS = list(_core.park_ids)
 SECTORS = list(_core.sector_names)
 STAGES = list(_core.stage_names)
 
@@ -41,15 +45,16 @@ class ObservationError(ScenarioError):
 
 @dataclass(frozen=True)
 class Quantity:
-    """A model output per year: a zone or city series reduced over the year, or a target."""
-    level: str                 # zone | city | target
+    """A model output per year: a zone, park or city series reduced over the year, or a target."""
+    level: str                 # zone | park | city | target
     name: str
     column: str | None = None  # sector, leading industry or stage; None: the sum
     flow: bool = False         # a flow: the year's sum; otherwise December's value
+    park: str | None = None    # level park: the park's id
 
     @property
     def label(self) -> str:
-        return ".".join(x for x in (self.level, self.name, self.column) if x)
+        return ".".join(x for x in (self.level, self.park, self.name, self.column) if x)
 
     @property
     def unit(self) -> str:
@@ -58,12 +63,19 @@ class Quantity:
         info = CITY_SERIES[self.name] if self.level == "city" else SERIES[self.name]
         return info["unit"].replace("/month", "/year") if self.flow else info["unit"]
 
+    def _frame(self, sim) -> pd.DataFrame:
+        frame = sim.series(self.level, self.name)
+        if self.level != "park":
+            return frame
+        frame = frame[self.park]   # the park's columns (sector[, stage]), or a Series
+        return frame.to_frame(self.park) if isinstance(frame, pd.Series) else frame
+
     def yearly(self, sim) -> pd.Series:
         """This quantity per simulated year (index: year)."""
         if self.level == "target":
             frame = sim.targets()
             return frame[self.name].astype(float)
-        frame = sim.series(self.level, self.name)
+        frame = self._frame(sim)
         if self.column is None:
             values = frame.sum(axis=1)
         elif isinstance(frame.columns, pd.MultiIndex):
@@ -78,7 +90,7 @@ class Quantity:
     def first_year_growth(self, sim) -> float:
         """Mean annual log growth over the first simulated year: January's end to December's,
         annualised (x 12/11). Only for stocks."""
-        frame = sim.series(self.level, self.name)
+        frame = self._frame(sim)
         values = frame.sum(axis=1) if self.column is None else (
             frame[self.column] if not isinstance(frame.columns, pd.MultiIndex)
             else frame.xs(self.column, level="sector", axis=1).sum(axis=1))
@@ -95,6 +107,8 @@ def quantities() -> list[str]:
     for name, info in SERIES.items():
         if info["summable"]:
             names.append(f"zone.{name}")
+    names += [f"park.<park>.{name}" for name, info in SERIES.items()
+              if info["shape"] in ("cell", "cell_stage", "park")]
     names += [f"city.{name}" for name in CITY_SERIES]
     return names
 
@@ -108,6 +122,22 @@ def parse_quantity(text: str) -> Quantity:
         if name not in TARGETS or column:
             raise KeyError(f"a target ({', '.join('target.' + t for t in TARGETS)})")
         return Quantity("target", name)
+    if level == "park":
+        park, _, rest = rest.partition(".")
+        name, _, column = rest.partition(".")
+        column = column or None
+        if park not in PARKS:
+            raise KeyError(f"a park id after 'park.' ({', '.join(PARKS)})")
+        info = SERIES.get(name)
+        if info is None or info["shape"] not in ("cell", "cell_stage", "park"):
+            raise KeyError("a park series (park.<park>.<name>, names: " + ", ".join(
+                n for n, s in SERIES.items() if s["shape"] in ("cell", "cell_stage", "park"))
+                + ")")
+        allowed = (SECTORS + STAGES) if info["shape"] == "cell_stage" else \
+            (SECTORS if info["shape"] == "cell" else [])
+        if column is not None and column not in allowed:
+            raise KeyError(f"a column of park.{park}.{name} ({', '.join(allowed) or 'none'})")
+        return Quantity("park", name, column, flow=info["unit"].endswith("/month"), park=park)
     if level == "zone":
         info = SERIES.get(name)
         if info is None or not info["summable"]:
@@ -121,8 +151,8 @@ def parse_quantity(text: str) -> Quantity:
             raise KeyError(f"a city series (city.<name>, names: {', '.join(CITY_SERIES)})")
         allowed = LEADING if info["shape"] == "leading" else []
     else:
-        raise KeyError("a quantity zone.<series>[.<column>], city.<series>[.<column>] or "
-                       "target.<id>")
+        raise KeyError("a quantity zone.<series>[.<column>], park.<park>.<series>[.<column>], "
+                       "city.<series>[.<column>] or target.<id>")
     if column is not None and column not in allowed:
         raise KeyError(f"a column of {level}.{name} ({', '.join(allowed) or 'none'})")
     return Quantity(level, name, column, flow=info["unit"].endswith("/month"))
@@ -137,6 +167,7 @@ class Observation:
     source: str
     share: float = 1.0   # the model's scope / the figure's scope (e.g. zone / city)
     line: int = 0        # in the file, for messages
+    kind: str = "level"  # level, or growth: a published growth rate (0.083 = +8.3 %)
 
 
 @dataclass(frozen=True)
@@ -198,13 +229,26 @@ class Observations:
                                        "holds a comma", file=source)
             row = dict(zip(header, (c.strip() for c in cells), strict=True))
             rows.append(_row(row, number, source, horizon_year))
-            key = (rows[-1].quantity.label, rows[-1].year)
+            key = (rows[-1].quantity.label, rows[-1].year, rows[-1].kind)
             if key in seen:
-                raise ObservationError(f"{source}: line {number}: {key[0]} in {key[1]} is "
+                what = "" if key[2] == "level" else " (growth)"
+                raise ObservationError(f"{source}: line {number}: {key[0]}{what} in {key[1]} is "
                                        f"already given on line {seen[key]}; expected one row "
-                                       "per quantity and year", file=source, key="quantity",
-                                       value=key[0])
+                                       "per quantity, year and kind", file=source,
+                                       key="quantity", value=key[0])
             seen[key] = number
+        # A published growth rate and one derived from two levels would be the same moment.
+        for o in rows:
+            if o.kind == "growth" and o.year == BASE_YEAR:
+                early = [e for e in rows if e.kind == "level" and e.year <= BASE_YEAR
+                         and e.quantity.label == o.quantity.label]
+                if len(early) >= 2:
+                    raise ObservationError(
+                        f"{source}: line {o.line}: the {BASE_YEAR} growth of "
+                        f"{o.quantity.label} is also derived from its levels on lines "
+                        f"{early[-2].line} and {early[-1].line}; expected either a growth row "
+                        "or levels for the first simulated year", file=source, key="kind",
+                        value="growth")
         return cls(rows, source=source, text=text)
 
     @classmethod
@@ -215,12 +259,12 @@ class Observations:
 
     def to_frame(self) -> pd.DataFrame:
         return pd.DataFrame([{"year": o.year, "quantity": o.quantity.label, "value": o.value,
-                              "sd": o.sd, "share": o.share, "source": o.source}
+                              "sd": o.sd, "share": o.share, "kind": o.kind, "source": o.source}
                              for o in self.rows])
 
     def to_csv(self) -> str:
-        return self.to_frame()[["year", "quantity", "value", "source", "sd", "share"]].to_csv(
-            index=False)
+        return self.to_frame()[["year", "quantity", "value", "source", "sd", "share",
+                                "kind"]].to_csv(index=False)
 
     # --- what is fitted
     def moments(self) -> list[Moment]:
@@ -233,11 +277,24 @@ class Observations:
           model's initial state): the mean annual log growth between its latest two rows,
           which the first simulated year's growth must reproduce (the latest rows: the year
           the model simulates first, not an earlier rebound or slump);
+        - a published growth rate g (``kind = growth``, a stock) of the base year: the first
+          simulated year's growth must reproduce log(1 + g), sd sd / (1 + g); of a later year
+          y: the log growth from December y - 1 to December y;
         - anything else (one pre-base stock row, the older rows of a growth, flows and targets
-          before the base year): reported by ``Fit.check()`` but not fitted."""
+          before the base year, growth rates before it): reported by ``Fit.check()`` but not
+          fitted."""
         out = []
         by_quantity: dict[str, list[Observation]] = {}
         for o in self.rows:
+            if o.kind == "growth":
+                if o.year < BASE_YEAR:
+                    continue
+                label = o.quantity.label + ("@growth" if o.year == BASE_YEAR
+                                            else f"@growth{o.year}")
+                out.append(Moment(label, o.quantity, "growth", o.year,
+                                  math.log1p(o.value), o.sd / (1.0 + o.value),
+                                  f"log(1 + {o.value:g}), a published growth rate, line {o.line}"))
+                continue
             by_quantity.setdefault(o.quantity.label, []).append(o)
         for label, rows in by_quantity.items():
             rows.sort(key=lambda o: o.year)
@@ -266,9 +323,12 @@ class Observations:
             rows = sorted((o for o in self.rows if o.quantity.label == m.quantity.label),
                           key=lambda o: o.year)
             if m.kind == "level":
-                used.update(id(o) for o in rows if o.year == m.year)
+                used.update(id(o) for o in rows if o.year == m.year and o.kind == "level")
+            elif m.note.startswith("log(1 + "):
+                used.update(id(o) for o in rows if o.year == m.year and o.kind == "growth")
             else:
-                used.update(id(o) for o in [o for o in rows if o.year <= BASE_YEAR][-2:])
+                used.update(id(o) for o in [o for o in rows if o.year <= BASE_YEAR
+                                            and o.kind == "level"][-2:])
         return [o for o in self.rows if id(o) not in used]
 
     def last_year(self) -> int:
@@ -279,8 +339,15 @@ class Observations:
         """The moments measured on a finished simulation, by label."""
         out, yearly = {}, {}
         for m in self.moments():
-            if m.kind == "growth":
+            if m.kind == "growth" and m.year == BASE_YEAR:
                 out[m.label] = m.quantity.first_year_growth(sim)
+            elif m.kind == "growth":
+                if m.quantity.label not in yearly:
+                    yearly[m.quantity.label] = m.quantity.yearly(sim)
+                series = yearly[m.quantity.label]
+                before, now = series.get(m.year - 1, math.nan), series.get(m.year, math.nan)
+                out[m.label] = (math.log(now / before) if before > 0 and now > 0
+                                else math.nan)
             else:
                 if m.quantity.label not in yearly:
                     yearly[m.quantity.label] = m.quantity.yearly(sim)
@@ -325,12 +392,25 @@ def _row(row: dict[str, str], number: int, source: str, horizon_year: int) -> Ob
         if not math.isfinite(x) or (positive and x <= 0):
             raise fail(column, "a finite number" + (" > 0" if positive else ""))
         return x
-    value = number_in("value", quantity.level != "target" and not quantity.flow)
+    kind = row.get("kind", "") or "level"
+    if kind not in KINDS:
+        raise fail("kind", f"one of {', '.join(KINDS)} (empty: level)")
+    if kind == "growth":
+        if quantity.level == "target" or quantity.flow:
+            raise fail("quantity", "a stock (a zone, park or city series that is not a flow) "
+                       "for a growth row")
+        value = number_in("value", False)
+        if value <= -1:
+            raise fail("value", "a growth rate > -1 (a fraction: 0.083 for +8.3 %)")
+    else:
+        value = number_in("value", quantity.level != "target" and not quantity.flow)
     sd = number_in("sd", True)
     share = number_in("share", True, default="1")
+    if kind == "growth" and share != 1:
+        raise fail("share", "1 for a growth row (a growth rate needs no scope share)")
     if not row["source"]:
         raise fail("source", "the figure's source (publisher, date; certainty H/M/L)")
-    return Observation(year, quantity, value, sd, row["source"], share, number)
+    return Observation(year, quantity, value, sd, row["source"], share, number, kind)
 
 
 __all__ = ["Moment", "Observation", "ObservationError", "Observations", "Quantity",

@@ -249,6 +249,38 @@ def space_use(results: Any) -> Any:
     return fig
 
 
+def calibration_check(check: Any, *, draws: int = 20, seed: int = 1) -> Any:
+    """The posterior predictive check of a calibration: one panel per moment, the observation
+    with its 90 % error bar (±1.645 sd) beside the simulated median and 90 % band. ``check`` is
+    the table of ``fit.check()``, or a fit (then ``fit.check(draws, seed=seed)`` is run)."""
+    table = check.check(draws, seed=seed) if hasattr(check, "check") else check
+    n = len(table)
+    if n == 0:
+        raise ValueError("the check has no moments to plot")
+    cols = min(n, 4)
+    rows = (n + cols - 1) // cols
+    fig, axes = _figure(rows, cols, width=3.2 * cols, height=3.0 * rows)
+    for k, (label, row) in enumerate(table.iterrows()):
+        ax = axes[k // cols, k % cols]
+        ax.errorbar([0], [row["observed"]], yerr=[[1.645 * row["sd"]], [1.645 * row["sd"]]],
+                    fmt="o", color="black", capsize=4, label="observed ±90 %")
+        median = row["simulated_median"]
+        band = [[median - row["simulated_low_90"]], [row["simulated_high_90"] - median]]
+        ax.errorbar([1], [median], yerr=band, fmt="s",
+                    color="#1f77b4" if row["within_90"] else "#d62728", capsize=4,
+                    label="simulated median, 90 %")
+        ax.set_xticks([0, 1], ["observed", "simulated"])
+        ax.set_xlim(-0.6, 1.6)
+        ax.set_title(str(label), fontsize=9)
+        if k == 0:
+            ax.legend(fontsize=7, loc="best")
+    for k in range(n, rows * cols):
+        axes[k // cols, k % cols].set_visible(False)
+    fig.suptitle("Posterior predictive check (red: observation outside the simulated 90 % band)",
+                 fontsize=10)
+    return fig
+
+
 def _colours(n: int) -> list:
     from matplotlib import colormaps
     cmap = colormaps["tab20"]
@@ -267,5 +299,5 @@ def save_png(fig: Any, path: Any = None, *, dpi: int = 110) -> bytes:
     return data
 
 
-__all__ = ["fan_chart", "park_ranking", "revenue", "save_png", "sector_mix", "space_use",
+__all__ = ["calibration_check", "fan_chart", "park_ranking", "revenue", "save_png", "sector_mix", "space_use",
            "talent_flows", "target_dashboard"]

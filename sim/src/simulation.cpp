@@ -96,7 +96,7 @@ void Simulation::step() {
   if (steps_done_ % 12 == 11) award_titles(firms_, params_);  // December
   measure_cells(firms_, parks_, params_, executor_, cells_, policy_);
   measure_talent(talent_, params_, executor_, cells_);
-  measure_city(city_, params_);
+  measure_city(city_, params_, ctx.step);
   ++steps_done_;
   if (month() == 12) {
     evaluate_incubators(incubators_, params_);

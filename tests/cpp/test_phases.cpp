@@ -196,6 +196,34 @@ TEST(GrowFirms, LeadingFirmsNeedTalentToGrow) {
   EXPECT_EQ(firms.staffing_gap[0], static_cast<std::int32_t>(wanted) - 10);
 }
 
+TEST(GrowFirms, RevenuePerEmployeeTrendRaisesWhatStaffProduce) {
+  // With a trend g_E of 12 %/year, two years in (step 24) one employee produces r_E e^0.24: ten
+  // talent carry that much more revenue, the staff wanted fall by the same factor, and a new
+  // firm of the same revenue needs fewer hands than in the base year.
+  Scenario s = quiet_growth(0.6);
+  s.set("firms.revenue_per_employee_growth", 0.12);
+  const ModelParameters p = s.parameters();
+  const double per_employee = p.revenue_per_employee_cny * std::exp(0.24);
+  EXPECT_DOUBLE_EQ(revenue_per_employee_cny(p, 0), p.revenue_per_employee_cny);
+  EXPECT_DOUBLE_EQ(revenue_per_employee_cny(p, 24), per_employee);
+  Parks parks = two_parks(1e12);
+  const double capacity = 10 * per_employee * (1 + p.labour_capacity_slack);
+  FirmArrays firms = firms_in_park_a(1, capacity);
+  CellStats cells;
+  const Executor executor(1);
+  measure_cells(firms, parks, p, executor, cells);
+  grow_firms(firms, parks, cells, StepContext{p, executor, 1, 24});
+  EXPECT_DOUBLE_EQ(firms.revenue_cny[0], capacity);  // more than ten produce without the trend
+  EXPECT_GT(firms.revenue_cny[0], 10 * p.revenue_per_employee_cny * (1 + p.labour_capacity_slack));
+  const double wanted = std::ceil(capacity * std::exp(0.05) / per_employee);
+  EXPECT_EQ(firms.staffing_gap[0], static_cast<std::int32_t>(wanted) - 10);
+  const int ic = static_cast<int>(Sector::ic);
+  EXPECT_EQ(initial_head_count(1e8, 1.0, ic, p, 0),
+            static_cast<std::int32_t>(std::ceil(1e8 / p.revenue_per_employee_cny)));
+  EXPECT_EQ(initial_head_count(1e8, 1.0, ic, p, 24),
+            static_cast<std::int32_t>(std::ceil(1e8 / per_employee)));
+}
+
 TEST(ExitFirms, InsolventFirmsLeaveAndHealthyOnesStayWithoutHazard) {
   Scenario s;
   s.set("firms.exit.hazard_by_age", std::vector<double>{0.0});

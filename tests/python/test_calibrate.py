@@ -98,6 +98,11 @@ def test_fit_file_and_scenario(reference):
     check = reference.check(draws=8, seed=3)
     assert list(check.index) == [m.label for m in reference.observations.moments()]
     assert (check["simulated_low_90"] <= check["simulated_high_90"]).all()
+    # The check as a figure: one panel per moment, a PNG that opens.
+    import clustersim.plot as cplot
+    fig = cplot.calibration_check(check)
+    assert sum(ax.get_visible() for ax in fig.axes) == len(check)
+    assert cplot.save_png(fig, dpi=40).startswith(b"\x89PNG")
 
 
 def test_interrupted_and_resumed_gives_the_same_posterior(synthetic, reference, tmp_path):
@@ -161,6 +166,7 @@ def test_list_elements_are_calibrated_one_at_a_time(synthetic):
 
 
 HEADER = "year,quantity,value,source,sd\n"
+GROWTH = "year,quantity,value,source,sd,kind\n"
 BAD_FILES = [
     (b"", "the file is empty"),
     (b"# only a comment\n", "the file is empty"),
@@ -187,6 +193,20 @@ BAD_FILES = [
      "line 3: target.pct in 2022 is already given on line 2"),
     ("year,quantity,value,source,sd,share\n2022,target.pct,5591,CNIPA,1,0\n",
      "column 'share'.*> 0"),
+    (HEADER + "2022,park.moon.revenue_cny,1e12,x,1\n", "a park id after 'park.'.*core"),
+    (HEADER + "2022,park.core.revenue,1e12,x,1\n", "a park series.*revenue_cny"),
+    (HEADER + "2022,park.core.revenue_cny.steel,1e12,x,1\n", "a column of park.core.revenue_cny"),
+    (GROWTH + "2022,park.core.revenue_cny,0.08,x,0.02,rising\n", "column 'kind'.*level, growth"),
+    (GROWTH + "2022,target.pct,0.1,x,0.02,growth\n", "column 'quantity'.*a stock"),
+    (GROWTH + "2022,zone.entries,0.1,x,0.02,growth\n", "column 'quantity'.*a stock"),
+    (GROWTH + "2022,zone.revenue_cny,-1.5,x,0.02,growth\n", "column 'value'.*a growth rate > -1"),
+    ("year,quantity,value,source,sd,share,kind\n2022,zone.revenue_cny,0.1,x,0.02,0.7,growth\n",
+     "column 'share'.*1 for a growth row"),
+    (GROWTH + "2021,zone.revenue_cny,8e12,x,1e11,\n2022,zone.revenue_cny,9e12,x,1e11,\n"
+     "2022,zone.revenue_cny,0.1,x,0.02,growth\n",
+     "line 4: the 2022 growth of zone.revenue_cny is also derived from its levels on lines 2 and 3"),
+    (GROWTH + "2022,zone.revenue_cny,0.1,x,0.02,growth\n2022,zone.revenue_cny,0.2,y,0.02,growth\n",
+     "line 3: zone.revenue_cny \\(growth\\) in 2022 is already given on line 2"),
 ]
 
 
@@ -219,6 +239,40 @@ def test_shipped_observations_and_their_mapping():
     assert ("city.leading_industries_cny", 2020) in unfitted
     assert ("city.leading_industries_cny", 2021) not in unfitted
     assert all(o.source for o in obs.rows)
+    # Published growth rates of the Science City (the model's Core Park): log(1 + g).
+    core_ic = moments["park.core.revenue_cny.IC@growth"]
+    assert core_ic.kind == "growth" and core_ic.year == 2022
+    assert core_ic.observed == pytest.approx(math.log(1.181))
+    assert core_ic.sd == pytest.approx(0.02 / 1.181)
+
+
+def test_park_quantities_and_growth_rows_measure_the_simulation():
+    """A park's series and a published growth rate are measured on the simulation the way the
+    docs say: the park's columns of the park-level series, the first year's growth annualised,
+    and a later year's growth December to December."""
+    obs = Observations.from_text(
+        "year,quantity,value,source,sd,kind\n"
+        "2022,park.core.revenue_cny.IC,0.18,x,0.02,growth\n"
+        "2023,park.core.revenue_cny,0.08,x,0.02,growth\n"
+        "2023,park.core.firms,300,x,10,level\n"
+        "2021,park.core.employees,0.05,x,0.02,growth\n")
+    labels = [m.label for m in obs.moments()]
+    assert labels == ["park.core.revenue_cny.IC@growth", "park.core.revenue_cny@growth2023",
+                      "park.core.firms@2023"]
+    assert [(o.quantity.label, o.year) for o in obs.unfitted()] == [("park.core.employees", 2021)]
+    sim = cs.Simulation(base(), seed=5, threads=1)
+    sim.run(obs.last_year())
+    stats = obs.statistics(sim)
+    ic = sim.series("park", "revenue_cny")[("core", "IC")]
+    first = ic[ic.index.year == 2022]
+    assert stats["park.core.revenue_cny.IC@growth"] == pytest.approx(
+        math.log(first.iloc[-1] / first.iloc[0]) * 12 / 11)
+    revenue = sim.series("park", "revenue_cny")["core"].sum(axis=1)
+    december = revenue[revenue.index.month == 12]
+    assert stats["park.core.revenue_cny@growth2023"] == pytest.approx(
+        math.log(december.iloc[1] / december.iloc[0]))
+    firms = sim.series("park", "firms")["core"].sum(axis=1)
+    assert stats["park.core.firms@2023"] == pytest.approx(firms.iloc[-1])
 
 
 def test_cli_calibrate_end_to_end_and_resume(tmp_path):

@@ -311,7 +311,7 @@ Population generate_population(const BaseData& data, const ModelParameters& para
     firms.age_months[i] = static_cast<std::int32_t>(std::min(age_years(stream) * 12.0, 1200.0));
     firms.productivity[i] = std::exp(log_productivity(stream));
     firms.employees[i] =
-        initial_head_count(firms.revenue_cny[i], firms.productivity[i], firms.sector[i], params);
+        initial_head_count(firms.revenue_cny[i], firms.productivity[i], firms.sector[i], params, 0);
     const Stage stage =
         classify_stage(firms.revenue_cny[i], firms.age_months[i], Stage::startup, params);
     firms.stage[i] = static_cast<std::uint8_t>(stage);

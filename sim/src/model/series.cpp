@@ -79,8 +79,8 @@ const std::vector<SeriesInfo>& SeriesBook::city_catalogue() {
       {"outside_leading_industries_cny", "CNY/year", S::leading,
        "the rest of the city: the aggregate region plus parks whose plaque was removed"},
       {"outside_talent", "persons", S::leading,
-       "talent of the leading industries outside the zone (aggregate region: revenue over "
-       "firms.revenue_per_employee_cny; removed parks: their talent agents)"},
+       "talent of the leading industries outside the zone (aggregate region: revenue over the "
+       "month's revenue per employee at productivity 1; removed parks: their talent agents)"},
       {"vc_invested_cny", "CNY/month", S::total, "venture capital invested in the city"},
       {"zone_vc_invested_cny", "CNY/month", S::total,
        "venture capital invested in firms of parks in the zone"},

@@ -38,9 +38,9 @@ void grow_city(City& city, const StepContext& ctx) {
   city.outside_vc_cny = p.city_vc_per_revenue * revenue / months_per_year;
 }
 
-void measure_city(City& city, const ModelParameters& p) {
+void measure_city(City& city, const ModelParameters& p, std::uint32_t step) {
   for (std::size_t s = 0; s < leading_count; ++s) {
-    city.outside_talent[s] = city.outside_revenue_cny[s] / p.revenue_per_employee_cny;
+    city.outside_talent[s] = city.outside_revenue_cny[s] / revenue_per_employee_cny(p, step);
   }
 }
 

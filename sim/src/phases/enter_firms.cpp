@@ -88,7 +88,7 @@ void initialise_new_firm(FirmArrays& firms, std::size_t i, const CellStats& cell
       std::exp(cells.log_productivity_mean[c] + p.entry_productivity_sd * normal(stream));
   firms.cash_cny[i] = p.entry_startup_capital_cny * std::exp(p.entry_capital_sd * normal(stream));
   firms.employees[i] =
-      initial_head_count(firms.revenue_cny[i], firms.productivity[i], firms.sector[i], p);
+      initial_head_count(firms.revenue_cny[i], firms.productivity[i], firms.sector[i], p, ctx.step);
   firms.stage[i] =
       static_cast<std::uint8_t>(classify_stage(firms.revenue_cny[i], 0, Stage::startup, p));
 }

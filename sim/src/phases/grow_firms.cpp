@@ -81,6 +81,8 @@ void grow_firms(FirmArrays& firms, const Parks& parks, const CellStats& cells,
   };
   for (std::int32_t a = 0; a < tabulated_months; ++a) young_bonus[a] = young_bonus_at(a);
 
+  const double base_per_employee = revenue_per_employee_cny(p, ctx.step);
+
   // One firm's month; returns its operating cash flow.
   auto grow_firm = [&](std::size_t i) {
     const auto id = static_cast<std::uint64_t>(firms.id[i]);
@@ -135,7 +137,7 @@ void grow_firms(FirmArrays& firms, const Parks& parks, const CellStats& cells,
                    p.volatility_min, p.volatility_max);
     const double log_growth = drift * dt + volatility * sqrt_dt * shock(growth_stream);
     const double potential = revenue * std::exp(log_growth);
-    const double per_employee = p.revenue_per_employee_cny * firms.productivity[i];
+    const double per_employee = base_per_employee * firms.productivity[i];
 
     if (is_leading(firms.sector[i])) {
       // Talent-staffed: the staff wanted follows potential revenue; realised revenue cannot run

@@ -35,9 +35,9 @@ double wage_offer(double productivity, const ModelParameters& params) {
 }
 
 std::int32_t initial_head_count(double revenue_cny, double productivity, int sector,
-                                const ModelParameters& params) {
+                                const ModelParameters& params, std::uint32_t step) {
   const double staff =
-      std::min(revenue_cny / (params.revenue_per_employee_cny * productivity), 2e9);
+      std::min(revenue_cny / (revenue_per_employee_cny(params, step) * productivity), 2e9);
   return static_cast<std::int32_t>(
       std::max(1.0, is_leading(sector) ? std::ceil(staff) : std::round(staff)));
 }

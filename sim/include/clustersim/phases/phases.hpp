@@ -2,6 +2,7 @@
 // The phases of a monthly step. Each is a function over the agent arrays; per-agent work runs
 // on the Executor and draws from streams keyed by (seed, agent id, step, purpose).
 
+#include <cmath>
 #include <cstdint>
 #include <vector>
 
@@ -80,6 +81,14 @@ inline bool happens_this_month(double u, double annual) {
   return u < annual && u < monthly_probability(annual);
 }
 
+// Revenue per employee at productivity 1 in month `step` (0: the base-year state, 1: January
+// of the base year): the base figure grown at the trend firms.revenue_per_employee_growth.
+// Exactly the base figure when the trend is 0.
+inline double revenue_per_employee_cny(const ModelParameters& params, std::uint32_t step) {
+  return params.revenue_per_employee_cny *
+         std::exp(params.revenue_per_employee_growth * step / months_per_year);
+}
+
 // The wage a firm of this productivity offers to talent of log skill 0 (CNY/year).
 double wage_offer(double productivity, const ModelParameters& params);
 
@@ -114,7 +123,7 @@ City initial_city(const CellStats& cells, const ModelParameters& params);
 // The region outside the zone grows at its own rate; its venture capital follows its revenue.
 void grow_city(City& city, const StepContext& ctx);
 // Talent of the region outside the zone from its revenue.
-void measure_city(City& city, const ModelParameters& params);
+void measure_city(City& city, const ModelParameters& params, std::uint32_t step);
 
 // The annual evaluation of parks (December, while the evaluation lever acts): the composite
 // score of each park in the zone (NaN outside) from the year's series, weighted z-scores of
@@ -223,8 +232,9 @@ void enter_firms(FirmArrays& firms, const Parks& parks, const CellStats& cells,
 
 // Head count of a firm at creation: leading sectors staff up to the revenue (ceil, so that the
 // staff can produce it), other sectors to the nearest person; at least one.
+// `step` dates the revenue per employee (revenue_per_employee_cny).
 std::int32_t initial_head_count(double revenue_cny, double productivity, int sector,
-                                const ModelParameters& params);
+                                const ModelParameters& params, std::uint32_t step);
 
 // Fills the attributes of a new firm at index i whose id, park and sector are set (revenue,
 // productivity, cash, head count, stage; staffing gap 0).

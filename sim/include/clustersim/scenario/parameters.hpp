@@ -46,6 +46,7 @@ struct ModelParameters {
 
   // Firm growth
   double revenue_per_employee_cny{};
+  double revenue_per_employee_growth{};
   double growth_drift{};
   double growth_productivity_effect{};
   double growth_agglomeration_effect{};
