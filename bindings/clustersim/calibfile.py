@@ -22,7 +22,7 @@ from clustersim.sweepfile import _SPECS
 
 METHODS = ("smc-abc",)
 _KEYS = {"name", "description", "base", "observations", "method", "population", "generations",
-         "budget", "seed", "scale", "batch", "parameters", "min_epsilon"}
+         "budget", "seed", "scale", "batch", "parameters", "min_epsilon", "report_only"}
 
 
 class CalibrationError(ScenarioError):
@@ -82,6 +82,7 @@ class CalibrationSpec:
     generations: int = 6        # at most
     budget: int = 5000          # at most this many simulations in all
     min_epsilon: float = 0.0
+    report_only: tuple[str, ...] = ()   # moments the check reports but the distance leaves out
     seed: int = 1
     scale: float = 0.01         # the simulations' (the base's is kept in base_scale)
     base_scale: float = 1.0
@@ -168,6 +169,17 @@ class CalibrationSpec:
             raise fail("parameters", table, "an array of tables ([[calibration.parameters]] "
                        "key = \"...\", range = [low, high])")
         priors = [_prior(t, i, source, base) for i, t in enumerate(table)]
+        report_only = tree.get("report_only", [])
+        labels = [m.label for m in observations.moments()]
+        if not isinstance(report_only, list) or not all(isinstance(x, str) for x in report_only):
+            raise fail("report_only", report_only, "a list of moment labels (e.g. "
+                       "\"target.new_tech_firms@2022\")")
+        for label in report_only:
+            if label not in labels:
+                raise fail("report_only", label,
+                           f"a moment of the observations ({', '.join(labels)})")
+        if report_only and set(labels) <= set(report_only):
+            raise fail("report_only", report_only, "at least one moment left to fit")
         keys = [p.key for p in priors]
         if len(set(keys)) != len(keys):
             raise fail("parameters", next(k for k in keys if keys.count(k) > 1),
@@ -180,6 +192,7 @@ class CalibrationSpec:
                    population=integer("population", 64, 2, 1_000_000),
                    generations=integer("generations", 6, 1, 1000),
                    budget=integer("budget", 5000, 1, 10**9), min_epsilon=float(min_epsilon),
+                   report_only=tuple(dict.fromkeys(report_only)),
                    seed=integer("seed", 1, 0, 2**63 - 1), scale=float(scale),
                    base_scale=base_scale,
                    batch=integer("batch", 16, 1, 100_000), source=source,
@@ -204,6 +217,7 @@ class CalibrationSpec:
         priors = "; ".join(f"{p.key} [{p.low!r}, {p.high!r}]" for p in self.priors)
         return (f"method={self.method} population={self.population} generations="
                 f"{self.generations} budget={self.budget} min_epsilon={self.min_epsilon!r} "
+                f"report_only={list(self.report_only)!r} "
                 f"seed={self.seed} scale={self.scale!r} base_scale={self.base_scale!r} "
                 f"batch={self.batch}\npriors: {priors}\n"
                 f"observations:\n{self.observations.to_csv()}\nbase:\n{self.base.to_toml()}")

@@ -93,10 +93,11 @@ class ModelRun:
 
 
 class Distance:
-    """sqrt(sum(((simulated - observed) / sd)^2)) over the moments; inf if any is NaN."""
+    """sqrt(sum(((simulated - observed) / sd)^2)) over the fitted moments (all but
+    ``report_only``); inf if any is NaN."""
 
-    def __init__(self, observations: Observations):
-        moments = observations.moments()
+    def __init__(self, observations: Observations, report_only: Sequence[str] = ()):
+        moments = [m for m in observations.moments() if m.label not in report_only]
         self.labels = [m.label for m in moments]
         self.sd = np.array([m.sd for m in moments])
 
@@ -281,7 +282,8 @@ class Fit:
             rows.append({"moment": m.label, "kind": m.kind, "year": m.year,
                          "observed": m.observed, "sd": m.sd, "simulated_median": median,
                          "simulated_low_90": low, "simulated_high_90": high,
-                         "within_90": bool(low <= m.observed <= high), "derived": m.note})
+                         "within_90": bool(low <= m.observed <= high),
+                         "fitted": m.label not in spec.report_only, "derived": m.note})
         return pd.DataFrame(rows).set_index("moment")
 
     @property
@@ -295,6 +297,8 @@ class Fit:
                                scale=float(self.meta["scale"]), batch=int(self.meta["batch"]),
                                base_scale=float(self.meta["base_scale"]),
                                min_epsilon=float(self.meta["min_epsilon"]),
+                               report_only=tuple(json.loads(self.meta.get("report_only",
+                                                                          "[]"))),
                                source=self.meta["calibration_source"])
         return spec
 
@@ -347,7 +351,8 @@ def _write_fit(path: str, spec: CalibrationSpec, history: Any, wall_s: float,
                        complete=1, name=spec.name, method=spec.method, seed=spec.seed,
                        population=spec.population, generations=spec.generations,
                        generations_run=int(t + 1), budget=spec.budget, batch=spec.batch,
-                       min_epsilon=spec.min_epsilon, scale=spec.scale, base_scale=spec.base_scale,
+                       min_epsilon=spec.min_epsilon, report_only=json.dumps(list(spec.report_only)),
+                       scale=spec.scale, base_scale=spec.base_scale,
                        evaluations=int(history.total_nr_simulations),
                        calibration_toml=spec.text, calibration_source=spec.source,
                        base_scenario_toml=spec.base.to_toml(), base_source=spec.base_source,
@@ -377,6 +382,7 @@ def _write_fit(path: str, spec: CalibrationSpec, history: Any, wall_s: float,
         mom["year"] = np.array([m.year for m in moments], dtype=np.int32)
         mom["observed"] = np.array([m.observed for m in moments])
         mom["sd"] = np.array([m.sd for m in moments])
+        mom["fitted"] = np.array([m.label not in spec.report_only for m in moments], dtype=np.int8)
     # The identification table, computed by the Fit reader, stored for readers without Python.
     table = Fit.__new__(Fit)
     table.keys, table.priors = spec.keys, spec.priors
@@ -438,7 +444,7 @@ def run_calibration(spec: CalibrationSpec | str | os.PathLike, output: str | os.
     started = time.perf_counter()
     with _client(client, workers, scheduler) as dask_client:
         sampler = OrderedSampler(spec.seed, spec.batch, dask_client, on_batch)
-        abc = pyabc.ABCSMC(ModelRun(spec), prior, Distance(observations),
+        abc = pyabc.ABCSMC(ModelRun(spec), prior, Distance(observations, spec.report_only),
                            population_size=spec.population, sampler=sampler)
         if resume:
             history = abc.load("sqlite:///" + db, 1)
@@ -461,6 +467,7 @@ def calibrate(scenario: Scenario | str | os.PathLike, observations: Observations
               params: Mapping[str, tuple[float, float]] | Sequence[str], *,
               method: str = "smc-abc", budget: int = 5000, population: int = 64,
               generations: int = 6, seed: int = 1, scale: float = 0.01, batch: int = 16,
+              report_only: Sequence[str] = (),
               client: Any = None, output: str | os.PathLike | None = None,
               workers: int | None = None) -> Fit:
     """Fits ``params`` (key -> (low, high) uniform prior; a bare key takes its declared
@@ -482,7 +489,7 @@ def calibrate(scenario: Scenario | str | os.PathLike, observations: Observations
                   for k in params}
     table = {"name": scenario["name"], "method": method, "budget": budget,
              "population": population, "generations": generations, "seed": seed,
-             "scale": scale, "batch": batch,
+             "scale": scale, "batch": batch, "report_only": list(report_only),
              "parameters": [{"key": k, "range": [float(lo), float(hi)]}
                             for k, (lo, hi) in params.items()]}
     spec = CalibrationSpec.from_dict(table, source="<calibrate>", base=scenario,

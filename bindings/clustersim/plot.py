@@ -299,5 +299,5 @@ def save_png(fig: Any, path: Any = None, *, dpi: int = 110) -> bytes:
     return data
 
 
-__all__ = ["calibration_check", "fan_chart", "park_ranking", "revenue", "save_png", "sector_mix", "space_use",
-           "talent_flows", "target_dashboard"]
+__all__ = ["calibration_check", "fan_chart", "park_ranking", "revenue", "save_png", "sector_mix",
+           "space_use", "talent_flows", "target_dashboard"]

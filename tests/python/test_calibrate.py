@@ -97,6 +97,7 @@ def test_fit_file_and_scenario(reference):
     assert sc["firms.entry.rate"] == pytest.approx(reference.mean()["firms.entry.rate"])
     check = reference.check(draws=8, seed=3)
     assert list(check.index) == [m.label for m in reference.observations.moments()]
+    assert check["fitted"].all()   # no report_only moments in this calibration
     assert (check["simulated_low_90"] <= check["simulated_high_90"]).all()
     # The check as a figure: one panel per moment, a PNG that opens.
     import clustersim.plot as cplot
@@ -143,6 +144,28 @@ def test_unknown_method_and_bad_priors_are_refused(synthetic):
         spec_for(synthetic, parameters=[{"key": "firms.growth.drift", "range": [1, 0]}])
     with pytest.raises(CalibrationError, match=r"parameters\[0\].range"):
         spec_for(synthetic, parameters=[{"key": "firms.growth.drift", "range": [0, 7]}])
+
+
+def test_report_only_moments_are_checked_but_not_fitted(synthetic):
+    """A moment named in report_only stays out of the distance (a misfit no fitted parameter
+    can move would only add noise) but is kept, flagged, in the fit file and the check."""
+    from clustersim.calibration import Distance
+    spec = spec_for(synthetic, report_only=["zone.entries@2022"])
+    assert spec.report_only == ("zone.entries@2022",)
+    assert "report_only=['zone.entries@2022']" in spec.identity()
+    distance = Distance(synthetic, spec.report_only)
+    assert distance.labels == ["zone.revenue_cny@growth", "target.pct@2022"]
+    observed = {m.label: m.observed for m in synthetic.moments()}
+    far_entries = {**observed, "zone.entries@2022": observed["zone.entries@2022"] * 10}
+    assert distance(far_entries, observed) == 0.0
+    assert Distance(synthetic)(far_entries, observed) > 10
+    with pytest.raises(CalibrationError, match=r"calibration.report_only.*'zone.exits@2022'.*"
+                       r"a moment of the observations \(zone.revenue_cny@growth"):
+        spec_for(synthetic, report_only=["zone.exits@2022"])
+    with pytest.raises(CalibrationError, match="at least one moment left to fit"):
+        spec_for(synthetic, report_only=[m.label for m in synthetic.moments()])
+    with pytest.raises(CalibrationError, match="a list of moment labels"):
+        spec_for(synthetic, report_only="zone.entries@2022")
 
 
 def test_list_elements_are_calibrated_one_at_a_time(synthetic):
@@ -204,7 +227,8 @@ BAD_FILES = [
      "column 'share'.*1 for a growth row"),
     (GROWTH + "2021,zone.revenue_cny,8e12,x,1e11,\n2022,zone.revenue_cny,9e12,x,1e11,\n"
      "2022,zone.revenue_cny,0.1,x,0.02,growth\n",
-     "line 4: the 2022 growth of zone.revenue_cny is also derived from its levels on lines 2 and 3"),
+     "line 4: the 2022 growth of zone.revenue_cny is also derived from its levels on lines 2 "
+     "and 3"),
     (GROWTH + "2022,zone.revenue_cny,0.1,x,0.02,growth\n2022,zone.revenue_cny,0.2,y,0.02,growth\n",
      "line 3: zone.revenue_cny \\(growth\\) in 2022 is already given on line 2"),
 ]

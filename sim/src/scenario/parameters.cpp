@@ -122,12 +122,14 @@ std::vector<ParamSpec> model_specs() {
       real("firms.revenue_per_employee_cny", &P::revenue_per_employee_cny, 1.56e6, 1e4, 1e8,
            "CNY/year/employee", "Revenue per employee at productivity 1.",
            "Core Park 2014: 545 bn CNY / 350,000 employees (en.zjsfq.gov.cn); H"),
-      real("firms.revenue_per_employee_growth", &P::revenue_per_employee_growth, 0.0, -0.5, 0.5,
+      real("firms.revenue_per_employee_growth", &P::revenue_per_employee_growth, 0.06, -0.5, 0.5,
            "1/year",
            "Trend growth of revenue per employee (prices, technique, capital per worker): the "
            "revenue one employee of productivity 1 produces grows at this rate from the base "
            "year.",
-           "assumed"),
+           "assumed: value added per worker of Guangzhou's above-scale industry grew 6.1 %/year "
+           "2016-21 at current prices (Guangzhou statistical yearbook 2022, table 11-10); not "
+           "identified by the 2022 figures (scenarios/calibration/behaviour-2022-labour.toml)"),
       real("firms.growth.drift", &P::growth_drift, 0.03, -1.0, 1.0, "1/year",
            "Base drift of log revenue.",
            "assumed; not identified by the 2022 figures (scenarios/calibration/"
