@@ -104,9 +104,9 @@ const std::vector<PhaseCase>& phase_cases() {
       {"match_labour", false, Over::talent, talent_part | flows_part,
        [](W& w, const C& c) { match_labour(w.talent, w.firms, c, w.flows); }},
       {"staff_firms", false, Over::talent, firms_part,
-       [](W& w, const C&) { staff_firms(w.firms, w.talent); }},
+       [](W& w, const C& c) { staff_firms(w.firms, w.talent, c.executor); }},
       {"award_titles", true, Over::firms, firms_part,
-       [](W& w, const C&) { award_titles(w.firms, w.params); }},
+       [](W& w, const C& c) { award_titles(w.firms, w.params, c.executor); }},
       {"measure_cells", false, Over::firms, cells_part,
        [](W& w, const C& c) {
          measure_cells(w.firms, w.parks, w.params, c.executor, w.cells, c.policy);
@@ -129,7 +129,7 @@ const std::vector<PhaseCase>& phase_cases() {
       {"evaluate_parks", true, Over::parks, parks_part,
        [](W& w, const C&) { evaluate_parks(w.series, w.params, w.parks); }},
       {"compact_agents", true, Over::all, firms_part | talent_part | deals_part,
-       [](W& w, const C&) { compact_agents(w.firms, w.talent, w.deals); }},
+       [](W& w, const C& c) { compact_agents(w.firms, w.talent, w.deals, c.executor); }},
   };
   return cases;
 }

@@ -125,7 +125,7 @@ void match_labour(TalentArrays& talent, const FirmArrays& firms, const StepConte
   }
 }
 
-void staff_firms(FirmArrays& firms, const TalentArrays& talent) {
+void staff_firms(FirmArrays& firms, const TalentArrays& talent, const Executor& executor) {
   std::vector<std::int32_t> staff(firms.size(), 0);
   std::vector<double> skill(firms.size(), 0.0);
   for (std::size_t t = 0; t < talent.size(); ++t) {
@@ -134,14 +134,14 @@ void staff_firms(FirmArrays& firms, const TalentArrays& talent) {
       skill[static_cast<std::size_t>(talent.employer_index[t])] += talent.skill[t];
     }
   }
-  for (std::size_t f = 0; f < firms.size(); ++f) {
-    if (!firms.alive[f] || !is_leading(firms.sector[f])) continue;
+  executor.for_each(firms.size(), [&](std::size_t f) {
+    if (!firms.alive[f] || !is_leading(firms.sector[f])) return;
     // The gap was "wanted minus staff at the start of the month"; keep what is still wanted.
     const std::int32_t wanted = firms.staffing_gap[f] + firms.employees[f];
     firms.employees[f] = staff[f];
     firms.team_skill[f] = staff[f] > 0 ? skill[f] / staff[f] : 0.0;
     firms.staffing_gap[f] = wanted - staff[f];
-  }
+  });
 }
 
 void measure_talent(const TalentArrays& talent, const ModelParameters& params,
