@@ -52,7 +52,8 @@ void compact_agents(FirmArrays& firms, TalentArrays& talent, DealArrays& deals,
   std::vector<std::function<void()>> tasks;
   add_compaction_tasks(firms, keep_firm, tasks);
   add_compaction_tasks(talent, keep_talent, tasks);
-  executor.for_tasks(tasks.size(), [&](std::size_t k) { tasks[k](); });
+  executor.for_tasks(
+      tasks.size(), [&](std::size_t k) { tasks[k](); }, firms.size() + talent.size());
   const std::vector<std::int32_t> new_index = new_indices(keep_firm);
   executor.for_each(talent.size(), [&](std::size_t t) {
     const std::int32_t old = talent.employer_index[t];
