@@ -2,9 +2,12 @@
 // input is the world after the monthly phases before it (as in the step), so that it sees this
 // month's intents, entries and flows. Every call starts from that same input: the parts the
 // phase writes are copied back between calls, outside the timed region.
+#include <algorithm>
 #include <chrono>
 #include <cstddef>
+#include <cstring>
 #include <memory>
+#include <type_traits>
 
 #include "registry.hpp"
 #include "warm_state.hpp"
@@ -101,9 +104,9 @@ const std::vector<PhaseCase>& phase_cases() {
       {"match_labour", false, Over::talent, talent_part | flows_part,
        [](W& w, const C& c) { match_labour(w.talent, w.firms, c, w.flows); }},
       {"staff_firms", false, Over::talent, firms_part,
-       [](W& w, const C&) { staff_firms(w.firms, w.talent); }},
+       [](W& w, const C& c) { staff_firms(w.firms, w.talent, c.executor); }},
       {"award_titles", true, Over::firms, firms_part,
-       [](W& w, const C&) { award_titles(w.firms, w.params); }},
+       [](W& w, const C& c) { award_titles(w.firms, w.params, c.executor); }},
       {"measure_cells", false, Over::firms, cells_part,
        [](W& w, const C& c) {
          measure_cells(w.firms, w.parks, w.params, c.executor, w.cells, c.policy);
@@ -126,7 +129,7 @@ const std::vector<PhaseCase>& phase_cases() {
       {"evaluate_parks", true, Over::parks, parks_part,
        [](W& w, const C&) { evaluate_parks(w.series, w.params, w.parks); }},
       {"compact_agents", true, Over::all, firms_part | talent_part | deals_part,
-       [](W& w, const C&) { compact_agents(w.firms, w.talent, w.deals); }},
+       [](W& w, const C& c) { compact_agents(w.firms, w.talent, w.deals, c.executor); }},
   };
   return cases;
 }
@@ -153,12 +156,32 @@ double count(Over over, const World& w) {
   return 0.0;
 }
 
+// to = from, column by column, into to's own buffers, grown once to `capacity`: a copy
+// assignment would allocate exactly from's size, and the first append of every call would then
+// reallocate and copy all columns (which a real run, with room to spare, rarely does).
+template <class Arrays>
+void restore_agents(Arrays& to, const Arrays& from, std::size_t capacity) {
+  to.visit_columns([&](const char* name, auto& column, const char*) {
+    using ToColumn = std::remove_reference_t<decltype(column)>;
+    from.visit_columns([&](const char* from_name, const auto& source, const char*) {
+      if constexpr (std::is_same_v<ToColumn, std::remove_cvref_t<decltype(source)>>) {
+        if (std::strcmp(name, from_name) != 0) return;
+        column.reserve(std::max(capacity, source.size()));
+        column.resize(source.size());
+        std::copy(source.begin(), source.end(), column.data());
+      }
+    });
+  });
+}
+
 void restore(World& work, const World& input, unsigned writes) {
-  if (writes & firms_part) work.firms = input.firms;
-  if (writes & talent_part) work.talent = input.talent;
-  if (writes & incubators_part) work.incubators = input.incubators;
-  if (writes & funds_part) work.funds = input.funds;
-  if (writes & deals_part) work.deals = input.deals;
+  if (writes & firms_part) restore_agents(work.firms, input.firms, input.firm_capacity);
+  if (writes & talent_part) restore_agents(work.talent, input.talent, input.talent_capacity);
+  if (writes & incubators_part) {
+    restore_agents(work.incubators, input.incubators, input.incubator_capacity);
+  }
+  if (writes & funds_part) restore_agents(work.funds, input.funds, input.fund_capacity);
+  if (writes & deals_part) restore_agents(work.deals, input.deals, input.deal_capacity);
   if (writes & parks_part) work.parks = input.parks;
   if (writes & cells_part) work.cells = input.cells;
   if (writes & city_part) work.city = input.city;

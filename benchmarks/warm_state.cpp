@@ -35,7 +35,12 @@ World::World(const Simulation& sim)
       next_firm_id(sim.next_firm_id()),
       next_talent_id(sim.next_talent_id()),
       next_deal_id(sim.next_deal_id()),
-      flows(sim.parks().size()) {
+      flows(sim.parks().size()),
+      firm_capacity(sim.firms().id.capacity()),
+      talent_capacity(sim.talent().id.capacity()),
+      incubator_capacity(sim.incubators().id.capacity()),
+      fund_capacity(sim.funds().id.capacity()),
+      deal_capacity(sim.deals().id.capacity()) {
   // The levers of the month to come, as Simulation::step sets them before its phases.
   for (std::size_t l = 0; l < lever_count; ++l) lever_levels[l] = params.levers[l].level(year());
 }

@@ -44,6 +44,11 @@ struct World {
   std::int64_t next_firm_id = 0, next_talent_id = 0, next_deal_id = 0;
   StepFlows flows{0};
   std::size_t first_new_firm = 0, first_spinoff = 0;
+  // Room the Simulation's columns had (Column grows by half when full; a copy keeps only the
+  // size). Phases that append (new firms, talent, deals, funds) reallocate only when a real run
+  // would, if the benchmarks restore their input into buffers of this capacity.
+  std::size_t firm_capacity = 0, talent_capacity = 0, incubator_capacity = 0, fund_capacity = 0,
+              deal_capacity = 0;
 
   explicit World(const Simulation& sim);
   int year() const { return base_year + static_cast<int>((step - 1) / 12); }

@@ -23,7 +23,7 @@ Simulation::Simulation(const Scenario& scenario, const BaseData& data, std::uint
   raise_funds(funds_, firms_, params_, seed_, base_year, 0, true);
   next_firm_id_ = population.next_firm_id;
   next_talent_id_ = population.next_talent_id;
-  staff_firms(firms_, talent_);  // team skill of the base-year firms
+  staff_firms(firms_, talent_, executor_);  // team skill of the base-year firms
   check_firm_invariants(firms_, executor_, "initial population", 0);
   check_talent_invariants(talent_, firms_, executor_, "initial population", 0);
   update_policy(base_year);
@@ -88,12 +88,12 @@ void Simulation::step() {
   talent_arrivals(talent_, firms_, first_new_firm, first_spinoff, parks_, cells_, ctx,
                   next_talent_id_, flows);
   match_labour(talent_, firms_, ctx, flows);
-  staff_firms(firms_, talent_);
+  staff_firms(firms_, talent_, executor_);
   check_firm_invariants(firms_, executor_, "staff_firms", ctx.step);
   check_talent_invariants(talent_, firms_, executor_, "staff_firms", ctx.step, false);
   closing_counts_ = take_accounts(firms_, talent_, parks_.size(), executor_, before.firm_rows);
   check_step_accounts(before, *closing_counts_, flows, parks_, ctx.step);
-  if (steps_done_ % 12 == 11) award_titles(firms_, params_);  // December
+  if (steps_done_ % 12 == 11) award_titles(firms_, params_, executor_);  // December
   measure_cells(firms_, parks_, params_, executor_, cells_, policy_);
   measure_talent(talent_, params_, executor_, cells_);
   measure_city(city_, params_, ctx.step);
@@ -127,7 +127,7 @@ void Simulation::step() {
       output_->write_talent_snapshot(std::to_string(year()), year(), 12, talent_,
                                      params_.talent_snapshot_float32);
     }
-    compact_agents(firms_, talent_, deals_);
+    compact_agents(firms_, talent_, deals_, executor_);
     check_talent_invariants(talent_, firms_, executor_, "compact_agents", ctx.step);
   }
 }

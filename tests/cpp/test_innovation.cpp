@@ -71,7 +71,7 @@ TEST(AwardTitles, ByTheDocumentedCriteria) {
   firms.revenue_cny[3] = 2e8;  // the same, but 2 years old: no title
   firms.age_months[3] = 24;
   firms.stage[4] = static_cast<std::uint8_t>(Stage::unicorn);  // set by its valuation: kept
-  award_titles(firms, p);
+  award_titles(firms, p, Executor(2));
   EXPECT_EQ(firms.stage[0], static_cast<std::uint8_t>(Stage::chain_leader));
   EXPECT_EQ(firms.stage[1], static_cast<std::uint8_t>(Stage::hidden_champion));
   EXPECT_EQ(firms.stage[2], static_cast<std::uint8_t>(Stage::little_giant));
@@ -79,7 +79,7 @@ TEST(AwardTitles, ByTheDocumentedCriteria) {
   EXPECT_EQ(firms.stage[4], static_cast<std::uint8_t>(Stage::unicorn));
   // A little giant that shrinks below the bound returns to its size class.
   firms.revenue_cny[2] = 5e7;
-  award_titles(firms, p);
+  award_titles(firms, p, Executor(2));
   EXPECT_EQ(firms.stage[2], static_cast<std::uint8_t>(Stage::growth));
 }
 
@@ -88,7 +88,7 @@ TEST(AwardTitles, AUnicornDoesNotBlockItsCellsChainLeader) {
   FirmArrays firms = firms_of(2, 6e10, Sector::ai);
   firms.stage[0] = static_cast<std::uint8_t>(Stage::unicorn);
   firms.revenue_cny[0] = 9e10;  // the largest, but a (private) unicorn
-  award_titles(firms, p);
+  award_titles(firms, p, Executor(2));
   EXPECT_EQ(firms.stage[0], static_cast<std::uint8_t>(Stage::unicorn));
   EXPECT_EQ(firms.stage[1], static_cast<std::uint8_t>(Stage::chain_leader));
 }

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <vector>
 
 #include "clustersim/phases/phases.hpp"
 #include "clustersim/scenario/scenario.hpp"
@@ -61,7 +62,7 @@ TEST(MatchLabour, TheMostSkilledMeetTheBestPaidVacancies) {
   EXPECT_EQ(flows.hires[cell_index(0, 0)], 3.0);
   EXPECT_NEAR(talent.wage_cny[4], wage_offer(3.0, p) * std::exp(p.talent_wage_skill_premium * 0.4),
               1e-6);
-  staff_firms(firms, talent);
+  staff_firms(firms, talent, Executor(2));
   for (std::size_t f = 0; f < 3; ++f) {
     EXPECT_EQ(firms.employees[f], 1);
     EXPECT_EQ(firms.staffing_gap[f], 0);
@@ -100,6 +101,47 @@ TEST(MatchLabour, SearchersInAnotherParkMoveThere) {
   EXPECT_EQ(talent.park[0], 1);
   EXPECT_EQ(talent.employer_index[1], -1);
   EXPECT_EQ(flows.talent_moves[0 * 2 + 1], 1.0);  // origin 0, destination 1
+}
+
+// Team skill is a sum in talent order: firms whose staff lie in one block of talent and firms
+// whose staff are spread over several blocks (interleaved, some dead, some seeking) get the
+// bits of a plain serial loop on every executor.
+TEST(StaffFirms, TeamSkillIsTheSerialSumOnEveryExecutor) {
+  const std::size_t n_firms = 40, n_talent = 3 * Executor::block_size + 123;
+  FirmArrays reference = hiring_firms(n_firms, 5);
+  for (std::size_t f = 0; f < n_firms; ++f) reference.employees[f] = 3;
+  TalentArrays talent = seekers(n_talent);
+  std::uint64_t state = 12345;
+  auto next = [&state] { return state = state * 6364136223846793005ull + 1442695040888963407ull; };
+  for (std::size_t t = 0; t < n_talent; ++t) {
+    // Three firms per block hire only there (firms 0-11); firms 10-39 hire everywhere.
+    const std::uint64_t r = next() >> 33;
+    const std::size_t block = t / Executor::block_size;
+    const std::int32_t f = r % 3 == 0   ? -1
+                           : r % 3 == 1 ? static_cast<std::int32_t>(block * 3 + (r / 3) % 3)
+                                        : static_cast<std::int32_t>(10 + (r / 3) % 30);
+    talent.employer_index[t] = f;
+    talent.employer[t] = f >= 0 ? reference.id[static_cast<std::size_t>(f)] : -1;
+    talent.skill[t] = static_cast<double>(next() >> 11) * 0x1p-53 * 3.0 - 1.0;
+    talent.alive[t] = (next() >> 40) % 10 != 0;
+  }
+  std::vector<std::int32_t> staff(n_firms, 0);
+  std::vector<double> skill(n_firms, 0.0);
+  for (std::size_t t = 0; t < n_talent; ++t) {
+    if (!talent.alive[t] || talent.employer_index[t] < 0) continue;
+    ++staff[static_cast<std::size_t>(talent.employer_index[t])];
+    skill[static_cast<std::size_t>(talent.employer_index[t])] += talent.skill[t];
+  }
+  for (int threads : {0, 1, 2}) {
+    FirmArrays firms = reference;
+    staff_firms(firms, talent, Executor(threads));
+    for (std::size_t f = 0; f < n_firms; ++f) {
+      EXPECT_EQ(firms.employees[f], staff[f]) << "firm " << f << ", threads " << threads;
+      EXPECT_EQ(firms.team_skill[f], skill[f] / staff[f])
+          << "firm " << f << ", threads " << threads;
+      EXPECT_EQ(firms.staffing_gap[f], 5 + 3 - staff[f]);
+    }
+  }
 }
 
 TEST(TalentLife, RetirementDepartureAndReleaseFromExitedEmployers) {

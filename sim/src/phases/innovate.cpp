@@ -106,42 +106,69 @@ void innovate(FirmArrays& firms, const CellStats& cells, const StepContext& ctx,
   }
 }
 
-void award_titles(FirmArrays& firms, const ModelParameters& p) {
+void award_titles(FirmArrays& firms, const ModelParameters& p, const Executor& executor) {
+  // Blocks of firms gather each sector's productivities and each cell's largest candidate for
+  // chain leader in parallel. Neither result depends on how the blocks are combined: the k-th
+  // smallest value does not depend on the order of the values, and the largest firm is the
+  // maximum of a total order (revenue, then id).
+  struct Partial {
+    std::array<std::vector<double>, sector_count> productivity;
+    std::vector<std::int64_t> largest;  // per cell: firm index, -1 if none
+  };
+  auto larger = [&](std::int64_t a, std::int64_t b) {  // firm a beats firm b (b may be none)
+    if (b < 0) return true;
+    const auto i = static_cast<std::size_t>(a), j = static_cast<std::size_t>(b);
+    return firms.revenue_cny[i] > firms.revenue_cny[j] ||
+           (firms.revenue_cny[i] == firms.revenue_cny[j] && firms.id[i] < firms.id[j]);
+  };
+  auto keep_larger = [&](std::vector<std::int64_t>& largest, std::size_t c, std::int64_t i) {
+    if (largest.size() <= c) largest.resize(c + 1, -1);
+    if (i >= 0 && larger(i, largest[c])) largest[c] = i;
+  };
+  Partial found = executor.reduce(
+      firms.size(), Partial{},
+      [&](Partial& part, std::size_t begin, std::size_t end) {
+        for (std::size_t i = begin; i < end; ++i) {
+          if (!firms.alive[i]) continue;
+          part.productivity[firms.sector[i]].push_back(firms.productivity[i]);
+          // A unicorn keeps its title and does not block its cell's next-largest firm.
+          if (!is_leading(firms.sector[i]) ||
+              firms.stage[i] == static_cast<std::uint8_t>(Stage::unicorn) ||
+              firms.revenue_cny[i] < p.chain_leader_min_revenue_cny) {
+            continue;
+          }
+          keep_larger(part.largest,
+                      cell_index(static_cast<std::size_t>(firms.park[i]), firms.sector[i]),
+                      static_cast<std::int64_t>(i));
+        }
+      },
+      [&](Partial& total, const Partial& part) {
+        for (std::size_t s = 0; s < sector_count; ++s) {
+          total.productivity[s].insert(total.productivity[s].end(), part.productivity[s].begin(),
+                                       part.productivity[s].end());
+        }
+        for (std::size_t c = 0; c < part.largest.size(); ++c) {
+          keep_larger(total.largest, c, part.largest[c]);
+        }
+      });
   // Each sector's productivity quantile among living firms (hidden champions are world class).
   std::array<double, sector_count> quantile{};
-  for (int s = 0; s < sector_count; ++s) {
-    std::vector<double> values;
-    for (std::size_t i = 0; i < firms.size(); ++i) {
-      if (firms.alive[i] && firms.sector[i] == s) values.push_back(firms.productivity[i]);
-    }
+  for (std::size_t s = 0; s < sector_count; ++s) {
+    std::vector<double>& values = found.productivity[s];
     if (values.empty()) continue;
     const auto k = static_cast<std::size_t>(p.hidden_champion_productivity_quantile *
                                             static_cast<double>(values.size() - 1));
     std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(k), values.end());
-    quantile[static_cast<std::size_t>(s)] = values[k];
+    quantile[s] = values[k];
   }
   // Chain leaders: the largest leading-industry firm of each park x sector, above the bound.
-  std::map<std::size_t, std::size_t> largest;  // cell -> firm index
-  for (std::size_t i = 0; i < firms.size(); ++i) {
-    // A unicorn keeps its title and does not block its cell's next-largest firm.
-    if (!firms.alive[i] || !is_leading(firms.sector[i]) ||
-        firms.stage[i] == static_cast<std::uint8_t>(Stage::unicorn) ||
-        firms.revenue_cny[i] < p.chain_leader_min_revenue_cny) {
-      continue;
-    }
-    const std::size_t c = cell_index(static_cast<std::size_t>(firms.park[i]), firms.sector[i]);
-    auto [it, inserted] = largest.emplace(c, i);
-    if (!inserted && (firms.revenue_cny[i] > firms.revenue_cny[it->second] ||
-                      (firms.revenue_cny[i] == firms.revenue_cny[it->second] &&
-                       firms.id[i] < firms.id[it->second]))) {
-      it->second = i;
-    }
-  }
   std::vector<std::uint8_t> leader(firms.size(), 0);
-  for (const auto& entry : largest) leader[entry.second] = 1;
+  for (const std::int64_t i : found.largest) {
+    if (i >= 0) leader[static_cast<std::size_t>(i)] = 1;
+  }
 
-  for (std::size_t i = 0; i < firms.size(); ++i) {
-    if (!firms.alive[i] || firms.stage[i] == static_cast<std::uint8_t>(Stage::unicorn)) continue;
+  executor.for_each(firms.size(), [&](std::size_t i) {
+    if (!firms.alive[i] || firms.stage[i] == static_cast<std::uint8_t>(Stage::unicorn)) return;
     const double revenue = firms.revenue_cny[i];
     const double age_years = firms.age_months[i] / months_per_year;
     Stage title;
@@ -162,7 +189,7 @@ void award_titles(FirmArrays& firms, const ModelParameters& p) {
                              current > Stage::large ? Stage::growth : current, p);
     }
     firms.stage[i] = static_cast<std::uint8_t>(title);
-  }
+  });
 }
 
 void relocate_firms(FirmArrays& firms, TalentArrays& talent, const Parks& parks,

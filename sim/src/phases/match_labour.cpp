@@ -73,49 +73,55 @@ void match_labour(TalentArrays& talent, const FirmArrays& firms, const StepConte
   }
 
   std::vector<std::vector<double>> moves(n_cells);  // per market: arrivals by origin park
-  ctx.executor.for_tasks(n_cells, [&](std::size_t market) {
-    const auto seekers = std::span<Searcher>(all_searchers.data() + market_begin[market],
-                                             market_begin[market + 1] - market_begin[market]);
-    auto& hiring = employers[market];
-    if (seekers.empty() || hiring.empty()) return;
-    // Ids are unique, so both orders are total and do not depend on the bucketing order.
-    std::sort(seekers.begin(), seekers.end(), [](const Searcher& a, const Searcher& b) {
-      return a.skill > b.skill || (a.skill == b.skill && a.id < b.id);
-    });
-    // Offers rise with productivity; ties by firm id; a firm's slots stay together.
-    std::sort(hiring.begin(), hiring.end(), [](const Employer& a, const Employer& b) {
-      return a.productivity > b.productivity || (a.productivity == b.productivity && a.id < b.id);
-    });
-    std::vector<std::uint32_t> slots;  // positions in `hiring`, one per opening
-    for (std::size_t e = 0; e < hiring.size(); ++e) {
-      if (slots.size() >= seekers.size()) break;  // slots past the last searcher stay open
-      hiring[e].offer_cny = wage_offer(hiring[e].productivity, p);
-      slots.insert(slots.end(), static_cast<std::size_t>(hiring[e].openings),
-                   static_cast<std::uint32_t>(e));
-    }
-    moves[market].assign(n_parks, 0.0);
-    const auto park = static_cast<std::int16_t>(market / sector_count);
-    const std::size_t pairs = std::min(seekers.size(), slots.size());
-    for (std::size_t r = 0; r < pairs; ++r) {
-      const std::uint32_t t = seekers[r].index;
-      const Employer& employer = hiring[slots[r]];
-      const std::uint32_t f = employer.index;
-      const double wage =
-          employer.offer_cny * std::exp(p.talent_wage_skill_premium * talent.skill[t]);
-      const bool employed = talent.employer_index[t] >= 0;
-      if (employed && (talent.employer_index[t] == static_cast<std::int32_t>(f) ||
-                       wage < talent.wage_cny[t] * (1.0 + p.talent_switch_premium))) {
-        continue;  // not worth a move: the vacancy stays open this month
-      }
-      if (talent.park[t] != park) moves[market][static_cast<std::size_t>(talent.park[t])] += 1.0;
-      talent.employer[t] = firms.id[f];
-      talent.employer_index[t] = static_cast<std::int32_t>(f);
-      talent.park[t] = park;
-      talent.wage_cny[t] = wage;
-      talent.months_seeking[t] = 0;
-      flows.hires[market] += 1.0;
-    }
-  });
+  // On one thread when the talent fits in one block, as the bucketing passes above.
+  ctx.executor.for_tasks(
+      n_cells,
+      [&](std::size_t market) {
+        const auto seekers = std::span<Searcher>(all_searchers.data() + market_begin[market],
+                                                 market_begin[market + 1] - market_begin[market]);
+        auto& hiring = employers[market];
+        if (seekers.empty() || hiring.empty()) return;
+        // Ids are unique, so both orders are total and do not depend on the bucketing order.
+        std::sort(seekers.begin(), seekers.end(), [](const Searcher& a, const Searcher& b) {
+          return a.skill > b.skill || (a.skill == b.skill && a.id < b.id);
+        });
+        // Offers rise with productivity; ties by firm id; a firm's slots stay together.
+        std::sort(hiring.begin(), hiring.end(), [](const Employer& a, const Employer& b) {
+          return a.productivity > b.productivity ||
+                 (a.productivity == b.productivity && a.id < b.id);
+        });
+        std::vector<std::uint32_t> slots;  // positions in `hiring`, one per opening
+        for (std::size_t e = 0; e < hiring.size(); ++e) {
+          if (slots.size() >= seekers.size()) break;  // slots past the last searcher stay open
+          hiring[e].offer_cny = wage_offer(hiring[e].productivity, p);
+          slots.insert(slots.end(), static_cast<std::size_t>(hiring[e].openings),
+                       static_cast<std::uint32_t>(e));
+        }
+        moves[market].assign(n_parks, 0.0);
+        const auto park = static_cast<std::int16_t>(market / sector_count);
+        const std::size_t pairs = std::min(seekers.size(), slots.size());
+        for (std::size_t r = 0; r < pairs; ++r) {
+          const std::uint32_t t = seekers[r].index;
+          const Employer& employer = hiring[slots[r]];
+          const std::uint32_t f = employer.index;
+          const double wage =
+              employer.offer_cny * std::exp(p.talent_wage_skill_premium * talent.skill[t]);
+          const bool employed = talent.employer_index[t] >= 0;
+          if (employed && (talent.employer_index[t] == static_cast<std::int32_t>(f) ||
+                           wage < talent.wage_cny[t] * (1.0 + p.talent_switch_premium))) {
+            continue;  // not worth a move: the vacancy stays open this month
+          }
+          if (talent.park[t] != park)
+            moves[market][static_cast<std::size_t>(talent.park[t])] += 1.0;
+          talent.employer[t] = firms.id[f];
+          talent.employer_index[t] = static_cast<std::int32_t>(f);
+          talent.park[t] = park;
+          talent.wage_cny[t] = wage;
+          talent.months_seeking[t] = 0;
+          flows.hires[market] += 1.0;
+        }
+      },
+      talent.size());
   for (std::size_t market = 0; market < n_cells; ++market) {
     if (moves[market].empty()) continue;
     const std::size_t destination = market / sector_count;
@@ -125,7 +131,7 @@ void match_labour(TalentArrays& talent, const FirmArrays& firms, const StepConte
   }
 }
 
-void staff_firms(FirmArrays& firms, const TalentArrays& talent) {
+void staff_firms(FirmArrays& firms, const TalentArrays& talent, const Executor& executor) {
   std::vector<std::int32_t> staff(firms.size(), 0);
   std::vector<double> skill(firms.size(), 0.0);
   for (std::size_t t = 0; t < talent.size(); ++t) {
@@ -134,14 +140,14 @@ void staff_firms(FirmArrays& firms, const TalentArrays& talent) {
       skill[static_cast<std::size_t>(talent.employer_index[t])] += talent.skill[t];
     }
   }
-  for (std::size_t f = 0; f < firms.size(); ++f) {
-    if (!firms.alive[f] || !is_leading(firms.sector[f])) continue;
+  executor.for_each(firms.size(), [&](std::size_t f) {
+    if (!firms.alive[f] || !is_leading(firms.sector[f])) return;
     // The gap was "wanted minus staff at the start of the month"; keep what is still wanted.
     const std::int32_t wanted = firms.staffing_gap[f] + firms.employees[f];
     firms.employees[f] = staff[f];
     firms.team_skill[f] = staff[f] > 0 ? skill[f] / staff[f] : 0.0;
     firms.staffing_gap[f] = wanted - staff[f];
-  }
+  });
 }
 
 void measure_talent(const TalentArrays& talent, const ModelParameters& params,

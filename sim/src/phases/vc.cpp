@@ -3,7 +3,6 @@
 #include <boost/random/normal_distribution.hpp>
 #include <boost/random/poisson_distribution.hpp>
 #include <cmath>
-#include <map>
 #include <numeric>
 #include <span>
 
@@ -274,6 +273,32 @@ void vc_deals(FirmArrays& firms, FundArrays& funds, DealArrays& deals, const Ste
       investing.push_back(f);
     }
   }
+  // The scan of a round visits, of those, only funds that could lead or join it: of a kind
+  // whose screen the signal passes (a bit per kind), leading the round, with deals left this
+  // year. Built on first use for each (kinds, round) and kept in index order; a fund leaves
+  // them when its deals for the year run out (deals only add up within the month). The funds
+  // left out are those the scan would pass over without a draw, so decisions do not change.
+  constexpr std::size_t kind_masks = std::size_t{1} << fund_kind_count;
+  std::vector<std::vector<std::size_t>> scan_list(kind_masks * round_count);
+  std::vector<std::uint8_t> scan_list_built(kind_masks * round_count, 0);
+  auto has_deals_left = [&](std::size_t f) {
+    return funds.deals_this_year[f] < funds.deals_per_year[f];
+  };
+  auto funds_to_scan = [&](unsigned kinds, int round) -> const std::vector<std::size_t>& {
+    const std::size_t key = kinds * round_count + static_cast<std::size_t>(round);
+    if (!scan_list_built[key]) {
+      for (const std::size_t f : investing) {
+        if (((kinds >> funds.kind[f]) & 1u) && round >= funds.first_round[f] &&
+            round <= funds.last_round[f] && has_deals_left(f)) {
+          scan_list[key].push_back(f);
+        }
+      }
+      scan_list_built[key] = 1;
+    }
+    return scan_list[key];
+  };
+  std::vector<Ticket> tickets;
+  std::vector<std::pair<std::size_t, double>> stake_of;  // fund, summed stake; by fund
   for (const Candidate& candidate : candidates) {
     const std::size_t i = candidate.firm;
     const int round = std::min<int>(firms.rounds[i], round_count - 1);
@@ -286,23 +311,32 @@ void vc_deals(FirmArrays& firms, FundArrays& funds, DealArrays& deals, const Ste
                  : 0.0;
     };
     // Below every kind's screen, no fund leads a round: skip the work of pricing one.
-    bool passes_a_screen = false;
+    unsigned screens_passed = 0;  // a bit per fund kind
     for (int kind = 0; kind < fund_kind_count; ++kind) {
-      passes_a_screen =
-          passes_a_screen ||
-          candidate.signal >= p.vc_screening[static_cast<std::size_t>(kind)] - early_tilt(kind);
+      if (candidate.signal >= p.vc_screening[static_cast<std::size_t>(kind)] - early_tilt(kind)) {
+        screens_passed |= 1u << kind;
+      }
     }
-    if (!passes_a_screen) continue;
+    if (screens_passed == 0) continue;
     const double target = p.vc_round_size_cny[static_cast<std::size_t>(round)] *
                           std::clamp(std::exp(candidate.signal / 2.0), 0.3, 3.0);
-    std::vector<Ticket> tickets;
+    tickets.clear();
     double raised = 0.0;
     // Existing investors take their pro-rata share from reserves: one ticket per fund, for the
-    // sum of its stakes.
-    std::map<std::size_t, double> stake_of;
+    // sum of its stakes (in deal order), funds in index order.
+    stake_of.clear();
     for (std::uint32_t d : by_firm.of(i)) {
-      stake_of[static_cast<std::size_t>(deals.fund[d])] += deals.stake[d];
+      const auto fund = static_cast<std::size_t>(deals.fund[d]);
+      auto held = std::find_if(stake_of.begin(), stake_of.end(),
+                               [fund](const auto& entry) { return entry.first == fund; });
+      if (held == stake_of.end()) {
+        stake_of.emplace_back(fund, deals.stake[d]);
+      } else {
+        held->second += deals.stake[d];
+      }
     }
+    std::sort(stake_of.begin(), stake_of.end(),
+              [](const auto& a, const auto& b) { return a.first < b.first; });
     for (const auto& [f, stake] : stake_of) {
       if (year >= funds.vintage_year[f] + funds.lifetime_years[f]) continue;
       const double amount = std::min(stake * target, reserve(f));
@@ -317,12 +351,13 @@ void vc_deals(FirmArrays& firms, FundArrays& funds, DealArrays& deals, const Ste
     int new_investors = 0;
     const std::size_t n_funds = funds.size();
     const std::size_t start = n_funds ? static_cast<std::size_t>(firms.id[i]) % n_funds : 0;
-    // The investing funds from index `start` on, wrapping around: the order of a scan of all.
+    // The funds to scan from index `start` on, wrapping around: the order of a scan of all.
+    const std::vector<std::size_t>& scanned = funds_to_scan(screens_passed, round);
     const std::size_t first = static_cast<std::size_t>(
-        std::lower_bound(investing.begin(), investing.end(), start) - investing.begin());
-    for (std::size_t scan = 0; scan < investing.size() && new_investors < 3 && raised < target;
+        std::lower_bound(scanned.begin(), scanned.end(), start) - scanned.begin());
+    for (std::size_t scan = 0; scan < scanned.size() && new_investors < 3 && raised < target;
          ++scan) {
-      const std::size_t f = investing[(first + scan) % investing.size()];
+      const std::size_t f = scanned[(first + scan) % scanned.size()];
       const int kind = funds.kind[f];
       if (funds.deals_this_year[f] >= funds.deals_per_year[f] || round < funds.first_round[f] ||
           round > funds.last_round[f] ||
@@ -377,6 +412,12 @@ void vc_deals(FirmArrays& firms, FundArrays& funds, DealArrays& deals, const Ste
         funds.follow_on_cny[t.fund] += t.amount;
       } else {
         funds.deals_this_year[t.fund] += 1;
+        if (!has_deals_left(t.fund)) {
+          for (std::vector<std::size_t>& list : scan_list) {
+            const auto at = std::lower_bound(list.begin(), list.end(), t.fund);
+            if (at != list.end() && *at == t.fund) list.erase(at);
+          }
+        }
       }
     }
     firms.cash_cny[i] += total;

@@ -49,24 +49,33 @@ class Executor {
 
   // body(task) for every task in [0, n), one task at a time: blocks of agents, or a few coarse,
   // independent pieces of work (the labour markets of the parks).
+  //
+  // `items` (optional) is how many agents the tasks pass over in all. Under one block of them
+  // the tasks run inline, one after another, as a single block of for_blocks does: entering the
+  // arena and waking a worker would cost more than the work. Tasks are independent, so this
+  // changes no result. (The thread-checked build ignores it, so its runs stay concurrent.)
   template <class Body>
-  void for_tasks(std::size_t n, Body&& body) const {
-    if (serial() || n <= 1) {
-      for (std::size_t t = 0; t < n; ++t) body(t);
+  void for_tasks(std::size_t n, Body&& body, std::size_t items = block_size) const {
+#ifdef CLUSTERSIM_THREAD_CHECKED_EXECUTOR
+    (void)items;
+    if (!serial() && n > 1) {
+      on_threads(n, body);
       return;
     }
-#ifdef CLUSTERSIM_THREAD_CHECKED_EXECUTOR
-    on_threads(n, body);
-    return;
+#else
+    if (!serial() && n > 1 && items >= block_size) {
+      arena_->execute([&] {
+        oneapi::tbb::parallel_for(
+            oneapi::tbb::blocked_range<std::size_t>(0, n, 1),
+            [&](const oneapi::tbb::blocked_range<std::size_t>& r) {
+              for (std::size_t t = r.begin(); t != r.end(); ++t) body(t);
+            },
+            oneapi::tbb::simple_partitioner());
+      });
+      return;
+    }
 #endif
-    arena_->execute([&] {
-      oneapi::tbb::parallel_for(
-          oneapi::tbb::blocked_range<std::size_t>(0, n, 1),
-          [&](const oneapi::tbb::blocked_range<std::size_t>& r) {
-            for (std::size_t t = r.begin(); t != r.end(); ++t) body(t);
-          },
-          oneapi::tbb::simple_partitioner());
-    });
+    for (std::size_t t = 0; t < n; ++t) body(t);
   }
 
   // body(i) for every i in [0, n).

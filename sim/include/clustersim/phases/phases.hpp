@@ -157,7 +157,7 @@ void innovate(FirmArrays& firms, const CellStats& cells, const StepContext& ctx,
 // December: titles by documented criteria - chain leaders (the largest leading-industry firm
 // of a park above a revenue bound), hidden champions, little giants; unicorns are kept (set by
 // valuations). Firms that no longer qualify return to their size class.
-void award_titles(FirmArrays& firms, const ModelParameters& params);
+void award_titles(FirmArrays& firms, const ModelParameters& params, const Executor& executor);
 
 // Firms in congested parks or short of talent move, with a probability rising with the
 // pressure, to a park with room and talent, nearer ones preferred; their talent move with them.
@@ -267,7 +267,8 @@ void match_labour(TalentArrays& talent, const FirmArrays& firms, const StepConte
                   StepFlows& flows);
 
 // Leading-sector firms' head count from their talent; the staffing gap shrinks by the hires.
-void staff_firms(FirmArrays& firms, const TalentArrays& talent);
+// Team skill sums a firm's staff in talent order, whatever the thread count.
+void staff_firms(FirmArrays& firms, const TalentArrays& talent, const Executor& executor);
 
 // Throws InvariantError naming the first firm (by index order) whose state is not finite or
 // not positive where it must be, with the phase and step.
@@ -307,7 +308,9 @@ void check_step_accounts(const StepAccounts& before, const StepAccounts& after,
                          const StepFlows& flows, const Parks& parks, std::uint32_t step);
 
 // Once a year, after December's outputs: dead firms and departed talent leave the arrays, and
-// talent's employers and deals' firms follow their firms' new indices.
-void compact_agents(FirmArrays& firms, TalentArrays& talent, DealArrays& deals);
+// talent's employers and deals' firms follow their firms' new indices. Columns compact as
+// parallel tasks, each in order, so the result does not depend on the thread count.
+void compact_agents(FirmArrays& firms, TalentArrays& talent, DealArrays& deals,
+                    const Executor& executor);
 
 }  // namespace clustersim
