@@ -65,6 +65,7 @@ class ResultsWriter {
   void finish(const SeriesBook& series, const TargetBook& targets, const ModelParameters& params,
               const Attributes& attributes, const std::string& lever_changes);
 
+  // Defined in results_writer.cpp; named here for its helpers there.
   struct File;
   struct Snapshot;
 
