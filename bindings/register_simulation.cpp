@@ -265,12 +265,13 @@ void register_simulation(py::module_& m) {
           [](Simulation& s, const std::string& path, const Attributes& attributes) {
             s.open_output(path, attributes);
           },
-          py::arg("path"), py::arg("attributes"))
+          py::arg("path"), py::arg("attributes"), py::call_guard<py::gil_scoped_release>())
       .def(
           "close_output",
           [](Simulation& s, const Attributes& attributes) { s.close_output(attributes); },
-          py::arg("attributes"))
-      .def("abandon_output", &Simulation::abandon_output)
+          py::arg("attributes"), py::call_guard<py::gil_scoped_release>())
+      // Waits for the writer thread to write the snapshots already taken.
+      .def("abandon_output", &Simulation::abandon_output, py::call_guard<py::gil_scoped_release>())
       .def_property_readonly("output_open", &Simulation::output_open);
 }
 

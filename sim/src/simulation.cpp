@@ -188,7 +188,8 @@ void Simulation::run_until(int year) {
 
 void Simulation::open_output(const std::string& path, const Attributes& attributes) {
   if (output_) throw OutputError("an output file is already open: " + output_->path());
-  auto writer = std::make_unique<ResultsWriter>(path, attributes, parks_);
+  // The serial reference writes at once; otherwise a writer thread compresses the snapshots.
+  auto writer = std::make_unique<ResultsWriter>(path, attributes, parks_, !executor_.serial());
   // The base-year state; a file opened later (a continued run) starts with the next December.
   if (steps_done_ == 0) {
     if (params_.firm_snapshots) {

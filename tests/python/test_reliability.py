@@ -161,3 +161,31 @@ def test_sigterm_with_checkpoints_says_how_to_resume(tmp_path):
     assert f"clustersim run --from {checkpoint} -o {out}" in stderr
     restored = cs.Simulation.restore(checkpoint)
     assert restored.steps_done % 6 == 0 and restored.steps_done >= 6
+
+
+def test_a_snapshot_that_fails_on_the_writer_thread_is_an_output_error_in_python(tmp_path):
+    # Snapshots are compressed and written by a thread of the kernel while the run steps on: a
+    # full disk there reaches Python as an OutputError naming the file, at the next snapshot or
+    # at the end, and the process still exits normally (no crash in HDF5's exit handler).
+    out = tmp_path / "run.h5"
+    script = f"""
+import resource, signal, sys
+import clustersim as cs
+sc = cs.Scenario.load({str(SCENARIOS / "small.toml")!r})
+sc["scale"] = 0.02
+sc["horizon_year"] = 2024
+resource.setrlimit(resource.RLIMIT_FSIZE, (256 * 1024, resource.RLIM_INFINITY))
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+try:
+    cs.Simulation(sc, seed=1, threads=2).run(output={str(out)!r})
+except cs.OutputError as error:
+    print("OutputError:", error)
+    sys.exit(0)
+print("no error")
+"""
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("OutputError:"), result.stdout + result.stderr
+    assert f"{out}.partial: cannot write" in result.stdout
+    assert not out.exists() and os.path.exists(f"{out}.partial")  # truncated: never whole

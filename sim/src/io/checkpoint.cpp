@@ -268,8 +268,9 @@ void CheckpointIO::write(const Simulation& const_sim, const std::string& path,
     throw;
   }
   // Flushed and checked before the rename: a full disk fails here, not later.
-  if (H5Fflush(id, H5F_SCOPE_GLOBAL) < 0 || H5Fclose(id) < 0) {
-    H5Fclose(id);
+  // One close: a failed H5Fclose leaves an identifier that crashes HDF5 when touched again.
+  const bool flushed = H5Fflush(id, H5F_SCOPE_GLOBAL) >= 0;
+  if (!(H5Fclose(id) >= 0 && flushed)) {
     std::remove(partial.c_str());
     throw OutputError(partial + ": cannot write the checkpoint's last blocks (disk full?)");
   }
@@ -357,6 +358,7 @@ void CheckpointIO::read(Simulation& sim, const std::string& path) {
 }
 
 void Simulation::checkpoint(const std::string& path, const Attributes& attributes) const {
+  hdf5::LibraryLock lock;
   CheckpointIO::write(*this, path, attributes);
 }
 
@@ -365,7 +367,10 @@ std::unique_ptr<Simulation> Simulation::restore(const std::string& path, const S
   // The base population is rebuilt for the static data (parks, distances), then every state
   // that changes is replaced by the checkpoint's.
   auto sim = std::make_unique<Simulation>(scenario, 0, threads);
-  CheckpointIO::read(*sim, path);
+  {
+    hdf5::LibraryLock lock;
+    CheckpointIO::read(*sim, path);
+  }
   if (seed != nullptr) sim->seed_ = *seed;
   return sim;
 }

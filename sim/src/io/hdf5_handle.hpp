@@ -4,9 +4,32 @@
 #include <hdf5.h>
 
 #include <cstdint>
+#include <mutex>
 #include <type_traits>
 
 namespace clustersim::hdf5 {
+
+// Held around every HDF5 call of the kernel: results writers' threads, checkpoints and the
+// simulations of other Python threads never call the library at the same time (libhdf5 need
+// not be a thread-safe build).
+class LibraryLock {
+ public:
+  LibraryLock() : lock_(mutex()) {
+    // HDF5 1.10 crashes in its exit handler on a file whose close failed (a full disk); the
+    // kernel closes every file it opens, so it leaves the handler out (possible only before
+    // the library's first use in the process).
+    static bool first = true;
+    if (first) H5dont_atexit();
+    first = false;
+  }
+
+ private:
+  static std::mutex& mutex() {
+    static std::mutex library;
+    return library;
+  }
+  std::lock_guard<std::mutex> lock_;
+};
 
 // Owns one HDF5 identifier.
 class Handle {
@@ -19,6 +42,12 @@ class Handle {
   Handle& operator=(const Handle&) = delete;
   hid_t get() const { return id_; }
   bool valid() const { return id_ >= 0; }
+  // Hands the identifier to the caller, who closes it (and can check that the close worked).
+  hid_t release() {
+    const hid_t id = id_;
+    id_ = -1;
+    return id;
+  }
 
  private:
   hid_t id_;

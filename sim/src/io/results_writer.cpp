@@ -6,7 +6,9 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <functional>
 #include <initializer_list>
+#include <optional>
 #include <string_view>
 #include <type_traits>
 #include <vector>
@@ -14,6 +16,7 @@
 #include "clustersim/errors.hpp"
 #include "clustersim/model/sectors.hpp"
 #include "hdf5_handle.hpp"
+#include "write_queue.hpp"
 
 namespace clustersim {
 namespace {
@@ -24,11 +27,31 @@ using hdf5::native_type;
 // Chunks of about 256 KiB along the first dimension (STYLE.md: 0.1-1 MiB).
 constexpr std::size_t chunk_bytes = 256 * 1024;
 
+// Snapshots copied but not yet written, at most: the kernel waits rather than hold more. A
+// full-scale December (firms, funds, deals and 1.3 M talent) is about 70 MB.
+constexpr std::size_t max_pending_bytes = 160u << 20;
+
+// The HDF5 path of an open object ("/talent_snapshots/2026"), for error messages.
+std::string object_name(hid_t object) {
+  char name[256] = "";
+  const ssize_t n = H5Iget_name(object, name, sizeof name);
+  return n > 0 ? std::string(name) : std::string("?");
+}
+
 bool is_reserved(const std::string& key) {
   return key == "format" || key == "format_version" || key == "complete" || key == "lever_changes";
 }
 
 }  // namespace
+
+// One snapshot's living rows, copied from the agents on the kernel's thread (no HDF5 call), so
+// that it can be compressed and written while the agents change.
+struct ResultsWriter::Snapshot {
+  std::string group;
+  int year = 0, month = 0;
+  std::vector<std::function<void(File&, hid_t)>> columns;  // writes one dataset into the group
+  std::size_t bytes = 0;
+};
 
 struct ResultsWriter::File {
   hid_t id = -1;
@@ -38,6 +61,7 @@ struct ResultsWriter::File {
   File(const File&) = delete;
   File& operator=(const File&) = delete;
   ~File() {
+    hdf5::LibraryLock lock;
     if (id >= 0) H5Fclose(id);  // an unfinished file stays as .partial, marked complete = 0
   }
 
@@ -104,13 +128,15 @@ struct ResultsWriter::File {
     Handle set(H5Dcreate2(parent, name.c_str(), native_type<T>(), space.get(), H5P_DEFAULT,
                           properties.get(), H5P_DEFAULT),
                H5Dclose);
-    if (!set.valid()) fail("dataset " + name);
+    const std::string what = "dataset " + object_name(parent) + "/" + name;
+    if (!set.valid()) fail(what);
     if (count > 0) {
-      check(H5Dwrite(set.get(), native_type<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT, data),
-            "dataset " + name);
+      check(H5Dwrite(set.get(), native_type<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT, data), what);
     }
     if (!unit.empty()) string_attribute(set.get(), "unit", unit);
     if (!description.empty()) string_attribute(set.get(), "description", description);
+    // The chunks still in HDF5's cache are written here: a full disk can fail the close.
+    check(H5Dclose(set.release()), what);
   }
 
   // Caller-supplied string attributes; the format's own attributes cannot be overwritten.
@@ -123,42 +149,18 @@ struct ResultsWriter::File {
     }
   }
 
-  // The living agents, one dataset per column (every row is alive, so `alive` is not stored).
-  template <class Agents>
-  void agent_snapshot(const std::string& group_name, int year, int month, const Agents& agents,
-                      std::initializer_list<std::string_view> skip,
-                      std::initializer_list<std::string_view> single_precision = {}) {
-    Handle group(this->group(group_name), H5Gclose);
-    number_attribute<std::int64_t>(group.get(), "year", year);
-    number_attribute<std::int64_t>(group.get(), "month", month);
-    std::vector<std::size_t> living;
-    living.reserve(agents.size());
-    for (std::size_t i = 0; i < agents.size(); ++i) {
-      if (agents.alive[i]) living.push_back(i);
+  // A gathered snapshot: its group, then one dataset per column, then a flush (checked, so that
+  // a full disk is reported with the snapshot that hit it).
+  void write(Snapshot& snapshot) {
+    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // HDF5's error stack is per thread
+    Handle group(this->group(snapshot.group), H5Gclose);
+    number_attribute<std::int64_t>(group.get(), "year", snapshot.year);
+    number_attribute<std::int64_t>(group.get(), "month", snapshot.month);
+    for (auto& column : snapshot.columns) {
+      column(*this, group.get());
+      column = nullptr;  // its buffer is no longer needed
     }
-    agents.visit_columns([&](const char* name, const auto& column, const char* unit) {
-      for (std::string_view skipped : skip) {
-        if (skipped == name) return;
-      }
-      using T = typename std::decay_t<decltype(column)>::value_type;
-      auto write = [&]<class Stored>() {
-        std::vector<Stored> values(living.size());
-        for (std::size_t k = 0; k < living.size(); ++k) {
-          values[k] = static_cast<Stored>(column[living[k]]);
-        }
-        dataset<Stored>(group.get(), name, {static_cast<hsize_t>(values.size())}, values.data(),
-                        unit);
-      };
-      const bool narrow = std::is_same_v<T, double> &&
-                          std::find(single_precision.begin(), single_precision.end(), name) !=
-                              single_precision.end();
-      if (narrow) {
-        write.template operator()<float>();
-      } else {
-        write.template operator()<T>();
-      }
-    });
-    H5Fflush(id, H5F_SCOPE_GLOBAL);
+    if (H5Fflush(id, H5F_SCOPE_GLOBAL) < 0) fail("snapshot " + snapshot.group);
   }
 
   void strings(hid_t parent, const std::string& name, const std::vector<std::string>& values) {
@@ -180,14 +182,60 @@ struct ResultsWriter::File {
   }
 };
 
-ResultsWriter::ResultsWriter(std::string path, const Attributes& attributes, const Parks& parks)
+namespace {
+
+// The living agents, one column each (every row is alive, so `alive` is not stored).
+template <class Agents>
+ResultsWriter::Snapshot gather(std::string group, int year, int month, const Agents& agents,
+                               std::initializer_list<std::string_view> skip,
+                               std::initializer_list<std::string_view> single_precision = {}) {
+  ResultsWriter::Snapshot snapshot{std::move(group), year, month, {}, 0};
+  std::vector<std::size_t> living;
+  living.reserve(agents.size());
+  for (std::size_t i = 0; i < agents.size(); ++i) {
+    if (agents.alive[i]) living.push_back(i);
+  }
+  agents.visit_columns([&](const char* name, const auto& column, const char* unit) {
+    for (std::string_view skipped : skip) {
+      if (skipped == name) return;
+    }
+    using T = typename std::decay_t<decltype(column)>::value_type;
+    auto copy = [&]<class Stored>() {
+      std::vector<Stored> values(living.size());
+      for (std::size_t k = 0; k < living.size(); ++k) {
+        values[k] = static_cast<Stored>(column[living[k]]);
+      }
+      snapshot.bytes += values.size() * sizeof(Stored);
+      snapshot.columns.push_back(
+          [name, unit, values = std::move(values)](ResultsWriter::File& file, hid_t parent) {
+            file.dataset<Stored>(parent, name, {static_cast<hsize_t>(values.size())}, values.data(),
+                                 unit);
+          });
+    };
+    const bool narrow =
+        std::is_same_v<T, double> &&
+        std::find(single_precision.begin(), single_precision.end(), name) != single_precision.end();
+    if (narrow) {
+      copy.template operator()<float>();
+    } else {
+      copy.template operator()<T>();
+    }
+  });
+  return snapshot;
+}
+
+}  // namespace
+
+ResultsWriter::ResultsWriter(std::string path, const Attributes& attributes, const Parks& parks,
+                             bool background)
     : path_(std::move(path)), partial_path_(path_ + ".partial"), file_(std::make_unique<File>()) {
-  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // errors are reported as exceptions instead
   for (const auto& entry : attributes) {
     if (is_reserved(entry.first)) {
       throw OutputError(path_ + ": attribute '" + entry.first + "' is reserved by the file format");
     }
   }
+  std::optional<hdf5::LibraryLock> lock(std::in_place);
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // errors are reported as exceptions instead
   file_->path = partial_path_;
   file_->id = H5Fcreate(partial_path_.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
   if (file_->id < 0) {
@@ -223,13 +271,53 @@ ResultsWriter::ResultsWriter(std::string path, const Attributes& attributes, con
     file_->strings(stage_group.get(), "name", stages);
   }
   H5Fflush(root, H5F_SCOPE_GLOBAL);
+  lock.reset();
+  if (background) {
+    const std::string partial = partial_path_;
+    queue_ = std::make_unique<WriteQueue>(
+        max_pending_bytes, [partial](std::exception_ptr error) -> std::exception_ptr {
+          try {
+            std::rethrow_exception(error);
+          } catch (const OutputError&) {
+            return error;
+          } catch (const std::exception& e) {
+            return std::make_exception_ptr(
+                OutputError(partial + ": cannot write a snapshot: " + e.what()));
+          } catch (...) {
+            return std::make_exception_ptr(
+                OutputError(partial + ": cannot write a snapshot (unknown error)"));
+          }
+        });
+  }
 }
 
-ResultsWriter::~ResultsWriter() = default;
+// The writer thread finishes the snapshots already queued before the file is closed.
+ResultsWriter::~ResultsWriter() { queue_.reset(); }
+
+void ResultsWriter::write(Snapshot&& snapshot) {
+  if (!queue_) {
+    hdf5::LibraryLock lock;
+    file_->write(snapshot);
+    return;
+  }
+  auto job = std::make_shared<Snapshot>(std::move(snapshot));
+  const std::size_t bytes = job->bytes;
+  queue_->submit(
+      [file = file_.get(), job] {
+        hdf5::LibraryLock lock;
+        file->write(*job);
+      },
+      bytes);
+}
+
+void ResultsWriter::check_background() {
+  if (queue_) queue_->rethrow();
+}
 
 void ResultsWriter::write_snapshot(const std::string& label, int year, int month,
                                    const FirmArrays& firms) {
-  file_->agent_snapshot("snapshots/" + label, year, month, firms, {"alive"});
+  check_background();
+  write(gather("snapshots/" + label, year, month, firms, {"alive"}));
   snapshots_.insert("snapshots/" + label);
 }
 
@@ -237,28 +325,36 @@ void ResultsWriter::write_talent_snapshot(const std::string& label, int year, in
                                           const TalentArrays& talent, bool float32) {
   // Positions in the arrays and this month's intentions are working state, not results.
   const std::initializer_list<std::string_view> narrow = {"skill", "wage_cny"};
-  file_->agent_snapshot("talent_snapshots/" + label, year, month, talent,
-                        {"alive", "employer_index", "intent", "target_park"},
-                        float32 ? narrow : std::initializer_list<std::string_view>{});
+  check_background();
+  write(gather("talent_snapshots/" + label, year, month, talent,
+               {"alive", "employer_index", "intent", "target_park"},
+               float32 ? narrow : std::initializer_list<std::string_view>{}));
   snapshots_.insert("talent_snapshots/" + label);
 }
 
 void ResultsWriter::write_incubator_snapshot(const std::string& label, int year, int month,
                                              const IncubatorArrays& incubators) {
-  file_->agent_snapshot("incubator_snapshots/" + label, year, month, incubators, {"alive"});
+  check_background();
+  write(gather("incubator_snapshots/" + label, year, month, incubators, {"alive"}));
   snapshots_.insert("incubator_snapshots/" + label);
 }
 
 void ResultsWriter::write_vc_snapshot(const std::string& label, int year, int month,
                                       const FundArrays& funds, const DealArrays& deals) {
-  file_->agent_snapshot("fund_snapshots/" + label, year, month, funds, {"alive"});
-  file_->agent_snapshot("deal_snapshots/" + label, year, month, deals, {"alive", "firm_index"});
+  check_background();
+  write(gather("fund_snapshots/" + label, year, month, funds, {"alive"}));
+  write(gather("deal_snapshots/" + label, year, month, deals, {"alive", "firm_index"}));
   snapshots_.insert("fund_snapshots/" + label);
 }
 
 void ResultsWriter::finish(const SeriesBook& series, const TargetBook& targets,
                            const ModelParameters& params, const Attributes& attributes,
                            const std::string& lever_changes) {
+  if (queue_) {
+    queue_->drain();  // the snapshots first, as when they were written at once
+    queue_.reset();
+  }
+  hdf5::LibraryLock lock;
   const hid_t root = file_->id;
   const hsize_t months = series.months();
   const hsize_t n_parks = series.parks();
@@ -361,13 +457,12 @@ void ResultsWriter::finish(const SeriesBook& series, const TargetBook& targets,
   file_->number_attribute<std::int64_t>(root, "complete", 1);
   // Flush and check before closing: a full disk (or a file-size limit) fails here, and the
   // unfinished file stays <path>.partial instead of being renamed into place.
-  if (H5Fget_obj_count(file_->id, H5F_OBJ_ALL) != 1 || H5Fflush(file_->id, H5F_SCOPE_GLOBAL) < 0 ||
-      H5Fclose(file_->id) < 0) {
-    H5Fclose(file_->id);
-    file_->id = -1;
-    file_->fail("the file's last blocks");
-  }
+  // A failed H5Fclose leaves an identifier that crashes HDF5 when touched again: one close.
+  const bool flushed =
+      H5Fget_obj_count(file_->id, H5F_OBJ_ALL) == 1 && H5Fflush(file_->id, H5F_SCOPE_GLOBAL) >= 0;
+  const bool closed = H5Fclose(file_->id) >= 0;
   file_->id = -1;
+  if (!flushed || !closed) file_->fail("the file's last blocks");
   if (std::rename(partial_path_.c_str(), path_.c_str()) != 0) {
     throw OutputError(path_ + ": cannot move the finished file into place from " + partial_path_ +
                       ": " + std::strerror(errno));

@@ -1,0 +1,61 @@
+#pragma once
+// WriteQueue: one thread that runs the results writer's jobs (compressing and writing a
+// snapshot) in the order they were submitted, while the kernel steps on (issue 7: HDF5 writes
+// off the hot path). Private to sim/src/io.
+//
+// A job that throws stops the queue: the jobs after it are skipped, and the error is rethrown
+// on the submitting thread by the next submit(), drain() or rethrow(), and by every one after
+// (an error is never lost; nothing escapes the thread). Memory is bounded: submit() waits while
+// the jobs not yet done hold more than `max_pending_bytes`.
+
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <exception>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <thread>
+
+namespace clustersim {
+
+class WriteQueue {
+ public:
+  // wrap(error) turns an exception of a job into the one the caller sees (an OutputError naming
+  // the file); it runs on the writer thread.
+  WriteQueue(std::size_t max_pending_bytes,
+             std::function<std::exception_ptr(std::exception_ptr)> wrap);
+  // Runs the jobs still queued (errors are then kept, not thrown) and joins the thread.
+  ~WriteQueue();
+  WriteQueue(const WriteQueue&) = delete;
+  WriteQueue& operator=(const WriteQueue&) = delete;
+
+  // Queues job (holding `bytes` of buffers until it is done); rethrows an earlier job's error.
+  void submit(std::function<void()> job, std::size_t bytes);
+  // Waits until every queued job has run; rethrows the first error.
+  void drain();
+  // Rethrows the first error, if a job has failed.
+  void rethrow();
+
+ private:
+  struct Job {
+    std::function<void()> run;
+    std::size_t bytes;
+  };
+  void work();
+  void rethrow_locked();
+
+  const std::size_t max_pending_bytes_;
+  const std::function<std::exception_ptr(std::exception_ptr)> wrap_;
+  std::mutex mutex_;
+  std::condition_variable queued_;    // a job was queued, or the queue is stopping
+  std::condition_variable progress_;  // a job finished
+  std::deque<Job> jobs_;
+  std::size_t pending_bytes_ = 0;  // of queued jobs and the one running
+  bool running_ = false;
+  bool stopping_ = false;
+  std::exception_ptr error_;
+  std::thread thread_;  // last: started once the members above exist
+};
+
+}  // namespace clustersim

@@ -1,0 +1,92 @@
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "clustersim/errors.hpp"
+#include "io/write_queue.hpp"
+
+using namespace clustersim;
+
+namespace {
+std::exception_ptr as_output_error(std::exception_ptr error) {
+  try {
+    std::rethrow_exception(error);
+  } catch (const std::exception& e) {
+    return std::make_exception_ptr(OutputError(std::string("out.h5: ") + e.what()));
+  }
+}
+}  // namespace
+
+TEST(WriteQueue, RunsJobsInTheOrderTheyWereQueued) {
+  std::vector<int> order;  // written by the writer thread only, read after drain()
+  WriteQueue queue(1 << 20, as_output_error);
+  for (int k = 0; k < 50; ++k) queue.submit([&order, k] { order.push_back(k); }, 100);
+  queue.drain();
+  ASSERT_EQ(order.size(), 50u);
+  for (int k = 0; k < 50; ++k) EXPECT_EQ(order[k], k);
+}
+
+TEST(WriteQueue, AFailedJobIsRethrownByEveryLaterCallAndSkipsTheRest) {
+  std::atomic<int> ran{0};
+  WriteQueue queue(1 << 20, as_output_error);
+  queue.submit([&] { ++ran; }, 1);
+  queue.submit([] { throw std::runtime_error("disk full"); }, 1);
+  queue.submit([&] { ++ran; }, 1);
+  EXPECT_THROW(queue.drain(), OutputError);
+  EXPECT_EQ(ran.load(), 1);
+  try {
+    queue.submit([&] { ++ran; }, 1);
+    FAIL() << "an earlier error was lost";
+  } catch (const OutputError& e) {
+    EXPECT_STREQ(e.what(), "out.h5: disk full");
+  }
+  EXPECT_THROW(queue.rethrow(), OutputError);
+  EXPECT_EQ(ran.load(), 1);
+}  // the destructor does not throw
+
+TEST(WriteQueue, TheDestructorRunsWhatIsQueuedAndKeepsItsErrors) {
+  std::atomic<int> ran{0};
+  {
+    WriteQueue queue(1 << 20, as_output_error);
+    queue.submit(
+        [&] {
+          std::this_thread::sleep_for(std::chrono::milliseconds(20));
+          ++ran;
+        },
+        1);
+    queue.submit([&] { ++ran; }, 1);
+  }
+  EXPECT_EQ(ran.load(), 2);
+  {
+    WriteQueue queue(1 << 20, as_output_error);
+    queue.submit([] { throw std::runtime_error("late"); }, 1);
+  }  // an error nobody asked for is dropped with the queue, not thrown from a destructor
+}
+
+TEST(WriteQueue, SubmitWaitsWhileTheQueuedJobsHoldTooMuch) {
+  // At most 100 bytes pending: a second job of 60 waits until the first is done; a single job
+  // larger than the bound still runs.
+  std::atomic<bool> release{false}, submitted{false};
+  WriteQueue queue(100, as_output_error);
+  queue.submit(
+      [&] {
+        while (!release) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      },
+      60);
+  std::thread producer([&] {
+    queue.submit([] {}, 60);
+    submitted = true;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_FALSE(submitted.load());
+  release = true;
+  producer.join();
+  EXPECT_TRUE(submitted.load());
+  queue.submit([] {}, 1000);
+  queue.drain();
+}
