@@ -125,9 +125,8 @@ TEST(GrowFirms, DeterministicDriftCompoundsToTheAnnualRate) {
   for (std::size_t i = 0; i < 3; ++i) {
     EXPECT_NEAR(firms.revenue_cny[i], 1e8 * std::exp(0.12), 1e-6 * 1e8);
     EXPECT_EQ(firms.age_months[i], 132);
-    EXPECT_EQ(
-        firms.employees[i],
-        static_cast<std::int32_t>(std::round(firms.revenue_cny[i] / p.revenue_per_employee_cny)));
+    EXPECT_EQ(firms.employees[i], static_cast<std::int32_t>(std::round(
+                                      firms.revenue_cny[i] / revenue_per_employee_cny(p, 12))));
   }
   // Cash: the margin on each month's revenue.
   EXPECT_GT(firms.cash_cny[0], 1e9);
@@ -184,7 +183,8 @@ TEST(GrowFirms, LeadingFirmsNeedTalentToGrow) {
   // hires and the missing staff are posted as vacancies.
   const ModelParameters p = quiet_growth(0.6).parameters();  // 5 %/month potential growth
   Parks parks = two_parks(1e12);
-  const double capacity = 10 * p.revenue_per_employee_cny * (1 + p.labour_capacity_slack);
+  const double per_employee = revenue_per_employee_cny(p, 1);  // January's, with the trend
+  const double capacity = 10 * per_employee * (1 + p.labour_capacity_slack);
   FirmArrays firms = firms_in_park_a(1, capacity);
   CellStats cells;
   const Executor executor(1);
@@ -192,7 +192,7 @@ TEST(GrowFirms, LeadingFirmsNeedTalentToGrow) {
   grow_firms(firms, parks, cells, StepContext{p, executor, 1, 1});
   EXPECT_DOUBLE_EQ(firms.revenue_cny[0], capacity);  // held back
   EXPECT_EQ(firms.employees[0], 10);                 // head count is the talent's to change
-  const double wanted = std::ceil(capacity * std::exp(0.05) / p.revenue_per_employee_cny);
+  const double wanted = std::ceil(capacity * std::exp(0.05) / per_employee);
   EXPECT_EQ(firms.staffing_gap[0], static_cast<std::int32_t>(wanted) - 10);
 }
 

@@ -129,12 +129,14 @@ std::vector<ParamSpec> model_specs() {
            "year.",
            "assumed: value added per worker of Guangzhou's above-scale industry grew 6.1 %/year "
            "2016-21 at current prices (Guangzhou statistical yearbook 2022, table 11-10); not "
-           "identified by the 2022 figures (scenarios/calibration/behaviour-2022-labour.toml)"),
-      real("firms.growth.drift", &P::growth_drift, 0.03, -1.0, 1.0, "1/year",
+           "identified by the 2022 figures (scenarios/calibration/behaviour-2022-labour.toml: "
+           "posterior sd / prior sd 1.02)"),
+      real("firms.growth.drift", &P::growth_drift, 0.01, -1.0, 1.0, "1/year",
            "Base drift of log revenue.",
-           "assumed; not identified by the 2022 figures (scenarios/calibration/"
-           "behaviour-2022.toml: posterior sd / prior sd 0.52): the first year's growth of the "
-           "leading industries is held back by their staff, not by the drift"),
+           "calibrated: posterior mean 0.012 [90 %: -0.041, 0.097], posterior sd / prior sd "
+           "0.32, to the Science City's revenue and IC growth and the city's leading-industry "
+           "and IC growth in 2022 by clustersim calibrate scenarios/calibration/"
+           "behaviour-2022.toml (was 0.03, assumed)"),
       real("firms.growth.productivity_effect", &P::growth_productivity_effect, 0.05, -1.0, 1.0,
            "1/year per log point", "Extra drift per log point of productivity.",
            "assumed (K+S: productive firms gain share)"),
@@ -225,11 +227,12 @@ std::vector<ParamSpec> model_specs() {
       real("firms.rd.innovation_step", &P::rd_innovation_step, 0.05, 0.001, 2.0, "log points",
            "Mean productivity jump of an innovation (exponential).",
            "assumed (K+S: innovation draws)"),
-      real("firms.rd.cost_per_patent_cny", &P::rd_cost_per_patent_cny, 4.4e6, 1.0, 1e13, "CNY",
+      real("firms.rd.cost_per_patent_cny", &P::rd_cost_per_patent_cny, 5.5e6, 1.0, 1e13, "CNY",
            "R&D spending per expected patent application.",
-           "calibrated: posterior mean 4.39e6 [90 %: 3.17e6, 6.13e6], posterior sd / prior sd "
-           "0.20, to the zone's assumed 70 % of the city's 5,591 PCT applications in 2022 "
-           "(CNIPA; H) by clustersim calibrate scenarios/calibration/behaviour-2022.toml"),
+           "calibrated: posterior mean 5.47e6 [90 %: 3.23e6, 1.00e7], posterior sd / prior sd "
+           "0.46, to the zone's assumed 70 % of the city's 5,591 PCT applications in 2022 "
+           "(CNIPA; H) by clustersim calibrate scenarios/calibration/behaviour-2022.toml (was "
+           "4e6, assumed)"),
       real("firms.rd.pct_share", &P::rd_pct_share, 0.05, 0.0, 1.0, "fraction",
            "Share of patent applications filed under the PCT.", "assumed"),
       real("firms.rd.chain_spillover", &P::rd_chain_spillover, 0.1, 0.0, 10.0, "1/year",
@@ -343,7 +346,7 @@ std::vector<ParamSpec> model_specs() {
            "persons/year",
            "Workers who join the talent pool through training programmes each year.",
            "assumed; not identified by the 2022 figures "
-           "(scenarios/calibration/behaviour-2022-labour.toml: posterior sd / prior sd 1.11)"),
+           "(scenarios/calibration/behaviour-2022-labour.toml: posterior sd / prior sd 0.87)"),
       real("talent.international_per_year", &P::talent_international_per_year, 5000.0, 0.0, 1e7,
            "persons/year", "Talent arriving from outside China each year.", "assumed"),
       real("labour.capacity_slack", &P::labour_capacity_slack, 0.15, 0.0, 10.0, "fraction",
@@ -351,7 +354,7 @@ std::vector<ParamSpec> model_specs() {
            "(overtime, outsourcing) before unfilled vacancies hold growth back.",
            "assumed; binds the leading industries' first-year growth, but not identified by the "
            "2022 figures (scenarios/calibration/behaviour-2022-labour.toml: posterior sd / prior "
-           "sd 0.88)"),
+           "sd 0.77)"),
       real("labour.layoff_rate", &P::labour_layoff_rate, 0.5, 0.0, 1.0, "1/month",
            "Share of a firm's excess talent released each month.", "assumed"),
 
@@ -566,7 +569,7 @@ std::vector<ParamSpec> city_and_policy_specs() {
                 "assumed: below the city's rise of 10 % in 2022 (1.27 to 1.4 trn, government "
                 "work reports); the IC element is not identified by the 2022 figures "
                 "(scenarios/calibration/behaviour-2022-labour.toml: posterior sd / prior sd "
-                "0.79); L"),
+                "0.89); L"),
       real("city.relocation_out_share", &P::city_relocation_out_share, 0.2, 0.0, 1.0, "fraction",
            "Share of relocating leading-industry firms that leave the zone for the rest of the "
            "city (the competition for firms); venture-backed firms stay.",
