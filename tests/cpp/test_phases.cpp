@@ -178,18 +178,30 @@ TEST(GrowFirms, VolatilityFallsWithSize) {
   EXPECT_NEAR(ratio, std::pow(1e4, 0.18), 0.05 * std::pow(1e4, 0.18));
 }
 
-TEST(GrowFirms, LeadingFirmsNeedTalentToGrow) {
-  // An IC firm with 10 talent can produce 10 x r_E x (1 + slack); above that, growth waits for
-  // hires and the missing staff are posted as vacancies.
-  const ModelParameters p = quiet_growth(0.6).parameters();  // 5 %/month potential growth
+namespace {
+
+// One IC firm with ten talent and exactly the revenue they can produce in month `step` (slack
+// included), after one grow_firms of that month.
+FirmArrays grow_ten_staff_firm_at_capacity(const ModelParameters& p, std::uint32_t step) {
   Parks parks = two_parks(1e12);
-  const double per_employee = revenue_per_employee_cny(p, 1);  // January's, with the trend
-  const double capacity = 10 * per_employee * (1 + p.labour_capacity_slack);
-  FirmArrays firms = firms_in_park_a(1, capacity);
+  FirmArrays firms =
+      firms_in_park_a(1, 10 * revenue_per_employee_cny(p, step) * (1 + p.labour_capacity_slack));
   CellStats cells;
   const Executor executor(1);
   measure_cells(firms, parks, p, executor, cells);
-  grow_firms(firms, parks, cells, StepContext{p, executor, 1, 1});
+  grow_firms(firms, parks, cells, StepContext{p, executor, 1, step});
+  return firms;
+}
+
+}  // namespace
+
+TEST(GrowFirms, LeadingFirmsNeedTalentToGrow) {
+  // An IC firm with 10 talent can produce 10 x r_E x (1 + slack); above that, growth waits for
+  // hires and the missing staff are posted as vacancies.
+  const ModelParameters p = quiet_growth(0.6).parameters();    // 5 %/month potential growth
+  const double per_employee = revenue_per_employee_cny(p, 1);  // January's, with the trend
+  const double capacity = 10 * per_employee * (1 + p.labour_capacity_slack);
+  const FirmArrays firms = grow_ten_staff_firm_at_capacity(p, 1);
   EXPECT_DOUBLE_EQ(firms.revenue_cny[0], capacity);  // held back
   EXPECT_EQ(firms.employees[0], 10);                 // head count is the talent's to change
   const double wanted = std::ceil(capacity * std::exp(0.05) / per_employee);
@@ -206,13 +218,8 @@ TEST(GrowFirms, RevenuePerEmployeeTrendRaisesWhatStaffProduce) {
   const double per_employee = p.revenue_per_employee_cny * std::exp(0.24);
   EXPECT_DOUBLE_EQ(revenue_per_employee_cny(p, 0), p.revenue_per_employee_cny);
   EXPECT_DOUBLE_EQ(revenue_per_employee_cny(p, 24), per_employee);
-  Parks parks = two_parks(1e12);
   const double capacity = 10 * per_employee * (1 + p.labour_capacity_slack);
-  FirmArrays firms = firms_in_park_a(1, capacity);
-  CellStats cells;
-  const Executor executor(1);
-  measure_cells(firms, parks, p, executor, cells);
-  grow_firms(firms, parks, cells, StepContext{p, executor, 1, 24});
+  const FirmArrays firms = grow_ten_staff_firm_at_capacity(p, 24);
   EXPECT_DOUBLE_EQ(firms.revenue_cny[0], capacity);  // more than ten produce without the trend
   EXPECT_GT(firms.revenue_cny[0], 10 * p.revenue_per_employee_cny * (1 + p.labour_capacity_slack));
   const double wanted = std::ceil(capacity * std::exp(0.05) / per_employee);
