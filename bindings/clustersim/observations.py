@@ -19,7 +19,7 @@ import io
 import math
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -35,6 +35,7 @@ COLUMNS = ("year", "quantity", "value", "source", "sd")
 OPTIONAL = ("share", "kind")
 KINDS = ("level", "growth")
 PARKS = list(_core.park_ids)
+PARK_SHAPES = ("cell", "cell_stage", "park")   # series with a value per park
 SECTORS = list(_core.sector_names)
 STAGES = list(_core.stage_names)
 
@@ -108,7 +109,7 @@ def quantities() -> list[str]:
         if info["summable"]:
             names.append(f"zone.{name}")
     names += [f"park.<park>.{name}" for name, info in SERIES.items()
-              if info["shape"] in ("cell", "cell_stage", "park")]
+              if info["shape"] in PARK_SHAPES]
     names += [f"city.{name}" for name in CITY_SERIES]
     return names
 
@@ -122,6 +123,7 @@ def parse_quantity(text: str) -> Quantity:
         if name not in TARGETS or column:
             raise KeyError(f"a target ({', '.join('target.' + t for t in TARGETS)})")
         return Quantity("target", name)
+    park = None
     if level == "park":
         park, _, rest = rest.partition(".")
         name, _, column = rest.partition(".")
@@ -129,22 +131,16 @@ def parse_quantity(text: str) -> Quantity:
         if park not in PARKS:
             raise KeyError(f"a park id after 'park.' ({', '.join(PARKS)})")
         info = SERIES.get(name)
-        if info is None or info["shape"] not in ("cell", "cell_stage", "park"):
+        if info is None or info["shape"] not in PARK_SHAPES:
             raise KeyError("a park series (park.<park>.<name>, names: " + ", ".join(
-                n for n, s in SERIES.items() if s["shape"] in ("cell", "cell_stage", "park"))
-                + ")")
-        allowed = (SECTORS + STAGES) if info["shape"] == "cell_stage" else \
-            (SECTORS if info["shape"] == "cell" else [])
-        if column is not None and column not in allowed:
-            raise KeyError(f"a column of park.{park}.{name} ({', '.join(allowed) or 'none'})")
-        return Quantity("park", name, column, flow=info["unit"].endswith("/month"), park=park)
-    if level == "zone":
+                n for n, s in SERIES.items() if s["shape"] in PARK_SHAPES) + ")")
+        allowed = _series_columns(info)
+    elif level == "zone":
         info = SERIES.get(name)
         if info is None or not info["summable"]:
             raise KeyError("a zone series (zone.<name>, names: "
                            f"{', '.join(n for n, s in SERIES.items() if s['summable'])})")
-        allowed = (SECTORS + STAGES) if info["shape"] == "cell_stage" else \
-            (SECTORS if info["shape"] == "cell" else [])
+        allowed = _series_columns(info)
     elif level == "city":
         info = CITY_SERIES.get(name)
         if info is None:
@@ -154,8 +150,15 @@ def parse_quantity(text: str) -> Quantity:
         raise KeyError("a quantity zone.<series>[.<column>], park.<park>.<series>[.<column>], "
                        "city.<series>[.<column>] or target.<id>")
     if column is not None and column not in allowed:
-        raise KeyError(f"a column of {level}.{name} ({', '.join(allowed) or 'none'})")
-    return Quantity(level, name, column, flow=info["unit"].endswith("/month"))
+        where = ".".join(x for x in (level, park, name) if x)
+        raise KeyError(f"a column of {where} ({', '.join(allowed) or 'none'})")
+    return Quantity(level, name, column, flow=info["unit"].endswith("/month"), park=park)
+
+
+def _series_columns(info: dict) -> list[str]:
+    """The columns a zone or park series may name: sectors, and stages for firms_by_stage."""
+    return (SECTORS + STAGES) if info["shape"] == "cell_stage" else \
+        (SECTORS if info["shape"] == "cell" else [])
 
 
 @dataclass(frozen=True)
@@ -180,6 +183,7 @@ class Moment:
     observed: float      # in the model's scope (growth: log points a year)
     sd: float
     note: str            # how it was derived from the rows
+    rows: tuple[int, ...] = field(default=(), compare=False)  # their positions in the table
 
 
 class Observations:
@@ -284,6 +288,7 @@ class Observations:
           before the base year, growth rates before it): reported by ``Fit.check()`` but not
           fitted."""
         out = []
+        position = {id(o): k for k, o in enumerate(self.rows)}
         by_quantity: dict[str, list[Observation]] = {}
         for o in self.rows:
             if o.kind == "growth":
@@ -293,7 +298,8 @@ class Observations:
                                             else f"@growth{o.year}")
                 out.append(Moment(label, o.quantity, "growth", o.year,
                                   math.log1p(o.value), o.sd / (1.0 + o.value),
-                                  f"log(1 + {o.value:g}), a published growth rate, line {o.line}"))
+                                  f"log(1 + {o.value:g}), a published growth rate, line {o.line}",
+                                  (position[id(o)],)))
                 continue
             by_quantity.setdefault(o.quantity.label, []).append(o)
         for label, rows in by_quantity.items():
@@ -303,7 +309,7 @@ class Observations:
                       (o.year == BASE_YEAR and (q.flow or q.level == "target"))]
             for o in direct:
                 out.append(Moment(f"{label}@{o.year}", q, "level", o.year, o.value * o.share,
-                                  o.sd * o.share, f"line {o.line}"))
+                                  o.sd * o.share, f"line {o.line}", (position[id(o)],)))
             early = [o for o in rows if o.year <= BASE_YEAR and q.level != "target"
                      and not q.flow]
             if len(early) >= 2:
@@ -313,23 +319,13 @@ class Observations:
                 sd = math.hypot(a.sd / a.value, b.sd / b.value) / years
                 out.append(Moment(f"{label}@growth", q, "growth", BASE_YEAR, growth, sd,
                                   f"log({b.value:g}/{a.value:g})/{years} from lines "
-                                  f"{a.line} and {b.line}"))
+                                  f"{a.line} and {b.line}", (position[id(a)], position[id(b)])))
         return out
 
     def unfitted(self) -> list[Observation]:
         """The rows that no moment uses (reported only)."""
-        used = set()
-        for m in self.moments():
-            rows = sorted((o for o in self.rows if o.quantity.label == m.quantity.label),
-                          key=lambda o: o.year)
-            if m.kind == "level":
-                used.update(id(o) for o in rows if o.year == m.year and o.kind == "level")
-            elif m.note.startswith("log(1 + "):
-                used.update(id(o) for o in rows if o.year == m.year and o.kind == "growth")
-            else:
-                used.update(id(o) for o in [o for o in rows if o.year <= BASE_YEAR
-                                            and o.kind == "level"][-2:])
-        return [o for o in self.rows if id(o) not in used]
+        used = {k for m in self.moments() for k in m.rows}
+        return [o for k, o in enumerate(self.rows) if k not in used]
 
     def last_year(self) -> int:
         """The last year a simulation must run to measure every moment."""
@@ -338,20 +334,21 @@ class Observations:
     def statistics(self, sim) -> dict[str, float]:
         """The moments measured on a finished simulation, by label."""
         out, yearly = {}, {}
+
+        def yearly_of(q: Quantity) -> pd.Series:   # each quantity read from the run once
+            if q.label not in yearly:
+                yearly[q.label] = q.yearly(sim)
+            return yearly[q.label]
         for m in self.moments():
             if m.kind == "growth" and m.year == BASE_YEAR:
                 out[m.label] = m.quantity.first_year_growth(sim)
             elif m.kind == "growth":
-                if m.quantity.label not in yearly:
-                    yearly[m.quantity.label] = m.quantity.yearly(sim)
-                series = yearly[m.quantity.label]
+                series = yearly_of(m.quantity)
                 before, now = series.get(m.year - 1, math.nan), series.get(m.year, math.nan)
                 out[m.label] = (math.log(now / before) if before > 0 and now > 0
                                 else math.nan)
             else:
-                if m.quantity.label not in yearly:
-                    yearly[m.quantity.label] = m.quantity.yearly(sim)
-                series = yearly[m.quantity.label]
+                series = yearly_of(m.quantity)
                 out[m.label] = float(series.get(m.year, math.nan))
         return out
 

@@ -39,11 +39,6 @@ std::vector<std::int32_t> FirmArrays::compact() {
   return new_indices(keep);
 }
 
-void TalentArrays::compact() {
-  const std::vector<std::uint8_t> keep(alive.begin(), alive.end());
-  visit_columns([&keep](const char*, auto& column, const char*) { column.compact(keep); });
-}
-
 void compact_agents(FirmArrays& firms, TalentArrays& talent, DealArrays& deals,
                     const Executor& executor) {
   // Copies of the masks: compacting `alive` itself would move it under our feet.

@@ -16,7 +16,7 @@ City initial_city(const CellStats& cells, const ModelParameters& p) {
     city.outside_revenue_cny[s] = p.zone_leading_share > 0.0
                                       ? zone * (1.0 - p.zone_leading_share) / p.zone_leading_share
                                       : 0.0;
-    city.outside_talent[s] = city.outside_revenue_cny[s] / p.revenue_per_employee_cny;
+    city.outside_talent[s] = city.outside_revenue_cny[s] / revenue_per_employee_cny(p, 0);
   }
   return city;
 }

@@ -52,9 +52,6 @@ struct TalentArrays : AgentColumns<TalentArrays> {
     visit("intent", intent, "");
     visit("target_park", target_park, "");
   }
-
-  // Drops agents who left, keeping the order of the others.
-  void compact();
 };
 
 }  // namespace clustersim
