@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <future>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -34,9 +35,19 @@ TEST(WriteQueue, RunsJobsInTheOrderTheyWereQueued) {
 TEST(WriteQueue, AFailedJobIsRethrownByEveryLaterCallAndSkipsTheRest) {
   std::atomic<int> ran{0};
   WriteQueue queue(1 << 20, as_output_error);
-  queue.submit([&] { ++ran; }, 1);
+  // The first job holds the writer until all three are queued: otherwise the failure could come
+  // first and the third submit would (rightly) rethrow it.
+  std::promise<void> all_queued;
+  std::shared_future<void> queued = all_queued.get_future().share();
+  queue.submit(
+      [&ran, queued] {
+        queued.wait();
+        ++ran;
+      },
+      1);
   queue.submit([] { throw std::runtime_error("disk full"); }, 1);
   queue.submit([&] { ++ran; }, 1);
+  all_queued.set_value();
   EXPECT_THROW(queue.drain(), OutputError);
   EXPECT_EQ(ran.load(), 1);
   try {
