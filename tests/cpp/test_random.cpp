@@ -7,6 +7,7 @@
 #include <boost/random/normal_distribution.hpp>
 #include <boost/random/poisson_distribution.hpp>
 #include <cmath>
+#include <vector>
 
 #include "clustersim/core/random.hpp"
 
@@ -64,6 +65,27 @@ TEST(Random, LongStreamsCrossBlocksWithoutRepeating) {
   std::uint32_t second_block[4];
   for (auto& v : second_block) v = stream();
   EXPECT_FALSE(std::equal(first_block, first_block + 4, second_block));
+}
+
+TEST(Random, BatchedStreamsDrawWhatSingleStreamsDraw) {
+  // Entities with high words set, negative ids' bit patterns, and a batch that ends part-way
+  // (150 = 2 x 64 + 22), so the last batch has lanes past its end; two seeds with high words.
+  std::vector<std::int64_t> entity(150);
+  for (std::size_t j = 0; j < entity.size(); ++j) {
+    entity[j] = static_cast<std::int64_t>(j * 0x9E3779B97F4A7C15ull) ^ 12345;
+  }
+  for (std::uint64_t seed : {std::uint64_t{7}, (std::uint64_t{0xDEADBEEF} << 32) | 99u}) {
+    for (std::size_t begin : {std::size_t{0}, std::size_t{5}}) {
+      BatchedStreams streams(seed, entity.data(), entity.size(), 1234, Purpose::talent_life);
+      for (std::size_t i = begin; i < entity.size(); i += (i % 7 == 0 ? 3 : 1)) {  // skips some
+        Stream batched = streams.at(i);
+        Stream single(seed, static_cast<std::uint64_t>(entity[i]), 1234, Purpose::talent_life);
+        // Six words: the precomputed first block, then the second block that Stream refills.
+        for (int w = 0; w < 6; ++w)
+          ASSERT_EQ(batched(), single()) << "entity " << i << " word " << w;
+      }
+    }
+  }
 }
 
 TEST(Random, Uniform01IsInUnitIntervalWithTheRightMean) {

@@ -27,6 +27,7 @@ void exit_firms(FirmArrays& firms, const IncubatorArrays& incubators, const Step
   const std::vector<double> exits = ctx.executor.reduce(
       firms.size(), zero,
       [&](std::vector<double>& part, std::size_t begin, std::size_t end) {
+        BatchedStreams streams(ctx.seed, firms.id.data(), end, ctx.step, Purpose::exit);
         for (std::size_t i = begin; i < end; ++i) {
           if (!firms.alive[i]) continue;
           // Insolvent: cash below the credit IP pledge loans open on R&D spending (0 without
@@ -45,8 +46,7 @@ void exit_firms(FirmArrays& firms, const IncubatorArrays& incubators, const Step
                   p.incubators_hazard_factor *
                       std::exp(-incubators.quality[static_cast<std::size_t>(firms.incubator[i])]));
             }
-            Stream stream(ctx.seed, static_cast<std::uint64_t>(firms.id[i]), ctx.step,
-                          Purpose::exit);
+            Stream stream = streams.at(i);
             leaves = happens_this_month(stream.uniform01(), yearly);
           }
           if (leaves) {

@@ -84,14 +84,12 @@ void grow_firms(FirmArrays& firms, const Parks& parks, const CellStats& cells,
   const double base_per_employee = revenue_per_employee_cny(p, ctx.step);
 
   // One firm's month; returns its operating cash flow.
-  auto grow_firm = [&](std::size_t i) {
-    const auto id = static_cast<std::uint64_t>(firms.id[i]);
+  auto grow_firm = [&](std::size_t i, Stream productivity_stream, Stream growth_stream) {
     const std::size_t park = static_cast<std::size_t>(firms.park[i]);
     const std::size_t c = cell_index(park, firms.sector[i]);
     firms.age_months[i] += 1;
 
     // Productivity: random innovations plus catch-up toward the park-sector mean (spillovers).
-    Stream productivity_stream(ctx.seed, id, ctx.step, Purpose::productivity);
     boost::random::normal_distribution<double> innovation(0.0, 1.0);
     double log_productivity = std::log(firms.productivity[i]);
     log_productivity += p.productivity_spillover_rate * spillover_factor[c] * dt *
@@ -101,7 +99,6 @@ void grow_firms(FirmArrays& firms, const Parks& parks, const CellStats& cells,
     firms.productivity[i] = std::exp(log_productivity);
 
     // Revenue: Gibrat-like multiplicative growth with Laplace shocks whose scale falls with size.
-    Stream growth_stream(ctx.seed, id, ctx.step, Purpose::growth);
     boost::random::laplace_distribution<double> shock(0.0, 1.0 / std::sqrt(2.0));  // unit variance
     const double revenue = firms.revenue_cny[i];
     const std::int32_t age = firms.age_months[i];
@@ -168,8 +165,11 @@ void grow_firms(FirmArrays& firms, const Parks& parks, const CellStats& cells,
   const double operating_cash_cny = ctx.executor.reduce(
       firms.size(), 0.0,
       [&](double& block_cash, std::size_t begin, std::size_t end) {
+        BatchedStreams productivity(ctx.seed, firms.id.data(), end, ctx.step,
+                                    Purpose::productivity);
+        BatchedStreams growth(ctx.seed, firms.id.data(), end, ctx.step, Purpose::growth);
         for (std::size_t i = begin; i < end; ++i) {
-          if (firms.alive[i]) block_cash += grow_firm(i);
+          if (firms.alive[i]) block_cash += grow_firm(i, productivity.at(i), growth.at(i));
         }
       },
       [](double& sum, const double& part) { sum += part; });

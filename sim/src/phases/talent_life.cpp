@@ -56,89 +56,118 @@ void talent_life(TalentArrays& talent, const FirmArrays& firms, const Parks& par
       static_cast<std::int32_t>(std::lround(p.talent_retirement_age_years * months_per_year));
 
   const std::vector<double> zero(flows.talent_departures.size(), 0.0);
+  // Constants and columns in locals: the loop stores bytes (alive, intent), which may alias
+  // anything, so fields read through `p` or the arrays would be reloaded after every store.
+  const double monthly_skill_growth = p.talent_experience_skill_growth / months_per_year;
+  const double spinoff_rate = p.talent_spinoff_rate, layoff_rate = p.labour_layoff_rate;
+  const double age_scale_years = p.talent_other_park_age_scale_years;
+  const double* const leave_employed_by_park = leave_employed.data();
+  const double* const leave_seeking_by_park = leave_seeking.data();
+  const double* const search_share_by_park = search_share.data();
+  const double* const destination = cdf.data();
+  const std::uint8_t* const firm_alive = firms.alive.data();
+  const std::int32_t* const firm_staffing_gap = firms.staffing_gap.data();
+  const std::int32_t* const firm_employees = firms.employees.data();
+  const std::uint64_t seed = ctx.seed;
+  const std::uint32_t step = ctx.step;
   const std::vector<double> departures = ctx.executor.reduce(
       talent.size(), zero,
-      [&](std::vector<double>& part, std::size_t begin, std::size_t end) {
+      [&](std::vector<double>& departures_part, std::size_t begin, std::size_t end) {
+        const std::int64_t* const id = talent.id.data();
+        const std::int16_t* const park = talent.park.data();
+        const std::uint8_t* const sector = talent.sector.data();
+        std::uint8_t* const alive = talent.alive.data();
+        double* const skill = talent.skill.data();
+        std::int64_t* const employer_id = talent.employer.data();
+        std::int32_t* const employer_index = talent.employer_index.data();
+        std::int32_t* const age_months = talent.age_months.data();
+        double* const wage_cny = talent.wage_cny.data();
+        std::int32_t* const months_seeking = talent.months_seeking.data();
+        std::uint8_t* const intent = talent.intent.data();
+        std::int16_t* const target_park = talent.target_park.data();
+        double* const part = departures_part.data();
+
         // The block's largest spin-off rate bounds every member's, so most members skip the
         // exponential (the draw is compared with the bound first; decisions are unchanged).
         double max_skill = -std::numeric_limits<double>::infinity();
-        for (std::size_t i = begin; i < end; ++i) max_skill = std::max(max_skill, talent.skill[i]);
+        for (std::size_t i = begin; i < end; ++i) max_skill = std::max(max_skill, skill[i]);
         const double spinoff_bound =
-            p.talent_spinoff_rate *
-            std::exp(max_skill + p.talent_experience_skill_growth / months_per_year) * (1.0 + 1e-9);
+            spinoff_rate * std::exp(max_skill + monthly_skill_growth) * (1.0 + 1e-9);
+        BatchedStreams streams(seed, id, end, step, Purpose::talent_life);
         for (std::size_t i = begin; i < end; ++i) {
-          if (!talent.alive[i]) continue;
-          talent.intent[i] = static_cast<std::uint8_t>(TalentIntent::stay);
-          talent.age_months[i] += 1;
-          const auto home = static_cast<std::size_t>(talent.park[i]);
-          const int sector = talent.sector[i];
-          Stream stream(ctx.seed, static_cast<std::uint64_t>(talent.id[i]), ctx.step,
-                        Purpose::talent_life);
+          if (!alive[i]) continue;
+          intent[i] = static_cast<std::uint8_t>(TalentIntent::stay);
+          const std::int32_t age = age_months[i] + 1;
+          age_months[i] = age;
+          const auto home = static_cast<std::size_t>(park[i]);
+          const int sector_i = sector[i];
+          Stream stream = streams.at(i);  // its first Philox block computed in a batch
 
           // An exited employer releases its staff; an over-staffed one lays some off.
-          std::int32_t employer = talent.employer_index[i];
-          if (employer >= 0 && !firms.alive[static_cast<std::size_t>(employer)]) employer = -1;
+          std::int32_t employer = employer_index[i];
+          if (employer >= 0 && !firm_alive[static_cast<std::size_t>(employer)]) employer = -1;
           const double u_layoff = stream.uniform01();
           if (employer >= 0) {
             const auto f = static_cast<std::size_t>(employer);
-            if (firms.staffing_gap[f] < 0 && firms.employees[f] > 0) {
-              const double excess = -static_cast<double>(firms.staffing_gap[f]) /
-                                    static_cast<double>(firms.employees[f]);
-              if (u_layoff < p.labour_layoff_rate * std::min(excess, 1.0)) employer = -1;
+            if (firm_staffing_gap[f] < 0 && firm_employees[f] > 0) {
+              const double excess = -static_cast<double>(firm_staffing_gap[f]) /
+                                    static_cast<double>(firm_employees[f]);
+              if (u_layoff < layoff_rate * std::min(excess, 1.0)) employer = -1;
             }
           }
-          if (employer < 0 && talent.employer_index[i] >= 0) {
-            talent.employer[i] = -1;
-            talent.employer_index[i] = -1;
-            talent.wage_cny[i] = 0.0;
-            talent.months_seeking[i] = 0;
+          if (employer < 0 && employer_index[i] >= 0) {
+            employer_id[i] = -1;
+            employer_index[i] = -1;
+            wage_cny[i] = 0.0;
+            months_seeking[i] = 0;
           }
-          const bool employed = talent.employer_index[i] >= 0;
+          const bool employed = employer >= 0;
 
           // Retirement and departure from Shanghai.
           const double u_leave = stream.uniform01();
-          if (talent.age_months[i] >= retirement_months ||
-              u_leave < (employed ? leave_employed[home] : leave_seeking[home])) {
-            talent.alive[i] = 0;
-            part[cell_index(home, sector)] += 1.0;
+          if (age >= retirement_months ||
+              u_leave < (employed ? leave_employed_by_park[home] : leave_seeking_by_park[home])) {
+            alive[i] = 0;
+            part[cell_index(home, sector_i)] += 1.0;
             continue;
           }
 
           const double u_act = stream.uniform01();
           const double u_where = stream.uniform01();
           if (employed) {
-            talent.skill[i] += p.talent_experience_skill_growth / months_per_year;
+            const double grown_skill = skill[i] + monthly_skill_growth;
+            skill[i] = grown_skill;
             // Spin-off at the bottom of [0, 1), search at the top. The monthly probability never
             // exceeds the annual one, so the costly power is taken only when u_act is below it.
             if (u_act < spinoff_bound) {
-              const double annual = p.talent_spinoff_rate * std::exp(talent.skill[i]);
+              const double annual = spinoff_rate * std::exp(grown_skill);
               if (u_act < annual && u_act < monthly_probability(annual)) {
-                talent.intent[i] = static_cast<std::uint8_t>(TalentIntent::found_firm);
+                intent[i] = static_cast<std::uint8_t>(TalentIntent::found_firm);
                 continue;
               }
             }
             if (u_act < 1.0 - search) continue;  // no search this month
           } else {
-            talent.months_seeking[i] += 1;
+            months_seeking[i] += 1;
           }
 
           // Search: at home, or (less so with age) in another park chosen by distance and jobs.
-          talent.intent[i] = static_cast<std::uint8_t>(TalentIntent::search);
-          talent.target_park[i] = talent.park[i];
+          intent[i] = static_cast<std::uint8_t>(TalentIntent::search);
+          target_park[i] = park[i];
           // The age factor is at most 1, so a draw above the park's share needs no exponential.
-          if (n_parks < 2 || u_where >= search_share[home]) continue;
-          const double age_years = talent.age_months[i] / months_per_year;
+          const double share = search_share_by_park[home];
+          if (n_parks < 2 || u_where >= share) continue;
+          const double age_years = age / months_per_year;
           const double elsewhere =
-              search_share[home] *
-              std::exp(-std::max(0.0, age_years - 25.0) / p.talent_other_park_age_scale_years);
+              share * std::exp(-std::max(0.0, age_years - 25.0) / age_scale_years);
           if (u_where < elsewhere) {
             // The fifth draw, taken only when needed: it costs a second Philox block.
             const double u_destination = stream.uniform01();
             const double* row =
-                &cdf[(home * sector_count + static_cast<std::size_t>(sector)) * n_parks];
+                destination + (home * sector_count + static_cast<std::size_t>(sector_i)) * n_parks;
             const std::size_t to =
                 static_cast<std::size_t>(std::upper_bound(row, row + n_parks, u_destination) - row);
-            talent.target_park[i] = static_cast<std::int16_t>(std::min(to, n_parks - 1));
+            target_park[i] = static_cast<std::int16_t>(std::min(to, n_parks - 1));
           }
         }
       },

@@ -223,13 +223,14 @@ void vc_deals(FirmArrays& firms, FundArrays& funds, DealArrays& deals, const Ste
   // Blocks of firms draw in parallel; their candidates are joined in block order.
   std::vector<std::vector<Candidate>> block_candidates(Executor::block_count(firms.size()));
   ctx.executor.for_blocks(firms.size(), [&](std::size_t b, std::size_t begin, std::size_t end) {
+    BatchedStreams streams(ctx.seed, firms.id.data(), end, ctx.step, Purpose::vc_seek);
     for (std::size_t i = begin; i < end; ++i) {
       if (!firms.alive[i] || firms.exit_route[i] != 0 || firms.age_months[i] > 120) continue;
       if (firms.last_round_step[i] > 0 &&
           ctx.step - static_cast<std::uint32_t>(firms.last_round_step[i]) < 12) {
         continue;
       }
-      Stream stream(ctx.seed, static_cast<std::uint64_t>(firms.id[i]), ctx.step, Purpose::vc_seek);
+      Stream stream = streams.at(i);
       const auto park = static_cast<std::size_t>(firms.park[i]);
       const std::size_t kind =
           (is_leading(firms.sector[i]) ? 2u : 0u) + (firms.incubator[i] >= 0 ? 1u : 0u);
