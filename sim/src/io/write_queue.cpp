@@ -1,6 +1,7 @@
 #include "write_queue.hpp"
 
 #include <pthread.h>
+#include <sched.h>
 
 #include <utility>
 
@@ -49,6 +50,13 @@ void WriteQueue::rethrow_locked() {
 
 void WriteQueue::work() {
   pthread_setname_np(pthread_self(), "clustersim-io");  // as top -H and perf show it
+  // Idle priority: compression runs on cores the kernel leaves idle (its serial phases, other
+  // cores) and never takes one from the kernel's threads. When the kernel waits for the writer
+  // (a full queue, the close), nothing else runs and the writer has the machine. Best effort:
+  // where the policy is refused the writer runs at normal priority.
+  sched_param idle{};
+  idle.sched_priority = 0;
+  pthread_setschedparam(pthread_self(), SCHED_IDLE, &idle);
   std::unique_lock<std::mutex> lock(mutex_);
   for (;;) {
     queued_.wait(lock, [&] { return stopping_ || !jobs_.empty(); });
