@@ -29,20 +29,31 @@ void match_labour(TalentArrays& talent, const FirmArrays& firms, const StepConte
     std::int32_t openings;
     double offer_cny;  // wage_offer of the firm, computed once for all its slots
   };
-  // Searchers are bucketed in two parallel passes over blocks of talent: count per market, then
+  // Searchers are bucketed in parallel passes over blocks of talent: list each block's searchers
+  // (without branches: whether a person searches is a coin flip) and count them per market, then
   // place each at its block's offset within its market. A market's searchers end up contiguous.
+  const std::int16_t* const target_park = talent.target_park.data();
+  const std::uint8_t* const sector = talent.sector.data();
   auto market_of = [&](std::size_t t) {
-    return cell_index(static_cast<std::size_t>(talent.target_park[t]), talent.sector[t]);
-  };
-  auto searches = [&](std::size_t t) {
-    return talent.alive[t] && talent.intent[t] == static_cast<std::uint8_t>(TalentIntent::search);
+    return cell_index(static_cast<std::size_t>(target_park[t]), sector[t]);
   };
   const std::size_t blocks = Executor::block_count(talent.size());
+  std::vector<std::uint32_t> block_searchers(talent.size());  // block b's from b * block_size
+  std::vector<std::size_t> searcher_count(blocks, 0);
   std::vector<std::size_t> offset(blocks * n_cells, 0);  // [block][market]
   ctx.executor.for_blocks(talent.size(), [&](std::size_t b, std::size_t begin, std::size_t end) {
+    const std::uint8_t* const alive = talent.alive.data();
+    const std::uint8_t* const intent = talent.intent.data();
+    std::uint32_t* const listed = block_searchers.data() + begin;
+    std::size_t found = 0;
     for (std::size_t t = begin; t < end; ++t) {
-      if (searches(t)) ++offset[b * n_cells + market_of(t)];
+      listed[found] = static_cast<std::uint32_t>(t);
+      found += static_cast<std::size_t>(
+          (alive[t] != 0) & (intent[t] == static_cast<std::uint8_t>(TalentIntent::search)));
     }
+    searcher_count[b] = found;
+    std::size_t* const counts = offset.data() + b * n_cells;
+    for (std::size_t k = 0; k < found; ++k) ++counts[market_of(listed[k])];
   });
   std::vector<std::size_t> market_begin(n_cells + 1, 0);
   std::size_t placed = 0;
@@ -56,12 +67,14 @@ void match_labour(TalentArrays& talent, const FirmArrays& firms, const StepConte
   }
   market_begin[n_cells] = placed;
   std::vector<Searcher> all_searchers(placed);
-  ctx.executor.for_blocks(talent.size(), [&](std::size_t b, std::size_t begin, std::size_t end) {
-    for (std::size_t t = begin; t < end; ++t) {
-      if (searches(t)) {
-        all_searchers[offset[b * n_cells + market_of(t)]++] = {talent.skill[t], talent.id[t],
-                                                               static_cast<std::uint32_t>(t)};
-      }
+  ctx.executor.for_blocks(talent.size(), [&](std::size_t b, std::size_t begin, std::size_t) {
+    const double* const skill = talent.skill.data();
+    const std::int64_t* const id = talent.id.data();
+    const std::uint32_t* const listed = block_searchers.data() + begin;
+    std::size_t* const next = offset.data() + b * n_cells;
+    for (std::size_t k = 0; k < searcher_count[b]; ++k) {
+      const std::uint32_t t = listed[k];
+      all_searchers[next[market_of(t)]++] = {skill[t], id[t], t};
     }
   });
   std::vector<std::vector<Employer>> employers(n_cells);
@@ -82,9 +95,6 @@ void match_labour(TalentArrays& talent, const FirmArrays& firms, const StepConte
         auto& hiring = employers[market];
         if (seekers.empty() || hiring.empty()) return;
         // Ids are unique, so both orders are total and do not depend on the bucketing order.
-        std::sort(seekers.begin(), seekers.end(), [](const Searcher& a, const Searcher& b) {
-          return a.skill > b.skill || (a.skill == b.skill && a.id < b.id);
-        });
         // Offers rise with productivity; ties by firm id; a firm's slots stay together.
         std::sort(hiring.begin(), hiring.end(), [](const Employer& a, const Employer& b) {
           return a.productivity > b.productivity ||
@@ -97,9 +107,20 @@ void match_labour(TalentArrays& talent, const FirmArrays& firms, const StepConte
           slots.insert(slots.end(), static_cast<std::size_t>(hiring[e].openings),
                        static_cast<std::uint32_t>(e));
         }
+        const std::size_t pairs = std::min(seekers.size(), slots.size());
+        // Only the `pairs` most skilled meet a vacancy: those are selected, then put in order
+        // (the same ranks as sorting everyone, since the order is total).
+        auto more_skilled = [](const Searcher& a, const Searcher& b) {
+          return a.skill > b.skill || (a.skill == b.skill && a.id < b.id);
+        };
+        if (pairs < seekers.size()) {
+          std::nth_element(seekers.begin(), seekers.begin() + static_cast<std::ptrdiff_t>(pairs),
+                           seekers.end(), more_skilled);
+        }
+        std::sort(seekers.begin(), seekers.begin() + static_cast<std::ptrdiff_t>(pairs),
+                  more_skilled);
         moves[market].assign(n_parks, 0.0);
         const auto park = static_cast<std::int16_t>(market / sector_count);
-        const std::size_t pairs = std::min(seekers.size(), slots.size());
         for (std::size_t r = 0; r < pairs; ++r) {
           const std::uint32_t t = seekers[r].index;
           const Employer& employer = hiring[slots[r]];
