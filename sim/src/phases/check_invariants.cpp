@@ -19,6 +19,11 @@ std::size_t first_broken(const Executor& executor, std::size_t n, Broken&& broke
   return executor.reduce(
       n, none,
       [&](std::size_t& first, std::size_t begin, std::size_t end) {
+        // Almost always nothing is broken: a pass without an early exit (which the compiler
+        // can unroll and vectorise) tells, then the rare broken block is searched for its first.
+        bool any = false;
+        for (std::size_t i = begin; i < end; ++i) any |= broken(i);
+        if (!any) return;
         for (std::size_t i = begin; i < end && first == none; ++i) {
           if (broken(i)) first = i;
         }
@@ -114,8 +119,15 @@ StepAccounts take_accounts(const FirmArrays& firms, const TalentArrays& talent, 
   const Partial talent_total = executor.reduce(
       talent.size(), zero,
       [&](Partial& part, std::size_t begin, std::size_t end) {
+        // Four interleaved tallies: neighbours are often in the same park, and one tally would
+        // chain every increment through the same memory. Integer counts, so the same totals.
+        std::vector<std::int64_t> tally(4 * n_parks, 0);
         for (std::size_t t = begin; t < end; ++t) {
-          if (talent.alive[t]) ++part.by_park[static_cast<std::size_t>(talent.park[t])];
+          tally[(t & 3u) * n_parks + static_cast<std::size_t>(talent.park[t])] += talent.alive[t];
+        }
+        for (std::size_t k = 0; k < n_parks; ++k) {
+          part.by_park[k] +=
+              tally[k] + tally[n_parks + k] + tally[2 * n_parks + k] + tally[3 * n_parks + k];
         }
       },
       [](Partial& sum, const Partial& part) {
