@@ -59,15 +59,26 @@ void talent_life(TalentArrays& talent, const FirmArrays& firms, const Parks& par
   // Constants and columns in locals: the loop stores bytes (alive, intent), which may alias
   // anything, so fields read through `p` or the arrays would be reloaded after every store.
   const double monthly_skill_growth = p.talent_experience_skill_growth / months_per_year;
-  const double spinoff_rate = p.talent_spinoff_rate, layoff_rate = p.labour_layoff_rate;
+  const double spinoff_rate = p.talent_spinoff_rate;
   const double age_scale_years = p.talent_other_park_age_scale_years;
   const double* const leave_employed_by_park = leave_employed.data();
   const double* const leave_seeking_by_park = leave_seeking.data();
   const double* const search_share_by_park = search_share.data();
   const double* const destination = cdf.data();
-  const std::uint8_t* const firm_alive = firms.alive.data();
-  const std::int32_t* const firm_staffing_gap = firms.staffing_gap.data();
-  const std::int32_t* const firm_employees = firms.employees.data();
+  // Per firm, the chance that an employee is laid off this month, or -1 where the firm has
+  // exited (it releases everyone): one look-up per employee instead of three scattered ones.
+  // A firm that is not over-staffed has no excess, and no draw is below 0.
+  std::vector<double> layoff_probabilities(firms.size());
+  ctx.executor.for_each(firms.size(), [&](std::size_t f) {
+    const std::int32_t gap = firms.staffing_gap[f], staff = firms.employees[f];
+    double layoff = 0.0;
+    if (gap < 0 && staff > 0) {
+      const double excess = -static_cast<double>(gap) / static_cast<double>(staff);
+      layoff = p.labour_layoff_rate * std::min(excess, 1.0);
+    }
+    layoff_probabilities[f] = firms.alive[f] ? layoff : -1.0;
+  });
+  const double* const layoff_probability = layoff_probabilities.data();
   const std::uint64_t seed = ctx.seed;
   const std::uint32_t step = ctx.step;
   const std::vector<double> departures = ctx.executor.reduce(
@@ -105,15 +116,10 @@ void talent_life(TalentArrays& talent, const FirmArrays& firms, const Parks& par
 
           // An exited employer releases its staff; an over-staffed one lays some off.
           std::int32_t employer = employer_index[i];
-          if (employer >= 0 && !firm_alive[static_cast<std::size_t>(employer)]) employer = -1;
           const double u_layoff = stream.uniform01();
           if (employer >= 0) {
-            const auto f = static_cast<std::size_t>(employer);
-            if (firm_staffing_gap[f] < 0 && firm_employees[f] > 0) {
-              const double excess = -static_cast<double>(firm_staffing_gap[f]) /
-                                    static_cast<double>(firm_employees[f]);
-              if (u_layoff < layoff_rate * std::min(excess, 1.0)) employer = -1;
-            }
+            const double layoff = layoff_probability[static_cast<std::size_t>(employer)];
+            if (layoff < 0.0 || u_layoff < layoff) employer = -1;
           }
           if (employer < 0 && employer_index[i] >= 0) {
             employer_id[i] = -1;
