@@ -88,9 +88,9 @@ class Stream {
 };
 
 // The first Philox blocks of up to `lanes` streams that differ only in their entity, computed
-// lane by lane in each round so that the compiler vectorises the multiplications (where the CPU
-// has AVX2, the 32 x 32 -> 64-bit products go four at a time). The arithmetic is Philox4x32-10's,
-// so block j is bit-identical to the first block of Stream(seed, entity[j], step, purpose).
+// eight at a time with AVX2 where the CPU has it (checked once, at the first call), else one at
+// a time. The arithmetic is Philox4x32-10's, so block j is bit-identical to the first block of
+// Stream(seed, entity[j], step, purpose).
 struct FirstBlocks {
   static constexpr std::size_t lanes = 64;
   alignas(64) std::uint32_t word[4][lanes];
