@@ -88,14 +88,21 @@ void Simulation::step() {
   talent_arrivals(talent_, firms_, first_new_firm, first_spinoff, parks_, cells_, ctx,
                   next_talent_id_, flows);
   match_labour(talent_, firms_, ctx, flows);
-  staff_firms(firms_, talent_, executor_);
-  check_firm_invariants(firms_, executor_, "staff_firms", ctx.step);
-  check_talent_invariants(talent_, firms_, executor_, "staff_firms", ctx.step, false);
+  // staff_firms is serial (a firm's team skill is summed in talent order); the talent audit and
+  // measure_talent only read talent, which it does not change, so they run beside it.
+  executor_.run_both(
+      [&] {
+        staff_firms(firms_, talent_, executor_);
+        check_firm_invariants(firms_, executor_, "staff_firms", ctx.step);
+      },
+      [&] {
+        check_talent_invariants(talent_, firms_, executor_, "staff_firms", ctx.step, false);
+        measure_talent(talent_, params_, executor_, cells_);
+      });
   closing_counts_ = take_accounts(firms_, talent_, parks_.size(), executor_, before.firm_rows);
   check_step_accounts(before, *closing_counts_, flows, parks_, ctx.step);
   if (steps_done_ % 12 == 11) award_titles(firms_, params_, executor_);  // December
-  measure_cells(firms_, parks_, params_, executor_, cells_, policy_);
-  measure_talent(talent_, params_, executor_, cells_);
+  measure_cells(firms_, parks_, params_, executor_, cells_, policy_);    // keeps cells_.talent
   measure_city(city_, params_, ctx.step);
   ++steps_done_;
   if (month() == 12) {

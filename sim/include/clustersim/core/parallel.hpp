@@ -10,9 +10,11 @@
 
 #include <oneapi/tbb/blocked_range.h>
 #include <oneapi/tbb/parallel_for.h>
+#include <oneapi/tbb/parallel_invoke.h>
 #include <oneapi/tbb/task_arena.h>
 
 #include <cstddef>
+#include <exception>
 #include <memory>
 #include <vector>
 #ifdef CLUSTERSIM_THREAD_CHECKED_EXECUTOR
@@ -84,6 +86,39 @@ class Executor {
     for_blocks(n, [&](std::size_t, std::size_t begin, std::size_t end) {
       for (std::size_t i = begin; i < end; ++i) body(i);
     });
+  }
+
+  // first() and second() side by side: two pieces of work that touch disjoint state (a serial
+  // phase and an independent one), either of which may use the executor's loops itself. Serial
+  // reference: one after the other. Should both throw, first()'s error is the one rethrown, as
+  // on one thread.
+  template <class First, class Second>
+  void run_both(First&& first, Second&& second) const {
+    if (serial()) {
+      first();
+      second();
+      return;
+    }
+    std::exception_ptr first_error, second_error;
+    auto guarded = [](auto& work, std::exception_ptr& error) {
+      try {
+        work();
+      } catch (...) {
+        error = std::current_exception();
+      }
+    };
+#ifdef CLUSTERSIM_THREAD_CHECKED_EXECUTOR
+    std::thread other([&] { guarded(first, first_error); });
+    guarded(second, second_error);
+    other.join();
+#else
+    arena_->execute([&] {
+      oneapi::tbb::parallel_invoke([&] { guarded(first, first_error); },
+                                   [&] { guarded(second, second_error); });
+    });
+#endif
+    if (first_error) std::rethrow_exception(first_error);
+    if (second_error) std::rethrow_exception(second_error);
   }
 
   // Deterministic reduction: accumulate(partial, begin, end) fills one Partial per block (each
