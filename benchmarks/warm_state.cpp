@@ -76,8 +76,14 @@ const WarmState& warm_state(int denominator) {
 
 std::unique_ptr<Simulation> warm_simulation(int denominator, int threads) {
   const WarmState& state = warm_state(denominator);
-  return Simulation::restore(state.checkpoint_path, baseline_scenario(denominator), nullptr,
-                             threads);
+  std::unique_ptr<Simulation> sim =
+      Simulation::restore(state.checkpoint_path, baseline_scenario(denominator), nullptr, threads);
+  // A restore sizes every column exactly, so the month's first entrants would reallocate and
+  // copy (and page in) every column: the capacities of the warmed run instead.
+  sim->reserve_agents(state.world->firm_capacity, state.world->talent_capacity,
+                      state.world->incubator_capacity, state.world->fund_capacity,
+                      state.world->deal_capacity);
+  return sim;
 }
 
 }  // namespace clustersim::bench

@@ -139,6 +139,15 @@ void Simulation::step() {
   }
 }
 
+void Simulation::reserve_agents(std::size_t firms, std::size_t talent, std::size_t incubators,
+                                std::size_t funds, std::size_t deals) {
+  firms_.reserve(firms);
+  talent_.reserve(talent);
+  incubators_.reserve(incubators);
+  funds_.reserve(funds);
+  deals_.reserve(deals);
+}
+
 std::vector<double> Simulation::sector_momentum() const {
   // Log growth of each cell's revenue over the twelve months to the last recorded month.
   const std::size_t n_cells = parks_.size() * sector_count;

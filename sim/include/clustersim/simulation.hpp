@@ -62,6 +62,13 @@ class Simulation {
   // The levers' levels during the last step (before the first: the base year's).
   const PolicyState& policy() const { return policy_; }
 
+  // Room for this many agents of each kind, so that appending reallocates no column before
+  // then. A restored Simulation's columns hold exactly its agents, where a run's have grown
+  // geometrically; benchmarks that step a restored state use this to step like a run. Changes
+  // no result.
+  void reserve_agents(std::size_t firms, std::size_t talent, std::size_t incubators,
+                      std::size_t funds, std::size_t deals);
+
   // Changes a lever's schedule between steps (scenario key "policy.<lever>"); the change is
   // validated like a scenario value and logged in the output file's lever_changes.
   void set_lever(const std::string& lever, const LeverSchedule& schedule);

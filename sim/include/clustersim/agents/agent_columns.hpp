@@ -17,6 +17,12 @@ struct AgentColumns {
         });
   }
 
+  // Room for n agents in every column, without changing the size.
+  void reserve(std::size_t n) {
+    static_cast<Derived*>(this)->visit_columns(
+        [n](const char*, auto& column, const char*) { column.reserve(n); });
+  }
+
   // New elements of every column are value-initialised (zero).
   void resize(std::size_t n) {
     static_cast<Derived*>(this)->visit_columns(
