@@ -43,6 +43,22 @@ TEST(Simulation, SameSeedGivesIdenticalBitsForAnyThreadCount) {
   }
 }
 
+TEST(Simulation, ReservingRoomForAgentsChangesNoResult) {
+  const Scenario scenario = test_support::small_scenario(0.05, 2023);
+  Simulation plain(scenario, 42, 2);
+  Simulation reserved(scenario, 42, 2);
+  const std::size_t room = 4 * reserved.talent().size();
+  reserved.reserve_agents(room, room, 1000, 1000, room);
+  EXPECT_GE(reserved.talent().id.capacity(), room);
+  EXPECT_GE(reserved.firms().revenue_cny.capacity(), room);
+  EXPECT_EQ(reserved.talent().size(), plain.talent().size());  // sizes are unchanged
+  plain.run_until(2023);
+  reserved.run_until(2023);
+  EXPECT_TRUE(test_support::same_bits(plain.firms(), reserved.firms()));
+  EXPECT_TRUE(test_support::same_bits(plain.talent(), reserved.talent()));
+  EXPECT_TRUE(test_support::same_bits(plain.deals(), reserved.deals()));
+}
+
 TEST(Simulation, DifferentSeedsGiveDifferentRuns) {
   const Scenario scenario = test_support::small_scenario(0.02, 2022);
   Simulation a(scenario, 1, 2), b(scenario, 2, 2);
