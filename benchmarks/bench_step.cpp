@@ -66,6 +66,7 @@ void register_run_benchmarks(int denominator) {
         case_name("run", denominator, threads).c_str(),
         [=](benchmark::State& state) { time_run(state, denominator, threads); })
         ->Iterations(1)
+        ->Repetitions(1)  // a whole run is long enough to time once
         ->UseRealTime()
         ->Unit(benchmark::kSecond);
   }

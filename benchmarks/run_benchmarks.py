@@ -76,20 +76,37 @@ def machine(build: Path) -> dict:
     }
 
 
-def run_suite(binary: Path, scales: list[int], gb_filter: str, min_time: float) -> list[dict]:
-    """One row per case: kind, phase, denominator, threads, seconds per call, agents, rate."""
+def run_suite(binary: Path, scales: list[int], gb_filter: str, min_time: float,
+              repetitions: int) -> list[dict]:
+    """One row per case: kind, phase, denominator, threads, seconds per call, agents, rate.
+
+    Each case runs `repetitions` times, the repetitions of all cases interleaved in random
+    order, and the fastest is kept: on a shared machine the other tenants' work only ever
+    adds time, and interleaving keeps one slow period from landing on one case's every
+    repetition. (Whole runs, `run/`, are timed once.)
+    """
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "bench.json"
         command = [str(binary), "--scales=" + ",".join(map(str, scales)),
                    f"--benchmark_filter={gb_filter}", f"--benchmark_min_time={min_time}",
+                   f"--benchmark_repetitions={repetitions}",
+                   "--benchmark_enable_random_interleaving=true",
                    f"--benchmark_out={out}", "--benchmark_out_format=json"]
         print("$", " ".join(command), flush=True)
         subprocess.run(command, check=True, stdout=sys.stderr)
         report = json.loads(out.read_text())
-    rows = []
+    fastest: dict[str, dict] = {}
     for bench in report["benchmarks"]:
+        if bench.get("run_type") == "aggregate" or bench.get("error_occurred"):
+            continue
+        seconds = bench["real_time"] * TO_SECONDS[bench["time_unit"]]
+        kept = fastest.get(bench["name"])
+        if kept is None or seconds < kept["real_time"] * TO_SECONDS[kept["time_unit"]]:
+            fastest[bench["name"]] = bench
+    rows = []
+    for bench in fastest.values():
         match = NAME.match(bench["name"])
-        if not match or bench.get("error_occurred"):
+        if not match:
             continue
         rows.append({
             "kind": match["kind"].split("/")[0], "phase": match["phase"] or match["kind"],
@@ -151,6 +168,15 @@ def goals(rows: list[dict], cli: dict | None) -> list[dict]:
         worst = max(abs(v / mean - 1) for v in ns.values())
         value = (" / ".join(f"{ns[d]:.1f}" for d in SCALES["full"]) +
                  f" ns per agent-update (1/100, 1/10, 1); worst {worst:+.0%} of the mean")
+        # Beside it, on one thread: what the cost per agent is without the parallel speed-up,
+        # which small scales (one block of 8,192 agents) cannot have.
+        single = {d: find(rows, "step", d, 1) for d in SCALES["full"]}
+        if all(single.values()):
+            ns1 = {d: 1e9 / r["agent_updates_per_s"] for d, r in single.items()}
+            mean1 = statistics.mean(ns1.values())
+            worst1 = max(abs(v / mean1 - 1) for v in ns1.values())
+            value += (" (1 thread: " + " / ".join(f"{ns1[d]:.1f}" for d in SCALES["full"]) +
+                      f" ns, worst {worst1:+.0%})")
         out.append(goal("linear cost: step at 1/100, 1/10, 1, 2 threads",
                         f"within ±{LINEARITY:.0%} of the mean", value, worst <= LINEARITY))
     else:
@@ -199,7 +225,8 @@ def markdown(info: dict, rows: list[dict], cli: dict | None, goal_rows: list[dic
              f"load average (1, 5, 15 min) before "
              f"{', '.join(map(str, info.get('load_average_before', ['?'])))}, after "
              f"{', '.join(map(str, info['load_average']))}; the suite took "
-             f"{info.get('suite_minutes', '?')} min.", ""]
+             f"{info.get('suite_minutes', '?')} min; each case the fastest of "
+             f"{info.get('repetitions', 1)} interleaved repetitions (whole runs: one).", ""]
     lines += ["### Goals", "", "| goal | target | measured | met |", "|---|---|---|---|"]
     for g in goal_rows:
         met = {True: "met", False: "**not met**", None: "–"}[g["met"]]
@@ -258,6 +285,8 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true",
                         help="1/100 and 1/10 only (the CLI run at 1/100), for CI-sized runs")
     parser.add_argument("--filter", default=".", help="Google Benchmark regex over case names")
+    parser.add_argument("--repetitions", type=int, default=3,
+                        help="runs of each case (interleaved); the fastest is reported")
     parser.add_argument("--min-time", type=float, default=0.2,
                         help="seconds of timed work per case (Google Benchmark's min_time)")
     parser.add_argument("--no-cli", action="store_true", help="skip the `clustersim run`")
@@ -280,14 +309,16 @@ def main() -> int:
         return 2
     mode = "quick" if args.quick else "full"
     started, load_before = datetime.datetime.now(), [round(x, 2) for x in os.getloadavg()]
-    rows = run_suite(binary, SCALES[mode], args.filter, args.min_time)
+    rows = run_suite(binary, SCALES[mode], args.filter, args.min_time, args.repetitions)
     cli = None if args.no_cli else run_cli(1 if mode == "full" else 100, 2)
     info = machine(Path(args.build))
     info["load_average_before"] = load_before
     info["suite_minutes"] = round((datetime.datetime.now() - started).total_seconds() / 60, 1)
+    info["repetitions"] = args.repetitions
     goal_rows = goals(rows, cli)
     Path(args.results).write_text(json.dumps(
         {"machine": info, "mode": mode, "filter": args.filter, "min_time_s": args.min_time,
+         "repetitions": args.repetitions,
          "cases": rows, "cli_run": cli, "goals": goal_rows}, indent=1) + "\n")
     write_readme(Path(args.readme), markdown(info, rows, cli, goal_rows, mode))
     print(f"wrote {args.results} and {args.readme} ({len(rows)} cases, "

@@ -47,6 +47,8 @@ def test_quick_mode_writes_the_json_and_the_readme_section(tmp_path):
     cases = {(c["phase"], c["denominator"], c["threads"]) for c in report["cases"]}
     assert cases == {(phase, d, t) for phase in ("grow_city", "measure_cells", "step")
                      for d in (100, 10) for t in (0, 1, 2)}
+    # Three repetitions of each case by default, of which one row (the fastest) is kept.
+    assert report["repetitions"] == 3 and len(report["cases"]) == len(cases)
     assert all(c["seconds_per_call"] > 0 and c["agent_updates_per_s"] > 0 and c["agents"] >= 1
                for c in report["cases"])
     assert report["cli_run"]["denominator"] == 100 and report["cli_run"]["file_mb"] > 0
