@@ -80,17 +80,16 @@ def run_suite(binary: Path, scales: list[int], gb_filter: str, min_time: float,
               repetitions: int) -> list[dict]:
     """One row per case: kind, phase, denominator, threads, seconds per call, agents, rate.
 
-    Each case runs `repetitions` times, the repetitions of all cases interleaved in random
-    order, and the fastest is kept: on a shared machine the other tenants' work only ever
-    adds time, and interleaving keeps one slow period from landing on one case's every
-    repetition. (Whole runs, `run/`, are timed once.)
+    Each case runs `repetitions` times in a row and the fastest is kept: on a shared machine
+    the other tenants' work only ever adds time. (Whole runs, `run/`, are timed once.) The
+    repetitions are not interleaved across cases: the warmed state is built for one scale at
+    a time, and interleaving rebuilt it between most cases.
     """
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "bench.json"
         command = [str(binary), "--scales=" + ",".join(map(str, scales)),
                    f"--benchmark_filter={gb_filter}", f"--benchmark_min_time={min_time}",
                    f"--benchmark_repetitions={repetitions}",
-                   "--benchmark_enable_random_interleaving=true",
                    f"--benchmark_out={out}", "--benchmark_out_format=json"]
         print("$", " ".join(command), flush=True)
         subprocess.run(command, check=True, stdout=sys.stderr)
@@ -226,7 +225,7 @@ def markdown(info: dict, rows: list[dict], cli: dict | None, goal_rows: list[dic
              f"{', '.join(map(str, info.get('load_average_before', ['?'])))}, after "
              f"{', '.join(map(str, info['load_average']))}; the suite took "
              f"{info.get('suite_minutes', '?')} min; each case the fastest of "
-             f"{info.get('repetitions', 1)} interleaved repetitions (whole runs: one).", ""]
+             f"{info.get('repetitions', 1)} repetitions (whole runs: one).", ""]
     lines += ["### Goals", "", "| goal | target | measured | met |", "|---|---|---|---|"]
     for g in goal_rows:
         met = {True: "met", False: "**not met**", None: "–"}[g["met"]]
@@ -286,7 +285,7 @@ def main() -> int:
                         help="1/100 and 1/10 only (the CLI run at 1/100), for CI-sized runs")
     parser.add_argument("--filter", default=".", help="Google Benchmark regex over case names")
     parser.add_argument("--repetitions", type=int, default=3,
-                        help="runs of each case (interleaved); the fastest is reported")
+                        help="runs of each case, in a row; the fastest is reported")
     parser.add_argument("--min-time", type=float, default=0.2,
                         help="seconds of timed work per case (Google Benchmark's min_time)")
     parser.add_argument("--no-cli", action="store_true", help="skip the `clustersim run`")

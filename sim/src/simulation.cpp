@@ -98,7 +98,8 @@ void Simulation::step() {
       [&] {
         check_talent_invariants(talent_, firms_, executor_, "staff_firms", ctx.step, false);
         measure_talent(talent_, params_, executor_, cells_);
-      });
+      },
+      talent_.size());
   closing_counts_ = take_accounts(firms_, talent_, parks_.size(), executor_, before.firm_rows);
   check_step_accounts(before, *closing_counts_, flows, parks_, ctx.step);
   if (steps_done_ % 12 == 11) award_titles(firms_, params_, executor_);  // December

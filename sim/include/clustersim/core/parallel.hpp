@@ -91,10 +91,15 @@ class Executor {
   // first() and second() side by side: two pieces of work that touch disjoint state (a serial
   // phase and an independent one), either of which may use the executor's loops itself. Serial
   // reference: one after the other. Should both throw, first()'s error is the one rethrown, as
-  // on one thread.
+  // on one thread. `items` as for for_tasks: under one block of agents the two run inline.
   template <class First, class Second>
-  void run_both(First&& first, Second&& second) const {
+  void run_both(First&& first, Second&& second, std::size_t items = block_size) const {
+#ifdef CLUSTERSIM_THREAD_CHECKED_EXECUTOR
+    (void)items;
     if (serial()) {
+#else
+    if (serial() || items < block_size) {
+#endif
       first();
       second();
       return;
