@@ -9,19 +9,13 @@ namespace clustersim {
 
 namespace {
 
-// Random123's Philox4x32-10, one stream at a time: the reference, and the path for CPUs without
-// AVX2.
-void first_blocks_scalar(std::uint64_t seed, const std::int64_t* entity, std::size_t n,
-                         std::uint32_t step, Purpose purpose, FirstBlocks& out) {
-  const r123::Philox4x32::key_type key = {
-      {static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32)}};
-  for (std::size_t j = 0; j < n; ++j) {
-    const auto e = static_cast<std::uint64_t>(entity[j]);
-    const r123::Philox4x32::ctr_type counter = {{static_cast<std::uint32_t>(e),
-                                                 static_cast<std::uint32_t>(e >> 32), step,
-                                                 static_cast<std::uint32_t>(purpose) << 16}};
-    const auto block = r123::Philox4x32()(counter, key);
-    for (int w = 0; w < 4; ++w) out.word[w][j] = block.v[w];
+// Lanes [first, n), one stream at a time: the first four words of each Stream are its first
+// block. The reference, the path for CPUs without AVX2, and the AVX2 path's last few lanes.
+void first_blocks_scalar(std::uint64_t seed, const std::int64_t* entity, std::size_t first,
+                         std::size_t n, std::uint32_t step, Purpose purpose, FirstBlocks& out) {
+  for (std::size_t j = first; j < n; ++j) {
+    Stream stream(seed, static_cast<std::uint64_t>(entity[j]), step, purpose);
+    for (int w = 0; w < 4; ++w) out.word[w][j] = stream();
   }
 }
 
@@ -76,13 +70,7 @@ __attribute__((target("avx2"))) void first_blocks_avx2(std::uint64_t seed,
     _mm256_store_si256(reinterpret_cast<__m256i*>(&out.word[2][j]), c2);
     _mm256_store_si256(reinterpret_cast<__m256i*>(&out.word[3][j]), c3);
   }
-  if (j < n) {  // the last few, one at a time
-    FirstBlocks rest;
-    first_blocks_scalar(seed, entity + j, n - j, step, purpose, rest);
-    for (std::size_t r = 0; r < n - j; ++r) {
-      for (int w = 0; w < 4; ++w) out.word[w][j + r] = rest.word[w][r];
-    }
-  }
+  first_blocks_scalar(seed, entity, j, n, step, purpose, out);  // the last few
 }
 #endif
 
@@ -98,7 +86,7 @@ void first_blocks(std::uint64_t seed, const std::int64_t* entity, std::size_t n,
     return;
   }
 #endif
-  first_blocks_scalar(seed, entity, n, step, purpose, out);
+  first_blocks_scalar(seed, entity, 0, n, step, purpose, out);
 }
 
 }  // namespace clustersim

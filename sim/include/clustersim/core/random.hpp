@@ -43,18 +43,14 @@ class Stream {
   using result_type = std::uint32_t;
 
   Stream(std::uint64_t seed, std::uint64_t entity, std::uint32_t step, Purpose purpose) {
-    key_ = {{static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32)}};
-    counter_ = {{static_cast<std::uint32_t>(entity), static_cast<std::uint32_t>(entity >> 32), step,
-                 static_cast<std::uint32_t>(purpose) << 16}};
+    start(seed, entity, step, purpose);
     refill();
   }
 
   // The same stream, whose first block was computed already (by first_blocks).
   Stream(std::uint64_t seed, std::uint64_t entity, std::uint32_t step, Purpose purpose,
          const std::uint32_t (&first_block)[4]) {
-    key_ = {{static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32)}};
-    counter_ = {{static_cast<std::uint32_t>(entity), static_cast<std::uint32_t>(entity >> 32), step,
-                 static_cast<std::uint32_t>(purpose) << 16}};
+    start(seed, entity, step, purpose);
     block_ = {{first_block[0], first_block[1], first_block[2], first_block[3]}};
   }
 
@@ -76,6 +72,11 @@ class Stream {
 
  private:
   using Philox = r123::Philox4x32;
+  void start(std::uint64_t seed, std::uint64_t entity, std::uint32_t step, Purpose purpose) {
+    key_ = {{static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32)}};
+    counter_ = {{static_cast<std::uint32_t>(entity), static_cast<std::uint32_t>(entity >> 32), step,
+                 static_cast<std::uint32_t>(purpose) << 16}};
+  }
   void refill() {
     block_ = Philox()(counter_, key_);
     next_ = 0;
@@ -101,7 +102,8 @@ struct FirstBlocks {
   }
 };
 
-// Fills out.word[.][j] for j < n (n <= FirstBlocks::lanes); lanes from n on are unspecified.
+// Fills out.word[.][j] for j < n (an n above FirstBlocks::lanes counts as lanes); lanes from n on
+// are unspecified.
 void first_blocks(std::uint64_t seed, const std::int64_t* entity, std::size_t n, std::uint32_t step,
                   Purpose purpose, FirstBlocks& out);
 
@@ -117,9 +119,7 @@ class BatchedStreams {
   Stream at(std::size_t i) {
     if (i < batch_begin_ || i >= batch_begin_ + FirstBlocks::lanes) {
       batch_begin_ = i;
-      const std::size_t left = end_ - i;
-      first_blocks(seed_, entity_ + i, left < FirstBlocks::lanes ? left : FirstBlocks::lanes, step_,
-                   purpose_, batch_);
+      first_blocks(seed_, entity_ + i, end_ - i, step_, purpose_, batch_);
     }
     std::uint32_t block[4];
     batch_.get(i - batch_begin_, block);
