@@ -21,6 +21,7 @@ void match_labour(TalentArrays& talent, const FirmArrays& firms, const StepConte
     double skill;
     std::int64_t id;
     std::uint32_t index;
+    std::int32_t employer_index;  // fills the padding; read here instead of in the columns
   };
   struct Employer {
     double productivity;
@@ -70,11 +71,12 @@ void match_labour(TalentArrays& talent, const FirmArrays& firms, const StepConte
   ctx.executor.for_blocks(talent.size(), [&](std::size_t b, std::size_t begin, std::size_t) {
     const double* const skill = talent.skill.data();
     const std::int64_t* const id = talent.id.data();
+    const std::int32_t* const employer_index = talent.employer_index.data();
     const std::uint32_t* const listed = block_searchers.data() + begin;
     std::size_t* const next = offset.data() + b * n_cells;
     for (std::size_t k = 0; k < searcher_count[b]; ++k) {
       const std::uint32_t t = listed[k];
-      all_searchers[next[market_of(t)]++] = {skill[t], id[t], t};
+      all_searchers[next[market_of(t)]++] = {skill[t], id[t], t, employer_index[t]};
     }
   });
   std::vector<std::vector<Employer>> employers(n_cells);
@@ -121,20 +123,33 @@ void match_labour(TalentArrays& talent, const FirmArrays& firms, const StepConte
                   more_skilled);
         moves[market].assign(n_parks, 0.0);
         const auto park = static_cast<std::int16_t>(market / sector_count);
+        // Ranks are in skill order, so the talent they touch are scattered over the columns:
+        // each pair's cache lines are requested a few pairs ahead, or every pair would wait
+        // for memory in turn.
+        constexpr std::size_t prefetch_ahead = 12;
         for (std::size_t r = 0; r < pairs; ++r) {
-          const std::uint32_t t = seekers[r].index;
+          if (r + prefetch_ahead < pairs) {
+            const std::uint32_t ahead = seekers[r + prefetch_ahead].index;
+            __builtin_prefetch(&talent.employer[ahead], 1);
+            __builtin_prefetch(&talent.employer_index[ahead], 1);
+            __builtin_prefetch(&talent.park[ahead], 1);
+            __builtin_prefetch(&talent.wage_cny[ahead], 1);
+            __builtin_prefetch(&talent.months_seeking[ahead], 1);
+          }
+          const Searcher& seeker = seekers[r];
+          const std::uint32_t t = seeker.index;
           const Employer& employer = hiring[slots[r]];
           const std::uint32_t f = employer.index;
           const double wage =
-              employer.offer_cny * std::exp(p.talent_wage_skill_premium * talent.skill[t]);
-          const bool employed = talent.employer_index[t] >= 0;
-          if (employed && (talent.employer_index[t] == static_cast<std::int32_t>(f) ||
+              employer.offer_cny * std::exp(p.talent_wage_skill_premium * seeker.skill);
+          const bool employed = seeker.employer_index >= 0;
+          if (employed && (seeker.employer_index == static_cast<std::int32_t>(f) ||
                            wage < talent.wage_cny[t] * (1.0 + p.talent_switch_premium))) {
             continue;  // not worth a move: the vacancy stays open this month
           }
           if (talent.park[t] != park)
             moves[market][static_cast<std::size_t>(talent.park[t])] += 1.0;
-          talent.employer[t] = firms.id[f];
+          talent.employer[t] = employer.id;
           talent.employer_index[t] = static_cast<std::int32_t>(f);
           talent.park[t] = park;
           talent.wage_cny[t] = wage;
