@@ -7,11 +7,14 @@
 namespace clustersim {
 
 namespace {
-// Annual hazard by completed years of age, falling with size above the reference revenue.
-double annual_hazard(std::int32_t age_months, double revenue_cny, const ModelParameters& p) {
+// Annual hazard by completed years of age.
+double hazard_by_age(std::int32_t age_months, const ModelParameters& p) {
   const auto year = static_cast<std::size_t>(age_months / 12);
-  const double by_age =
-      year < p.exit_hazard_by_age.size() ? p.exit_hazard_by_age[year] : p.exit_base_hazard;
+  return year < p.exit_hazard_by_age.size() ? p.exit_hazard_by_age[year] : p.exit_base_hazard;
+}
+
+// Annual hazard: by age, falling with size above the reference revenue.
+double annual_hazard(double by_age, double revenue_cny, const ModelParameters& p) {
   const double size_factor =
       revenue_cny > p.exit_ref_revenue_cny
           ? std::pow(p.exit_ref_revenue_cny / revenue_cny, p.exit_size_exponent)
@@ -38,16 +41,23 @@ void exit_firms(FirmArrays& firms, const IncubatorArrays& incubators, const Step
                                 firms.revenue_cny[i];
           bool leaves = firms.cash_cny[i] < -credit;
           if (!leaves) {
-            double yearly = annual_hazard(firms.age_months[i], firms.revenue_cny[i], p);
-            if (firms.incubator[i] >= 0) {  // incubation raises survival, more so in good ones
-              // Never above 1: a poor incubator helps less, it does not harm.
-              yearly *= std::min(
-                  1.0,
-                  p.incubators_hazard_factor *
-                      std::exp(-incubators.quality[static_cast<std::size_t>(firms.incubator[i])]));
-            }
             Stream stream = streams.at(i);
-            leaves = happens_this_month(stream.uniform01(), yearly);
+            const double u_exit = stream.uniform01();
+            // The size and incubation factors never exceed 1, so a draw at or above the
+            // hazard by age decides "stays" without their power and exponential.
+            const double by_age = hazard_by_age(firms.age_months[i], p);
+            if (u_exit < std::min(by_age, 1.0)) {
+              double yearly = annual_hazard(by_age, firms.revenue_cny[i], p);
+              if (firms.incubator[i] >= 0) {  // incubation raises survival, more so in good ones
+                // Never above 1: a poor incubator helps less, it does not harm.
+                yearly *= std::min(
+                    1.0,
+                    p.incubators_hazard_factor *
+                        std::exp(
+                            -incubators.quality[static_cast<std::size_t>(firms.incubator[i])]));
+              }
+              leaves = happens_this_month(u_exit, yearly);
+            }
           }
           if (leaves) {
             firms.alive[i] = 0;
