@@ -160,27 +160,31 @@ def goals(rows: list[dict], cli: dict | None) -> list[dict]:
     out.append(goal("step throughput, full scale, 2 threads", f">= {STEP_RATE / 1e6:g} M/s",
                     f"{step['agent_updates_per_s'] / 1e6:.1f} M/s" if step else None,
                     bool(step and step["agent_updates_per_s"] >= STEP_RATE)))
-    costs = {d: find(rows, "step", d, 2) for d in SCALES["full"]}
-    if all(costs.values()):
+    # Linearity is read on one thread: the cost of an agent-update, which should not grow
+    # with the number of agents. On two threads the small scales (one block of 8,192 agents,
+    # and at 1/10 every firm phase) cannot use the second thread, so the spread there measures
+    # the full scale's parallel speed-up (the efficiency goal) more than the cost per agent; it
+    # is reported beside.
+    def spread(threads: int) -> tuple[dict, float] | None:
+        costs = {d: find(rows, "step", d, threads) for d in SCALES["full"]}
+        if not all(costs.values()):
+            return None
         ns = {d: 1e9 / r["agent_updates_per_s"] for d, r in costs.items()}
         mean = statistics.mean(ns.values())
-        worst = max(abs(v / mean - 1) for v in ns.values())
+        return ns, max(abs(v / mean - 1) for v in ns.values())
+    one_thread, two_threads = spread(1), spread(2)
+    name = "linear cost: step at 1/100, 1/10, 1, 1 thread"
+    if one_thread:
+        ns, worst = one_thread
         value = (" / ".join(f"{ns[d]:.1f}" for d in SCALES["full"]) +
                  f" ns per agent-update (1/100, 1/10, 1); worst {worst:+.0%} of the mean")
-        # Beside it, on one thread: what the cost per agent is without the parallel speed-up,
-        # which small scales (one block of 8,192 agents) cannot have.
-        single = {d: find(rows, "step", d, 1) for d in SCALES["full"]}
-        if all(single.values()):
-            ns1 = {d: 1e9 / r["agent_updates_per_s"] for d, r in single.items()}
-            mean1 = statistics.mean(ns1.values())
-            worst1 = max(abs(v / mean1 - 1) for v in ns1.values())
-            value += (" (1 thread: " + " / ".join(f"{ns1[d]:.1f}" for d in SCALES["full"]) +
-                      f" ns, worst {worst1:+.0%})")
-        out.append(goal("linear cost: step at 1/100, 1/10, 1, 2 threads",
-                        f"within ±{LINEARITY:.0%} of the mean", value, worst <= LINEARITY))
+        if two_threads:
+            ns2, worst2 = two_threads
+            value += (" (2 threads: " + " / ".join(f"{ns2[d]:.1f}" for d in SCALES["full"]) +
+                      f" ns, worst {worst2:+.0%})")
+        out.append(goal(name, f"within ±{LINEARITY:.0%} of the mean", value, worst <= LINEARITY))
     else:
-        out.append(goal("linear cost: step at 1/100, 1/10, 1, 2 threads",
-                        f"within ±{LINEARITY:.0%} of the mean", None, None))
+        out.append(goal(name, f"within ±{LINEARITY:.0%} of the mean", None, None))
     one, two = find(rows, "step", 1, 1), find(rows, "step", 1, 2)
     efficiency = (two["agent_updates_per_s"] / (2 * one["agent_updates_per_s"])
                   if one and two else None)
