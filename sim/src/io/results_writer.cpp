@@ -29,9 +29,8 @@ constexpr std::size_t chunk_bytes = 256 * 1024;
 
 // Snapshots copied but not yet written, at most: the kernel waits rather than hold more. A
 // full-scale December (firms, funds, deals and 1.3 M talent) is about 70 MB. While the kernel
-// keeps both cores busy the idle-priority writer barely runs, so a larger bound only grows the
-// backlog (160 MiB: peak RSS 315 MiB, 335 B per agent) without shortening the run (40 MiB:
-// 255-262 MiB, the same wall time within the machine's noise).
+// keeps the cores busy the idle-priority writer barely runs, so a larger bound only grows the
+// backlog in memory without shortening the run (benchmarks/README.md, "Speed work").
 constexpr std::size_t max_pending_bytes = 40u << 20;
 
 // The HDF5 path of an open object ("/talent_snapshots/2026"), for error messages.
