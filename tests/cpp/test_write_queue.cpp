@@ -101,3 +101,41 @@ TEST(WriteQueue, SubmitWaitsWhileTheQueuedJobsHoldTooMuch) {
   queue.submit([] {}, 1000);
   queue.drain();
 }
+
+TEST(WriteQueue, AReservationCountsAgainstTheBoundUntilItsJobIsDone) {
+  // The results writer reserves a snapshot's bytes before it copies the rows: while 60 of 100
+  // bytes are reserved, another reservation of 60 waits, and it proceeds once the job holding
+  // the first is done (or the reservation is released).
+  WriteQueue queue(100, as_output_error);
+  std::atomic<bool> release{false}, reserved{false};
+  queue.reserve(60);
+  std::thread producer([&] {
+    queue.reserve(60);
+    reserved = true;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_FALSE(reserved.load());
+  queue.submit_reserved(
+      [&] {
+        while (!release) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      },
+      60);
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  EXPECT_FALSE(reserved.load());  // the job still holds its 60 bytes
+  release = true;
+  producer.join();
+  EXPECT_TRUE(reserved.load());
+  queue.release(60);  // the second producer gave up: nothing is held, so 100 fit again
+  queue.reserve(100);
+  queue.submit_reserved([] {}, 100);
+  queue.drain();
+}
+
+TEST(WriteQueue, AReservedJobAfterAFailureIsRefusedAndGivesItsBytesBack) {
+  WriteQueue queue(100, as_output_error);
+  queue.submit([] { throw std::runtime_error("disk full"); }, 1);
+  EXPECT_THROW(queue.drain(), OutputError);
+  // reserve() rethrows the failure; so does a job reserved before it was known.
+  EXPECT_THROW(queue.reserve(10), OutputError);
+  EXPECT_THROW(queue.submit_reserved([] {}, 0), OutputError);
+}

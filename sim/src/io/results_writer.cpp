@@ -13,6 +13,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "chunk_filter.hpp"
 #include "clustersim/errors.hpp"
 #include "clustersim/model/sectors.hpp"
 #include "hdf5_handle.hpp"
@@ -27,11 +28,11 @@ using hdf5::native_type;
 // Chunks of about 256 KiB along the first dimension (STYLE.md: 0.1-1 MiB).
 constexpr std::size_t chunk_bytes = 256 * 1024;
 
-// Snapshots copied but not yet written, at most: the kernel waits rather than hold more. A
-// full-scale December (firms, funds, deals and 1.3 M talent) is about 70 MB. While the kernel
-// keeps the cores busy the idle-priority writer barely runs, so a larger bound only grows the
-// backlog in memory without shortening the run (benchmarks/README.md, "Speed work").
-constexpr std::size_t max_pending_bytes = 40u << 20;
+// Snapshots copied but not yet written, at most, counting the copy being made: the kernel
+// waits rather than hold more. A full-scale December (firms, funds, deals and 1.3 M talent) is
+// about 61 MB, so one fits while the year before is still being written only in part
+// (benchmarks/README.md, "Speed work": the bound against peak memory and waiting).
+constexpr std::size_t max_pending_bytes = 80u << 20;
 
 // The HDF5 path of an open object ("/talent_snapshots/2026"), for error messages.
 std::string object_name(hid_t object) {
@@ -52,7 +53,6 @@ struct ResultsWriter::Snapshot {
   std::string group;
   int year = 0, month = 0;
   std::vector<std::function<void(File&, hid_t)>> columns;  // writes one dataset into the group
-  std::size_t bytes = 0;
 };
 
 struct ResultsWriter::File {
@@ -119,8 +119,8 @@ struct ResultsWriter::File {
     Handle properties(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
     hsize_t count = 1;
     for (hsize_t d : dims) count *= d;
+    std::vector<hsize_t> chunk = dims;
     if (count > 0) {
-      std::vector<hsize_t> chunk = dims;
       const hsize_t row = count / dims[0] * sizeof(T);
       chunk[0] = std::clamp<hsize_t>(chunk_bytes / std::max<hsize_t>(row, 1), 1, dims[0]);
       H5Pset_chunk(properties.get(), static_cast<int>(chunk.size()), chunk.data());
@@ -132,13 +132,43 @@ struct ResultsWriter::File {
                H5Dclose);
     const std::string what = "dataset " + object_name(parent) + "/" + name;
     if (!set.valid()) fail(what);
-    if (count > 0) {
-      check(H5Dwrite(set.get(), native_type<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT, data), what);
-    }
+    if (count > 0) write_chunks(set.get(), dims, chunk, data, what);
     if (!unit.empty()) string_attribute(set.get(), "unit", unit);
     if (!description.empty()) string_attribute(set.get(), "description", description);
     // The chunks still in HDF5's cache are written here: a full disk can fail the close.
     check(H5Dclose(set.release()), what);
+  }
+
+  // The chunks of a dataset created by dataset(), filtered here (chunk_filter.hpp) and written
+  // as they are stored. Sorted integers (identifiers) get zlib's full match search, the rest
+  // its run-length matches only.
+  template <class T>
+  void write_chunks(hid_t set, const std::vector<hsize_t>& dims, const std::vector<hsize_t>& chunk,
+                    const T* data, const std::string& what) {
+    const std::size_t row_elements = [&] {
+      std::size_t n = 1;
+      for (std::size_t d = 1; d < dims.size(); ++d) n *= static_cast<std::size_t>(dims[d]);
+      return n;
+    }();
+    const auto rows = static_cast<std::size_t>(dims[0]);
+    const auto chunk_rows = static_cast<std::size_t>(chunk[0]);
+    DeflateStrategy strategy = DeflateStrategy::runs_only;
+    if constexpr (std::is_integral_v<T>) {
+      if (std::is_sorted(data, data + rows * row_elements)) strategy = DeflateStrategy::full_search;
+    }
+    std::vector<unsigned char> shuffled, stored;
+    std::vector<hsize_t> offset(dims.size(), 0);
+    for (std::size_t first = 0; first < rows; first += chunk_rows) {
+      const std::size_t n = std::min(chunk_rows, rows - first) * row_elements;
+      try {
+        filter_chunk(data + first * row_elements, n, sizeof(T), chunk_rows * row_elements, strategy,
+                     shuffled, stored);
+      } catch (const std::exception& e) {
+        throw OutputError(path + ": cannot write " + what + ": " + e.what());
+      }
+      offset[0] = first;
+      check(H5Dwrite_chunk(set, H5P_DEFAULT, 0, offset.data(), stored.size(), stored.data()), what);
+    }
   }
 
   // Caller-supplied string attributes; the format's own attributes cannot be overwritten.
@@ -187,37 +217,48 @@ struct ResultsWriter::File {
 namespace {
 
 // The living agents, one column each (every row is alive, so `alive` is not stored).
+// `reserve(bytes)` is called with the size of the copies before they are made.
 template <class Agents>
-ResultsWriter::Snapshot gather(std::string group, int year, int month, const Agents& agents,
+ResultsWriter::Snapshot gather(const std::function<void(std::size_t)>& reserve, std::string group,
+                               int year, int month, const Agents& agents,
                                std::initializer_list<std::string_view> skip,
                                std::initializer_list<std::string_view> single_precision = {}) {
-  ResultsWriter::Snapshot snapshot{std::move(group), year, month, {}, 0};
-  std::vector<std::size_t> living;
+  ResultsWriter::Snapshot snapshot{std::move(group), year, month, {}};
+  std::vector<std::uint32_t> living;  // 2^32 agents would need hundreds of GB
   living.reserve(agents.size());
   for (std::size_t i = 0; i < agents.size(); ++i) {
-    if (agents.alive[i]) living.push_back(i);
+    if (agents.alive[i]) living.push_back(static_cast<std::uint32_t>(i));
   }
-  agents.visit_columns([&](const char* name, const auto& column, const char* unit) {
+  auto stored = [&](const char* name, const auto& column) -> std::size_t {
     for (std::string_view skipped : skip) {
-      if (skipped == name) return;
+      if (skipped == name) return 0;
     }
+    using T = typename std::decay_t<decltype(column)>::value_type;
+    const bool narrow =
+        std::is_same_v<T, double> &&
+        std::find(single_precision.begin(), single_precision.end(), name) != single_precision.end();
+    return narrow ? sizeof(float) : sizeof(T);
+  };
+  std::size_t bytes = 0;
+  agents.visit_columns([&](const char* name, const auto& column, const char*) {
+    bytes += living.size() * stored(name, column);
+  });
+  reserve(bytes);
+  agents.visit_columns([&](const char* name, const auto& column, const char* unit) {
+    if (stored(name, column) == 0) return;
     using T = typename std::decay_t<decltype(column)>::value_type;
     auto copy = [&]<class Stored>() {
       std::vector<Stored> values(living.size());
       for (std::size_t k = 0; k < living.size(); ++k) {
         values[k] = static_cast<Stored>(column[living[k]]);
       }
-      snapshot.bytes += values.size() * sizeof(Stored);
       snapshot.columns.push_back(
           [name, unit, values = std::move(values)](ResultsWriter::File& file, hid_t parent) {
             file.dataset<Stored>(parent, name, {static_cast<hsize_t>(values.size())}, values.data(),
                                  unit);
           });
     };
-    const bool narrow =
-        std::is_same_v<T, double> &&
-        std::find(single_precision.begin(), single_precision.end(), name) != single_precision.end();
-    if (narrow) {
+    if (stored(name, column) != sizeof(T)) {
       copy.template operator()<float>();
     } else {
       copy.template operator()<T>();
@@ -296,20 +337,32 @@ ResultsWriter::ResultsWriter(std::string path, const Attributes& attributes, con
 // The writer thread finishes the snapshots already queued before the file is closed.
 ResultsWriter::~ResultsWriter() { queue_.reset(); }
 
-void ResultsWriter::write(Snapshot&& snapshot) {
+void ResultsWriter::take(const std::function<Snapshot(const Reserve&)>& gather_snapshot) {
+  check_background();
   if (!queue_) {
+    Snapshot snapshot = gather_snapshot([](std::size_t) {});
     hdf5::LibraryLock lock;
     file_->write(snapshot);
     return;
   }
-  auto job = std::make_shared<Snapshot>(std::move(snapshot));
-  const std::size_t bytes = job->bytes;
-  queue_->submit(
+  // The bytes are reserved before the rows are copied, so the copies count against the bound.
+  std::size_t reserved = 0;
+  std::shared_ptr<Snapshot> job;
+  try {
+    job = std::make_shared<Snapshot>(gather_snapshot([&](std::size_t bytes) {
+      queue_->reserve(bytes);
+      reserved = bytes;
+    }));
+  } catch (...) {
+    if (reserved > 0) queue_->release(reserved);
+    throw;
+  }
+  queue_->submit_reserved(
       [file = file_.get(), job] {
         hdf5::LibraryLock lock;
         file->write(*job);
       },
-      bytes);
+      reserved);
 }
 
 void ResultsWriter::check_background() {
@@ -318,8 +371,9 @@ void ResultsWriter::check_background() {
 
 void ResultsWriter::write_snapshot(const std::string& label, int year, int month,
                                    const FirmArrays& firms) {
-  check_background();
-  write(gather("snapshots/" + label, year, month, firms, {"alive"}));
+  take([&](const Reserve& reserve) {
+    return gather(reserve, "snapshots/" + label, year, month, firms, {"alive"});
+  });
   snapshots_.insert("snapshots/" + label);
 }
 
@@ -327,25 +381,30 @@ void ResultsWriter::write_talent_snapshot(const std::string& label, int year, in
                                           const TalentArrays& talent, bool float32) {
   // Positions in the arrays and this month's intentions are working state, not results.
   const std::initializer_list<std::string_view> narrow = {"skill", "wage_cny"};
-  check_background();
-  write(gather("talent_snapshots/" + label, year, month, talent,
-               {"alive", "employer_index", "intent", "target_park"},
-               float32 ? narrow : std::initializer_list<std::string_view>{}));
+  take([&](const Reserve& reserve) {
+    return gather(reserve, "talent_snapshots/" + label, year, month, talent,
+                  {"alive", "employer_index", "intent", "target_park"},
+                  float32 ? narrow : std::initializer_list<std::string_view>{});
+  });
   snapshots_.insert("talent_snapshots/" + label);
 }
 
 void ResultsWriter::write_incubator_snapshot(const std::string& label, int year, int month,
                                              const IncubatorArrays& incubators) {
-  check_background();
-  write(gather("incubator_snapshots/" + label, year, month, incubators, {"alive"}));
+  take([&](const Reserve& reserve) {
+    return gather(reserve, "incubator_snapshots/" + label, year, month, incubators, {"alive"});
+  });
   snapshots_.insert("incubator_snapshots/" + label);
 }
 
 void ResultsWriter::write_vc_snapshot(const std::string& label, int year, int month,
                                       const FundArrays& funds, const DealArrays& deals) {
-  check_background();
-  write(gather("fund_snapshots/" + label, year, month, funds, {"alive"}));
-  write(gather("deal_snapshots/" + label, year, month, deals, {"alive", "firm_index"}));
+  take([&](const Reserve& reserve) {
+    return gather(reserve, "fund_snapshots/" + label, year, month, funds, {"alive"});
+  });
+  take([&](const Reserve& reserve) {
+    return gather(reserve, "deal_snapshots/" + label, year, month, deals, {"alive", "firm_index"});
+  });
   snapshots_.insert("fund_snapshots/" + label);
 }
 

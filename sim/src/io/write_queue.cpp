@@ -21,16 +21,37 @@ WriteQueue::~WriteQueue() {
 }
 
 void WriteQueue::submit(std::function<void()> job, std::size_t bytes) {
+  reserve(bytes);
+  submit_reserved(std::move(job), bytes);
+}
+
+void WriteQueue::reserve(std::size_t bytes) {
   std::unique_lock<std::mutex> lock(mutex_);
-  // One job bigger than the bound still runs: the wait ends when the queue is empty.
+  // One job bigger than the bound still runs: the wait ends when nothing is held.
   progress_.wait(lock, [&] {
     return error_ || pending_bytes_ == 0 || pending_bytes_ + bytes <= max_pending_bytes_;
   });
   rethrow_locked();
-  jobs_.push_back({std::move(job), bytes});
   pending_bytes_ += bytes;
+}
+
+void WriteQueue::submit_reserved(std::function<void()> job, std::size_t bytes) {
+  std::unique_lock<std::mutex> lock(mutex_);
+  if (error_) {
+    pending_bytes_ -= bytes;  // the job is skipped, as the writer would skip it
+    rethrow_locked();
+  }
+  jobs_.push_back({std::move(job), bytes});
   lock.unlock();
   queued_.notify_one();
+}
+
+void WriteQueue::release(std::size_t bytes) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    pending_bytes_ -= bytes;
+  }
+  progress_.notify_all();
 }
 
 void WriteQueue::drain() {

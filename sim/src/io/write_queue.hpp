@@ -5,8 +5,10 @@
 //
 // A job that throws stops the queue: the jobs after it are skipped, and the error is rethrown
 // on the submitting thread by the next submit(), drain() or rethrow(), and by every one after
-// (an error is never lost; nothing escapes the thread). Memory is bounded: submit() waits while
-// the jobs not yet done hold more than `max_pending_bytes`.
+// (an error is never lost; nothing escapes the thread). Memory is bounded: reserve() (and
+// submit(), which reserves) waits while the jobs not yet done and the reservations would hold
+// more than `max_pending_bytes`. A producer reserves before it copies, so that the copies it is
+// making count against the bound too.
 
 #include <condition_variable>
 #include <cstddef>
@@ -32,6 +34,13 @@ class WriteQueue {
 
   // Queues job (holding `bytes` of buffers until it is done); rethrows an earlier job's error.
   void submit(std::function<void()> job, std::size_t bytes);
+  // Waits until `bytes` more may be held, then counts them as held (a reservation bigger than
+  // the bound waits until nothing else is held); rethrows an earlier job's error.
+  void reserve(std::size_t bytes);
+  // Queues job with `bytes` reserved by reserve(); never waits.
+  void submit_reserved(std::function<void()> job, std::size_t bytes);
+  // Gives back `bytes` reserved by reserve() for a job that will not be submitted.
+  void release(std::size_t bytes);
   // Waits until every queued job has run; rethrows the first error.
   void drain();
   // Rethrows the first error, if a job has failed.
@@ -51,7 +60,7 @@ class WriteQueue {
   std::condition_variable queued_;    // a job was queued, or the queue is stopping
   std::condition_variable progress_;  // a job finished
   std::deque<Job> jobs_;
-  std::size_t pending_bytes_ = 0;  // of queued jobs and the one running
+  std::size_t pending_bytes_ = 0;  // of reservations, queued jobs and the one running
   bool running_ = false;
   bool stopping_ = false;
   std::exception_ptr error_;

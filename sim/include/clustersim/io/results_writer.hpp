@@ -10,6 +10,7 @@
 // finish(); the file then stays <path>.partial.
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <set>
@@ -70,7 +71,10 @@ class ResultsWriter {
   struct Snapshot;
 
  private:
-  void write(Snapshot&& snapshot);
+  using Reserve = std::function<void(std::size_t)>;
+  // Gathers a snapshot, its bytes reserved in the writer's queue before its rows are copied,
+  // and writes it (queued, or at once without a writer thread).
+  void take(const std::function<Snapshot(const Reserve&)>& gather_snapshot);
   void check_background();
 
   std::string path_, partial_path_;
