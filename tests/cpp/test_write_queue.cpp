@@ -139,3 +139,39 @@ TEST(WriteQueue, AReservedJobAfterAFailureIsRefusedAndGivesItsBytesBack) {
   EXPECT_THROW(queue.reserve(10), OutputError);
   EXPECT_THROW(queue.submit_reserved([] {}, 0), OutputError);
 }
+
+TEST(WriteQueue, ParallelForRunsEveryTaskOnceAndRethrowsAFailure) {
+  // Two helpers beside the writer thread; whether they get a core is up to the scheduler (they
+  // run at idle priority), so only the outcome is checked: every index once, batch after batch
+  // (a helper left inside one batch must not run the next with the old task).
+  WriteQueue queue(1 << 20, as_output_error, 2);
+  ASSERT_EQ(queue.helpers(), 2u);
+  constexpr std::size_t batches = 20, tasks = 300;
+  std::vector<std::atomic<int>> runs(batches * tasks);
+  queue.submit(
+      [&] {
+        for (std::size_t b = 0; b < batches; ++b) {
+          queue.parallel_for(tasks, [&, b](std::size_t i) { ++runs[b * tasks + i]; });
+        }
+      },
+      1);
+  queue.drain();
+  for (std::size_t k = 0; k < runs.size(); ++k) ASSERT_EQ(runs[k].load(), 1) << "task " << k;
+
+  std::atomic<int> ran{0};
+  queue.submit(
+      [&] {
+        queue.parallel_for(100, [&](std::size_t i) {
+          ++ran;
+          if (i == 37) throw std::runtime_error("zlib failed");
+        });
+      },
+      1);
+  try {
+    queue.drain();
+    FAIL() << "the task's failure was lost";
+  } catch (const OutputError& e) {
+    EXPECT_NE(std::string(e.what()).find("zlib failed"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(ran.load(), 100);  // the other tasks still ran: the batch ends as a whole
+}

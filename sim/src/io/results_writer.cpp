@@ -10,6 +10,7 @@
 #include <initializer_list>
 #include <optional>
 #include <string_view>
+#include <thread>
 #include <type_traits>
 #include <vector>
 
@@ -33,6 +34,13 @@ constexpr std::size_t chunk_bytes = 256 * 1024;
 // about 61 MB, so one fits while the year before is still being written only in part
 // (benchmarks/README.md, "Speed work": the bound against peak memory and waiting).
 constexpr std::size_t max_pending_bytes = 80u << 20;
+
+// Threads besides the writer's that filter a snapshot's chunks: one per further core, at most
+// three (they run at idle priority, so they never take a core from the kernel).
+std::size_t filter_helpers() {
+  const unsigned cores = std::thread::hardware_concurrency();
+  return cores > 1 ? std::min<std::size_t>(cores - 1, 3) : 0;
+}
 
 // The HDF5 path of an open object ("/talent_snapshots/2026"), for error messages.
 std::string object_name(hid_t object) {
@@ -58,6 +66,13 @@ struct ResultsWriter::Snapshot {
 struct ResultsWriter::File {
   hid_t id = -1;
   std::string path;
+  // Runs task(k) for the k chunks of a dataset: one after the other, or on the writer's
+  // threads (WriteQueue::parallel_for). Chunks are filtered independently, so the file holds
+  // the same bytes either way.
+  std::function<void(std::size_t, const std::function<void(std::size_t)>&)> for_chunks =
+      [](std::size_t count, const std::function<void(std::size_t)>& task) {
+        for (std::size_t k = 0; k < count; ++k) task(k);
+      };
 
   File() = default;
   File(const File&) = delete;
@@ -156,18 +171,24 @@ struct ResultsWriter::File {
     if constexpr (std::is_integral_v<T>) {
       if (std::is_sorted(data, data + rows * row_elements)) strategy = DeflateStrategy::full_search;
     }
-    std::vector<unsigned char> shuffled, stored;
-    std::vector<hsize_t> offset(dims.size(), 0);
-    for (std::size_t first = 0; first < rows; first += chunk_rows) {
-      const std::size_t n = std::min(chunk_rows, rows - first) * row_elements;
-      try {
+    const std::size_t chunks = (rows + chunk_rows - 1) / chunk_rows;
+    std::vector<std::vector<unsigned char>> stored(chunks);
+    try {
+      for_chunks(chunks, [&](std::size_t k) {
+        const std::size_t first = k * chunk_rows;
+        const std::size_t n = std::min(chunk_rows, rows - first) * row_elements;
+        std::vector<unsigned char> shuffled;
         filter_chunk(data + first * row_elements, n, sizeof(T), chunk_rows * row_elements, strategy,
-                     shuffled, stored);
-      } catch (const std::exception& e) {
-        throw OutputError(path + ": cannot write " + what + ": " + e.what());
-      }
-      offset[0] = first;
-      check(H5Dwrite_chunk(set, H5P_DEFAULT, 0, offset.data(), stored.size(), stored.data()), what);
+                     shuffled, stored[k]);
+      });
+    } catch (const std::exception& e) {
+      throw OutputError(path + ": cannot write " + what + ": " + e.what());
+    }
+    std::vector<hsize_t> offset(dims.size(), 0);
+    for (std::size_t k = 0; k < chunks; ++k) {
+      offset[0] = k * chunk_rows;
+      check(H5Dwrite_chunk(set, H5P_DEFAULT, 0, offset.data(), stored[k].size(), stored[k].data()),
+            what);
     }
   }
 
@@ -318,7 +339,8 @@ ResultsWriter::ResultsWriter(std::string path, const Attributes& attributes, con
   if (background) {
     const std::string partial = partial_path_;
     queue_ = std::make_unique<WriteQueue>(
-        max_pending_bytes, [partial](std::exception_ptr error) -> std::exception_ptr {
+        max_pending_bytes,
+        [partial](std::exception_ptr error) -> std::exception_ptr {
           try {
             std::rethrow_exception(error);
           } catch (const OutputError&) {
@@ -330,7 +352,12 @@ ResultsWriter::ResultsWriter(std::string path, const Attributes& attributes, con
             return std::make_exception_ptr(
                 OutputError(partial + ": cannot write a snapshot (unknown error)"));
           }
-        });
+        },
+        filter_helpers());
+    file_->for_chunks = [queue = queue_.get()](std::size_t count,
+                                               const std::function<void(std::size_t)>& task) {
+      queue->parallel_for(count, task);
+    };
   }
 }
 

@@ -7,9 +7,27 @@
 
 namespace clustersim {
 
+namespace {
+
+// Idle priority: compression runs on cores the kernel leaves idle (its serial phases, other
+// cores) and never takes one from the kernel's threads. When the kernel waits for the writer
+// (a full queue, the close), nothing else runs and the writer has the machine. Best effort:
+// where the policy is refused the thread runs at normal priority.
+void run_at_idle_priority(const char* name) {
+  pthread_setname_np(pthread_self(), name);  // as top -H and perf show it
+  sched_param idle{};
+  idle.sched_priority = 0;
+  pthread_setschedparam(pthread_self(), SCHED_IDLE, &idle);
+}
+
+}  // namespace
+
 WriteQueue::WriteQueue(std::size_t max_pending_bytes,
-                       std::function<std::exception_ptr(std::exception_ptr)> wrap)
-    : max_pending_bytes_(max_pending_bytes), wrap_(std::move(wrap)), thread_([this] { work(); }) {}
+                       std::function<std::exception_ptr(std::exception_ptr)> wrap,
+                       std::size_t helpers)
+    : max_pending_bytes_(max_pending_bytes), wrap_(std::move(wrap)), thread_([this] { work(); }) {
+  for (std::size_t k = 0; k < helpers; ++k) helpers_.emplace_back([this] { help(); });
+}
 
 WriteQueue::~WriteQueue() {
   {
@@ -18,6 +36,71 @@ WriteQueue::~WriteQueue() {
   }
   queued_.notify_one();
   thread_.join();
+  {
+    std::lock_guard<std::mutex> lock(batch_mutex_);
+    helpers_stopping_ = true;
+  }
+  batch_started_.notify_all();
+  for (std::thread& helper : helpers_) helper.join();
+}
+
+void WriteQueue::parallel_for(std::size_t count, const std::function<void(std::size_t)>& task) {
+  if (helpers_.empty() || count <= 1) {
+    for (std::size_t i = 0; i < count; ++i) task(i);
+    return;
+  }
+  {
+    std::unique_lock<std::mutex> lock(batch_mutex_);
+    batch_task_ = &task;
+    batch_count_ = count;
+    batch_next_ = batch_done_ = 0;
+    batch_error_ = nullptr;
+    ++batch_generation_;
+  }
+  batch_started_.notify_all();
+  run_tasks(task, count);
+  std::unique_lock<std::mutex> lock(batch_mutex_);
+  // A helper still inside could take a task of the next batch with this one's function.
+  batch_progress_.wait(lock, [&] { return batch_done_ == batch_count_ && helpers_inside_ == 0; });
+  batch_task_ = nullptr;
+  if (batch_error_) std::rethrow_exception(batch_error_);
+}
+
+void WriteQueue::run_tasks(const std::function<void(std::size_t)>& task, std::size_t count) {
+  std::unique_lock<std::mutex> lock(batch_mutex_);
+  while (batch_next_ < count) {
+    const std::size_t i = batch_next_++;
+    lock.unlock();
+    std::exception_ptr failure;
+    try {
+      task(i);
+    } catch (...) {
+      failure = std::current_exception();
+    }
+    lock.lock();
+    if (failure && !batch_error_) batch_error_ = failure;
+    if (++batch_done_ == count) batch_progress_.notify_all();
+  }
+}
+
+void WriteQueue::help() {
+  run_at_idle_priority("clustersim-io+");
+  std::uint64_t seen = 0;
+  std::unique_lock<std::mutex> lock(batch_mutex_);
+  for (;;) {
+    batch_started_.wait(lock, [&] {
+      return helpers_stopping_ || (batch_task_ != nullptr && batch_generation_ != seen);
+    });
+    if (helpers_stopping_) return;
+    seen = batch_generation_;
+    const std::function<void(std::size_t)>& task = *batch_task_;
+    const std::size_t count = batch_count_;
+    ++helpers_inside_;
+    lock.unlock();
+    run_tasks(task, count);
+    lock.lock();
+    if (--helpers_inside_ == 0) batch_progress_.notify_all();
+  }
 }
 
 void WriteQueue::submit(std::function<void()> job, std::size_t bytes) {
@@ -70,14 +153,7 @@ void WriteQueue::rethrow_locked() {
 }
 
 void WriteQueue::work() {
-  pthread_setname_np(pthread_self(), "clustersim-io");  // as top -H and perf show it
-  // Idle priority: compression runs on cores the kernel leaves idle (its serial phases, other
-  // cores) and never takes one from the kernel's threads. When the kernel waits for the writer
-  // (a full queue, the close), nothing else runs and the writer has the machine. Best effort:
-  // where the policy is refused the writer runs at normal priority.
-  sched_param idle{};
-  idle.sched_priority = 0;
-  pthread_setschedparam(pthread_self(), SCHED_IDLE, &idle);
+  run_at_idle_priority("clustersim-io");
   std::unique_lock<std::mutex> lock(mutex_);
   for (;;) {
     queued_.wait(lock, [&] { return stopping_ || !jobs_.empty(); });

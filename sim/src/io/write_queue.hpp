@@ -12,12 +12,14 @@
 
 #include <condition_variable>
 #include <cstddef>
+#include <cstdint>
 #include <deque>
 #include <exception>
 #include <functional>
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace clustersim {
 
@@ -25,8 +27,9 @@ class WriteQueue {
  public:
   // wrap(error) turns an exception of a job into the one the caller sees (an OutputError naming
   // the file); it runs on the writer thread.
+  // `helpers`: threads, also at idle priority, that take part in parallel_for().
   WriteQueue(std::size_t max_pending_bytes,
-             std::function<std::exception_ptr(std::exception_ptr)> wrap);
+             std::function<std::exception_ptr(std::exception_ptr)> wrap, std::size_t helpers = 0);
   // Runs the jobs still queued (errors are then kept, not thrown) and joins the thread.
   ~WriteQueue();
   WriteQueue(const WriteQueue&) = delete;
@@ -45,6 +48,12 @@ class WriteQueue {
   void drain();
   // Rethrows the first error, if a job has failed.
   void rethrow();
+  // For a running job: task(i) for every i in [0, count), on the writer thread and the
+  // helpers, in any order; returns when all have run and rethrows the first exception of a
+  // task. While the kernel steps the helpers get only the cores it leaves idle; when it waits
+  // for the writer (a full queue, the close) they share the work that it waits for.
+  void parallel_for(std::size_t count, const std::function<void(std::size_t)>& task);
+  std::size_t helpers() const { return helpers_.size(); }
 
  private:
   struct Job {
@@ -53,6 +62,9 @@ class WriteQueue {
   };
   void work();
   void rethrow_locked();
+  void help();
+  // Runs tasks of the current batch until none is left (batch_mutex_ not held).
+  void run_tasks(const std::function<void(std::size_t)>& task, std::size_t count);
 
   const std::size_t max_pending_bytes_;
   const std::function<std::exception_ptr(std::exception_ptr)> wrap_;
@@ -64,7 +76,19 @@ class WriteQueue {
   bool running_ = false;
   bool stopping_ = false;
   std::exception_ptr error_;
+
+  // parallel_for's batch: its task, how many tasks it has, the next one to take, how many have
+  // run, and how many helpers are inside it (a batch ends when all tasks ran and none is).
+  std::mutex batch_mutex_;
+  std::condition_variable batch_started_, batch_progress_;
+  const std::function<void(std::size_t)>* batch_task_ = nullptr;
+  std::size_t batch_count_ = 0, batch_next_ = 0, batch_done_ = 0, helpers_inside_ = 0;
+  std::uint64_t batch_generation_ = 0;
+  bool helpers_stopping_ = false;
+  std::exception_ptr batch_error_;
+
   std::thread thread_;  // last: started once the members above exist
+  std::vector<std::thread> helpers_;
 };
 
 }  // namespace clustersim
