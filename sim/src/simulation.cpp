@@ -88,8 +88,8 @@ void Simulation::step() {
   talent_arrivals(talent_, firms_, first_new_firm, first_spinoff, parks_, cells_, ctx,
                   next_talent_id_, flows);
   match_labour(talent_, firms_, ctx, flows);
-  // staff_firms is serial (a firm's team skill is summed in talent order); the talent audit and
-  // measure_talent only read talent, which it does not change, so they run beside it.
+  // staff_firms writes only firms; the talent audit and measure_talent only read talent, so
+  // they run beside it (one wake-up of the workers for the three).
   executor_.run_both(
       [&] {
         staff_firms(firms_, talent_, executor_);

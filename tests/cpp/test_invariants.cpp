@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <functional>
+#include <limits>
 #include <string>
 
 #include "clustersim/errors.hpp"
@@ -143,4 +144,24 @@ TEST(Invariants, CashThatMovesWithoutAFlowIsReported) {
   });
   EXPECT_NE(message.find("cash"), std::string::npos) << message;
   EXPECT_NE(message.find("step 4"), std::string::npos) << message;
+}
+
+// staff_firms sums skill in fixed point, which holds |skill| < 1024 (talent_skill_bound); a
+// skill at the bound, or not finite, is reported like any broken talent.
+TEST(Invariants, TalentWithASkillOutOfTheFixedPointRangeIsNamed) {
+  const Simulation& sim = year_old_run();
+  for (double skill : {talent_skill_bound, -2.0 * talent_skill_bound, std::nan(""),
+                       std::numeric_limits<double>::infinity()}) {
+    TalentArrays talent = sim.talent();
+    std::size_t t = talent.size() / 2;
+    while (!talent.alive[t]) ++t;
+    talent.skill[t] = skill;
+    const std::string message = message_of(
+        [&] { check_talent_invariants(talent, sim.firms(), Executor(2), "staff_firms", 7); });
+    EXPECT_NE(message.find("talent " + std::to_string(talent.id[t])), std::string::npos)
+        << "skill " << skill << ": " << message;
+  }
+  TalentArrays talent = sim.talent();
+  talent.skill[0] = std::nextafter(talent_skill_bound, 0.0);  // just inside: not broken
+  EXPECT_NO_THROW(check_talent_invariants(talent, sim.firms(), Executor(2), "staff_firms", 7));
 }

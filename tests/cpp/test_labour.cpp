@@ -103,10 +103,11 @@ TEST(MatchLabour, SearchersInAnotherParkMoveThere) {
   EXPECT_EQ(flows.talent_moves[0 * 2 + 1], 1.0);  // origin 0, destination 1
 }
 
-// Team skill is a sum in talent order: firms whose staff lie in one block of talent and firms
-// whose staff are spread over several blocks (interleaved, some dead, some seeking) get the
-// bits of a plain serial loop on every executor.
-TEST(StaffFirms, TeamSkillIsTheSerialSumOnEveryExecutor) {
+// Team skill is an exact fixed-point sum (2^-32 log points): firms whose staff lie in one block
+// of talent and firms whose staff are spread over several blocks (interleaved, some dead, some
+// seeking) get the same bits on every executor and for any number of stripes (threads), within
+// 2^-32 log points of the floating-point mean.
+TEST(StaffFirms, TeamSkillIsTheSameFixedPointSumOnEveryExecutor) {
   const std::size_t n_firms = 40, n_talent = 3 * Executor::block_size + 123;
   FirmArrays reference = hiring_firms(n_firms, 5);
   for (std::size_t f = 0; f < n_firms; ++f) reference.employees[f] = 3;
@@ -126,19 +127,26 @@ TEST(StaffFirms, TeamSkillIsTheSerialSumOnEveryExecutor) {
     talent.alive[t] = (next() >> 40) % 10 != 0;
   }
   std::vector<std::int32_t> staff(n_firms, 0);
-  std::vector<double> skill(n_firms, 0.0);
+  std::vector<std::int64_t> fixed_skill(n_firms, 0);
+  std::vector<double> float_skill(n_firms, 0.0);
   for (std::size_t t = 0; t < n_talent; ++t) {
     if (!talent.alive[t] || talent.employer_index[t] < 0) continue;
-    ++staff[static_cast<std::size_t>(talent.employer_index[t])];
-    skill[static_cast<std::size_t>(talent.employer_index[t])] += talent.skill[t];
+    const auto f = static_cast<std::size_t>(talent.employer_index[t]);
+    ++staff[f];
+    fixed_skill[f] += static_cast<std::int64_t>(talent.skill[t] * 0x1p32);  // toward zero
+    float_skill[f] += talent.skill[t];
   }
-  for (int threads : {0, 1, 2}) {
+  for (int threads : {0, 1, 2, 3, 5}) {
     FirmArrays firms = reference;
     staff_firms(firms, talent, Executor(threads));
     for (std::size_t f = 0; f < n_firms; ++f) {
+      ASSERT_GT(staff[f], 0) << "firm " << f;
       EXPECT_EQ(firms.employees[f], staff[f]) << "firm " << f << ", threads " << threads;
-      EXPECT_EQ(firms.team_skill[f], skill[f] / staff[f])
+      EXPECT_EQ(firms.team_skill[f], static_cast<double>(fixed_skill[f]) * 0x1p-32 / staff[f])
           << "firm " << f << ", threads " << threads;
+      // Each term loses less than 2^-32 to the truncation; the float sum's rounding is far
+      // smaller than that for a few hundred terms of magnitude <= 2.
+      EXPECT_NEAR(firms.team_skill[f], float_skill[f] / staff[f], 0x1p-32);
       EXPECT_EQ(firms.staffing_gap[f], 5 + 3 - staff[f]);
     }
   }

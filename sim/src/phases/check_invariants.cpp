@@ -57,7 +57,7 @@ void check_talent_invariants(const TalentArrays& talent, const FirmArrays& firms
                              const Executor& executor, const char* phase, std::uint32_t step,
                              bool check_employers) {
   std::size_t broken = first_broken(executor, talent.size(), [&](std::size_t t) {
-    return talent.alive[t] && !(std::isfinite(talent.skill[t]) &&
+    return talent.alive[t] && !(std::abs(talent.skill[t]) < talent_skill_bound &&
                                 std::isfinite(talent.wage_cny[t]) && talent.wage_cny[t] >= 0.0);
   });
   if (check_employers) {  // a second pass: the first stays cheap and sequential

@@ -28,6 +28,9 @@ struct StepContext {
 };
 
 inline constexpr double months_per_year = 12.0;
+// Living talent's |log skill| stays below this (check_talent_invariants): staff_firms sums
+// skill in fixed point, and no plausible log skill comes near it.
+inline constexpr double talent_skill_bound = 1024.0;
 
 // What happened during one step, counted in agents (the recorder rescales to full scale).
 // Per cell (park x sector) unless noted.
@@ -267,7 +270,7 @@ void match_labour(TalentArrays& talent, const FirmArrays& firms, const StepConte
                   StepFlows& flows);
 
 // Leading-sector firms' head count from their talent; the staffing gap shrinks by the hires.
-// Team skill sums a firm's staff in talent order, whatever the thread count.
+// Team skill: the staff's mean log skill, summed in fixed point (the same for any thread count).
 void staff_firms(FirmArrays& firms, const TalentArrays& talent, const Executor& executor);
 
 // Throws InvariantError naming the first firm (by index order) whose state is not finite or
