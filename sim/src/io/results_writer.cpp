@@ -63,6 +63,12 @@ struct ResultsWriter::Snapshot {
   std::vector<std::function<void(File&, hid_t)>> columns;  // writes one dataset into the group
 };
 
+namespace {
+void serial_chunks(std::size_t count, const std::function<void(std::size_t)>& task) {
+  for (std::size_t k = 0; k < count; ++k) task(k);
+}
+}  // namespace
+
 struct ResultsWriter::File {
   hid_t id = -1;
   std::string path;
@@ -70,9 +76,7 @@ struct ResultsWriter::File {
   // threads (WriteQueue::parallel_for). Chunks are filtered independently, so the file holds
   // the same bytes either way.
   std::function<void(std::size_t, const std::function<void(std::size_t)>&)> for_chunks =
-      [](std::size_t count, const std::function<void(std::size_t)>& task) {
-        for (std::size_t k = 0; k < count; ++k) task(k);
-      };
+      serial_chunks;
 
   File() = default;
   File(const File&) = delete;
@@ -362,7 +366,14 @@ ResultsWriter::ResultsWriter(std::string path, const Attributes& attributes, con
 }
 
 // The writer thread finishes the snapshots already queued before the file is closed.
-ResultsWriter::~ResultsWriter() { queue_.reset(); }
+ResultsWriter::~ResultsWriter() { stop_queue(); }
+
+// The file's chunk loop stops using the queue's threads before the queue goes: what is written
+// after (the series, on the caller's thread) filters its chunks one after the other.
+void ResultsWriter::stop_queue() {
+  queue_.reset();
+  file_->for_chunks = serial_chunks;
+}
 
 void ResultsWriter::take(const std::function<Snapshot(const Reserve&)>& gather_snapshot) {
   check_background();
@@ -440,7 +451,7 @@ void ResultsWriter::finish(const SeriesBook& series, const TargetBook& targets,
                            const std::string& lever_changes) {
   if (queue_) {
     queue_->drain();  // the snapshots first, as when they were written at once
-    queue_.reset();
+    stop_queue();
   }
   hdf5::LibraryLock lock;
   const hid_t root = file_->id;

@@ -76,6 +76,7 @@ class ResultsWriter {
   // and writes it (queued, or at once without a writer thread).
   void take(const std::function<Snapshot(const Reserve&)>& gather_snapshot);
   void check_background();
+  void stop_queue();
 
   std::string path_, partial_path_;
   std::set<std::string> snapshots_;
