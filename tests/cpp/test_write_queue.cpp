@@ -1,4 +1,6 @@
 #include <gtest/gtest.h>
+#include <pthread.h>
+#include <sched.h>
 
 #include <atomic>
 #include <chrono>
@@ -174,4 +176,46 @@ TEST(WriteQueue, ParallelForRunsEveryTaskOnceAndRethrowsAFailure) {
     EXPECT_NE(std::string(e.what()).find("zlib failed"), std::string::npos) << e.what();
   }
   EXPECT_EQ(ran.load(), 100);  // the other tasks still ran: the batch ends as a whole
+}
+
+namespace {
+int own_policy() {
+  int policy = -1;
+  sched_param parameters{};
+  pthread_getschedparam(pthread_self(), &policy, &parameters);
+  return policy;
+}
+}  // namespace
+
+// At idle priority the writer would get almost nothing on a machine whose cores other work
+// keeps busy, and a producer waiting for it would wait for as long: while anyone waits, the
+// writer runs at normal priority, and at idle priority again once nobody does. (Where idle
+// priority cannot be left again, the writer always runs at normal priority.)
+TEST(WriteQueue, TheWriterRunsAtNormalPriorityWhileTheProducerWaitsForIt) {
+  WriteQueue queue(100, as_output_error, 1);
+  const int idle = queue.runs_at_idle_priority() ? SCHED_IDLE : SCHED_OTHER;
+  std::atomic<int> before{-1}, while_waited_for{-1}, after{-1};
+  std::atomic<bool> release{false};
+  queue.submit(
+      [&] {
+        before = own_policy();  // nobody waits yet: the producer starts after this
+        while (!release) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        // The producer is in drain() by now; it raised the policy on entering its wait.
+        for (int k = 0; k < 5000 && own_policy() != SCHED_OTHER; ++k) {
+          std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        }
+        while_waited_for = own_policy();
+      },
+      10);
+  while (before.load() == -1) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  std::thread producer([&] { queue.drain(); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  release = true;
+  producer.join();
+  EXPECT_EQ(before.load(), idle);
+  EXPECT_EQ(while_waited_for.load(), SCHED_OTHER);
+  queue.submit([&] { after = own_policy(); }, 10);
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));  // not waited for: idle again
+  queue.drain();
+  EXPECT_EQ(after.load(), idle);
 }

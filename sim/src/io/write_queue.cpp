@@ -9,25 +9,57 @@ namespace clustersim {
 
 namespace {
 
-// Idle priority: compression runs on cores the kernel leaves idle (its serial phases, other
-// cores) and never takes one from the kernel's threads. When the kernel waits for the writer
-// (a full queue, the close), nothing else runs and the writer has the machine. Best effort:
-// where the policy is refused the thread runs at normal priority.
-void run_at_idle_priority(const char* name) {
-  pthread_setname_np(pthread_self(), name);  // as top -H and perf show it
-  sched_param idle{};
-  idle.sched_priority = 0;
-  pthread_setschedparam(pthread_self(), SCHED_IDLE, &idle);
+void set_policy(pthread_t thread, int policy) {
+  sched_param parameters{};
+  parameters.sched_priority = 0;
+  pthread_setschedparam(thread, policy, &parameters);
+}
+
+// Whether a thread may leave idle priority again: that needs CAP_SYS_NICE or an RLIMIT_NICE that
+// allows nice 0 (sched(7)), which containers and ordinary users often lack. Tried on a thread
+// of its own.
+bool idle_priority_is_reversible() {
+  bool reversible = false;
+  std::thread probe([&reversible] {
+    sched_param parameters{};
+    parameters.sched_priority = 0;
+    if (pthread_setschedparam(pthread_self(), SCHED_IDLE, &parameters) != 0) return;
+    reversible = pthread_setschedparam(pthread_self(), SCHED_OTHER, &parameters) == 0;
+  });
+  probe.join();
+  return reversible;
 }
 
 }  // namespace
 
+// Idle priority: the writer's compression runs on cores the kernel leaves idle (its serial
+// phases, other cores) and never takes one from the kernel's threads. But an idle thread gets
+// almost nothing while other processes keep every core busy, so whenever the producer waits
+// for the writer (a full queue, drain, the destructor) the writer's threads run at normal
+// priority. Where idle priority could not be left again, they stay at normal priority.
 WriteQueue::WriteQueue(std::size_t max_pending_bytes,
                        std::function<std::exception_ptr(std::exception_ptr)> wrap,
                        std::size_t helpers)
     : max_pending_bytes_(max_pending_bytes), wrap_(std::move(wrap)), thread_([this] { work(); }) {
   for (std::size_t k = 0; k < helpers; ++k) helpers_.emplace_back([this] { help(); });
+  idle_priority_ = idle_priority_is_reversible();
+  if (idle_priority_) set_priority(SCHED_IDLE);
 }
+
+void WriteQueue::set_priority(int policy) {
+  set_policy(thread_.native_handle(), policy);
+  for (std::thread& helper : helpers_) set_policy(helper.native_handle(), policy);
+}
+
+void WriteQueue::wait_for_progress(std::unique_lock<std::mutex>& lock,
+                                   const std::function<bool()>& ready) {
+  if (ready()) return;
+  if (idle_priority_ && waiting_++ == 0) set_priority(SCHED_OTHER);
+  progress_.wait(lock, ready);
+  if (idle_priority_ && --waiting_ == 0) set_priority(SCHED_IDLE);
+}
+
+bool WriteQueue::runs_at_idle_priority() const { return idle_priority_; }
 
 WriteQueue::~WriteQueue() {
   {
@@ -35,6 +67,7 @@ WriteQueue::~WriteQueue() {
     stopping_ = true;
   }
   queued_.notify_one();
+  if (idle_priority_) set_priority(SCHED_OTHER);  // what is still queued is waited for
   thread_.join();
   {
     std::lock_guard<std::mutex> lock(batch_mutex_);
@@ -84,7 +117,7 @@ void WriteQueue::run_tasks(const std::function<void(std::size_t)>& task, std::si
 }
 
 void WriteQueue::help() {
-  run_at_idle_priority("clustersim-io+");
+  pthread_setname_np(pthread_self(), "clustersim-io+");
   std::uint64_t seen = 0;
   std::unique_lock<std::mutex> lock(batch_mutex_);
   for (;;) {
@@ -111,7 +144,7 @@ void WriteQueue::submit(std::function<void()> job, std::size_t bytes) {
 void WriteQueue::reserve(std::size_t bytes) {
   std::unique_lock<std::mutex> lock(mutex_);
   // One job bigger than the bound still runs: the wait ends when nothing is held.
-  progress_.wait(lock, [&] {
+  wait_for_progress(lock, [&] {
     return error_ || pending_bytes_ == 0 || pending_bytes_ + bytes <= max_pending_bytes_;
   });
   rethrow_locked();
@@ -139,7 +172,7 @@ void WriteQueue::release(std::size_t bytes) {
 
 void WriteQueue::drain() {
   std::unique_lock<std::mutex> lock(mutex_);
-  progress_.wait(lock, [&] { return jobs_.empty() && !running_; });
+  wait_for_progress(lock, [&] { return jobs_.empty() && !running_; });
   rethrow_locked();
 }
 
@@ -153,7 +186,7 @@ void WriteQueue::rethrow_locked() {
 }
 
 void WriteQueue::work() {
-  run_at_idle_priority("clustersim-io");
+  pthread_setname_np(pthread_self(), "clustersim-io");  // as top -H and perf show it
   std::unique_lock<std::mutex> lock(mutex_);
   for (;;) {
     queued_.wait(lock, [&] { return stopping_ || !jobs_.empty(); });

@@ -27,7 +27,7 @@ class WriteQueue {
  public:
   // wrap(error) turns an exception of a job into the one the caller sees (an OutputError naming
   // the file); it runs on the writer thread.
-  // `helpers`: threads, also at idle priority, that take part in parallel_for().
+  // `helpers`: threads, at the writer's priority, that take part in parallel_for().
   WriteQueue(std::size_t max_pending_bytes,
              std::function<std::exception_ptr(std::exception_ptr)> wrap, std::size_t helpers = 0);
   // Runs the jobs still queued (errors are then kept, not thrown) and joins the thread.
@@ -54,6 +54,9 @@ class WriteQueue {
   // for the writer (a full queue, the close) they share the work that it waits for.
   void parallel_for(std::size_t count, const std::function<void(std::size_t)>& task);
   std::size_t helpers() const { return helpers_.size(); }
+  // Whether the threads run at idle priority while nobody waits for them (where the policy can
+  // be left again; otherwise they run at normal priority).
+  bool runs_at_idle_priority() const;
 
  private:
   struct Job {
@@ -63,6 +66,10 @@ class WriteQueue {
   void work();
   void rethrow_locked();
   void help();
+  // The writer's and the helpers' scheduling policy (SCHED_IDLE or SCHED_OTHER).
+  void set_priority(int policy);
+  // progress_.wait(lock, ready), the threads at normal priority meanwhile.
+  void wait_for_progress(std::unique_lock<std::mutex>& lock, const std::function<bool()>& ready);
   // Runs tasks of the current batch until none is left (batch_mutex_ not held).
   void run_tasks(const std::function<void(std::size_t)>& task, std::size_t count);
 
@@ -75,6 +82,8 @@ class WriteQueue {
   std::size_t pending_bytes_ = 0;  // of reservations, queued jobs and the one running
   bool running_ = false;
   bool stopping_ = false;
+  bool idle_priority_ = false;  // set in the constructor, then only read
+  std::size_t waiting_ = 0;     // producers in wait_for_progress
   std::exception_ptr error_;
 
   // parallel_for's batch: its task, how many tasks it has, the next one to take, how many have
