@@ -2,8 +2,6 @@
 
 #include <zlib.h>
 
-#include <algorithm>
-#include <cstring>
 #include <stdexcept>
 #include <string>
 
@@ -14,38 +12,19 @@ namespace {
 // Level 1, as the file format documents (docs/output-format.md, "Filters").
 constexpr int deflate_level = 1;
 
-// HDF5's shuffle (H5Zshuffle.c): byte j of element i goes to j * elements + i, the elements of
-// the whole chunk, padding included.
-void shuffle(const unsigned char* source, std::size_t chunk_count, std::size_t element_size,
-             unsigned char* planes) {
-  for (std::size_t j = 0; j < element_size; ++j) {
-    unsigned char* plane = planes + j * chunk_count;
-    for (std::size_t i = 0; i < chunk_count; ++i) plane[i] = source[i * element_size + j];
-  }
-}
-
 }  // namespace
 
 void filter_chunk(const void* elements, std::size_t count, std::size_t element_size,
                   std::size_t chunk_count, DeflateStrategy strategy,
-                  std::vector<unsigned char>& shuffled, std::vector<unsigned char>& stored) {
+                  std::vector<unsigned char>& stored) {
+  // HDF5's shuffle (H5Zshuffle.c) over the whole chunk: byte j of element i goes to
+  // j * chunk_count + i; the elements past `count` stay zero.
   const std::size_t chunk_bytes = chunk_count * element_size;
   const auto* source = static_cast<const unsigned char*>(elements);
-  const unsigned char* input = source;
-  if (element_size > 1 || count < chunk_count) {
-    std::vector<unsigned char> padded;
-    if (count < chunk_count) {
-      padded.assign(chunk_bytes, 0);
-      std::memcpy(padded.data(), source, count * element_size);
-      source = padded.data();
-    }
-    shuffled.resize(chunk_bytes);
-    if (element_size > 1) {
-      shuffle(source, chunk_count, element_size, shuffled.data());
-    } else {
-      std::memcpy(shuffled.data(), source, chunk_bytes);
-    }
-    input = shuffled.data();
+  std::vector<unsigned char> planes(chunk_bytes, 0);
+  for (std::size_t j = 0; j < element_size; ++j) {
+    unsigned char* plane = planes.data() + j * chunk_count;
+    for (std::size_t i = 0; i < count; ++i) plane[i] = source[i * element_size + j];
   }
 
   z_stream stream{};
@@ -55,7 +34,7 @@ void filter_chunk(const void* elements, std::size_t count, std::size_t element_s
     throw std::runtime_error("zlib cannot start a deflate stream (out of memory?)");
   }
   stored.resize(deflateBound(&stream, static_cast<uLong>(chunk_bytes)));
-  stream.next_in = const_cast<unsigned char*>(input);
+  stream.next_in = planes.data();
   stream.avail_in = static_cast<uInt>(chunk_bytes);
   stream.next_out = stored.data();
   stream.avail_out = static_cast<uInt>(stored.size());

@@ -17,10 +17,10 @@ enum class DeflateStrategy { full_search, runs_only };
 
 // Filters `count` elements of `element_size` bytes into `stored` as one chunk of
 // `chunk_count` elements (count <= chunk_count; the rest of an edge chunk is zeros, HDF5's
-// default fill value, as the library fills it). `shuffled` is scratch space. Throws
-// std::runtime_error if zlib fails (it cannot for a valid level and enough memory).
+// default fill value, as the library fills it). Throws std::runtime_error if zlib fails (it
+// cannot for a valid level and enough memory).
 void filter_chunk(const void* elements, std::size_t count, std::size_t element_size,
                   std::size_t chunk_count, DeflateStrategy strategy,
-                  std::vector<unsigned char>& shuffled, std::vector<unsigned char>& stored);
+                  std::vector<unsigned char>& stored);
 
 }  // namespace clustersim

@@ -36,7 +36,7 @@ constexpr std::size_t chunk_bytes = 256 * 1024;
 constexpr std::size_t max_pending_bytes = 80u << 20;
 
 // Threads besides the writer's that filter a snapshot's chunks: one per further core, at most
-// three (they run at idle priority, so they never take a core from the kernel).
+// three (at the writer's priority: idle unless the kernel waits for them).
 std::size_t filter_helpers() {
   const unsigned cores = std::thread::hardware_concurrency();
   return cores > 1 ? std::min<std::size_t>(cores - 1, 3) : 0;
@@ -181,9 +181,8 @@ struct ResultsWriter::File {
       for_chunks(chunks, [&](std::size_t k) {
         const std::size_t first = k * chunk_rows;
         const std::size_t n = std::min(chunk_rows, rows - first) * row_elements;
-        std::vector<unsigned char> shuffled;
         filter_chunk(data + first * row_elements, n, sizeof(T), chunk_rows * row_elements, strategy,
-                     shuffled, stored[k]);
+                     stored[k]);
       });
     } catch (const std::exception& e) {
       throw OutputError(path + ": cannot write " + what + ": " + e.what());

@@ -9,10 +9,10 @@ namespace clustersim {
 
 namespace {
 
-void set_policy(pthread_t thread, int policy) {
+bool set_policy(pthread_t thread, int policy) {
   sched_param parameters{};
   parameters.sched_priority = 0;
-  pthread_setschedparam(thread, policy, &parameters);
+  return pthread_setschedparam(thread, policy, &parameters) == 0;
 }
 
 // Whether a thread may leave idle priority again: that needs CAP_SYS_NICE or an RLIMIT_NICE that
@@ -21,10 +21,7 @@ void set_policy(pthread_t thread, int policy) {
 bool idle_priority_is_reversible() {
   bool reversible = false;
   std::thread probe([&reversible] {
-    sched_param parameters{};
-    parameters.sched_priority = 0;
-    if (pthread_setschedparam(pthread_self(), SCHED_IDLE, &parameters) != 0) return;
-    reversible = pthread_setschedparam(pthread_self(), SCHED_OTHER, &parameters) == 0;
+    reversible = set_policy(pthread_self(), SCHED_IDLE) && set_policy(pthread_self(), SCHED_OTHER);
   });
   probe.join();
   return reversible;
