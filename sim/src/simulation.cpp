@@ -4,7 +4,7 @@
 #include <cmath>
 
 #include "clustersim/errors.hpp"
-#include "clustersim/model/population.hpp"
+#include "clustersim/init/population.hpp"
 #include "clustersim/phases/phases.hpp"
 
 namespace clustersim {

@@ -4,6 +4,7 @@
 
 #include "clustersim/agents/firms.hpp"
 #include "clustersim/core/column.hpp"
+#include "clustersim/phases/compact_agents.hpp"
 
 using namespace clustersim;
 
@@ -48,7 +49,9 @@ TEST(FirmArrays, CompactDropsTheDeadFromEveryColumn) {
     firms.revenue_cny[i] = i;
     firms.alive[i] = (i % 2 == 0);
   }
-  firms.compact();
+  TalentArrays talent;
+  DealArrays deals;
+  compact_agents(firms, talent, deals, Executor(2));
   ASSERT_EQ(firms.size(), 3u);
   firms.visit_columns(
       [](const char*, const auto& column, const char*) { EXPECT_EQ(column.size(), 3u); });

@@ -6,7 +6,7 @@
 #include <set>
 
 #include "clustersim/errors.hpp"
-#include "clustersim/model/population.hpp"
+#include "clustersim/init/population.hpp"
 #include "clustersim/phases/phases.hpp"
 #include "helpers.hpp"
 

@@ -63,7 +63,7 @@ void shake_firms(World& w, std::mt19937_64& rng) {
       w.firms.staffing_gap[f] = gap(rng);
       w.firms.employees[f] = staff(rng);
     }
-    if (u(rng) < 0.3) w.firms.last_round_step[f] = 0;                    // may seek again
+    if (u(rng) < 0.3) w.firms.last_round_step[f] = 0;  // may seek again
     if (u(rng) < 0.2) w.firms.age_months[f] = static_cast<std::int32_t>(u(rng) * 130);
   }
 }
@@ -73,8 +73,8 @@ void shake_talent(World& w, std::mt19937_64& rng) {
   std::uniform_int_distribution<int> park(0, static_cast<int>(w.parks.size()) - 1);
   for (std::size_t t = 0; t < w.talent.size(); ++t) {
     w.talent.skill[t] = coarse(w.talent.skill[t], 0.25);
-    w.talent.intent[t] = static_cast<std::uint8_t>(u(rng) < 0.6 ? TalentIntent::search
-                                                                 : TalentIntent::stay);
+    w.talent.intent[t] =
+        static_cast<std::uint8_t>(u(rng) < 0.6 ? TalentIntent::search : TalentIntent::stay);
     w.talent.target_park[t] =
         static_cast<std::int16_t>(u(rng) < 0.3 ? park(rng) : w.talent.park[t]);
     if (u(rng) < 0.05) w.talent.age_months[t] = 60 * 12 + static_cast<std::int32_t>(u(rng) * 60);
@@ -95,24 +95,36 @@ void shake_funds(World& w, std::mt19937_64& rng) {
 
 // Every vector of the flows, compared byte for byte.
 ::testing::AssertionResult same_flows(const StepFlows& a, const StepFlows& b) {
-  const std::vector<std::pair<const char*, std::function<const std::vector<double>&(
-                                               const StepFlows&)>>>
-      fields = {
-          {"talent_departures", [](const StepFlows& f) -> auto& { return f.talent_departures; }},
-          {"hires", [](const StepFlows& f) -> auto& { return f.hires; }},
-          {"talent_moves", [](const StepFlows& f) -> auto& { return f.talent_moves; }},
-          {"vc_invested", [](const StepFlows& f) -> auto& { return f.vc_invested; }},
-          {"vc_rounds", [](const StepFlows& f) -> auto& { return f.vc_rounds; }},
-          {"vc_invested_by_round",
-           [](const StepFlows& f) -> auto& { return f.vc_invested_by_round; }},
-      };
-  for (const auto& [name, get] : fields) {
-    const auto &x = get(a), &y = get(b);
-    if (x.size() != y.size() || std::memcmp(x.data(), y.data(), x.size() * sizeof(double)) != 0) {
-      return ::testing::AssertionFailure() << "flows." << name << " differ";
-    }
+  const std::vector<
+      std::pair<const char*, std::function<const std::vector<double>&(const StepFlows&)>>>
+      fields = {{"talent_departures", [](const StepFlows& f) -> auto& {return f.talent_departures;
+}
+}  // namespace
+, {"hires", [](const StepFlows& f) -> auto& {return f.hires;
+}
+}
+, {"talent_moves", [](const StepFlows& f) -> auto& {return f.talent_moves;
+}
+}
+, {"vc_invested", [](const StepFlows& f) -> auto& {return f.vc_invested;
+}
+}
+, {"vc_rounds", [](const StepFlows& f) -> auto& {return f.vc_rounds;
+}
+}
+, {"vc_invested_by_round", [](const StepFlows& f) -> auto& {return f.vc_invested_by_round;
+}
+}
+,
+}
+;
+for (const auto& [name, get] : fields) {
+  const auto &x = get(a), &y = get(b);
+  if (x.size() != y.size() || std::memcmp(x.data(), y.data(), x.size() * sizeof(double)) != 0) {
+    return ::testing::AssertionFailure() << "flows." << name << " differ";
   }
-  return ::testing::AssertionSuccess();
+}
+return ::testing::AssertionSuccess();
 }
 
 // Runs `optimised` and `plain` on copies of every warmed world, as it is and shaken `shakes`

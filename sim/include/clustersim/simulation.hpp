@@ -20,7 +20,7 @@
 #include "clustersim/model/policy.hpp"
 #include "clustersim/model/series.hpp"
 #include "clustersim/model/targets.hpp"
-#include "clustersim/phases/phases.hpp"
+#include "clustersim/phases/step_accounts.hpp"
 #include "clustersim/scenario/scenario.hpp"
 
 namespace clustersim {

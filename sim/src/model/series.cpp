@@ -3,7 +3,7 @@
 #include <cmath>
 #include <stdexcept>
 
-#include "clustersim/phases/phases.hpp"
+#include "clustersim/model/flows.hpp"
 
 namespace clustersim {
 

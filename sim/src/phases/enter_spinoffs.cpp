@@ -1,6 +1,9 @@
+#include "clustersim/phases/enter_spinoffs.hpp"
+
 #include <cmath>
 
-#include "clustersim/phases/phases.hpp"
+#include "clustersim/model/rules.hpp"
+#include "clustersim/phases/enter_firms.hpp"
 
 namespace clustersim {
 

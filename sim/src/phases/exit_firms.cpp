@@ -1,8 +1,10 @@
+#include "clustersim/phases/exit_firms.hpp"
+
 #include <algorithm>
 #include <cmath>
 
 #include "clustersim/core/random.hpp"
-#include "clustersim/phases/phases.hpp"
+#include "clustersim/model/rules.hpp"
 
 namespace clustersim {
 

@@ -1,3 +1,5 @@
+#include "clustersim/phases/grow_firms.hpp"
+
 #include <algorithm>
 #include <array>
 #include <boost/random/laplace_distribution.hpp>
@@ -5,7 +7,7 @@
 #include <cmath>
 
 #include "clustersim/core/random.hpp"
-#include "clustersim/phases/phases.hpp"
+#include "clustersim/model/rules.hpp"
 
 namespace clustersim {
 

@@ -1,9 +1,11 @@
+#include "clustersim/phases/match_labour.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <numeric>
 #include <span>
 
-#include "clustersim/phases/phases.hpp"
+#include "clustersim/model/rules.hpp"
 
 namespace clustersim {
 
@@ -164,102 +166,6 @@ void match_labour(TalentArrays& talent, const FirmArrays& firms, const StepConte
     for (std::size_t origin = 0; origin < n_parks; ++origin) {
       flows.talent_moves[origin * n_parks + destination] += moves[market][origin];
     }
-  }
-}
-
-void staff_firms(FirmArrays& firms, const TalentArrays& talent, const Executor& executor) {
-  // Skill is summed in fixed point, 2^-32 log points: integer sums do not depend on the order
-  // of their terms, so stripes of talent are counted apart, in parallel, and added up, with the
-  // same team skill for any number of stripes or threads. |skill| < 1024 (the talent audit
-  // checks it) keeps a firm of up to 2^21 staff within 64 bits.
-  constexpr double fixed_point_unit = 4294967296.0;  // 2^32 per log point
-  const std::size_t n_firms = firms.size(), n_talent = talent.size();
-  const std::size_t stripes =
-      executor.serial()
-          ? 1
-          : std::clamp<std::size_t>(static_cast<std::size_t>(executor.threads()), 1,
-                                    std::max<std::size_t>(1, Executor::block_count(n_talent)));
-  std::vector<std::vector<std::int32_t>> staff(stripes);
-  std::vector<std::vector<std::int64_t>> skill(stripes);
-  executor.for_tasks(
-      stripes,
-      [&](std::size_t s) {
-        staff[s].assign(n_firms, 0);
-        skill[s].assign(n_firms, 0);
-        // Everything in locals: the integer stores may alias size_t (int64_t's unsigned
-        // twin), so bounds read through references would be reloaded, and divided, per agent.
-        std::int32_t* const stripe_staff = staff[s].data();
-        std::int64_t* const stripe_skill = skill[s].data();
-        const std::uint8_t* const alive = talent.alive.data();
-        const std::int32_t* const employer_index = talent.employer_index.data();
-        const double* const log_skill = talent.skill.data();
-        const std::size_t begin = n_talent * s / stripes, end = n_talent * (s + 1) / stripes;
-        for (std::size_t t = begin; t < end; ++t) {
-          const std::int32_t f = employer_index[t];
-          if (!alive[t] || f < 0) continue;
-          const double q = log_skill[t];
-          // Out of range (the audit beside this phase reports it): 0, not an overflow.
-          const double bounded = q > -talent_skill_bound && q < talent_skill_bound ? q : 0.0;
-          ++stripe_staff[f];
-          stripe_skill[f] += static_cast<std::int64_t>(bounded * fixed_point_unit);
-        }
-      },
-      n_talent);
-  executor.for_each(n_firms, [&](std::size_t f) {
-    if (!firms.alive[f] || !is_leading(firms.sector[f])) return;
-    std::int32_t firm_staff = 0;
-    std::int64_t firm_skill = 0;
-    for (std::size_t s = 0; s < stripes; ++s) {
-      firm_staff += staff[s][f];
-      firm_skill += skill[s][f];
-    }
-    // The gap was "wanted minus staff at the start of the month"; keep what is still wanted.
-    const std::int32_t wanted = firms.staffing_gap[f] + firms.employees[f];
-    firms.employees[f] = firm_staff;
-    firms.team_skill[f] =
-        firm_staff > 0 ? static_cast<double>(firm_skill) / fixed_point_unit / firm_staff : 0.0;
-    firms.staffing_gap[f] = wanted - firm_staff;
-  });
-}
-
-void measure_talent(const TalentArrays& talent, const ModelParameters& params,
-                    const Executor& executor, CellStats& cells) {
-  struct Partial {
-    std::vector<double> talent, seeking;
-  };
-  const std::size_t n_cells = cells.talent.size();
-  const Partial zero{std::vector<double>(n_cells), std::vector<double>(n_cells)};
-  const Partial total = executor.reduce(
-      talent.size(), zero,
-      [&](Partial& part, std::size_t begin, std::size_t end) {
-        // Counted in four interleaved integer tallies (neighbours are often in the same cell,
-        // and one tally would chain every increment through memory), then added to the
-        // block's partial: counts below 2^53 are exact in double, so the totals are the same.
-        std::vector<std::int64_t> tally(8 * n_cells, 0);  // [lane][talent, seeking][cell]
-        for (std::size_t t = begin; t < end; ++t) {
-          const std::int64_t alive = talent.alive[t];
-          const std::size_t c =
-              cell_index(static_cast<std::size_t>(talent.park[t]), talent.sector[t]);
-          std::int64_t* lane = tally.data() + (t & 3u) * 2 * n_cells;
-          lane[c] += alive;
-          lane[n_cells + c] += alive & static_cast<std::int64_t>(talent.employer_index[t] < 0);
-        }
-        for (std::size_t lane = 0; lane < 4; ++lane) {
-          for (std::size_t c = 0; c < n_cells; ++c) {
-            part.talent[c] += static_cast<double>(tally[lane * 2 * n_cells + c]);
-            part.seeking[c] += static_cast<double>(tally[lane * 2 * n_cells + n_cells + c]);
-          }
-        }
-      },
-      [](Partial& sum, const Partial& part) {
-        for (std::size_t c = 0; c < sum.talent.size(); ++c) {
-          sum.talent[c] += part.talent[c];
-          sum.seeking[c] += part.seeking[c];
-        }
-      });
-  for (std::size_t c = 0; c < n_cells; ++c) {
-    cells.talent[c] = total.talent[c] / params.scale;
-    cells.seeking[c] = total.seeking[c] / params.scale;
   }
 }
 

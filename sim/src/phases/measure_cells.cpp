@@ -1,8 +1,10 @@
+#include "clustersim/phases/measure_cells.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
 
-#include "clustersim/phases/phases.hpp"
+#include "clustersim/model/rules.hpp"
 
 namespace clustersim {
 

@@ -1,6 +1,8 @@
+#include "clustersim/phases/supply_floor_space.hpp"
+
 #include <cmath>
 
-#include "clustersim/phases/phases.hpp"
+#include "clustersim/model/rules.hpp"
 
 namespace clustersim {
 

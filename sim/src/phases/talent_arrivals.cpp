@@ -1,3 +1,5 @@
+#include "clustersim/phases/talent_arrivals.hpp"
+
 #include <array>
 #include <boost/random/normal_distribution.hpp>
 #include <boost/random/poisson_distribution.hpp>
@@ -5,7 +7,7 @@
 #include <numeric>
 
 #include "clustersim/core/random.hpp"
-#include "clustersim/phases/phases.hpp"
+#include "clustersim/model/rules.hpp"
 
 namespace clustersim {
 

@@ -1,9 +1,11 @@
+#include "clustersim/phases/talent_life.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
 
 #include "clustersim/core/random.hpp"
-#include "clustersim/phases/phases.hpp"
+#include "clustersim/model/rules.hpp"
 
 namespace clustersim {
 

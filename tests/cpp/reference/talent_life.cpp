@@ -45,8 +45,8 @@ void talent_life(TalentArrays& talent, const FirmArrays& firms, const Parks& par
     // communities act).
     const double stay =
         1.0 - p.international_leave_cut * ctx.policy.at(Lever::international_talent, home);
-    const double leave = monthly_probability(
-        (employed ? p.talent_leave_rate : p.talent_seeker_leave_rate) * stay);
+    const double leave =
+        monthly_probability((employed ? p.talent_leave_rate : p.talent_seeker_leave_rate) * stay);
     const double u_leave = stream.uniform01();
     if (age >= retirement_months || u_leave < leave) {
       talent.alive[i] = 0;
@@ -74,9 +74,8 @@ void talent_life(TalentArrays& talent, const FirmArrays& firms, const Parks& par
     const double share =
         p.talent_other_park_search_share *
         (1.0 + p.coordination_search_gain * ctx.policy.at(Lever::cross_park_coordination, home));
-    const double elsewhere =
-        share * std::exp(-std::max(0.0, age / months_per_year - 25.0) /
-                         p.talent_other_park_age_scale_years);
+    const double elsewhere = share * std::exp(-std::max(0.0, age / months_per_year - 25.0) /
+                                              p.talent_other_park_age_scale_years);
     if (n_parks < 2 || u_where >= elsewhere) continue;
     const double u_destination = stream.uniform01();
     std::vector<double> cumulative(n_parks, 0.0);

@@ -30,11 +30,10 @@ void vc_deals(FirmArrays& firms, FundArrays& funds, DealArrays& deals, const Ste
     }
     const auto park = static_cast<std::size_t>(firms.park[i]);
     const bool leading = is_leading(firms.sector[i]), incubated = firms.incubator[i] >= 0;
-    const double rate =
-        p.vc_seek_rate * (leading ? 1.0 : p.vc_non_leading_seek_factor) *
-        (incubated ? 1.0 + p.incubation_investment_seek_gain *
-                               ctx.policy.at(Lever::incubation_investment, park)
-                   : 1.0);
+    const double rate = p.vc_seek_rate * (leading ? 1.0 : p.vc_non_leading_seek_factor) *
+                        (incubated ? 1.0 + p.incubation_investment_seek_gain *
+                                               ctx.policy.at(Lever::incubation_investment, park)
+                                   : 1.0);
     Stream stream(ctx.seed, static_cast<std::uint64_t>(firms.id[i]), ctx.step, Purpose::vc_seek);
     if (stream.uniform01() >= monthly_probability(rate)) continue;
     boost::random::normal_distribution<double> noise(0.0, p.vc_signal_noise);
@@ -96,8 +95,8 @@ void vc_deals(FirmArrays& firms, FundArrays& funds, DealArrays& deals, const Ste
       const std::size_t f = (start + scan) % n_funds;
       const bool investing =
           funds.open[f] && year < funds.vintage_year[f] + funds.investment_years[f];
-      const bool ticketed = std::any_of(tickets.begin(), tickets.end(),
-                                        [f](const Ticket& t) { return t.fund == f; });
+      const bool ticketed =
+          std::any_of(tickets.begin(), tickets.end(), [f](const Ticket& t) { return t.fund == f; });
       if (!investing || funds.deals_this_year[f] >= funds.deals_per_year[f] ||
           round < funds.first_round[f] || round > funds.last_round[f] ||
           candidate.signal < screen(funds.kind[f]) ||

@@ -62,11 +62,6 @@ struct FirmArrays : AgentColumns<FirmArrays> {
     visit("vc_raised_cny", vc_raised_cny, "CNY");
     visit("exit_route", exit_route, "");
   }
-
-  // Drops dead firms, keeping the order of the living.
-  // Returns each old index's new index (-1 for a dropped firm), so that references from other
-  // agents can follow.
-  std::vector<std::int32_t> compact();
 };
 
 }  // namespace clustersim

@@ -6,9 +6,9 @@
 #include <array>
 #include <cstddef>
 
-namespace clustersim {
+#include "clustersim/model/sectors.hpp"
 
-inline constexpr std::size_t leading_count = 3;  // IC, biomedicine, AI
+namespace clustersim {
 
 struct City {
   // Revenue of the leading industries in the aggregate region (CNY/year, full scale); the firms

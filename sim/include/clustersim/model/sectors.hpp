@@ -2,6 +2,7 @@
 // Sectors and firm stages: the categorical vocabulary of the model.
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string_view>
@@ -13,7 +14,8 @@ enum class Sector : std::uint8_t { ic = 0, biomedicine = 1, ai = 2, other = 3 };
 inline constexpr int sector_count = 4;
 inline constexpr std::array<std::string_view, sector_count> sector_names = {"IC", "biomedicine",
                                                                             "AI", "other"};
-inline constexpr bool is_leading(int sector) { return sector < 3; }
+inline constexpr std::size_t leading_count = 3;  // IC, biomedicine, AI
+inline constexpr bool is_leading(int sector) { return sector < static_cast<int>(leading_count); }
 std::optional<int> sector_from_name(std::string_view name);
 
 // Stages of the firm life cycle. The titles from little_giant on are awarded by later mechanisms

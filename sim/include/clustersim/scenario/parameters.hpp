@@ -9,7 +9,7 @@
 #include <variant>
 #include <vector>
 
-#include "clustersim/model/policy.hpp"
+#include "clustersim/scenario/levers.hpp"
 
 namespace clustersim {
 

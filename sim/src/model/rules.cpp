@@ -1,7 +1,7 @@
+#include "clustersim/model/rules.hpp"
+
 #include <algorithm>
 #include <cmath>
-
-#include "clustersim/phases/phases.hpp"
 
 namespace clustersim {
 
@@ -40,6 +40,12 @@ std::int32_t initial_head_count(double revenue_cny, double productivity, int sec
       std::min(revenue_cny / (revenue_per_employee_cny(params, step) * productivity), 2e9);
   return static_cast<std::int32_t>(
       std::max(1.0, is_leading(sector) ? std::ceil(staff) : std::round(staff)));
+}
+
+double rd_intensity(int sector, std::size_t park, const ModelParameters& p,
+                    const PolicyState& policy) {
+  return p.rd_intensity[static_cast<std::size_t>(sector)] *
+         (1.0 + p.ip_protection_rd_gain * policy.at(Lever::ip_protection, park));
 }
 
 }  // namespace clustersim

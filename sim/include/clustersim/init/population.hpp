@@ -1,6 +1,6 @@
 #pragma once
-// The base-year population: parks with their revenue and floor space, and the firm agents drawn
-// to match the parks' and sectors' totals.
+// Initialisation (docs/model.md 2): the base-year population: parks with their revenue and floor
+// space, and the firm agents drawn to match the parks' and sectors' totals.
 
 #include <cstdint>
 #include <vector>
@@ -11,6 +11,7 @@
 #include "clustersim/agents/talent.hpp"
 #include "clustersim/core/parallel.hpp"
 #include "clustersim/model/base_data.hpp"
+#include "clustersim/model/city.hpp"
 #include "clustersim/scenario/parameters.hpp"
 
 namespace clustersim {
@@ -38,5 +39,8 @@ struct Population {
 
 Population generate_population(const BaseData& data, const ModelParameters& params,
                                std::uint64_t seed, const Executor& executor);
+
+// The rest of the city, sized from the zone's base-year revenue and its share of the city.
+City initial_city(const CellStats& cells, const ModelParameters& params);
 
 }  // namespace clustersim

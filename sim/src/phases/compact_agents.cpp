@@ -1,11 +1,7 @@
-#include "clustersim/agents/firms.hpp"
+#include "clustersim/phases/compact_agents.hpp"
 
 #include <functional>
 #include <vector>
-
-#include "clustersim/agents/funds.hpp"
-#include "clustersim/agents/talent.hpp"
-#include "clustersim/phases/phases.hpp"
 
 namespace clustersim {
 
@@ -31,13 +27,6 @@ std::vector<std::int32_t> new_indices(const std::vector<std::uint8_t>& keep) {
 }
 
 }  // namespace
-
-std::vector<std::int32_t> FirmArrays::compact() {
-  // Copy the mask first: compacting `alive` itself would move it under our feet.
-  const std::vector<std::uint8_t> keep(alive.begin(), alive.end());
-  visit_columns([&keep](const char*, auto& column, const char*) { column.compact(keep); });
-  return new_indices(keep);
-}
 
 void compact_agents(FirmArrays& firms, TalentArrays& talent, DealArrays& deals,
                     const Executor& executor) {

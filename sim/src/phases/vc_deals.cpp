@@ -1,3 +1,5 @@
+#include "clustersim/phases/vc_deals.hpp"
+
 #include <algorithm>
 #include <array>
 #include <boost/random/normal_distribution.hpp>
@@ -7,192 +9,10 @@
 #include <span>
 
 #include "clustersim/core/random.hpp"
-#include "clustersim/phases/phases.hpp"
+#include "clustersim/model/rules.hpp"
+#include "holdings.hpp"
 
 namespace clustersim {
-
-namespace {
-
-// Active deals of each firm (by firm index), in deal order, as one index (counting sort): the
-// deals of firm i are deal[begin[i]] .. deal[begin[i + 1] - 1]. No allocation per firm.
-struct Holdings {
-  std::vector<std::uint32_t> begin, deal;
-  std::span<const std::uint32_t> of(std::size_t firm) const {
-    return {deal.data() + begin[firm], deal.data() + begin[firm + 1]};
-  }
-};
-
-Holdings holdings_by_firm(const DealArrays& deals, std::size_t n_firms) {
-  auto holds = [&](std::size_t d) {
-    return deals.status[d] == static_cast<std::uint8_t>(DealStatus::active) &&
-           deals.firm_index[d] >= 0;
-  };
-  Holdings holdings{std::vector<std::uint32_t>(n_firms + 1, 0), {}};
-  for (std::size_t d = 0; d < deals.size(); ++d) {
-    if (holds(d)) ++holdings.begin[static_cast<std::size_t>(deals.firm_index[d]) + 1];
-  }
-  for (std::size_t i = 0; i < n_firms; ++i) holdings.begin[i + 1] += holdings.begin[i];
-  holdings.deal.resize(holdings.begin[n_firms]);
-  std::vector<std::uint32_t> next(holdings.begin.begin(), holdings.begin.end() - 1);
-  for (std::size_t d = 0; d < deals.size(); ++d) {
-    if (holds(d)) {
-      holdings.deal[next[static_cast<std::size_t>(deals.firm_index[d])]++] =
-          static_cast<std::uint32_t>(d);
-    }
-  }
-  return holdings;
-}
-
-double unicorn_threshold_cny(const ModelParameters& p) {
-  return p.vc_unicorn_valuation_usd * p.vc_cny_per_usd;
-}
-
-}  // namespace
-
-void raise_funds(FundArrays& funds, const FirmArrays& firms, const ModelParameters& p,
-                 std::uint64_t seed, int year, std::uint32_t step, bool base_year_funds,
-                 const PolicyState& policy) {
-  // Levers adding funds each year: the government innovation fund, corporate venture funds of
-  // tech leaders, and (global network) more private, partly foreign, funds.
-  const std::array<double, fund_kind_count> new_per_year = {
-      p.vc_new_funds_per_year[0] +
-          p.government_fund_new_per_year * policy.at(Lever::government_fund),
-      p.vc_new_funds_per_year[1] *
-          (1.0 + p.global_network_private_funds_gain * policy.at(Lever::global_network)),
-      p.vc_new_funds_per_year[2] + p.corporate_vc_new_per_year * policy.at(Lever::corporate_vc)};
-  // Large leading-sector firms, by id, are the possible parents of corporate funds.
-  std::vector<std::size_t> parents;
-  for (std::size_t i = 0; i < firms.size(); ++i) {
-    if (firms.alive[i] && is_leading(firms.sector[i]) &&
-        firms.revenue_cny[i] >= p.stage_large_revenue_cny) {
-      parents.push_back(i);
-    }
-  }
-  for (int kind = 0; kind < fund_kind_count; ++kind) {
-    std::int64_t count = 0;
-    const auto k = static_cast<std::size_t>(kind);
-    if (base_year_funds) {
-      const double expected = p.vc_initial_funds[k] * p.scale;
-      count = expected > 0 ? std::max<std::int64_t>(1, std::llround(expected)) : 0;
-    } else {
-      Stream stream(seed, static_cast<std::uint64_t>(kind), step, Purpose::fund_raising);
-      boost::random::poisson_distribution<std::int64_t, double> raised(
-          std::max(1e-12, new_per_year[k] * p.scale));
-      count = raised(stream);
-    }
-    if (kind == static_cast<int>(FundKind::corporate) && parents.empty()) count = 0;
-    for (std::int64_t n = 0; n < count; ++n) {
-      const std::size_t f = funds.size();
-      funds.resize(f + 1);
-      // Fund ids are their index; streams are keyed by id, offset past the kind streams.
-      Stream stream(seed, 16 + f, step, Purpose::fund_raising);
-      boost::random::normal_distribution<double> normal(0.0, 1.0);
-      funds.id[f] = static_cast<std::int64_t>(f);
-      funds.kind[f] = static_cast<std::uint8_t>(kind);
-      funds.alive[f] = 1;
-      funds.open[f] = 1;
-      funds.size_cny[f] = p.vc_fund_size_cny[k] * std::exp(p.vc_fund_size_sd * normal(stream));
-      funds.vintage_year[f] =
-          base_year_funds
-              ? year - static_cast<std::int32_t>(stream.uniform01() *
-                                                 static_cast<double>(p.vc_investment_years))
-              : year;
-      funds.investment_years[f] = static_cast<std::int32_t>(p.vc_investment_years);
-      funds.lifetime_years[f] = static_cast<std::int32_t>(p.vc_lifetime_years);
-      funds.deals_per_year[f] = std::max(
-          2,
-          static_cast<std::int32_t>(std::lround(funds.size_cny[f] / 1e9 * p.vc_deals_per_billion)));
-      funds.hard_tech[f] = p.vc_hard_tech[k];
-      funds.parent_firm[f] = -1;
-      funds.sector[f] = 255;
-      const double u = stream.uniform01();
-      switch (static_cast<FundKind>(kind)) {
-        case FundKind::government:  // early, small, hard-tech
-          funds.first_round[f] = 0;
-          funds.last_round[f] = 2;
-          break;
-        case FundKind::private_vc:
-          funds.first_round[f] = u < 0.5 ? 0 : 1;
-          funds.last_round[f] = round_count - 1;
-          break;
-        case FundKind::corporate: {
-          const std::size_t parent =
-              parents[std::min(parents.size() - 1,
-                               static_cast<std::size_t>(u * static_cast<double>(parents.size())))];
-          funds.parent_firm[f] = firms.id[parent];
-          funds.sector[f] = firms.sector[parent];
-          funds.park[f] = firms.park[parent];
-          funds.first_round[f] = 1;
-          funds.last_round[f] = round_count - 1;
-          break;
-        }
-      }
-      if (static_cast<FundKind>(kind) != FundKind::corporate && !firms.id.empty()) {
-        // Home park: that of a firm drawn at random (funds sit where the firms are).
-        const auto i = std::min(
-            firms.size() - 1,
-            static_cast<std::size_t>(stream.uniform01() * static_cast<double>(firms.size())));
-        funds.park[f] = firms.park[i];
-      }
-    }
-  }
-}
-
-void vc_exits(FirmArrays& firms, FundArrays& funds, DealArrays& deals, const StepContext& ctx,
-              StepFlows& flows) {
-  const ModelParameters& p = ctx.params;
-  // Stakes in firms that exited this month are worth nothing.
-  for (std::size_t d = 0; d < deals.size(); ++d) {
-    if (deals.status[d] != static_cast<std::uint8_t>(DealStatus::active) ||
-        deals.firm_index[d] < 0) {
-      continue;
-    }
-    const auto i = static_cast<std::size_t>(deals.firm_index[d]);
-    if (firms.alive[i]) continue;
-    deals.status[d] = static_cast<std::uint8_t>(DealStatus::written_off);
-    flows.write_offs[cell_index(static_cast<std::size_t>(firms.park[i]), firms.sector[i])] += 1.0;
-  }
-  const Holdings by_firm = holdings_by_firm(deals, firms.size());
-  const double ipo = monthly_probability(p.vc_ipo_rate);
-  const double acquisition = monthly_probability(p.vc_acquisition_rate);
-  const double unicorn = unicorn_threshold_cny(p);
-  for (std::size_t i = 0; i < firms.size(); ++i) {
-    if (!firms.alive[i] || firms.rounds[i] == 0) continue;
-    firms.valuation_cny[i] =
-        firms.post_money_cny[i] * firms.revenue_cny[i] / firms.revenue_at_round_cny[i];
-    if (firms.exit_route[i] != 0) continue;
-    const auto stage = static_cast<Stage>(firms.stage[i]);
-    if (firms.valuation_cny[i] >= unicorn) {
-      firms.stage[i] = static_cast<std::uint8_t>(Stage::unicorn);
-    } else if (stage == Stage::unicorn) {
-      firms.stage[i] = static_cast<std::uint8_t>(
-          classify_stage(firms.revenue_cny[i], firms.age_months[i], Stage::growth, p));
-    }
-    Stream stream(ctx.seed, static_cast<std::uint64_t>(firms.id[i]), ctx.step, Purpose::vc_exit);
-    const double u_ipo = stream.uniform01();
-    const double u_acquisition = stream.uniform01();
-    std::uint8_t route = 0;
-    if (firms.valuation_cny[i] >= p.vc_ipo_valuation_cny &&
-        firms.age_months[i] >= p.vc_ipo_min_age_years * months_per_year && u_ipo < ipo) {
-      route = 1;
-    } else if (firms.age_months[i] >= 48 && u_acquisition < acquisition) {
-      route = 2;
-    }
-    if (route == 0) continue;
-    firms.exit_route[i] = route;
-    if (firms.stage[i] == static_cast<std::uint8_t>(Stage::unicorn)) {  // no longer private
-      firms.stage[i] = static_cast<std::uint8_t>(
-          classify_stage(firms.revenue_cny[i], firms.age_months[i], Stage::growth, p));
-    }
-    const std::size_t c = cell_index(static_cast<std::size_t>(firms.park[i]), firms.sector[i]);
-    (route == 1 ? flows.ipos : flows.acquisitions)[c] += 1.0;
-    for (std::uint32_t d : by_firm.of(i)) {
-      deals.status[d] = static_cast<std::uint8_t>(DealStatus::exited);
-      deals.proceeds_cny[d] = deals.stake[d] * firms.valuation_cny[i];
-      funds.realized_cny[static_cast<std::size_t>(deals.fund[d])] += deals.proceeds_cny[d];
-    }
-  }
-}
 
 void vc_deals(FirmArrays& firms, FundArrays& funds, DealArrays& deals, const StepContext& ctx,
               int year, const std::vector<double>& momentum, std::int64_t& next_deal_id,
@@ -434,29 +254,6 @@ void vc_deals(FirmArrays& firms, FundArrays& funds, DealArrays& deals, const Ste
     flows.vc_rounds[c] += 1.0;
     flows.vc_invested_by_round[park * round_count + static_cast<std::size_t>(round)] += total;
   }
-}
-
-void close_fund_year(FundArrays& funds, const DealArrays& deals, const FirmArrays& firms,
-                     const ModelParameters& params, int year) {
-  (void)params;
-  std::fill(funds.nav_cny.data(), funds.nav_cny.data() + funds.size(), 0.0);
-  for (std::size_t d = 0; d < deals.size(); ++d) {
-    if (deals.status[d] != static_cast<std::uint8_t>(DealStatus::active) ||
-        deals.firm_index[d] < 0) {
-      continue;
-    }
-    const auto i = static_cast<std::size_t>(deals.firm_index[d]);
-    funds.nav_cny[static_cast<std::size_t>(deals.fund[d])] +=
-        deals.stake[d] * firms.valuation_cny[i];
-  }
-  for (std::size_t f = 0; f < funds.size(); ++f) {
-    if (year + 1 >= funds.vintage_year[f] + funds.lifetime_years[f]) funds.open[f] = 0;
-  }
-}
-
-void start_fund_year(FundArrays& funds) {
-  // After December's snapshot has recorded the year's deals.
-  for (std::size_t f = 0; f < funds.size(); ++f) funds.deals_this_year[f] = 0;
 }
 
 }  // namespace clustersim

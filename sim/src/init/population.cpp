@@ -1,4 +1,4 @@
-#include "clustersim/model/population.hpp"
+#include "clustersim/init/population.hpp"
 
 #include <Eigen/Dense>
 #include <algorithm>
@@ -10,7 +10,9 @@
 
 #include "clustersim/core/random.hpp"
 #include "clustersim/errors.hpp"
-#include "clustersim/phases/phases.hpp"
+#include "clustersim/model/rules.hpp"
+#include "clustersim/phases/admit_to_incubators.hpp"
+#include "clustersim/phases/measure_cells.hpp"
 
 namespace clustersim {
 namespace {

@@ -1,0 +1,61 @@
+#pragma once
+// Rules shared by several phases and by the initial population: calendar and rates, wages,
+// stages, congestion, R&D intensity.
+
+#include <cmath>
+#include <cstdint>
+
+#include "clustersim/agents/firms.hpp"
+#include "clustersim/agents/parks.hpp"
+#include "clustersim/model/policy.hpp"
+#include "clustersim/scenario/parameters.hpp"
+
+namespace clustersim {
+
+inline constexpr double months_per_year = 12.0;
+// Living talent's |log skill| stays below this (check_talent_invariants): staff_firms sums
+// skill in fixed point, and no plausible log skill comes near it.
+inline constexpr double talent_skill_bound = 1024.0;
+
+// Monthly probability from an annual one.
+double monthly_probability(double annual);
+
+// Whether a uniform draw u falls below the monthly probability of an annual one. The monthly
+// probability never exceeds the annual one, so draws above it skip the power (most agents,
+// most months); the answer is that of u < monthly_probability(annual).
+inline bool happens_this_month(double u, double annual) {
+  return u < annual && u < monthly_probability(annual);
+}
+
+// Revenue per employee at productivity 1 in month `step` (0: the base-year state, 1: January
+// of the base year): the base figure grown at the trend firms.revenue_per_employee_growth.
+// Exactly the base figure when the trend is 0.
+inline double revenue_per_employee_cny(const ModelParameters& params, std::uint32_t step) {
+  return params.revenue_per_employee_cny *
+         std::exp(params.revenue_per_employee_growth * step / months_per_year);
+}
+
+// The wage a firm of this productivity offers to talent of log skill 0 (CNY/year).
+double wage_offer(double productivity, const ModelParameters& params);
+
+// Stage from size and age; titles awarded by later mechanisms (little giant and up) are kept.
+Stage classify_stage(double revenue_cny, std::int32_t age_months, Stage current,
+                     const ModelParameters& params);
+
+// Congestion of a park: 0 below the onset occupancy, 1 at full occupancy, more beyond.
+double congestion(double occupancy, const ModelParameters& params);
+
+// Fraction of potential entries that a park's floor space admits: 1 - congestion, in [0, 1].
+double space_factor(double occupancy, const ModelParameters& params);
+
+// Head count of a firm at creation: leading sectors staff up to the revenue (ceil, so that the
+// staff can produce it), other sectors to the nearest person; at least one.
+// `step` dates the revenue per employee (revenue_per_employee_cny).
+std::int32_t initial_head_count(double revenue_cny, double productivity, int sector,
+                                const ModelParameters& params, std::uint32_t step);
+
+// R&D intensity (spending per CNY of revenue) of a sector in a park, with IP protection.
+double rd_intensity(int sector, std::size_t park, const ModelParameters& params,
+                    const PolicyState& policy);
+
+}  // namespace clustersim

@@ -1,0 +1,14 @@
+#pragma once
+// Phase measure_incubators (docs/model.md 1.3).
+
+#include "clustersim/agents/incubators.hpp"
+#include "clustersim/agents/parks.hpp"
+#include "clustersim/phases/step_context.hpp"
+
+namespace clustersim {
+
+// Incubators and high-quality incubators per park (full-scale equivalents).
+void measure_incubators(const IncubatorArrays& incubators, const ModelParameters& params,
+                        CellStats& cells);
+
+}  // namespace clustersim

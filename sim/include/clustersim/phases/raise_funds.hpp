@@ -1,0 +1,16 @@
+#pragma once
+// Phase raise_funds (docs/model.md 1.3, phase 0).
+
+#include "clustersim/agents/firms.hpp"
+#include "clustersim/agents/funds.hpp"
+#include "clustersim/phases/step_context.hpp"
+
+namespace clustersim {
+
+// New funds of each kind: in the base year the initial population (vintages spread over the
+// investment period), afterwards each January's Poisson number of new funds.
+void raise_funds(FundArrays& funds, const FirmArrays& firms, const ModelParameters& params,
+                 std::uint64_t seed, int year, std::uint32_t step, bool base_year_funds,
+                 const PolicyState& policy = PolicyState::neutral());
+
+}  // namespace clustersim
