@@ -4,6 +4,8 @@
 
 #include <filesystem>
 
+#include "clustersim/io/checkpoint.hpp"
+
 namespace clustersim::bench {
 
 Scenario baseline_scenario(int denominator) {
@@ -34,7 +36,7 @@ const WarmState& warm_state(int denominator) {
       (std::filesystem::temp_directory_path() / ("clustersim-bench-" + std::to_string(getpid()) +
                                                  "-1in" + std::to_string(denominator) + ".h5"))
           .string();
-  sim.checkpoint(state->checkpoint_path, {});
+  write_checkpoint(sim, state->checkpoint_path, {});
   cached = std::move(state);
   return *cached;
 }
@@ -42,7 +44,7 @@ const WarmState& warm_state(int denominator) {
 std::unique_ptr<Simulation> warm_simulation(int denominator, int threads) {
   const WarmState& state = warm_state(denominator);
   std::unique_ptr<Simulation> sim =
-      Simulation::restore(state.checkpoint_path, baseline_scenario(denominator), nullptr, threads);
+      restore_checkpoint(state.checkpoint_path, baseline_scenario(denominator), nullptr, threads);
   // A restore sizes every column exactly, so the month's first entrants would reallocate and
   // copy (and page in) every column: the capacities of the warmed run instead.
   sim->reserve_agents(state.world->firm_capacity, state.world->talent_capacity,

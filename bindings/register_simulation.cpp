@@ -6,6 +6,8 @@
 #include <optional>
 
 #include "bindings.hpp"
+#include "clustersim/io/checkpoint.hpp"
+#include "clustersim/io/results_writer.hpp"
 #include "clustersim/model/base_data.hpp"
 #include "clustersim/model/sectors.hpp"
 #include "clustersim/simulation.hpp"
@@ -194,13 +196,13 @@ void register_simulation(py::module_& m) {
           [](const std::string& path, const Scenario& scenario, std::optional<std::uint64_t> seed,
              int threads) {
             py::gil_scoped_release release;
-            return Simulation::restore(path, scenario, seed ? &*seed : nullptr, threads);
+            return restore_checkpoint(path, scenario, seed ? &*seed : nullptr, threads);
           },
           py::arg("path"), py::arg("scenario"), py::arg("seed"), py::arg("threads"))
       .def(
           "checkpoint",
           [](const Simulation& s, const std::string& path, const Attributes& attributes) {
-            s.checkpoint(path, attributes);
+            write_checkpoint(s, path, attributes);
           },
           py::arg("path"), py::arg("attributes"), py::call_guard<py::gil_scoped_release>())
       .def("step", &Simulation::step, py::call_guard<py::gil_scoped_release>())
@@ -263,7 +265,7 @@ void register_simulation(py::module_& m) {
       .def(
           "open_output",
           [](Simulation& s, const std::string& path, const Attributes& attributes) {
-            s.open_output(path, attributes);
+            open_output(s, path, attributes);
           },
           py::arg("path"), py::arg("attributes"), py::call_guard<py::gil_scoped_release>())
       .def(

@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "clustersim/errors.hpp"
+#include "clustersim/io/checkpoint.hpp"
 #include "clustersim/simulation.hpp"
 #include "helpers.hpp"
 
@@ -62,8 +63,8 @@ TEST(Checkpoint, RestoredRunsContinueBitForBit) {
     Simulation first(scenario, 9, 2);
     while (first.steps_done() < at) first.step();
     const std::string path = temp_path("restore-" + std::to_string(at) + ".h5");
-    first.checkpoint(path, {{"note", "test"}});
-    auto resumed = Simulation::restore(path, scenario, nullptr, 1);  // another thread count
+    write_checkpoint(first, path, {{"note", "test"}});
+    auto resumed = restore_checkpoint(path, scenario, nullptr, 1);  // another thread count
     EXPECT_EQ(resumed->steps_done(), at);
     EXPECT_EQ(resumed->seed(), 9u);
     resumed->run_until(2025);
@@ -78,12 +79,12 @@ TEST(Checkpoint, AForkChangesOnlyWhatItsScenarioChanges) {
   Simulation first(scenario, 9, 2);
   first.run_until(2023);
   const std::string path = temp_path("fork.h5");
-  first.checkpoint(path, {});
+  write_checkpoint(first, path, {});
   Scenario changed = scenario;
   changed.set("policy.talent.training.intensity", 3.0);
   changed.set("policy.talent.training.start_year", std::int64_t{2024});
-  auto fork = Simulation::restore(path, changed, nullptr, 2);
-  auto same_future = Simulation::restore(path, scenario, nullptr, 2);
+  auto fork = restore_checkpoint(path, changed, nullptr, 2);
+  auto same_future = restore_checkpoint(path, scenario, nullptr, 2);
   fork->run_until(2025);
   same_future->run_until(2025);
   // Identical past, different future.
@@ -99,21 +100,21 @@ TEST(Checkpoint, ForeignTruncatedAndIncompatibleFilesAreRefused) {
   const Scenario scenario = test_support::small_scenario(0.02, 2023);
   const std::string text = temp_path("not-hdf5.h5");
   std::ofstream(text) << "not a checkpoint";
-  EXPECT_THROW((void)Simulation::restore(text, scenario, nullptr, 1), OutputError);
+  EXPECT_THROW((void)restore_checkpoint(text, scenario, nullptr, 1), OutputError);
 
   Simulation sim(scenario, 3, 1);
   sim.step();
   const std::string path = temp_path("truncated.h5");
-  sim.checkpoint(path, {});
+  write_checkpoint(sim, path, {});
   const auto size = std::filesystem::file_size(path);
   std::filesystem::resize_file(path, size / 2);
-  EXPECT_THROW((void)Simulation::restore(path, scenario, nullptr, 1), OutputError);
+  EXPECT_THROW((void)restore_checkpoint(path, scenario, nullptr, 1), OutputError);
 
-  sim.checkpoint(path, {});
+  write_checkpoint(sim, path, {});
   Scenario other_scale = scenario;
   other_scale.set("scale", 0.05);
   try {
-    (void)Simulation::restore(path, other_scale, nullptr, 1);
+    (void)restore_checkpoint(path, other_scale, nullptr, 1);
     FAIL() << "expected a ScenarioError";
   } catch (const ScenarioError& error) {
     EXPECT_EQ(error.key(), "scale");

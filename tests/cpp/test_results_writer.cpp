@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "clustersim/errors.hpp"
+#include "clustersim/io/results_writer.hpp"
 #include "helpers.hpp"
 
 using namespace clustersim;
@@ -43,7 +44,7 @@ TEST(ResultsWriter, FinishedFileIsRenamedAndMarkedComplete) {
   const fs::path dir = temp_dir();
   const fs::path out = dir / "out.h5";
   Simulation sim(test_support::small_scenario(0.02, 2022), 1, 2);
-  sim.open_output(out.string(), {{"seed", "1"}});
+  open_output(sim, out.string(), {{"seed", "1"}});
   EXPECT_TRUE(fs::exists(out.string() + ".partial"));
   EXPECT_FALSE(fs::exists(out));
   EXPECT_EQ(read_int_attribute(out.string() + ".partial", "complete"), 0);
@@ -61,7 +62,7 @@ TEST(ResultsWriter, AnAbandonedRunLeavesOnlyAnIncompletePartialFile) {
   const fs::path out = dir / "out.h5";
   {
     Simulation sim(test_support::small_scenario(0.02, 2023), 1, 2);
-    sim.open_output(out.string(), {});
+    open_output(sim, out.string(), {});
     sim.run_until(2022);  // a snapshot is written, then the run stops early
     sim.abandon_output();
   }
@@ -74,7 +75,7 @@ TEST(ResultsWriter, AnAbandonedRunLeavesOnlyAnIncompletePartialFile) {
 TEST(ResultsWriter, UnwritableDirectoryIsAClearError) {
   Simulation sim(test_support::small_scenario(0.02, 2022), 1, 1);
   try {
-    sim.open_output("/nonexistent-dir/out.h5", {});
+    open_output(sim, "/nonexistent-dir/out.h5", {});
     FAIL();
   } catch (const OutputError& e) {
     EXPECT_NE(std::string(e.what()).find("/nonexistent-dir/out.h5"), std::string::npos);
@@ -163,7 +164,7 @@ TEST(ResultsWriter, TheWriterThreadStoresTheBytesOfTheSerialReference) {
     Scenario scenario = test_support::small_scenario(0.02, 2023);
     scenario.set("output.talent_snapshots", true);
     Simulation sim(scenario, 5, threads);
-    sim.open_output(out.string(), {{"seed", "5"}});
+    open_output(sim, out.string(), {{"seed", "5"}});
     sim.run_until(2023);
     sim.close_output({});
     files.push_back(read_stored(out));
@@ -245,7 +246,7 @@ TEST(ResultsWriter, AFailedBackgroundWriteStopsASimulationRun) {
   const fs::path dir = temp_dir();
   const fs::path out = dir / "out.h5";
   Simulation sim(test_support::small_scenario(0.02, 2024), 1, 2);
-  sim.open_output(out.string(), {});
+  open_output(sim, out.string(), {});
   bool failed = false;
   {
     FileSizeLimit limit(fs::file_size(out.string() + ".partial") + 4096);

@@ -17,6 +17,7 @@
 #include "chunk_filter.hpp"
 #include "clustersim/errors.hpp"
 #include "clustersim/model/sectors.hpp"
+#include "hdf5_file.hpp"
 #include "hdf5_handle.hpp"
 #include "write_queue.hpp"
 
@@ -69,9 +70,7 @@ void serial_chunks(std::size_t count, const std::function<void(std::size_t)>& ta
 }
 }  // namespace
 
-struct ResultsWriter::File {
-  hid_t id = -1;
-  std::string path;
+struct ResultsWriter::File : hdf5::FileWriter {
   // Runs task(k) for the k chunks of a dataset: one after the other, or on the writer's
   // threads (WriteQueue::parallel_for). Chunks are filtered independently, so the file holds
   // the same bytes either way.
@@ -84,49 +83,6 @@ struct ResultsWriter::File {
   ~File() {
     hdf5::LibraryLock lock;
     if (id >= 0) H5Fclose(id);  // an unfinished file stays as .partial, marked complete = 0
-  }
-
-  void fail(const std::string& what) const {
-    throw OutputError(path + ": cannot write " + what +
-                      " (HDF5 error; disk full or not writable?)");
-  }
-  void check(herr_t status, const std::string& what) const {
-    if (status < 0) fail(what);
-  }
-
-  hid_t group(const std::string& name) {
-    if (H5Lexists(id, name.c_str(), H5P_DEFAULT) > 0)
-      return H5Gopen2(id, name.c_str(), H5P_DEFAULT);
-    Handle links(H5Pcreate(H5P_LINK_CREATE), H5Pclose);
-    H5Pset_create_intermediate_group(links.get(), 1);
-    const hid_t g = H5Gcreate2(id, name.c_str(), links.get(), H5P_DEFAULT, H5P_DEFAULT);
-    if (g < 0) fail("group " + name);
-    return g;
-  }
-
-  void string_attribute(hid_t object, const std::string& name, const std::string& value) {
-    Handle type(H5Tcopy(H5T_C_S1), H5Tclose);
-    H5Tset_size(type.get(), H5T_VARIABLE);
-    H5Tset_cset(type.get(), H5T_CSET_UTF8);
-    Handle space(H5Screate(H5S_SCALAR), H5Sclose);
-    if (H5Aexists(object, name.c_str()) > 0) H5Adelete(object, name.c_str());
-    Handle attribute(
-        H5Acreate2(object, name.c_str(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT),
-        H5Aclose);
-    const char* text = value.c_str();
-    if (!attribute.valid()) fail("attribute " + name);
-    check(H5Awrite(attribute.get(), type.get(), &text), "attribute " + name);
-  }
-
-  template <class T>
-  void number_attribute(hid_t object, const std::string& name, T value) {
-    Handle space(H5Screate(H5S_SCALAR), H5Sclose);
-    if (H5Aexists(object, name.c_str()) > 0) H5Adelete(object, name.c_str());
-    Handle attribute(
-        H5Acreate2(object, name.c_str(), native_type<T>(), space.get(), H5P_DEFAULT, H5P_DEFAULT),
-        H5Aclose);
-    if (!attribute.valid()) fail("attribute " + name);
-    check(H5Awrite(attribute.get(), native_type<T>(), &value), "attribute " + name);
   }
 
   // A dataset written whole: chunked, shuffled and deflated when it holds anything. Level 1:
@@ -565,6 +521,30 @@ void ResultsWriter::finish(const SeriesBook& series, const TargetBook& targets,
     throw OutputError(path_ + ": cannot move the finished file into place from " + partial_path_ +
                       ": " + std::strerror(errno));
   }
+}
+
+void ResultsWriter::write_firm_snapshots(const std::string& label, int year, int month,
+                                         const RunState& state) {
+  write_snapshot(label, year, month, state.firms);
+  write_incubator_snapshot(label, year, month, state.incubators);
+  write_vc_snapshot(label, year, month, state.funds, state.deals);
+}
+
+void ResultsWriter::write_talent_snapshot(const std::string& label, int year, int month,
+                                          const RunState& state, bool float32) {
+  write_talent_snapshot(label, year, month, state.talent, float32);
+}
+
+void ResultsWriter::finish(const RunState& state, const ModelParameters& params,
+                           const Attributes& attributes) {
+  std::string changes;
+  for (const std::string& change : state.lever_changes) changes += change + "\n";
+  finish(state.series, state.targets, params, attributes, changes);
+}
+
+void open_output(Simulation& sim, const std::string& path, const Attributes& attributes) {
+  sim.attach_output(
+      std::make_unique<ResultsWriter>(path, attributes, sim.parks(), sim.threads() != 0));
 }
 
 }  // namespace clustersim

@@ -23,13 +23,13 @@
 #include "clustersim/agents/talent.hpp"
 #include "clustersim/model/series.hpp"
 #include "clustersim/model/targets.hpp"
+#include "clustersim/simulation.hpp"
 
 namespace clustersim {
 
-using Attributes = std::map<std::string, std::string>;
 class WriteQueue;
 
-class ResultsWriter {
+class ResultsWriter final : public RunOutput {
  public:
   // Writes the root attributes and the static description (parks, sectors, stages) at once, so
   // that even a .partial file can be read. Throws OutputError if the temporary file cannot be
@@ -38,11 +38,11 @@ class ResultsWriter {
                 bool background = true);
   // Waits for the snapshots queued so far, then closes the file (still <path>.partial unless
   // finish() succeeded); never throws.
-  ~ResultsWriter();
+  ~ResultsWriter() override;
   ResultsWriter(const ResultsWriter&) = delete;
   ResultsWriter& operator=(const ResultsWriter&) = delete;
 
-  const std::string& path() const { return path_; }
+  const std::string& path() const override { return path_; }
   const std::string& partial_path() const { return partial_path_; }
 
   // The living firms (/snapshots/<label>) or talent (/talent_snapshots/<label>), as one group
@@ -58,7 +58,15 @@ class ResultsWriter {
   void write_vc_snapshot(const std::string& label, int year, int month, const FundArrays& funds,
                          const DealArrays& deals);
   // group is "snapshots/<label>" or "talent_snapshots/<label>".
-  bool has_snapshot(const std::string& group) const { return snapshots_.count(group) > 0; }
+  bool has_snapshot(const std::string& group) const override { return snapshots_.count(group) > 0; }
+
+  // RunOutput: the snapshots and the finish of a Simulation's run.
+  void write_firm_snapshots(const std::string& label, int year, int month,
+                            const RunState& state) override;
+  void write_talent_snapshot(const std::string& label, int year, int month, const RunState& state,
+                             bool float32) override;
+  void finish(const RunState& state, const ModelParameters& params,
+              const Attributes& attributes) override;
 
   // Waits for the queued snapshots (throws OutputError if one failed), then writes the time
   // axis, series (park and zone), final attributes; marks complete and renames.
@@ -83,5 +91,10 @@ class ResultsWriter {
   std::unique_ptr<File> file_;
   std::unique_ptr<WriteQueue> queue_;  // null when writing at once
 };
+
+// Opens <path>.partial for `sim`'s results and attaches it to the run (its base-year snapshots
+// are written now if it has not stepped); a serial run (0 threads) writes without a writer thread.
+// Throws OutputError if the file cannot be created.
+void open_output(Simulation& sim, const std::string& path, const Attributes& attributes);
 
 }  // namespace clustersim

@@ -56,15 +56,29 @@ class SeriesBook {
   const std::vector<double>& city_values(const std::string& name) const {
     return city_values_.at(name);
   }
-  // Restoring a checkpoint: every recorded month back in place.
-  std::vector<int>& mutable_year() { return year_; }
-  std::vector<int>& mutable_month() { return month_; }
-  std::vector<double>& mutable_values(const std::string& name) { return values_.at(name); }
-  std::vector<double>& mutable_city_values(const std::string& name) {
-    return city_values_.at(name);
+  // Every recorded array by name ("year", "month", "park/<series>", "city/<series>") in a fixed
+  // order, as visit(name, array): what checkpoints store. The arrays are const for a const book.
+  template <class Visit>
+  void visit_arrays(Visit&& visit) {
+    visit_arrays_of(*this, visit);
+  }
+  template <class Visit>
+  void visit_arrays(Visit&& visit) const {
+    visit_arrays_of(*this, visit);
   }
 
  private:
+  template <class Book, class Visit>
+  static void visit_arrays_of(Book& book, Visit& visit) {
+    visit(std::string("year"), book.year_);
+    visit(std::string("month"), book.month_);
+    for (const SeriesInfo& info : catalogue())
+      visit("park/" + info.name, book.values_.at(info.name));
+    for (const SeriesInfo& info : city_catalogue()) {
+      visit("city/" + info.name, book.city_values_.at(info.name));
+    }
+  }
+
   std::size_t parks_;
   std::vector<int> year_, month_;
   std::map<std::string, std::vector<double>> values_;
