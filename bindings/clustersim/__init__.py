@@ -15,17 +15,22 @@ from clustersim.observations import ObservationError, Observations
 from clustersim.results import Results, load
 from clustersim.scenario import Scenario, parameters
 from clustersim.simulation import Simulation
-from clustersim.sweep import SweepResults, load_sweep, sweep
+from clustersim.sweep import sweep
 from clustersim.sweepfile import SweepError, SweepSpec
+from clustersim.sweepresults import SweepResults, load_sweep
 
 __version__ = _core.__version__
 
 
 def __getattr__(name: str):
-    # The calibration engine imports pyabc (slow to import): only when it is used.
-    if name in ("calibrate", "load_calibration", "Fit"):
+    # The calibration engine imports pyabc (slow to import): only when it is used. Reading a
+    # fit (clustersim.fit) needs no pyabc, but is loaded on first use as well.
+    if name == "calibrate":
         from clustersim import calibration
-        return getattr(calibration, name)
+        return calibration.calibrate
+    if name in ("load_calibration", "Fit"):
+        from clustersim import fit
+        return getattr(fit, name)
     raise AttributeError(f"module 'clustersim' has no attribute {name!r}")
 
 

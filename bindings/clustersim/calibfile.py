@@ -4,7 +4,6 @@ Description only: nothing here runs a simulation."""
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 import tomllib
@@ -14,15 +13,54 @@ from typing import Any
 
 import numpy as np
 
+from clustersim._common import did_you_mean, value_error
 from clustersim._files import decode_input, read_input
+from clustersim._schema import Field, Schema
 from clustersim.errors import ScenarioError
 from clustersim.observations import Observations
 from clustersim.scenario import Scenario
 from clustersim.sweepfile import _SPECS
 
 METHODS = ("smc-abc",)
-_KEYS = {"name", "description", "base", "observations", "method", "population", "generations",
-         "budget", "seed", "scale", "batch", "parameters", "min_epsilon", "report_only"}
+
+# The keys of a calibration file's tables (docs/calibration.md), checked by _schema.
+CALIBRATION_SCHEMA = Schema(
+    Field("name", "any", default="calibration", description="the calibration's name"),
+    Field("description", "any", default=None, description="free text"),
+    Field("base", "string",
+          expected="the path of a scenario file (relative to the calibration file)",
+          description="the base scenario file, relative to the calibration file"),
+    Field("observations", "string",
+          expected="the path of an observation CSV file (relative to the calibration file)",
+          description="the observation CSV file, relative to the calibration file"),
+    Field("method", "choice", default="smc-abc", choices=METHODS,
+          description="the fitting method"),
+    Field("population", "integer", default=64, low=2, high=1_000_000,
+          description="particles per generation"),
+    Field("generations", "integer", default=6, low=1, high=1000,
+          description="generations at most"),
+    Field("budget", "integer", default=5000, low=1, high=10**9,
+          description="simulations at most, in all"),
+    Field("seed", "integer", default=1, low=0, high=2**63 - 1,
+          description="the calibration's seed"),
+    Field("scale", "any", default=0.01,
+          description="the simulations' scale (checked as the scenario key 'scale')"),
+    Field("batch", "integer", default=16, low=1, high=100_000,
+          description="particles evaluated per batch (the unit of determinism)"),
+    Field("parameters", "tables", default=[], nonempty=True,
+          expected="an array of tables ([[calibration.parameters]] key = \"...\", "
+                   "range = [low, high])",
+          description="the parameters fitted, with their uniform priors"),
+    Field("min_epsilon", "number", default=0.0, low=0, expected="a number >= 0 (a distance in sds)",
+          description="stop once the acceptance threshold is below this"),
+    Field("report_only", "strings", default=[],
+          expected="a list of moment labels (e.g. \"target.new_tech_firms@2022\")",
+          description="moments the check reports but the distance leaves out"))
+PRIOR_SCHEMA = Schema(
+    Field("key", "any", description="a number or integer scenario key, or key[index] of a list"),
+    Field("range", "range", expected="[low, high] with low < high (a uniform prior)",
+          description="the uniform prior's bounds"),
+    unknown="key or range")
 
 
 class CalibrationError(ScenarioError):
@@ -39,6 +77,12 @@ def split_element(name: str) -> tuple[str, int | None]:
     ``(key, None)``."""
     match = _ELEMENT.match(name)
     return (match["key"], int(match["index"])) if match else (name, None)
+
+
+def abc_name(key: str) -> str:
+    """A calibrated parameter's name in pyabc, an identifier: ``city.outside_growth[0]`` ->
+    ``city__outside_growth_0``."""
+    return key.replace(".", "__").replace("[", "_").replace("]", "")
 
 
 def set_parameter(scenario: Scenario, name: str, value: float) -> None:
@@ -116,21 +160,15 @@ class CalibrationSpec:
                   base: Scenario | None = None, observations: Observations | None = None
                   ) -> CalibrationSpec:
         """From the ``[calibration]`` table; ``base`` and ``observations`` replace the files."""
-        def fail(key: str, value: Any, expected: str) -> CalibrationError:
-            return CalibrationError(f"{source}: key 'calibration.{key}': value {value!r} is "
-                                    f"invalid; expected {expected}", file=source,
-                                    key=f"calibration.{key}", value=repr(value),
-                                    expected=expected)
-        unknown = [k for k in tree if k not in _KEYS]
-        if unknown:
-            raise fail(unknown[0], tree[unknown[0]], f"one of {', '.join(sorted(_KEYS))}")
+        fail = value_error(CalibrationError, source, "calibration.")
+        CALIBRATION_SCHEMA.check_unknown(tree, fail)
+
+        def get(key: str) -> Any:
+            return CALIBRATION_SCHEMA.get(tree, key, fail)
         here = os.path.dirname(os.path.abspath(source)) if os.path.exists(source) else "."
         base_source = obs_source = ""
         if base is None:
-            if not isinstance(tree.get("base"), str):
-                raise fail("base", tree.get("base"), "the path of a scenario file (relative "
-                           "to the calibration file)")
-            base_source = os.path.normpath(os.path.join(here, tree["base"]))
+            base_source = os.path.normpath(os.path.join(here, get("base")))
             try:
                 base = Scenario.load(base_source)
             except ScenarioError as error:
@@ -138,42 +176,21 @@ class CalibrationSpec:
                                        key="calibration.base") from None
         base = base.copy()
         if observations is None:
-            if not isinstance(tree.get("observations"), str):
-                raise fail("observations", tree.get("observations"), "the path of an "
-                           "observation CSV file (relative to the calibration file)")
-            obs_source = os.path.normpath(os.path.join(here, tree["observations"]))
+            obs_source = os.path.normpath(os.path.join(here, get("observations")))
             observations = Observations.from_csv(obs_source,
                                                  horizon_year=int(base["horizon_year"]))
-
-        def integer(key: str, default: int, low: int, high: int) -> int:
-            value = tree.get(key, default)
-            if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-                raise fail(key, value, f"an integer in [{low}, {high}]")
-            return value
-        method = tree.get("method", "smc-abc")
-        if method not in METHODS:
-            raise fail("method", method, f"one of {', '.join(METHODS)}")
-        scale = tree.get("scale", 0.01)
+        method = get("method")
+        scale = get("scale")
         base_scale = float(base["scale"])
         try:
             base["scale"] = scale
         except ScenarioError as error:
             raise fail("scale", scale, error.expected or "a valid scale") from None
-        min_epsilon = tree.get("min_epsilon", 0.0)
-        if isinstance(min_epsilon, bool) or not isinstance(min_epsilon, (int, float)) \
-                or min_epsilon < 0:
-            raise fail("min_epsilon", min_epsilon, "a number >= 0 (a distance in sds)")
-        table = tree.get("parameters", [])
-        if not isinstance(table, list) or not table or \
-                not all(isinstance(t, Mapping) for t in table):
-            raise fail("parameters", table, "an array of tables ([[calibration.parameters]] "
-                       "key = \"...\", range = [low, high])")
+        min_epsilon = get("min_epsilon")
+        table = get("parameters")
         priors = [_prior(t, i, source, base) for i, t in enumerate(table)]
-        report_only = tree.get("report_only", [])
+        report_only = get("report_only")
         labels = [m.label for m in observations.moments()]
-        if not isinstance(report_only, list) or not all(isinstance(x, str) for x in report_only):
-            raise fail("report_only", report_only, "a list of moment labels (e.g. "
-                       "\"target.new_tech_firms@2022\")")
         for label in report_only:
             if label not in labels:
                 raise fail("report_only", label,
@@ -187,15 +204,13 @@ class CalibrationSpec:
         if observations.last_year() > int(base["horizon_year"]):
             raise fail("observations", observations.source, "observations up to the base "
                        f"scenario's horizon {base['horizon_year']}")
-        spec = cls(name=str(tree.get("name", "calibration")), base=base,
+        spec = cls(name=str(get("name")), base=base,
                    observations=observations, priors=priors, method=method,
-                   population=integer("population", 64, 2, 1_000_000),
-                   generations=integer("generations", 6, 1, 1000),
-                   budget=integer("budget", 5000, 1, 10**9), min_epsilon=float(min_epsilon),
+                   population=get("population"), generations=get("generations"),
+                   budget=get("budget"), min_epsilon=float(min_epsilon),
                    report_only=tuple(dict.fromkeys(report_only)),
-                   seed=integer("seed", 1, 0, 2**63 - 1), scale=float(scale),
-                   base_scale=base_scale,
-                   batch=integer("batch", 16, 1, 100_000), source=source,
+                   seed=get("seed"), scale=float(scale), base_scale=base_scale,
+                   batch=get("batch"), source=source,
                    base_source=base_source, observations_source=obs_source)
         for point in (p.low for p in priors), (p.high for p in priors):
             spec.scenario_for(dict(zip(keys, point, strict=True))).validate()
@@ -224,22 +239,13 @@ class CalibrationSpec:
 
 
 def _prior(table: Mapping[str, Any], index: int, source: str, base: Scenario) -> Prior:
-    where = f"calibration.parameters[{index}]"
-
-    def fail(key: str, value: Any, expected: str) -> CalibrationError:
-        return CalibrationError(f"{source}: key '{where}.{key}': value {value!r} is invalid; "
-                                f"expected {expected}", file=source, key=f"{where}.{key}",
-                                value=repr(value), expected=expected)
-    unknown = [k for k in table if k not in ("key", "range")]
-    if unknown:
-        raise fail(unknown[0], table[unknown[0]], "key or range")
-    key = table.get("key")
+    fail = value_error(CalibrationError, source, f"calibration.parameters[{index}].")
+    PRIOR_SCHEMA.check_unknown(table, fail)
+    key = PRIOR_SCHEMA.get(table, "key", fail)
     name, index = split_element(key) if isinstance(key, str) else (None, None)
     spec = _SPECS.get(name)
     if spec is None:
-        close = difflib.get_close_matches(str(name), list(_SPECS), n=1)
-        hint = f" (did you mean '{close[0]}'?)" if close else ""
-        raise fail("key", key, f"a known scenario key{hint}")
+        raise fail("key", key, f"a known scenario key{did_you_mean(str(name), _SPECS)}")
     if spec["type"] not in ("number", "integer", "list of numbers"):
         raise fail("key", key, "a number or integer parameter, or an element of a list of "
                    "numbers (strings and booleans cannot be calibrated)")
@@ -251,11 +257,7 @@ def _prior(table: Mapping[str, Any], index: int, source: str, base: Scenario) ->
     if index is not None and index >= len(base[name]):
         raise fail("key", key, f"an index in [0, {len(base[name]) - 1}] (the base scenario's "
                    f"'{name}' has {len(base[name])} elements)")
-    bounds = table.get("range")
-    if (not isinstance(bounds, list) or len(bounds) != 2
-            or not all(isinstance(b, (int, float)) and not isinstance(b, bool) for b in bounds)
-            or not bounds[0] < bounds[1]):
-        raise fail("range", bounds, "[low, high] with low < high (a uniform prior)")
+    bounds = PRIOR_SCHEMA.get(table, "range", fail)
     for b in bounds:
         try:
             set_parameter(base.copy(), key, b)

@@ -1,6 +1,8 @@
 """Calibration: fits behavioural parameters to observed series by sequential Monte Carlo
 approximate Bayesian computation (pyabc), deterministically, on the sweeps' Dask engine, and
-resumably (docs/calibration.md).
+resumably (docs/calibration.md). This is the engine; the fit it returns is read by
+clustersim.fit (``Fit``, ``load_calibration``, re-exported here) and written by
+clustersim.fitwriter.
 
     obs = cs.Observations.from_csv("data/observed.csv")
     fit = cs.calibrate(scenario, obs, params={"firms.growth.drift": (0.0, 0.2)}, budget=2000)
@@ -12,8 +14,6 @@ resumably (docs/calibration.md).
 
 from __future__ import annotations
 
-import datetime as _dt
-import json
 import logging
 import math
 import os
@@ -23,35 +23,25 @@ import warnings
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-import h5py
 import numpy as np
 import pandas as pd
-
 from pyabc.sampler import Sampler
 
-from clustersim import _core
-from clustersim._files import open_own_file
-from clustersim.calibfile import (METHODS, CalibrationError, CalibrationSpec, Prior,
+from clustersim.calibfile import (METHODS, CalibrationError, CalibrationSpec, abc_name,
                                   set_parameter, split_element)
 from clustersim.errors import OutputError
+# The fit's reader, re-exported (clustersim.calibration.Fit and the rest are still here).
+from clustersim.fit import (CALIBRATION_FORMAT, CALIBRATION_FORMAT_VERSION,  # noqa: F401
+                            CONSTRAINED_RATIO, Fit, load_calibration)
+from clustersim.fitwriter import _write_fit
 from clustersim.observations import Observations
 from clustersim.scenario import Scenario
 from clustersim.sweep import _client
-
-CALIBRATION_FORMAT = "clustersim-calibration"
-CALIBRATION_FORMAT_VERSION = 1
-CONSTRAINED_RATIO = 0.5   # posterior sd below half the prior sd: the data constrain the parameter
 
 
 def _seed32(*parts: int) -> int:
     """A 32-bit seed (NumPy's legacy global RNG, which pyabc draws from) from integers."""
     return int(np.random.SeedSequence([int(p) for p in parts]).generate_state(1)[0])
-
-
-def _name(key: str) -> str:
-    """pyabc parameter names are identifiers: ``city.outside_growth[0]`` ->
-    ``city__outside_growth_0``."""
-    return key.replace(".", "__").replace("[", "_").replace("]", "")
 
 
 # --- one model evaluation (on a worker)
@@ -84,7 +74,7 @@ class ModelRun:
         scenario = base.copy()
         for p in self.priors:   # pyabc works on [0, 1] per parameter: a well-scaled kernel
             set_parameter(scenario, p.key,
-                          p.low + float(parameters[_name(p.key)]) * (p.high - p.low))
+                          p.low + float(parameters[abc_name(p.key)]) * (p.high - p.low))
         if seed is None:
             seed = int(np.random.randint(0, 2**31 - 1))
         sim = Simulation(scenario, seed=seed, threads=1)
@@ -177,225 +167,35 @@ class OrderedSampler(Sampler):
         return sample
 
 
-# --- the fit
-class Fit:
-    """A calibration's result, read from its HDF5 file (no handle stays open)."""
-
-    def __init__(self, path: str | os.PathLike):
-        self.path = os.fspath(path)
-        with _open_fit(self.path) as f:
-            self.meta = {k: (v.decode() if isinstance(v, bytes) else v)
-                         for k, v in f.attrs.items()}
-            self.keys = json.loads(f["posterior"].attrs["keys"])
-            self._samples = f["posterior/samples"][()]
-            self.weights = f["posterior/weights"][()]
-            self.distances = f["posterior/distances"][()]
-            self.priors = [Prior(k, float(lo), float(hi)) for k, lo, hi in
-                           zip(self.keys, f["priors/low"][()], f["priors/high"][()], strict=True)]
-            self.generations = pd.DataFrame({k: f[f"generations/{k}"][()]
-                                             for k in f["generations"]})
-
-    @property
-    def posterior(self) -> pd.DataFrame:
-        """The posterior sample: one row per particle, a column per parameter and ``weight``."""
-        frame = pd.DataFrame(self._samples, columns=self.keys)
-        frame["weight"] = self.weights
-        return frame.rename_axis("particle")
-
-    @property
-    def observations(self) -> Observations:
-        return Observations.from_text(self.meta["observations_csv"],
-                                      source=self.meta["observations_source"] or self.path)
-
-    @property
-    def base(self) -> Scenario:
-        return Scenario.from_toml(self.meta["base_scenario_toml"], source=self.path)
-
-    def mean(self) -> pd.Series:
-        return pd.Series(self.weights @ self._samples, index=self.keys)
-
-    def sd(self) -> pd.Series:
-        centred = self._samples - self.weights @ self._samples
-        return pd.Series(np.sqrt(self.weights @ (centred * centred)), index=self.keys)
-
-    def interval(self, level: float = 0.9) -> pd.DataFrame:
-        """Weighted equal-tailed posterior intervals (``low``, ``high``) per parameter."""
-        lo, hi = (1 - level) / 2, (1 + level) / 2
-        rows = {k: (_weighted_quantile(self._samples[:, j], self.weights, lo),
-                    _weighted_quantile(self._samples[:, j], self.weights, hi))
-                for j, k in enumerate(self.keys)}
-        return pd.DataFrame(rows, index=["low", "high"]).T.rename_axis("parameter")
-
-    def identification(self, threshold: float = CONSTRAINED_RATIO) -> pd.DataFrame:
-        """Per parameter: prior sd (uniform: width / sqrt 12), posterior sd, their ratio, and
-        ``constrained`` (ratio < threshold). A ratio near 1 means the observations say
-        nothing about the parameter: its posterior is its prior."""
-        prior = np.array([p.sd for p in self.priors])
-        post = self.sd().to_numpy()
-        interval = self.interval()
-        frame = pd.DataFrame({"prior_low": [p.low for p in self.priors],
-                              "prior_high": [p.high for p in self.priors],
-                              "prior_sd": prior, "posterior_mean": self.mean().to_numpy(),
-                              "posterior_sd": post, "low_90": interval["low"].to_numpy(),
-                              "high_90": interval["high"].to_numpy(), "ratio": post / prior},
-                             index=pd.Index(self.keys, name="parameter"))
-        frame["constrained"] = frame["ratio"] < threshold
-        return frame
-
-    def values(self, at: str = "mean") -> dict[str, float]:
-        """The parameter values at the posterior ``mean`` or at the ``best`` particle (the one
-        closest to the observations)."""
-        if at == "mean":
-            x = self.mean().to_numpy()
-        elif at == "best":
-            x = self._samples[int(np.argmin(self.distances))]
-        else:
-            raise ValueError(f"at={at!r}; expected 'mean' or 'best'")
-        return {p.key: (int(round(v)) if p.integer else float(v))
-                for p, v in zip(self.priors, x, strict=True)}
-
-    def scenario(self, at: str = "mean") -> Scenario:
-        """The base scenario (at its own scale, not the calibration's) with the fitted values."""
-        scenario = Scenario.from_toml(self.meta["base_scenario_toml"], source=self.path)
-        scenario["scale"] = float(self.meta["base_scale"])
-        for key, value in self.values(at).items():
-            set_parameter(scenario, key, value)
-        return scenario.validate()
-
-    def check(self, draws: int = 20, *, seed: int = 1, client: Any = None) -> pd.DataFrame:
-        """Posterior predictive check: ``draws`` particles drawn by weight, each simulated at the
-        calibration's scale with its own seed; per moment the observed value and sd, the
-        simulated median and 90 % band, and whether the observation lies in the band."""
-        spec = self.spec
-        rng = np.random.default_rng(seed)
-        picks = rng.choice(len(self.weights), size=draws, p=self.weights / self.weights.sum())
-        model = ModelRun(spec)
-        unit = [(self._samples[:, j] - p.low) / (p.high - p.low)
-                for j, p in enumerate(self.priors)]
-        runs = [({_name(k): float(unit[j][i]) for j, k in enumerate(self.keys)},
-                 _seed32(seed, d, 7)) for d, i in enumerate(picks)]
-        results = _map(client, _predict, model, runs)
-        rows = []
-        for m in spec.observations.moments():
-            sim = np.array([r[m.label] for r in results], dtype=float)
-            low, median, high = np.nanquantile(sim, [0.05, 0.5, 0.95])
-            rows.append({"moment": m.label, "kind": m.kind, "year": m.year,
-                         "observed": m.observed, "sd": m.sd, "simulated_median": median,
-                         "simulated_low_90": low, "simulated_high_90": high,
-                         "within_90": bool(low <= m.observed <= high),
-                         "fitted": m.label not in spec.report_only, "derived": m.note})
-        return pd.DataFrame(rows).set_index("moment")
-
-    @property
-    def spec(self) -> CalibrationSpec:
-        obs = self.observations
-        spec = CalibrationSpec(name=self.meta["name"], base=self.base, observations=obs,
-                               priors=self.priors, method=self.meta["method"],
-                               population=int(self.meta["population"]),
-                               generations=int(self.meta["generations"]),
-                               budget=int(self.meta["budget"]), seed=int(self.meta["seed"]),
-                               scale=float(self.meta["scale"]), batch=int(self.meta["batch"]),
-                               base_scale=float(self.meta["base_scale"]),
-                               min_epsilon=float(self.meta["min_epsilon"]),
-                               report_only=tuple(json.loads(self.meta.get("report_only",
-                                                                          "[]"))),
-                               source=self.meta["calibration_source"])
-        return spec
-
-    def __repr__(self) -> str:
-        means = ", ".join(f"{k}={v:.4g}" for k, v in self.mean().items())
-        return (f"<Fit {self.path}: {len(self.weights)} particles, "
-                f"{self.meta['evaluations']} simulations; mean {means}>")
+# --- the posterior predictive check (Fit.check)
+def posterior_check(fit: Fit, draws: int = 20, *, seed: int = 1, client: Any = None
+                    ) -> pd.DataFrame:
+    """``Fit.check``: ``draws`` particles of ``fit`` drawn by weight, each simulated at the
+    calibration's scale with its own seed; per moment the observed value and sd, the simulated
+    median and 90 % band, and whether the observation lies in the band."""
+    spec = fit.spec
+    rng = np.random.default_rng(seed)
+    picks = rng.choice(len(fit.weights), size=draws, p=fit.weights / fit.weights.sum())
+    model = ModelRun(spec)
+    unit = [(fit._samples[:, j] - p.low) / (p.high - p.low)
+            for j, p in enumerate(fit.priors)]
+    runs = [({abc_name(k): float(unit[j][i]) for j, k in enumerate(fit.keys)},
+             _seed32(seed, d, 7)) for d, i in enumerate(picks)]
+    results = _map(client, _predict, model, runs)
+    rows = []
+    for m in spec.observations.moments():
+        sim = np.array([r[m.label] for r in results], dtype=float)
+        low, median, high = np.nanquantile(sim, [0.05, 0.5, 0.95])
+        rows.append({"moment": m.label, "kind": m.kind, "year": m.year,
+                     "observed": m.observed, "sd": m.sd, "simulated_median": median,
+                     "simulated_low_90": low, "simulated_high_90": high,
+                     "within_90": bool(low <= m.observed <= high),
+                     "fitted": m.label not in spec.report_only, "derived": m.note})
+    return pd.DataFrame(rows).set_index("moment")
 
 
 def _predict(model: ModelRun, runs: list[tuple[dict[str, float], int]]) -> list[dict]:
     return [model(parameters, seed=seed) for parameters, seed in runs]
-
-
-def _weighted_quantile(x: np.ndarray, w: np.ndarray, q: float) -> float:
-    order = np.argsort(x, kind="stable")
-    x, w = x[order], w[order]
-    cdf = (np.cumsum(w) - 0.5 * w) / w.sum()
-    return float(np.interp(q, cdf, x))
-
-
-def _open_fit(path: str) -> h5py.File:
-    return open_own_file(path, "r", kind="calibration", command="clustersim calibrate",
-                         file_format=CALIBRATION_FORMAT, version=CALIBRATION_FORMAT_VERSION)
-
-
-def load_calibration(path: str | os.PathLike) -> Fit:
-    return Fit(path)
-
-
-# --- running one
-def _write_fit(path: str, spec: CalibrationSpec, history: Any, wall_s: float,
-               resumed: bool) -> None:
-    """Writes the fit to ``<path>.partial`` and renames it: never a file that looks whole."""
-    t = history.max_t
-    particles = history.get_population(t=t).particles
-    names = [_name(k) for k in spec.keys]
-    unit = np.array([[float(p.parameter[n]) for n in names] for p in particles])
-    low = np.array([p.low for p in spec.priors])
-    samples = low + unit * (np.array([p.high for p in spec.priors]) - low)
-    weights = np.array([p.weight for p in particles], dtype=float)
-    distances = np.array([p.distance for p in particles], dtype=float)
-    # A canonical order (by the parameters), so that equal fits give equal files.
-    order = np.lexsort(samples.T[::-1])
-    samples, weights, distances = samples[order], weights[order], distances[order]
-    pops = history.get_all_populations()
-    pops = pops[pops["t"] >= 0]
-    partial = path + ".partial"
-    with h5py.File(partial, "w") as f:
-        f.attrs.update(format=CALIBRATION_FORMAT, format_version=CALIBRATION_FORMAT_VERSION,
-                       complete=1, name=spec.name, method=spec.method, seed=spec.seed,
-                       population=spec.population, generations=spec.generations,
-                       generations_run=int(t + 1), budget=spec.budget, batch=spec.batch,
-                       min_epsilon=spec.min_epsilon, report_only=json.dumps(list(spec.report_only)),
-                       scale=spec.scale, base_scale=spec.base_scale,
-                       evaluations=int(history.total_nr_simulations),
-                       calibration_toml=spec.text, calibration_source=spec.source,
-                       base_scenario_toml=spec.base.to_toml(), base_source=spec.base_source,
-                       observations_csv=spec.observations.to_csv(),
-                       observations_source=spec.observations_source or spec.observations.source,
-                       identity=spec.identity(), wall_s=wall_s, resumed=int(resumed),
-                       clustersim_version=_core.__version__, git_revision=_core.git_revision,
-                       created=_dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"))
-        post = f.create_group("posterior")
-        post.attrs["keys"] = json.dumps(spec.keys)
-        post["samples"] = samples
-        post["weights"] = weights / weights.sum()
-        post["distances"] = distances
-        priors = f.create_group("priors")
-        priors.attrs["keys"] = json.dumps(spec.keys)
-        priors["low"] = np.array([p.low for p in spec.priors])
-        priors["high"] = np.array([p.high for p in spec.priors])
-        gens = f.create_group("generations")
-        gens["t"] = pops["t"].to_numpy(dtype=np.int32)
-        gens["epsilon"] = pops["epsilon"].to_numpy(dtype=float)
-        gens["evaluations"] = pops["samples"].to_numpy(dtype=np.int64)
-        moments = spec.observations.moments()
-        text = h5py.string_dtype()
-        mom = f.create_group("moments")
-        mom["label"] = np.array([m.label for m in moments], dtype=object).astype(text)
-        mom["kind"] = np.array([m.kind for m in moments], dtype=object).astype(text)
-        mom["year"] = np.array([m.year for m in moments], dtype=np.int32)
-        mom["observed"] = np.array([m.observed for m in moments])
-        mom["sd"] = np.array([m.sd for m in moments])
-        mom["fitted"] = np.array([m.label not in spec.report_only for m in moments], dtype=np.int8)
-    # The identification table, computed by the Fit reader, stored for readers without Python.
-    table = Fit.__new__(Fit)
-    table.keys, table.priors = spec.keys, spec.priors
-    table._samples, table.weights = samples, weights / weights.sum()
-    ident = table.identification()
-    with h5py.File(partial, "a") as f:
-        g = f.create_group("identification")
-        g.attrs["keys"] = json.dumps(spec.keys)
-        g.attrs["threshold"] = CONSTRAINED_RATIO
-        for column in ("prior_sd", "posterior_sd", "ratio"):
-            g[column] = ident[column].to_numpy(dtype=float)
-        g["constrained"] = ident["constrained"].to_numpy(dtype=np.int8)
-    os.replace(partial, path)
 
 
 def run_calibration(spec: CalibrationSpec | str | os.PathLike, output: str | os.PathLike, *,
@@ -439,7 +239,7 @@ def run_calibration(spec: CalibrationSpec | str | os.PathLike, output: str | os.
     logging.getLogger("pyabc").setLevel(logging.WARNING)
     observations = spec.observations
     x0 = {m.label: m.observed for m in observations.moments()}
-    prior = pyabc.Distribution(**{_name(p.key): pyabc.RV("uniform", 0.0, 1.0)
+    prior = pyabc.Distribution(**{abc_name(p.key): pyabc.RV("uniform", 0.0, 1.0)
                                   for p in spec.priors})
     started = time.perf_counter()
     with _client(client, workers, scheduler) as dask_client:
@@ -502,4 +302,4 @@ def calibrate(scenario: Scenario | str | os.PathLike, observations: Observations
 
 
 __all__ = ["CONSTRAINED_RATIO", "Distance", "Fit", "ModelRun", "OrderedSampler", "calibrate",
-           "load_calibration", "run_calibration"]
+           "load_calibration", "posterior_check", "run_calibration"]

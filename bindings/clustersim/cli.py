@@ -17,6 +17,7 @@ import tomllib
 import pandas as pd
 
 from clustersim import _core
+from clustersim._common import Progress
 from clustersim.errors import ClusterSimError, OutputError, ScenarioError
 from clustersim.results import describe
 from clustersim.scenario import Scenario
@@ -55,26 +56,6 @@ def _default_threads() -> int:
         return len(os.sched_getaffinity(0))
     except AttributeError:
         return os.cpu_count() or 1
-
-
-class _Progress:
-    """A progress bar on stderr (tqdm), or nothing when quiet."""
-
-    def __init__(self, quiet: bool, total: int):
-        self.bar = None
-        if not quiet:
-            from tqdm import tqdm
-            # disable=None: a bar on a terminal, nothing in logs and pipes.
-            self.bar = tqdm(total=total, unit="month", desc="simulating", file=sys.stderr,
-                            dynamic_ncols=True, leave=False, disable=None)
-
-    def __call__(self, done: int, total: int) -> None:
-        if self.bar is not None:
-            self.bar.update(done - self.bar.n)
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.close()
 
 
 def summary_table(sim: Simulation) -> str:
@@ -146,7 +127,9 @@ def _run(args: argparse.Namespace) -> int:
                          threads=args.threads)
     until = args.until if args.until is not None else int(scenario["horizon_year"])
     total = (min(until, int(scenario["horizon_year"])) - _core.base_year + 1) * 12
-    progress = _Progress(args.quiet, total)
+    # disable=None: a bar on a terminal, nothing in logs and pipes.
+    progress = Progress(total, unit="month", enabled=not args.quiet, desc="simulating",
+                        file=sys.stderr, leave=False, disable=None)
     checkpoint = output + ".checkpoint.h5"
 
     def step_done(done: int, total_steps: int) -> None:

@@ -21,10 +21,10 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-import numpy as np
 import pandas as pd
 
 from clustersim import _core
+from clustersim._common import invalid_value
 from clustersim._files import decode_input, read_input
 from clustersim._frames import CITY_SERIES, LEADING, SERIES, TARGETS
 from clustersim.errors import ScenarioError
@@ -362,10 +362,8 @@ class Observations:
 
 def _row(row: dict[str, str], number: int, source: str, horizon_year: int) -> Observation:
     def fail(column: str, expected: str) -> ObservationError:
-        value = row.get(column, "")
-        return ObservationError(f"{source}: line {number}, column '{column}': value {value!r} is "
-                                f"invalid; expected {expected}", file=source, key=column,
-                                value=repr(value), expected=expected)
+        return invalid_value(ObservationError, source, column, row.get(column, ""), expected,
+                             where=f"line {number}, column '{column}'")
     try:
         year = int(row["year"])
     except ValueError:

@@ -14,7 +14,7 @@ import pandas as pd
 from clustersim import plot
 from clustersim.errors import OutputError
 from clustersim.results import Results
-from clustersim.sweep import SWEEP_FORMAT, SweepResults
+from clustersim.sweepresults import SWEEP_FORMAT, SweepResults
 
 _STYLE = """
 body { font-family: -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; margin: 2em auto;

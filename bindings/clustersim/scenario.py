@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import difflib
 import os
 import tomllib
 from collections.abc import Iterator, Mapping
@@ -12,6 +11,7 @@ from typing import Any
 import tomli_w
 
 from clustersim import _core
+from clustersim._common import did_you_mean
 from clustersim._files import decode_input, read_input
 from clustersim.errors import ScenarioError
 
@@ -50,11 +50,11 @@ def _hint(error: ScenarioError) -> ScenarioError:
     """Adds 'did you mean' to an unknown-key error."""
     if error.key is None or error.key in _KEYS:
         return error
-    close = difflib.get_close_matches(error.key, _KEYS, n=1)
-    if not close:
+    hint = did_you_mean(error.key, _KEYS)
+    if not hint:
         return error
-    return ScenarioError(f"{error} (did you mean '{close[0]}'?)", file=error.file, key=error.key,
-                         value=error.value, expected=error.expected)
+    return ScenarioError(f"{error}{hint}", file=error.file, key=error.key, value=error.value,
+                         expected=error.expected)
 
 
 class Scenario:
@@ -94,7 +94,8 @@ class Scenario:
 
     @classmethod
     def from_dict(cls, values: Mapping[str, Any], *, source: str | None = None) -> "Scenario":
-        """From nested tables or dotted keys: ``{"firms": {"exit": {...}}}`` or ``{"scale": 0.1}``."""
+        """From nested tables or dotted keys: ``{"firms": {"exit": {...}}}`` or
+        ``{"scale": 0.1}``."""
         return cls(values, source=source)
 
     def copy(self) -> "Scenario":

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as _dt
 import os
 import socket
 from collections.abc import Callable
@@ -11,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from clustersim import _core
+from clustersim._common import did_you_mean, now
 from clustersim._frames import (
     agent_frame,
     check_series,
@@ -25,10 +25,6 @@ from clustersim.errors import OutputError, ScenarioError
 from clustersim.scenario import Scenario
 
 _MAX_SEED = 2**64 - 1
-
-
-def _now() -> str:
-    return _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
 
 
 class AgentView:
@@ -159,7 +155,7 @@ class Simulation:
                 self._core.abandon_output()  # leaves <output>.partial, marked incomplete
             raise
         if output is not None:
-            self._core.close_output({"end_time": _now(),
+            self._core.close_output({"end_time": now(),
                                      "until_year": str(last_year)})
         return self
 
@@ -176,7 +172,7 @@ class Simulation:
             "scenario_name": str(self.scenario["name"]),
             "scenario_path": self.scenario.source or "",
             "clustersim_version": _core.__version__, "git_revision": _core.git_revision,
-            "created": _now(), "year": str(self.year), "month": str(self.month)})
+            "created": now(), "year": str(self.year), "month": str(self.month)})
         return path
 
     @classmethod
@@ -216,7 +212,7 @@ class Simulation:
             "seed": str(self.seed),
             "threads": str(self.threads),
             "scale": repr(self._core.scale),
-            "start_time": _now(),
+            "start_time": now(),
             "host": socket.gethostname(),
             "until_year": str(last_year),
             **getattr(self, "_parent", {}),
@@ -333,9 +329,7 @@ def _checkpoint_scenario(path: str) -> Scenario:
 def _lever_key(lever: str) -> str:
     key = lever.removeprefix("policy.")
     if key not in LEVERS:
-        import difflib
-        close = difflib.get_close_matches(key, list(LEVERS), n=1)
-        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        hint = did_you_mean(key, LEVERS, quote=repr)
         raise KeyError(f"lever {lever!r} is unknown{hint}; expected one of {', '.join(LEVERS)}")
     return key
 

@@ -13,7 +13,9 @@ from typing import Any
 import numpy as np
 
 from clustersim import _core
+from clustersim._common import did_you_mean, value_error
 from clustersim._files import decode_input, read_input
+from clustersim._schema import REQUIRED, Field, Schema
 from clustersim.errors import ScenarioError
 from clustersim.scenario import Scenario, _flatten, parameters
 
@@ -22,9 +24,68 @@ DISTRIBUTIONS = ("uniform", "loguniform", "normal", "triangular")
 REDUCTIONS = ("december", "sum", "mean")
 TARGET_IDS = [t["id"] for t in _core.target_catalogue()]
 _SPECS = {p["key"]: p for p in parameters()}
-_SWEEP_KEYS = {"name", "description", "base", "seed", "seeds", "replicates", "design", "samples",
-               "until", "vary", "set", "points", "outcomes", "keep_runs"}
 SEEDINGS = ("per_run", "per_replicate")
+
+# The keys of a sweep file's tables (docs/sweeps.md), checked by _schema.
+SWEEP_SCHEMA = Schema(
+    Field("name", "string", default="sweep", description="the sweep's name"),
+    Field("description", "any", default=None, description="free text"),
+    Field("base", "string", expected="the path of a scenario file (relative to the sweep file)",
+          description="the base scenario file, relative to the sweep file"),
+    Field("seed", "integer", default=1, low=0, high=2**63 - 1,
+          description="the sweep's seed: every run's seed derives from it and the run index"),
+    Field("seeds", "choice", default="per_run", choices=SEEDINGS,
+          description="per_replicate: common random numbers across design points"),
+    Field("replicates", "integer", default=1, low=1, high=1_000_000,
+          description="runs per design point"),
+    Field("design", "choice", default="full_factorial", choices=DESIGNS,
+          description="how design points are chosen"),
+    Field("samples", "integer", default=0, low=0, high=10_000_000,
+          description="samples of the latin_hypercube and saltelli designs"),
+    Field("until", "integer", default=None, low=_core.base_year,
+          expected="a year in [{low}, {high}] (the base scenario's horizon)",
+          description="the last year simulated (default: the base scenario's horizon)"),
+    Field("vary", "tables", default=[],
+          expected="an array of tables ([[sweep.vary]] key = ..., values or a range)",
+          description="the factors ([[sweep.vary]])"),
+    Field("set", "table", default={}, expected="a table of scenario keys and values",
+          description="scenario values fixed for every run ([sweep.set])"),
+    Field("points", "any", default=[],
+          description="the points design's points, one list of values per point"),
+    Field("outcomes", "table", default={},
+          expected="a table (targets = true, series = [...])",
+          description="what is kept per run and year ([sweep.outcomes])"),
+    Field("keep_runs", "boolean", default=False,
+          description="keep every run's results file in <output>.runs"),
+    unknown="one of the sweep keys ({keys})")
+FACTOR_SCHEMA = Schema(
+    Field("key", "string", expected="a scenario key, e.g. \"policy.land.supply.intensity\"",
+          description="the scenario key varied"),
+    Field("values", "list", nonempty=True, expected="a non-empty list of values",
+          description="discrete values (full_factorial, points)"),
+    Field("range", "range", description="[low, high] of the distribution"),
+    Field("distribution", "choice", default="uniform", choices=DISTRIBUTIONS,
+          description="sampled distribution (latin_hypercube, saltelli)"),
+    Field("mode", "number", expected="a number in [{low}, {high}]",
+          description="the triangular distribution's mode"),
+    Field("mean", "number", expected="a number (the normal distribution's mean)",
+          description="the normal distribution's mean"),
+    Field("sd", "number", positive=True,
+          expected="a positive number (the normal distribution's sd)",
+          description="the normal distribution's standard deviation"))
+OUTCOMES_SCHEMA = Schema(
+    Field("targets", "boolean", default=True, description="the targets of POLICY.md"),
+    Field("series", "any", default=[], description="series kept per year (tables)"),
+    unknown="targets or series")
+SERIES_OUTCOME_SCHEMA = Schema(   # undeclared keys of a series table are ignored
+    Field("level", "choice", default="zone", choices=("zone", "city"), expected="zone or city",
+          description="a zone or a city series"),
+    Field("name", "choice", default=REQUIRED, expected="a {level} series ({choices})",
+          description="the series (a summable one at level zone); choices known when read"),
+    Field("reduce", "choice", default="december", choices=REDUCTIONS,
+          description="December's value, or the year's sum or mean"),
+    Field("column", "string", default=None, expected="a column name (e.g. \"IC\")",
+          description="one column (a sector...); default: the sum over columns"))
 
 
 class SweepError(ScenarioError):
@@ -119,10 +180,7 @@ class SweepSpec:
                   check_keys: bool = True) -> SweepSpec:
         """From the ``[sweep]`` table as a dict. ``base`` replaces the ``base`` file (Python use);
         ``check_keys=False`` allows factors that are not model parameters (custom runners)."""
-        def fail(key: str, value: Any, expected: str) -> SweepError:
-            return SweepError(f"{source}: key 'sweep.{key}': value {value!r} is invalid; "
-                              f"expected {expected}", file=source, key=f"sweep.{key}",
-                              value=repr(value), expected=expected)
+        fail = value_error(SweepError, source, "sweep.")
         if tree is None or not isinstance(tree, Mapping):
             raise SweepError(f"{source}: no [sweep] table; expected a sweep file with a [sweep] "
                              "table (docs/sweeps.md)", file=source)
@@ -130,25 +188,16 @@ class SweepSpec:
         if extra:
             raise SweepError(f"{source}: unknown top-level key {extra[0]!r}; expected everything "
                              "under [sweep]", file=source, key=extra[0])
-        unknown = [k for k in tree if k not in _SWEEP_KEYS]
-        if unknown:
-            raise fail(unknown[0], tree[unknown[0]],
-                       f"one of the sweep keys ({', '.join(sorted(_SWEEP_KEYS))})")
+        SWEEP_SCHEMA.check_unknown(tree, fail)
 
-        def integer(key: str, default: int, low: int, high: int) -> int:
-            value = tree.get(key, default)
-            if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-                raise fail(key, value, f"an integer in [{low}, {high}]")
-            return value
+        def get(key: str, **context: Any) -> Any:
+            return SWEEP_SCHEMA.get(tree, key, fail, **context)
 
         # The base scenario, with the sweep's fixed settings on top.
         base_source = ""
         if base is None:
-            if "base" not in tree or not isinstance(tree["base"], str):
-                raise fail("base", tree.get("base"), "the path of a scenario file (relative to "
-                           "the sweep file)")
             here = os.path.dirname(os.path.abspath(source)) if os.path.exists(source) else "."
-            base_source = os.path.normpath(os.path.join(here, tree["base"]))
+            base_source = os.path.normpath(os.path.join(here, get("base")))
             try:
                 base = Scenario.load(base_source)
             except ScenarioError as error:
@@ -157,9 +206,7 @@ class SweepSpec:
                                  expected=error.expected) from None
         else:
             base = base.copy()
-        fixed = tree.get("set", {})
-        if not isinstance(fixed, Mapping):
-            raise fail("set", fixed, "a table of scenario keys and values")
+        fixed = get("set")
         try:
             flat = dict(_flatten(fixed))
             Scenario.from_dict(flat)   # checked without a file: the values are the sweep file's
@@ -169,47 +216,32 @@ class SweepSpec:
             raise SweepError(f"{source}: [sweep.set]: {error}", file=source, key=error.key,
                              value=error.value, expected=error.expected) from None
 
-        design = tree.get("design", "full_factorial")
-        if design not in DESIGNS:
-            raise fail("design", design, f"one of {', '.join(DESIGNS)}")
-        vary = tree.get("vary", [])
-        if not isinstance(vary, list) or not all(isinstance(v, Mapping) for v in vary):
-            raise fail("vary", vary, "an array of tables ([[sweep.vary]] key = ..., values or "
-                       "a range)")
+        design = get("design")
+        vary = get("vary")
         factors = [_factor(v, i, design, source, base, check_keys) for i, v in enumerate(vary)]
         keys = [f.key for f in factors]
         if len(set(keys)) != len(keys):
             dup = next(k for k in keys if keys.count(k) > 1)
             raise fail("vary", dup, "each key varied once")
-        replicates = integer("replicates", 1, 1, 1_000_000)
-        seed = integer("seed", 1, 0, 2**63 - 1)
-        samples = integer("samples", 0, 0, 10_000_000)
+        replicates = get("replicates")
+        seed = get("seed")
+        samples = get("samples")
         if design in ("latin_hypercube", "saltelli") and samples < 1:
             raise fail("samples", tree.get("samples"), f"a positive number of samples for the "
                        f"{design} design")
         if design in ("latin_hypercube", "saltelli") and not factors:
             raise fail("vary", vary, f"at least one factor for the {design} design")
-        points = tree.get("points", [])
+        points = get("points")
         if design == "points":
             if (not isinstance(points, list) or not points or
                     not all(isinstance(p, list) and len(p) == len(factors) for p in points)):
                 raise fail("points", points, f"a non-empty list of points, each a list of "
                            f"{len(factors)} values (one per [[sweep.vary]] key, in order)")
-        until = tree.get("until")
-        if until is not None and (isinstance(until, bool) or not isinstance(until, int)
-                                  or not _core.base_year <= until <= base["horizon_year"]):
-            raise fail("until", until, f"a year in [{_core.base_year}, {base['horizon_year']}] "
-                       "(the base scenario's horizon)")
-        targets, series = _outcomes(tree.get("outcomes", {}), source, fail)
-        keep_runs = tree.get("keep_runs", False)
-        if not isinstance(keep_runs, bool):
-            raise fail("keep_runs", keep_runs, "true or false")
-        seeds = tree.get("seeds", "per_run")
-        if seeds not in SEEDINGS:
-            raise fail("seeds", seeds, f"one of {', '.join(SEEDINGS)}")
-        name = tree.get("name", "sweep")
-        if not isinstance(name, str):
-            raise fail("name", name, "a string")
+        until = get("until", high=base["horizon_year"])
+        targets, series = _outcomes(get("outcomes"), source)
+        keep_runs = get("keep_runs")
+        seeds = get("seeds")
+        name = get("name")
         spec = cls(name=name, base=base, factors=factors, design=design, samples=samples,
                    explicit_points=[list(p) for p in points] if design == "points" else [],
                    replicates=replicates, seed=seed, until=until, targets=targets, series=series,
@@ -334,25 +366,15 @@ def _toml_value(value: Any) -> str:
 
 def _factor(table: Mapping[str, Any], index: int, design: str, source: str, base: Scenario,
             check_keys: bool) -> Factor:
-    where = f"sweep.vary[{index}]"
+    fail = value_error(SweepError, source, f"sweep.vary[{index}].")
+    FACTOR_SCHEMA.check_unknown(table, fail)
 
-    def fail(key: str, value: Any, expected: str) -> SweepError:
-        return SweepError(f"{source}: key '{where}.{key}': value {value!r} is invalid; expected "
-                          f"{expected}", file=source, key=f"{where}.{key}", value=repr(value),
-                          expected=expected)
-    allowed = {"key", "values", "range", "distribution", "mode", "mean", "sd"}
-    unknown = [k for k in table if k not in allowed]
-    if unknown:
-        raise fail(unknown[0], table[unknown[0]], f"one of {', '.join(sorted(allowed))}")
-    key = table.get("key")
-    if not isinstance(key, str):
-        raise fail("key", key, "a scenario key, e.g. \"policy.land.supply.intensity\"")
+    def get(name: str, **context: Any) -> Any:
+        return FACTOR_SCHEMA.get(table, name, fail, **context)
+    key = get("key")
     spec = _SPECS.get(key)
     if check_keys and spec is None:
-        import difflib
-        close = difflib.get_close_matches(key, list(_SPECS), n=1)
-        hint = f" (did you mean '{close[0]}'?)" if close else ""
-        raise fail("key", key, f"a known scenario key{hint}")
+        raise fail("key", key, f"a known scenario key{did_you_mean(key, _SPECS)}")
     if check_keys and spec["type"] not in ("number", "integer", "boolean"):
         raise fail("key", key, "a number, integer or boolean parameter (lists and strings "
                    "cannot be varied)")
@@ -368,9 +390,7 @@ def _factor(table: Mapping[str, Any], index: int, design: str, source: str, base
                            error.expected or "a valid value") from None
 
     if "values" in table:
-        values = table["values"]
-        if not isinstance(values, list) or not values:
-            raise fail("values", values, "a non-empty list of values")
+        values = get("values")
         for v in values:
             if isinstance(v, bool) or not isinstance(v, (int, float)):
                 if not (isinstance(v, bool) and spec and spec["type"] == "boolean"):
@@ -384,21 +404,11 @@ def _factor(table: Mapping[str, Any], index: int, design: str, source: str, base
         raise fail("values", None, "a list of values (the full_factorial design crosses them)")
     if design == "points":
         return Factor(key, integer=integer)
-    distribution = table.get("distribution", "uniform")
-    if distribution not in DISTRIBUTIONS:
-        raise fail("distribution", distribution, f"one of {', '.join(DISTRIBUTIONS)}")
+    distribution = get("distribution")
     if distribution == "normal":
-        mean, sd = table.get("mean"), table.get("sd")
-        if not isinstance(mean, (int, float)) or isinstance(mean, bool):
-            raise fail("mean", mean, "a number (the normal distribution's mean)")
-        if not isinstance(sd, (int, float)) or isinstance(sd, bool) or not sd > 0:
-            raise fail("sd", sd, "a positive number (the normal distribution's sd)")
+        mean, sd = get("mean"), get("sd")
         return Factor(key, distribution="normal", mean=float(mean), sd=float(sd), integer=integer)
-    bounds = table.get("range")
-    if (not isinstance(bounds, list) or len(bounds) != 2
-            or not all(isinstance(b, (int, float)) and not isinstance(b, bool) for b in bounds)
-            or not bounds[0] < bounds[1]):
-        raise fail("range", bounds, "[low, high] with low < high")
+    bounds = get("range")
     low, high = float(bounds[0]), float(bounds[1])
     if distribution == "loguniform" and low <= 0:
         raise fail("range", bounds, "a positive low bound for the loguniform distribution")
@@ -406,41 +416,29 @@ def _factor(table: Mapping[str, Any], index: int, design: str, source: str, base
         check_value(b)
     mode = None
     if distribution == "triangular":
-        mode = table.get("mode")
-        if not isinstance(mode, (int, float)) or isinstance(mode, bool) or not low <= mode <= high:
-            raise fail("mode", mode, f"a number in [{low}, {high}]")
-        mode = float(mode)
+        mode = float(get("mode", low=low, high=high))
     return Factor(key, distribution=distribution, low=low, high=high, mode=mode, integer=integer)
 
 
-def _outcomes(table: Any, source: str, fail) -> tuple[bool, list[SeriesOutcome]]:
-    if not isinstance(table, Mapping):
-        raise fail("outcomes", table, "a table (targets = true, series = [...])")
-    unknown = [k for k in table if k not in ("targets", "series")]
-    if unknown:
-        raise fail(f"outcomes.{unknown[0]}", table[unknown[0]], "targets or series")
-    targets = table.get("targets", True)
-    if not isinstance(targets, bool):
-        raise fail("outcomes.targets", targets, "true or false")
+def _outcomes(table: Mapping[str, Any], source: str) -> tuple[bool, list[SeriesOutcome]]:
+    fail = value_error(SweepError, source, "sweep.outcomes.")
+    given = OUTCOMES_SCHEMA.validate(table, fail)
+    targets = given["targets"]
     series = []
     city = {s["name"] for s in _core.city_series_catalogue()}
     park = {s["name"]: s for s in _core.series_catalogue()}
-    for i, item in enumerate(table.get("series", [])):
+    for i, item in enumerate(given["series"]):
         if not isinstance(item, Mapping):
-            raise fail(f"outcomes.series[{i}]", item, "a table {level, name, reduce, column}")
-        level, name = item.get("level", "zone"), item.get("name")
-        reduce, column = item.get("reduce", "december"), item.get("column")
-        if level not in ("zone", "city"):
-            raise fail(f"outcomes.series[{i}].level", level, "zone or city")
+            raise fail(f"series[{i}]", item, "a table {level, name, reduce, column}")
+        item_fail = value_error(SweepError, source, f"sweep.outcomes.series[{i}].")
+        level = SERIES_OUTCOME_SCHEMA.get(item, "level", item_fail)
         known = city if level == "city" else {n for n, s in park.items() if s["summable"]}
-        if name not in known:
-            raise fail(f"outcomes.series[{i}].name", name, f"a {level} series "
-                       f"({', '.join(sorted(known))})")
-        if reduce not in REDUCTIONS:
-            raise fail(f"outcomes.series[{i}].reduce", reduce, f"one of {', '.join(REDUCTIONS)}")
-        if column is not None and not isinstance(column, str):
-            raise fail(f"outcomes.series[{i}].column", column, "a column name (e.g. \"IC\")")
+        name = SERIES_OUTCOME_SCHEMA.get(item, "name", item_fail, choices=sorted(known),
+                                         level=level)
+        reduce = SERIES_OUTCOME_SCHEMA.get(item, "reduce", item_fail)
+        column = SERIES_OUTCOME_SCHEMA.get(item, "column", item_fail)
         series.append(SeriesOutcome(level, name, reduce, column))
     if not targets and not series:
-        raise fail("outcomes", table, "at least one outcome (targets = true or a series)")
+        raise value_error(SweepError, source, "sweep.")(
+            "outcomes", table, "at least one outcome (targets = true or a series)")
     return targets, series
