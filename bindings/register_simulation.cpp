@@ -126,6 +126,10 @@ const char* shape_name(SeriesShape shape) {
   return "?";
 }
 
+const char* measure_name(SeriesMeasure measure) {
+  return measure == SeriesMeasure::flow ? "flow" : "stock";
+}
+
 template <class Agents>
 py::dict agent_columns(const Agents& agents) {
   py::dict out;
@@ -155,7 +159,8 @@ void register_simulation(py::module_& m) {
       out.append(py::dict(py::arg("name") = info.name, py::arg("unit") = info.unit,
                           py::arg("shape") = shape_name(info.shape),
                           py::arg("description") = info.description,
-                          py::arg("summable") = info.summable));
+                          py::arg("summable") = info.summable,
+                          py::arg("measure") = measure_name(info.measure)));
     }
     return out;
   });
@@ -164,7 +169,8 @@ void register_simulation(py::module_& m) {
     for (const SeriesInfo& info : SeriesBook::city_catalogue()) {
       out.append(py::dict(py::arg("name") = info.name, py::arg("unit") = info.unit,
                           py::arg("shape") = shape_name(info.shape),
-                          py::arg("description") = info.description));
+                          py::arg("description") = info.description,
+                          py::arg("measure") = measure_name(info.measure)));
     }
     return out;
   });

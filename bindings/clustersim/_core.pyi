@@ -35,12 +35,14 @@ class _SeriesInfo(TypedDict):
     shape: _SeriesShape
     description: str
     summable: bool
+    measure: Literal["stock", "flow"]
 
 class _CitySeriesInfo(TypedDict):
     name: str
     unit: str
     shape: _SeriesShape
     description: str
+    measure: Literal["stock", "flow"]
 
 class _TargetInfo(TypedDict):
     id: str

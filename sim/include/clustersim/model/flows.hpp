@@ -27,29 +27,9 @@ struct StepFlows {
   std::vector<double> talent_relocated;  // park x park: staff moved with their firm
   double operating_cash_cny = 0.0;       // all firms: revenue x margin of the month
 
-  explicit StepFlows(std::size_t parks)
-      : entries(parks * sector_count),
-        exits(parks * sector_count),
-        spinoffs(parks * sector_count),
-        hires(parks * sector_count),
-        talent_arrivals(parks * sector_count),
-        talent_departures(parks * sector_count),
-        talent_left_zone(parks * sector_count),
-        incubator_admissions(parks * sector_count),
-        graduations(parks * sector_count),
-        vc_invested(parks * sector_count),
-        vc_rounds(parks * sector_count),
-        ipos(parks * sector_count),
-        acquisitions(parks * sector_count),
-        write_offs(parks * sector_count),
-        vc_invested_by_round(parks * round_count),
-        innovations(parks * sector_count),
-        patents(parks * sector_count),
-        pct_applications(parks * sector_count),
-        firm_moves(parks * parks),
-        talent_moves(parks * parks),
-        firms_left_zone(parks * sector_count),
-        talent_relocated(parks * parks) {}
+  // Sized for `parks` parks: the flows that series record by their series' shape
+  // (model/series.cpp, where each series is declared), the audit's own flows here.
+  explicit StepFlows(std::size_t parks);
 };
 
 }  // namespace clustersim

@@ -8,10 +8,16 @@
 
 #include "clustersim/agents/parks.hpp"
 #include "clustersim/model/city.hpp"
+#include "clustersim/model/flows.hpp"
 
 namespace clustersim {
 
-struct StepFlows;
+// The city's series of one month, computed together (SeriesBook::record).
+struct CityRow {
+  std::vector<double> leading_industries_cny, zone_leading_industries_cny,
+      outside_leading_industries_cny, outside_talent;  // per leading industry
+  std::vector<double> vc_invested_cny, zone_vc_invested_cny, firms_left_zone;  // one value
+};
 
 enum class SeriesShape {
   cell,        // (park, sector)
@@ -23,13 +29,34 @@ enum class SeriesShape {
   total,       // city level: one value
 };
 
+// A stock is the state at the month's end; a flow is what happened during the month (summed
+// over a year, it is the year's total).
+enum class SeriesMeasure { stock, flow };
+
+// One series, declared once: its name, unit, shape, meaning and where its values come from:
+// exactly one of a cell statistic (a stock), a step flow (counted in agents and scaled to full
+// scale when recorded), a park column, the parks' evaluation status, or the city's row.
 struct SeriesInfo {
   std::string name;
   std::string unit;
   SeriesShape shape;
   std::string description;
   bool summable = true;  // false: a park code or score, with no zone total
+  SeriesMeasure measure = SeriesMeasure::stock;
+  std::vector<double> CellStats::*cell_stat = nullptr;
+  std::vector<double> StepFlows::*step_flow = nullptr;
+  std::vector<double> Parks::*park_column = nullptr;
+  double (*park_status)(const Parks&, std::size_t park) = nullptr;
+  std::vector<double> CityRow::*city_value = nullptr;
 };
+
+// Values per month of a series of this shape.
+std::size_t series_row_size(SeriesShape shape, std::size_t parks);
+
+// The city's series of one month: the zone's parks, and the rest of the city (the aggregate
+// region plus the parks whose plaque was removed).
+CityRow city_row(const Parks& parks, const CellStats& cells, const StepFlows& flows,
+                 const City& city, double weight);
 
 class SeriesBook {
  public:
