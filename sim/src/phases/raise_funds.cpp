@@ -64,7 +64,7 @@ void raise_funds(FundArrays& funds, const FirmArrays& firms, const ModelParamete
       funds.investment_years[f] = static_cast<std::int32_t>(p.vc_investment_years);
       funds.lifetime_years[f] = static_cast<std::int32_t>(p.vc_lifetime_years);
       funds.deals_per_year[f] = std::max(
-          2,
+          static_cast<std::int32_t>(p.vc_min_deals_per_year),
           static_cast<std::int32_t>(std::lround(funds.size_cny[f] / 1e9 * p.vc_deals_per_billion)));
       funds.hard_tech[f] = p.vc_hard_tech[k];
       funds.parent_firm[f] = -1;
@@ -76,7 +76,7 @@ void raise_funds(FundArrays& funds, const FirmArrays& firms, const ModelParamete
           funds.last_round[f] = 2;
           break;
         case FundKind::private_vc:
-          funds.first_round[f] = u < 0.5 ? 0 : 1;
+          funds.first_round[f] = u < p.vc_private_seed_share ? 0 : 1;
           funds.last_round[f] = round_count - 1;
           break;
         case FundKind::corporate: {

@@ -63,6 +63,7 @@ void talent_life(TalentArrays& talent, const FirmArrays& firms, const Parks& par
   const double monthly_skill_growth = p.talent_experience_skill_growth / months_per_year;
   const double spinoff_rate = p.talent_spinoff_rate;
   const double age_scale_years = p.talent_other_park_age_scale_years;
+  const double age_onset_years = p.talent_other_park_age_onset_years;
   const double* const leave_employed_by_park = leave_employed.data();
   const double* const leave_seeking_by_park = leave_seeking.data();
   const double* const search_share_by_park = search_share.data();
@@ -167,7 +168,7 @@ void talent_life(TalentArrays& talent, const FirmArrays& firms, const Parks& par
           if (n_parks < 2 || u_where >= share) continue;
           const double age_years = age / months_per_year;
           const double elsewhere =
-              share * std::exp(-std::max(0.0, age_years - 25.0) / age_scale_years);
+              share * std::exp(-std::max(0.0, age_years - age_onset_years) / age_scale_years);
           if (u_where < elsewhere) {
             // The fifth draw, taken only when needed: it costs a second Philox block.
             const double u_destination = stream.uniform01();

@@ -59,7 +59,8 @@ void vc_exits(FirmArrays& firms, FundArrays& funds, DealArrays& deals, const Ste
     if (firms.valuation_cny[i] >= p.vc_ipo_valuation_cny &&
         firms.age_months[i] >= p.vc_ipo_min_age_years * months_per_year && u_ipo < ipo) {
       route = 1;
-    } else if (firms.age_months[i] >= 48 && u_acquisition < acquisition) {
+    } else if (firms.age_months[i] >= p.vc_acquisition_min_age_months &&
+               u_acquisition < acquisition) {
       route = 2;
     }
     if (route == 0) continue;

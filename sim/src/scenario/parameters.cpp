@@ -136,7 +136,7 @@ std::vector<ParamSpec> model_specs() {
            "calibrated: posterior mean 0.012 [90 %: -0.041, 0.097], posterior sd / prior sd "
            "0.32, to the Science City's revenue and IC growth and the city's leading-industry "
            "and IC growth in 2022 by clustersim calibrate scenarios/calibration/"
-           "behaviour-2022.toml (was 0.03, assumed)"),
+           "behaviour-2022.toml"),
       real("firms.growth.productivity_effect", &P::growth_productivity_effect, 0.05, -1.0, 1.0,
            "1/year per log point", "Extra drift per log point of productivity.",
            "assumed (K+S: productive firms gain share)"),
@@ -231,8 +231,7 @@ std::vector<ParamSpec> model_specs() {
            "R&D spending per expected patent application.",
            "calibrated: posterior mean 5.47e6 [90 %: 3.23e6, 1.00e7], posterior sd / prior sd "
            "0.46, to the zone's assumed 70 % of the city's 5,591 PCT applications in 2022 "
-           "(CNIPA; H) by clustersim calibrate scenarios/calibration/behaviour-2022.toml (was "
-           "4e6, assumed)"),
+           "(CNIPA; H) by clustersim calibrate scenarios/calibration/behaviour-2022.toml"),
       real("firms.rd.pct_share", &P::rd_pct_share, 0.05, 0.0, 1.0, "fraction",
            "Share of patent applications filed under the PCT.", "assumed"),
       real("firms.rd.chain_spillover", &P::rd_chain_spillover, 0.1, 0.0, 10.0, "1/year",
@@ -322,6 +321,12 @@ std::vector<ParamSpec> model_specs() {
       real("talent.other_park_age_scale_years", &P::talent_other_park_age_scale_years, 15.0, 0.1,
            100.0, "years",
            "Age scale over which the share searching in another park falls (e-fold).", "assumed"),
+      real("talent.other_park_age_onset_years", &P::talent_other_park_age_onset_years, 25.0, 16.0,
+           70.0, "years",
+           "Age up to which the share searching in another park stays at "
+           "talent.other_park_search_share; it falls beyond.",
+           "assumed: the age of a new master's graduate (Vaccario et al. 2021: mobility falls "
+           "with age); 22-30 plausible"),
       real("talent.distance_scale_km", &P::talent_distance_scale_km, 15.0, 0.1, 1000.0, "km",
            "Distance over which the attraction of another park falls by a factor e.",
            "assumed (Vaccario et al. 2021)"),
@@ -423,21 +428,59 @@ std::vector<ParamSpec> model_specs() {
       real("vc.deals_per_billion", &P::vc_deals_per_billion, 8.0, 0.1, 1000.0,
            "deals/year per bn CNY", "Deal capacity of a fund per billion CNY of size (at least 2).",
            "assumed"),
+      integer("vc.min_deals_per_year", &P::vc_min_deals_per_year, 2, 1, 1000, "deals/year",
+              "Fewest new deals a fund makes in a year, however small it is.",
+              "assumed: a convention of the model (a fund invests at least twice a year)"),
+      real("vc.private_seed_share", &P::vc_private_seed_share, 0.5, 0.0, 1.0, "fraction",
+           "Share of private funds that start at seed rounds (the others at series A).",
+           "assumed: half; 0.2-0.8 plausible"),
       real("vc.reserve_share", &P::vc_reserve_share, 0.3, 0.0, 0.9, "fraction",
            "Share of a fund kept for follow-on investments in its portfolio.",
            "industry convention (30-50 %)"),
       real("vc.max_ticket_share", &P::vc_max_ticket_share, 0.1, 0.001, 1.0, "fraction",
            "Largest share of its size a fund puts in one deal (larger rounds are syndicated).",
            "industry convention"),
+      real("vc.min_ticket_share", &P::vc_min_ticket_share, 0.05, 0.0, 1.0, "fraction",
+           "Smallest ticket a new investor takes, as a share of the round it joins (a fund that "
+           "could put in less passes).",
+           "assumed: a convention of the model, 0-20 % plausible; sets how many small "
+           "co-investors a round can have"),
+      integer("vc.max_new_investors", &P::vc_max_new_investors, 3, 1, 20, "funds",
+              "New investors in one round: a lead and up to this many minus one co-investors "
+              "(insiders following on come on top).",
+              "assumed: a convention of the model; Chinese venture rounds are typically led by "
+              "one fund with a few co-investors (1-5 plausible)"),
+      integer("vc.seek_max_age_months", &P::vc_seek_max_age_months, 120, 0, 600, "months",
+              "Oldest age at which a private firm still seeks venture rounds.",
+              "assumed: 10 years, the usual bound of a start-up or young firm in venture "
+              "statistics; 5-15 years plausible"),
+      integer("vc.months_between_rounds", &P::vc_months_between_rounds, 12, 1, 120, "months",
+              "Months after a round before the firm seeks the next.",
+              "assumed: a convention of the model; 12-24 months between rounds is common"),
+      real("vc.signal_revenue_weight", &P::vc_signal_revenue_weight, 0.5, 0.0, 10.0,
+           "signal units per log point",
+           "Weight of the firm's log revenue (relative to entry.median_revenue_cny) in the signal "
+           "funds see.",
+           "assumed"),
+      real("vc.round_size_signal_elasticity", &P::vc_round_size_signal_elasticity, 0.5, 0.0, 5.0,
+           "log points per signal unit",
+           "Round size grows as e^(elasticity x signal) times the typical size of its round.",
+           "assumed"),
+      real("vc.round_size_factor_min", &P::vc_round_size_factor_min, 0.3, 0.0, 1.0, "ratio",
+           "Smallest round, as a multiple of the typical size of its round.", "assumed"),
+      real("vc.round_size_factor_max", &P::vc_round_size_factor_max, 3.0, 1.0, 100.0, "ratio",
+           "Largest round, as a multiple of the typical size of its round.", "assumed"),
       real("vc.seek_rate", &P::vc_seek_rate, 0.5, 0.0, 12.0, "1/year",
-           "Rate at which an eligible leading-sector firm (private, under 10 years, 12 months "
-           "after its last round) seeks a round.",
+           "Rate at which an eligible leading-sector firm (private, at most "
+           "vc.seek_max_age_months old, vc.months_between_rounds after its last round) seeks a "
+           "round.",
            "assumed"),
       real("vc.non_leading_seek_factor", &P::vc_non_leading_seek_factor, 0.3, 0.0, 1.0, "ratio",
            "Seek rate of other-sector firms relative to leading-sector ones.", "assumed"),
       real_list("vc.round_size_cny", &P::vc_round_size_cny, {3e6, 2e7, 6e7, 1.5e8, 4e8}, 1e4, 1e12,
                 5, "CNY",
-                "Typical round size: seed, A, B, C, later (times e^(signal/2), within 0.3-3x).",
+                "Typical round size: seed, A, B, C, later (scaled by the signal: "
+                "vc.round_size_signal_elasticity, vc.round_size_factor_min and _max).",
                 "assumed (orders of magnitude of Chinese VC rounds)"),
       real_list(
           "vc.dilution", &P::vc_dilution, {0.2, 0.2, 0.15, 0.12, 0.1}, 0.01, 0.9, 5, "fraction",
@@ -473,6 +516,9 @@ std::vector<ParamSpec> model_specs() {
            "Minimum age to list.", "assumed"),
       real("vc.ipo_rate", &P::vc_ipo_rate, 0.3, 0.0, 12.0, "1/year",
            "Rate at which an eligible firm lists.", "assumed"),
+      integer("vc.acquisition_min_age_months", &P::vc_acquisition_min_age_months, 48, 0, 600,
+              "months", "Youngest age at which a venture-backed firm can be acquired.",
+              "assumed: a convention of the model (4 years); 2-8 years plausible"),
       real("vc.acquisition_rate", &P::vc_acquisition_rate, 0.03, 0.0, 12.0, "1/year",
            "Rate at which a venture-backed private firm of 4 years or more is acquired.",
            "assumed"),

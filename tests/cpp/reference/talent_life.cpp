@@ -74,8 +74,10 @@ void talent_life(TalentArrays& talent, const FirmArrays& firms, const Parks& par
     const double share =
         p.talent_other_park_search_share *
         (1.0 + p.coordination_search_gain * ctx.policy.at(Lever::cross_park_coordination, home));
-    const double elsewhere = share * std::exp(-std::max(0.0, age / months_per_year - 25.0) /
-                                              p.talent_other_park_age_scale_years);
+    const double elsewhere =
+        share *
+        std::exp(-std::max(0.0, age / months_per_year - p.talent_other_park_age_onset_years) /
+                 p.talent_other_park_age_scale_years);
     if (n_parks < 2 || u_where >= elsewhere) continue;
     const double u_destination = stream.uniform01();
     std::vector<double> cumulative(n_parks, 0.0);

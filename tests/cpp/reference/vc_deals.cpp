@@ -23,9 +23,13 @@ void vc_deals(FirmArrays& firms, FundArrays& funds, DealArrays& deals, const Ste
   };
   std::vector<Candidate> candidates;
   for (std::size_t i = 0; i < firms.size(); ++i) {
-    if (!firms.alive[i] || firms.exit_route[i] != 0 || firms.age_months[i] > 120) continue;
+    if (!firms.alive[i] || firms.exit_route[i] != 0 ||
+        firms.age_months[i] > p.vc_seek_max_age_months) {
+      continue;
+    }
     if (firms.last_round_step[i] > 0 &&
-        ctx.step - static_cast<std::uint32_t>(firms.last_round_step[i]) < 12) {
+        ctx.step - static_cast<std::uint32_t>(firms.last_round_step[i]) <
+            static_cast<std::uint64_t>(p.vc_months_between_rounds)) {
       continue;
     }
     const auto park = static_cast<std::size_t>(firms.park[i]);
@@ -37,10 +41,11 @@ void vc_deals(FirmArrays& firms, FundArrays& funds, DealArrays& deals, const Ste
     Stream stream(ctx.seed, static_cast<std::uint64_t>(firms.id[i]), ctx.step, Purpose::vc_seek);
     if (stream.uniform01() >= monthly_probability(rate)) continue;
     boost::random::normal_distribution<double> noise(0.0, p.vc_signal_noise);
-    const double signal = std::log(firms.productivity[i]) + firms.team_skill[i] +
-                          0.5 * std::log(firms.revenue_cny[i] / p.entry_median_revenue_cny) +
-                          p.vc_momentum_weight * momentum[cell_index(park, firms.sector[i])] +
-                          noise(stream) + p.evaluation_priority_signal * ctx.policy.priority(park);
+    const double signal =
+        std::log(firms.productivity[i]) + firms.team_skill[i] +
+        p.vc_signal_revenue_weight * std::log(firms.revenue_cny[i] / p.entry_median_revenue_cny) +
+        p.vc_momentum_weight * momentum[cell_index(park, firms.sector[i])] + noise(stream) +
+        p.evaluation_priority_signal * ctx.policy.priority(park);
     candidates.push_back({i, signal});
   }
   std::sort(candidates.begin(), candidates.end(), [&](const Candidate& a, const Candidate& b) {
@@ -69,7 +74,8 @@ void vc_deals(FirmArrays& firms, FundArrays& funds, DealArrays& deals, const Ste
       return p.vc_screening[static_cast<std::size_t>(kind)] - tilt;
     };
     const double target = p.vc_round_size_cny[static_cast<std::size_t>(round)] *
-                          std::clamp(std::exp(candidate.signal / 2.0), 0.3, 3.0);
+                          std::clamp(std::exp(p.vc_round_size_signal_elasticity * candidate.signal),
+                                     p.vc_round_size_factor_min, p.vc_round_size_factor_max);
     std::vector<Ticket> tickets;
     double raised = 0.0;
     // Insiders: each fund's summed stake, pro rata from its reserve, while the fund lives.
@@ -88,10 +94,11 @@ void vc_deals(FirmArrays& firms, FundArrays& funds, DealArrays& deals, const Ste
     // New investors: a lead and up to two co-investors.
     Stream stream(ctx.seed, static_cast<std::uint64_t>(firms.id[i]), ctx.step,
                   Purpose::vc_screening);
-    int new_investors = 0;
+    std::int64_t new_investors = 0;
     const std::size_t n_funds = funds.size();
     const std::size_t start = n_funds ? static_cast<std::size_t>(firms.id[i]) % n_funds : 0;
-    for (std::size_t scan = 0; scan < n_funds && new_investors < 3 && raised < target; ++scan) {
+    for (std::size_t scan = 0;
+         scan < n_funds && new_investors < p.vc_max_new_investors && raised < target; ++scan) {
       const std::size_t f = (start + scan) % n_funds;
       const bool investing =
           funds.open[f] && year < funds.vintage_year[f] + funds.investment_years[f];
@@ -108,7 +115,7 @@ void vc_deals(FirmArrays& firms, FundArrays& funds, DealArrays& deals, const Ste
                                 (funds.invested_cny[f] - funds.follow_on_cny[f]);
       const double ticket =
           std::min({target - raised, p.vc_max_ticket_share * funds.size_cny[f], dry_powder});
-      if (ticket < 0.05 * target) continue;
+      if (ticket < p.vc_min_ticket_share * target) continue;
       tickets.push_back({f, ticket, false});
       raised += ticket;
       ++new_investors;

@@ -120,6 +120,7 @@ struct ModelParameters {
   double talent_switch_premium{};
   double talent_other_park_search_share{};
   double talent_other_park_age_scale_years{};
+  double talent_other_park_age_onset_years{};
   double talent_distance_scale_km{};
   double talent_spinoff_rate{};
   double talent_base_wage_cny{};
@@ -153,8 +154,19 @@ struct ModelParameters {
   std::int64_t vc_investment_years{};
   std::int64_t vc_lifetime_years{};
   double vc_deals_per_billion{};
+  std::int64_t vc_min_deals_per_year{};
+  double vc_private_seed_share{};
   double vc_reserve_share{};
   double vc_max_ticket_share{};
+  double vc_min_ticket_share{};
+  std::int64_t vc_max_new_investors{};
+  std::int64_t vc_seek_max_age_months{};
+  std::int64_t vc_months_between_rounds{};
+  double vc_signal_revenue_weight{};
+  double vc_round_size_signal_elasticity{};
+  double vc_round_size_factor_min{};
+  double vc_round_size_factor_max{};
+  std::int64_t vc_acquisition_min_age_months{};
   double vc_seek_rate{};
   double vc_non_leading_seek_factor{};
   std::vector<double> vc_round_size_cny{};
