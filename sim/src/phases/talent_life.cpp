@@ -34,6 +34,44 @@ std::vector<double> destination_cdf(const Parks& parks, const CellStats& cells,
   return cdf;
 }
 
+// Per park: international talent communities keep people in Shanghai; cross-park
+// coordination widens the search.
+struct ParkRates {
+  std::vector<double> leave_employed, leave_seeking, search_share;
+};
+ParkRates park_rates(std::size_t n_parks, const StepContext& ctx) {
+  const ModelParameters& p = ctx.params;
+  ParkRates rates{std::vector<double>(n_parks), std::vector<double>(n_parks),
+                  std::vector<double>(n_parks)};
+  for (std::size_t k = 0; k < n_parks; ++k) {
+    const double stay =
+        1.0 - p.international_leave_cut * ctx.policy.at(Lever::international_talent, k);
+    rates.leave_employed[k] = monthly_probability(p.talent_leave_rate * stay);
+    rates.leave_seeking[k] = monthly_probability(p.talent_seeker_leave_rate * stay);
+    rates.search_share[k] =
+        p.talent_other_park_search_share *
+        (1.0 + p.coordination_search_gain * ctx.policy.at(Lever::cross_park_coordination, k));
+  }
+  return rates;
+}
+
+// Per firm, the chance that an employee is laid off this month, or -1 where the firm has
+// exited (it releases everyone): one look-up per employee instead of three scattered ones.
+// A firm that is not over-staffed has no excess, and no draw is below 0.
+std::vector<double> layoff_chances(const FirmArrays& firms, const StepContext& ctx) {
+  std::vector<double> chances(firms.size());
+  ctx.executor.for_each(firms.size(), [&](std::size_t f) {
+    const std::int32_t gap = firms.staffing_gap[f], staff = firms.employees[f];
+    double layoff = 0.0;
+    if (gap < 0 && staff > 0) {
+      const double excess = -static_cast<double>(gap) / static_cast<double>(staff);
+      layoff = ctx.params.labour_layoff_rate * std::min(excess, 1.0);
+    }
+    chances[f] = firms.alive[f] ? layoff : -1.0;
+  });
+  return chances;
+}
+
 }  // namespace
 
 void talent_life(TalentArrays& talent, const FirmArrays& firms, const Parks& parks,
@@ -41,18 +79,7 @@ void talent_life(TalentArrays& talent, const FirmArrays& firms, const Parks& par
   const ModelParameters& p = ctx.params;
   const std::size_t n_parks = parks.size();
   const std::vector<double> cdf = destination_cdf(parks, cells, p);
-  // Per park: international talent communities keep people in Shanghai; cross-park
-  // coordination widens the search.
-  std::vector<double> leave_employed(n_parks), leave_seeking(n_parks), search_share(n_parks);
-  for (std::size_t k = 0; k < n_parks; ++k) {
-    const double stay =
-        1.0 - p.international_leave_cut * ctx.policy.at(Lever::international_talent, k);
-    leave_employed[k] = monthly_probability(p.talent_leave_rate * stay);
-    leave_seeking[k] = monthly_probability(p.talent_seeker_leave_rate * stay);
-    search_share[k] =
-        p.talent_other_park_search_share *
-        (1.0 + p.coordination_search_gain * ctx.policy.at(Lever::cross_park_coordination, k));
-  }
+  const ParkRates rates = park_rates(n_parks, ctx);
   const double search = monthly_probability(p.talent_job_search_rate);
   const auto retirement_months =
       static_cast<std::int32_t>(std::lround(p.talent_retirement_age_years * months_per_year));
@@ -64,23 +91,11 @@ void talent_life(TalentArrays& talent, const FirmArrays& firms, const Parks& par
   const double spinoff_rate = p.talent_spinoff_rate;
   const double age_scale_years = p.talent_other_park_age_scale_years;
   const double age_onset_years = p.talent_other_park_age_onset_years;
-  const double* const leave_employed_by_park = leave_employed.data();
-  const double* const leave_seeking_by_park = leave_seeking.data();
-  const double* const search_share_by_park = search_share.data();
+  const double* const leave_employed_by_park = rates.leave_employed.data();
+  const double* const leave_seeking_by_park = rates.leave_seeking.data();
+  const double* const search_share_by_park = rates.search_share.data();
   const double* const destination = cdf.data();
-  // Per firm, the chance that an employee is laid off this month, or -1 where the firm has
-  // exited (it releases everyone): one look-up per employee instead of three scattered ones.
-  // A firm that is not over-staffed has no excess, and no draw is below 0.
-  std::vector<double> layoff_probabilities(firms.size());
-  ctx.executor.for_each(firms.size(), [&](std::size_t f) {
-    const std::int32_t gap = firms.staffing_gap[f], staff = firms.employees[f];
-    double layoff = 0.0;
-    if (gap < 0 && staff > 0) {
-      const double excess = -static_cast<double>(gap) / static_cast<double>(staff);
-      layoff = p.labour_layoff_rate * std::min(excess, 1.0);
-    }
-    layoff_probabilities[f] = firms.alive[f] ? layoff : -1.0;
-  });
+  const std::vector<double> layoff_probabilities = layoff_chances(firms, ctx);
   const double* const layoff_probability = layoff_probabilities.data();
   const std::uint64_t seed = ctx.seed;
   const std::uint32_t step = ctx.step;

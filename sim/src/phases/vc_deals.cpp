@@ -7,6 +7,7 @@
 #include <array>
 #include <boost/random/normal_distribution.hpp>
 #include <cmath>
+#include <cstdint>
 #include <vector>
 
 #include "clustersim/core/random.hpp"
@@ -52,17 +53,17 @@ std::vector<Candidate> seek_rounds(const FirmArrays& firms, const StepContext& c
   }
   // Blocks of firms draw in parallel; their candidates are joined in block order.
   std::vector<std::vector<Candidate>> block_candidates(Executor::block_count(firms.size()));
+  // Ages and steps as the columns hold them (int32, uint32), so the test per firm is one compare.
+  const auto max_age =
+      static_cast<std::int32_t>(std::min<std::int64_t>(p.vc_seek_max_age_months, INT32_MAX));
+  const auto months_between =
+      static_cast<std::uint32_t>(std::min<std::int64_t>(p.vc_months_between_rounds, UINT32_MAX));
   ctx.executor.for_blocks(firms.size(), [&](std::size_t b, std::size_t begin, std::size_t end) {
     BatchedStreams streams(ctx.seed, firms.id.data(), end, ctx.step, Purpose::vc_seek);
     for (std::size_t i = begin; i < end; ++i) {
-      if (!firms.alive[i] || firms.exit_route[i] != 0 ||
-          firms.age_months[i] > p.vc_seek_max_age_months) {
-        continue;
-      }
+      if (!firms.alive[i] || firms.exit_route[i] != 0 || firms.age_months[i] > max_age) continue;
       if (firms.last_round_step[i] > 0 &&
-          static_cast<std::int64_t>(ctx.step -
-                                    static_cast<std::uint32_t>(firms.last_round_step[i])) <
-              p.vc_months_between_rounds) {
+          ctx.step - static_cast<std::uint32_t>(firms.last_round_step[i]) < months_between) {
         continue;
       }
       Stream stream = streams.at(i);
@@ -241,6 +242,10 @@ void vc_deals(FirmArrays& firms, FundArrays& funds, DealArrays& deals, const Ste
   FundScan scan(funds, year);
   std::vector<Ticket> tickets;
   std::vector<std::pair<std::size_t, double>> stake_of;  // fund, summed stake; by fund
+  // In locals: the scan's stores of doubles (tickets) may alias the parameters' doubles.
+  const std::int64_t max_new_investors = p.vc_max_new_investors;
+  const double min_ticket_share = p.vc_min_ticket_share, max_ticket_share = p.vc_max_ticket_share,
+               reserve_share = p.vc_reserve_share;
   for (const Candidate& candidate : candidates) {
     const std::size_t i = candidate.firm;
     const int round = std::min<int>(firms.rounds[i], round_count - 1);
@@ -275,7 +280,7 @@ void vc_deals(FirmArrays& firms, FundArrays& funds, DealArrays& deals, const Ste
     const std::size_t first = static_cast<std::size_t>(
         std::lower_bound(scanned.begin(), scanned.end(), start) - scanned.begin());
     for (std::size_t k = 0;
-         k < scanned.size() && new_investors < p.vc_max_new_investors && raised < target; ++k) {
+         k < scanned.size() && new_investors < max_new_investors && raised < target; ++k) {
       const std::size_t f = scanned[(first + k) % scanned.size()];
       if (!scan.has_deals_left(f) || round < funds.first_round[f] || round > funds.last_round[f] ||
           candidate.signal < screen(funds.kind[f]) ||
@@ -285,11 +290,11 @@ void vc_deals(FirmArrays& firms, FundArrays& funds, DealArrays& deals, const Ste
         continue;
       }
       if (!is_leading(firms.sector[i]) && stream.uniform01() < funds.hard_tech[f]) continue;
-      const double dry_powder = funds.size_cny[f] * (1.0 - p.vc_reserve_share) -
+      const double dry_powder = funds.size_cny[f] * (1.0 - reserve_share) -
                                 (funds.invested_cny[f] - funds.follow_on_cny[f]);
       const double ticket =
-          std::min({target - raised, p.vc_max_ticket_share * funds.size_cny[f], dry_powder});
-      if (ticket < p.vc_min_ticket_share * target) continue;
+          std::min({target - raised, max_ticket_share * funds.size_cny[f], dry_powder});
+      if (ticket < min_ticket_share * target) continue;
       tickets.push_back({f, ticket, false});
       raised += ticket;
       ++new_investors;
