@@ -22,27 +22,35 @@ struct ArrivalGroup {
   double skill_offset = 0.0;    // added to the drawn log skill (postdocs)
 };
 
-}  // namespace
+// The arrival ages (talent.arrival_age_years) by kind of arrival.
+enum ArrivalKind : std::size_t {
+  founding_team_arrival,
+  graduate_arrival,
+  trainee_arrival,
+  international_arrival,
+  postdoc_arrival
+};
 
-void talent_arrivals(TalentArrays& talent, const FirmArrays& firms, std::size_t first_new_firm,
-                     std::size_t end_new_firm, const Parks& parks, const CellStats& cells,
-                     const StepContext& ctx, std::int64_t& next_talent_id, StepFlows& flows) {
-  const ModelParameters& p = ctx.params;
-  const std::size_t n_parks = parks.size();
-  std::vector<ArrivalGroup> groups;
-
-  // Founding teams of this month's new leading-sector firms (spin-offs bring their founder).
-  for (std::size_t i = first_new_firm; i < end_new_firm; ++i) {
+// Founding teams of this month's new leading-sector firms [first, end) (spin-offs bring their
+// founder), employed by their firm.
+void founding_teams(const FirmArrays& firms, std::size_t first, std::size_t end,
+                    const ModelParameters& p, std::vector<ArrivalGroup>& groups) {
+  for (std::size_t i = first; i < end; ++i) {
     if (!is_leading(firms.sector[i])) continue;
     groups.push_back({cell_index(static_cast<std::size_t>(firms.park[i]), firms.sector[i]),
-                      firms.employees[i], 30.0, static_cast<std::int32_t>(i)});
+                      firms.employees[i], p.talent_arrival_age_years[founding_team_arrival],
+                      static_cast<std::int32_t>(i)});
   }
+}
 
-  // Graduates, trainees and international arrivals, per cell: Poisson around the yearly flows
-  // (full scale, times the scale), shared over parks by their talent and vacancies.
+// Graduates, trainees, international arrivals and postdocs, per cell: Poisson around the
+// yearly flows (full scale, times the scale), shared over parks by their talent and vacancies.
+void pool_arrivals(const CellStats& cells, std::size_t n_parks, const StepContext& ctx,
+                   std::vector<ArrivalGroup>& groups) {
+  const ModelParameters& p = ctx.params;
   const bool graduation =
       ((ctx.step - 1) % 12) + 1 == static_cast<std::uint32_t>(p.talent_graduation_month);
-  std::array<double, 3> sector_talent{};
+  std::array<double, leading_count> sector_talent{};
   for (std::size_t k = 0; k < n_parks; ++k) {
     for (int s = 0; s < 3; ++s) sector_talent[s] += cells.talent[cell_index(k, s)];
   }
@@ -73,26 +81,32 @@ void talent_arrivals(TalentArrays& talent, const FirmArrays& firms, std::size_t 
           p.talent_international_per_year * international * sector_share / months_per_year * weight,
           p.postdocs_per_year * ctx.policy.at(Lever::postdoc_stations, k) * sector_share /
               months_per_year * weight};
-      const double ages[4] = {24.0, 35.0, 32.0, 30.0};
-      for (int kind = 0; kind < 4; ++kind) {
+      for (std::size_t kind = 0; kind < 4; ++kind) {
         std::int64_t count = 0;
         if (means[kind] > 0) {
           boost::random::poisson_distribution<std::int64_t, double> arrivals(means[kind]);
           count = arrivals(stream);
         }
         if (count > 0) {
-          groups.push_back({c, count, ages[kind], -1, kind == 3 ? p.postdoc_skill : 0.0});
+          groups.push_back({c, count, p.talent_arrival_age_years[graduate_arrival + kind], -1,
+                            graduate_arrival + kind == postdoc_arrival ? p.postdoc_skill : 0.0});
         }
       }
     }
   }
+}
 
-  // Ids in group order from a prefix sum; attributes per agent in parallel.
+// The groups' agents appended, ids in group order from a prefix sum, attributes per agent in
+// parallel; returns how many.
+std::size_t append_arrivals(TalentArrays& talent, const std::vector<ArrivalGroup>& groups,
+                            const FirmArrays& firms, const StepContext& ctx,
+                            std::int64_t next_talent_id, StepFlows& flows) {
+  const ModelParameters& p = ctx.params;
   std::vector<std::int64_t> offset(groups.size() + 1, 0);
   for (std::size_t g = 0; g < groups.size(); ++g) offset[g + 1] = offset[g] + groups[g].count;
   const std::size_t first = talent.size();
   const auto added = static_cast<std::size_t>(offset.back());
-  if (added == 0) return;
+  if (added == 0) return 0;
   talent.resize(first + added);
   std::vector<std::uint32_t> group_of(added);
   for (std::size_t g = 0; g < groups.size(); ++g) {
@@ -128,7 +142,19 @@ void talent_arrivals(TalentArrays& talent, const FirmArrays& firms, std::size_t 
       talent.intent[t] = static_cast<std::uint8_t>(TalentIntent::search);
     }
   });
-  next_talent_id += static_cast<std::int64_t>(added);
+  return added;
+}
+
+}  // namespace
+
+void talent_arrivals(TalentArrays& talent, const FirmArrays& firms, std::size_t first_new_firm,
+                     std::size_t end_new_firm, const Parks& parks, const CellStats& cells,
+                     const StepContext& ctx, std::int64_t& next_talent_id, StepFlows& flows) {
+  std::vector<ArrivalGroup> groups;
+  founding_teams(firms, first_new_firm, end_new_firm, ctx.params, groups);
+  pool_arrivals(cells, parks.size(), ctx, groups);
+  next_talent_id +=
+      static_cast<std::int64_t>(append_arrivals(talent, groups, firms, ctx, next_talent_id, flows));
 }
 
 }  // namespace clustersim

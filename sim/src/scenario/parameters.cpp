@@ -321,6 +321,12 @@ std::vector<ParamSpec> model_specs() {
       real("talent.other_park_age_scale_years", &P::talent_other_park_age_scale_years, 15.0, 0.1,
            100.0, "years",
            "Age scale over which the share searching in another park falls (e-fold).", "assumed"),
+      real_list("talent.arrival_age_years", &P::talent_arrival_age_years,
+                {30.0, 24.0, 35.0, 32.0, 30.0}, 16.0, 70.0, 5, "years",
+                "Age at arrival: founding teams of new firms, graduates, trainees, international "
+                "arrivals, postdocs.",
+                "assumed: typical ages of master's graduates (24), postdocs and founders (30), "
+                "mid-career trainees and recruits from abroad (32-35); +-5 years plausible"),
       real("talent.other_park_age_onset_years", &P::talent_other_park_age_onset_years, 25.0, 16.0,
            70.0, "years",
            "Age up to which the share searching in another park stays at "

@@ -121,6 +121,7 @@ struct ModelParameters {
   double talent_other_park_search_share{};
   double talent_other_park_age_scale_years{};
   double talent_other_park_age_onset_years{};
+  std::vector<double> talent_arrival_age_years{};
   double talent_distance_scale_km{};
   double talent_spinoff_rate{};
   double talent_base_wage_cny{};
