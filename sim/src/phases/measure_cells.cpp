@@ -8,74 +8,54 @@
 
 namespace clustersim {
 
-void measure_cells(const FirmArrays& firms, const Parks& parks, const ModelParameters& params,
-                   const Executor& executor, CellStats& cells, const PolicyState& policy) {
-  const std::size_t n_cells = parks.size() * sector_count;
-  // One partial per block: firms, employees, revenue, employment-weighted log productivity.
-  struct Partial {
-    std::vector<double> firms, employees, revenue, log_productivity, vacancies;
-    std::vector<double> incubated, incubated_employees, unicorns;
-    std::vector<double> stage_counts, rd, chain_leader;  // chain_leader: max log productivity
-  };
-  const Partial zero{std::vector<double>(n_cells),
-                     std::vector<double>(n_cells),
-                     std::vector<double>(n_cells),
-                     std::vector<double>(n_cells),
-                     std::vector<double>(n_cells),
-                     std::vector<double>(n_cells),
-                     std::vector<double>(n_cells),
-                     std::vector<double>(n_cells),
-                     std::vector<double>(n_cells * stage_count),
-                     std::vector<double>(n_cells),
-                     std::vector<double>(n_cells, -std::numeric_limits<double>::infinity())};
-  const Partial total = executor.reduce(
-      firms.size(), zero,
-      [&](Partial& part, std::size_t begin, std::size_t end) {
-        for (std::size_t i = begin; i < end; ++i) {
-          if (!firms.alive[i]) continue;
-          const std::size_t c =
-              cell_index(static_cast<std::size_t>(firms.park[i]), firms.sector[i]);
-          const double employees = firms.employees[i];
-          part.firms[c] += 1.0;
-          part.employees[c] += employees;
-          part.revenue[c] += firms.revenue_cny[i];
-          part.log_productivity[c] += employees * std::log(firms.productivity[i]);
-          part.vacancies[c] += std::max(0, firms.staffing_gap[i]);
-          if (firms.stage[i] == static_cast<std::uint8_t>(Stage::unicorn)) part.unicorns[c] += 1.0;
-          part.stage_counts[c * stage_count + firms.stage[i]] += 1.0;
-          part.rd[c] += rd_intensity(firms.sector[i], static_cast<std::size_t>(firms.park[i]),
-                                     params, policy) *
-                        firms.revenue_cny[i];
-          if (firms.stage[i] == static_cast<std::uint8_t>(Stage::chain_leader)) {
-            part.chain_leader[c] = std::max(part.chain_leader[c], std::log(firms.productivity[i]));
-          }
-          if (firms.incubator[i] >= 0) {
-            part.incubated[c] += 1.0;
-            part.incubated_employees[c] += employees;
-          }
-        }
-      },
-      [](Partial& sum, const Partial& part) {
-        for (std::size_t c = 0; c < sum.firms.size(); ++c) {
-          sum.firms[c] += part.firms[c];
-          sum.employees[c] += part.employees[c];
-          sum.revenue[c] += part.revenue[c];
-          sum.log_productivity[c] += part.log_productivity[c];
-          sum.vacancies[c] += part.vacancies[c];
-          sum.incubated[c] += part.incubated[c];
-          sum.unicorns[c] += part.unicorns[c];
-          sum.rd[c] += part.rd[c];
-          sum.chain_leader[c] = std::max(sum.chain_leader[c], part.chain_leader[c]);
-          for (int s = 0; s < stage_count; ++s) {
-            sum.stage_counts[c * stage_count + s] += part.stage_counts[c * stage_count + s];
-          }
-          sum.incubated_employees[c] += part.incubated_employees[c];
-        }
-      });
+namespace {
 
-  // Agents stand for 1/scale real firms each: report full-scale equivalents.
+// Sums over living firms, per cell (stage_counts: cell x stage), in agents; one per block.
+struct CellTotals {
+  std::vector<double> firms, employees, revenue, log_productivity, vacancies;
+  std::vector<double> incubated, incubated_employees, unicorns;
+  std::vector<double> stage_counts, rd, chain_leader;  // chain_leader: max log productivity
+
+  explicit CellTotals(std::size_t n_cells)
+      : firms(n_cells),
+        employees(n_cells),
+        revenue(n_cells),
+        log_productivity(n_cells),
+        vacancies(n_cells),
+        incubated(n_cells),
+        incubated_employees(n_cells),
+        unicorns(n_cells),
+        stage_counts(n_cells * stage_count),
+        rd(n_cells),
+        chain_leader(n_cells, -std::numeric_limits<double>::infinity()) {}
+
+  // Blocks are combined in block order, so the sums do not depend on the thread count.
+  void add(const CellTotals& part) {
+    for (std::size_t c = 0; c < firms.size(); ++c) {
+      firms[c] += part.firms[c];
+      employees[c] += part.employees[c];
+      revenue[c] += part.revenue[c];
+      log_productivity[c] += part.log_productivity[c];
+      vacancies[c] += part.vacancies[c];
+      incubated[c] += part.incubated[c];
+      unicorns[c] += part.unicorns[c];
+      rd[c] += part.rd[c];
+      chain_leader[c] = std::max(chain_leader[c], part.chain_leader[c]);
+      for (int s = 0; s < stage_count; ++s) {
+        stage_counts[c * stage_count + s] += part.stage_counts[c * stage_count + s];
+      }
+      incubated_employees[c] += part.incubated_employees[c];
+    }
+  }
+};
+
+// The cells' firm statistics in full-scale equivalents (agents stand for 1/scale firms each),
+// and each park's used floor space and occupancy. Talent and incubator statistics are kept:
+// measure_talent and measure_incubators fill them.
+void store_cells(const CellTotals& total, const Parks& parks, const ModelParameters& params,
+                 CellStats& cells) {
+  const std::size_t n_cells = parks.size() * sector_count;
   const double weight = 1.0 / params.scale;
-  // Talent and incubator statistics are kept: measure_talent and measure_incubators fill them.
   CellStats kept = std::move(cells);
   cells.resize(parks.size());
   if (kept.talent.size() == n_cells) {
@@ -110,6 +90,41 @@ void measure_cells(const FirmArrays& firms, const Parks& parks, const ModelParam
     cells.occupancy[p] =
         parks.floor_space_m2[p] > 0 ? cells.used_floor_space_m2[p] / parks.floor_space_m2[p] : 0.0;
   }
+}
+
+}  // namespace
+
+void measure_cells(const FirmArrays& firms, const Parks& parks, const ModelParameters& params,
+                   const Executor& executor, CellStats& cells, const PolicyState& policy) {
+  const CellTotals total = executor.reduce(
+      firms.size(), CellTotals(parks.size() * sector_count),
+      [&](CellTotals& part, std::size_t begin, std::size_t end) {
+        for (std::size_t i = begin; i < end; ++i) {
+          if (!firms.alive[i]) continue;
+          const std::size_t c =
+              cell_index(static_cast<std::size_t>(firms.park[i]), firms.sector[i]);
+          const double employees = firms.employees[i];
+          part.firms[c] += 1.0;
+          part.employees[c] += employees;
+          part.revenue[c] += firms.revenue_cny[i];
+          part.log_productivity[c] += employees * std::log(firms.productivity[i]);
+          part.vacancies[c] += std::max(0, firms.staffing_gap[i]);
+          if (firms.stage[i] == static_cast<std::uint8_t>(Stage::unicorn)) part.unicorns[c] += 1.0;
+          part.stage_counts[c * stage_count + firms.stage[i]] += 1.0;
+          part.rd[c] += rd_intensity(firms.sector[i], static_cast<std::size_t>(firms.park[i]),
+                                     params, policy) *
+                        firms.revenue_cny[i];
+          if (firms.stage[i] == static_cast<std::uint8_t>(Stage::chain_leader)) {
+            part.chain_leader[c] = std::max(part.chain_leader[c], std::log(firms.productivity[i]));
+          }
+          if (firms.incubator[i] >= 0) {
+            part.incubated[c] += 1.0;
+            part.incubated_employees[c] += employees;
+          }
+        }
+      },
+      [](CellTotals& sum, const CellTotals& part) { sum.add(part); });
+  store_cells(total, parks, params, cells);
 }
 
 }  // namespace clustersim
