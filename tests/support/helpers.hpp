@@ -1,11 +1,14 @@
 #pragma once
-// Shared test fixtures: small scenarios and bitwise comparison of agent arrays.
+// Shared test helpers: small scenarios and runs, bitwise comparison of agent arrays, and the
+// message of a failed audit. (Hand-made states for unit tests: fixtures.hpp.)
 
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <functional>
 #include <string>
 
+#include "clustersim/errors.hpp"
 #include "clustersim/scenario/scenario.hpp"
 #include "clustersim/simulation.hpp"
 
@@ -17,6 +20,17 @@ inline Scenario small_scenario(double scale = 0.02, std::int64_t horizon = 2024)
   scenario.set("scale", scale);
   scenario.set("horizon_year", horizon);
   return scenario;
+}
+
+// A run a year in (compacted: every row alive): firms have exited, entered, moved; talent has
+// been hired and laid off. Built once, on first use.
+inline const Simulation& year_old_run() {
+  static const Simulation* sim = [] {
+    auto* s = new Simulation(small_scenario(0.02, 2024), 3, 2);
+    s->run_until(2022);
+    return s;
+  }();
+  return *sim;
 }
 
 // True when every column of both populations (firms or talent) holds the same bytes.
@@ -39,6 +53,16 @@ template <class Agents>
   });
   if (!differing.empty()) return ::testing::AssertionFailure() << "columns differ: " << differing;
   return ::testing::AssertionSuccess();
+}
+
+// The message of the InvariantError that `check` throws, or "" if it throws none.
+inline std::string message_of(const std::function<void()>& check) {
+  try {
+    check();
+  } catch (const InvariantError& e) {
+    return e.what();
+  }
+  return "";
 }
 
 }  // namespace clustersim::test_support

@@ -1,71 +1,18 @@
-// The kernel's run-time checks (check_invariants.cpp): each one passes on a real state and,
-// broken on purpose, stops with a message that names the agent or park, the phase and the step.
+// The audit of a step's books (step_accounts.cpp, docs/model.md 3.3.12): accounts taken on a
+// real state balance with the step's flows, and a change that no flow records is reported with
+// the park (or the cash totals) and the step.
 #include <gtest/gtest.h>
 
-#include <cmath>
-#include <functional>
-#include <limits>
+#include <algorithm>
 #include <string>
 
 #include "clustersim/errors.hpp"
-#include "clustersim/phases/phases.hpp"
+#include "clustersim/phases/step_accounts.hpp"
 #include "helpers.hpp"
 
 using namespace clustersim;
-using clustersim::test_support::small_scenario;
-
-namespace {
-
-// A run a year in (compacted: every row alive): firms have exited, entered, moved; talent has
-// been hired and laid off.
-const Simulation& year_old_run() {
-  static const Simulation* sim = [] {
-    auto* s = new Simulation(small_scenario(0.02, 2024), 3, 2);
-    s->run_until(2022);
-    return s;
-  }();
-  return *sim;
-}
-
-std::string message_of(const std::function<void()>& check) {
-  try {
-    check();
-  } catch (const InvariantError& e) {
-    return e.what();
-  }
-  return "";
-}
-
-}  // namespace
-
-TEST(Invariants, TalentWhoseEmployerIsGoneIsNamed) {
-  const Simulation& sim = year_old_run();
-  const Executor executor(2);
-  EXPECT_NO_THROW(check_talent_invariants(sim.talent(), sim.firms(), executor, "staff_firms", 12));
-
-  TalentArrays talent = sim.talent();
-  FirmArrays firms = sim.firms();
-  std::size_t t = 0;
-  while (!(talent.alive[t] && talent.employer_index[t] >= 0)) ++t;
-  firms.alive[static_cast<std::size_t>(talent.employer_index[t])] = 0;
-  const std::string message =
-      message_of([&] { check_talent_invariants(talent, firms, executor, "staff_firms", 12); });
-  EXPECT_NE(message.find("talent " + std::to_string(talent.id[t])), std::string::npos) << message;
-  EXPECT_NE(message.find("staff_firms"), std::string::npos) << message;
-  EXPECT_NE(message.find("step 12"), std::string::npos) << message;
-  EXPECT_NE(message.find("alive=0"), std::string::npos) << message;
-}
-
-TEST(Invariants, TalentWithANonFiniteWageIsNamed) {
-  const Simulation& sim = year_old_run();
-  TalentArrays talent = sim.talent();
-  std::size_t t = talent.size() - 1;
-  while (!talent.alive[t]) --t;
-  talent.wage_cny[t] = std::nan("");
-  const std::string message = message_of(
-      [&] { check_talent_invariants(talent, sim.firms(), Executor(0), "talent_life", 5); });
-  EXPECT_NE(message.find("talent " + std::to_string(talent.id[t])), std::string::npos) << message;
-}
+using test_support::message_of;
+using test_support::year_old_run;
 
 TEST(Invariants, AccountsBalanceWithTheirFlowsAndNameTheParkOtherwise) {
   const Simulation& sim = year_old_run();
@@ -144,24 +91,4 @@ TEST(Invariants, CashThatMovesWithoutAFlowIsReported) {
   });
   EXPECT_NE(message.find("cash"), std::string::npos) << message;
   EXPECT_NE(message.find("step 4"), std::string::npos) << message;
-}
-
-// staff_firms sums skill in fixed point, which holds |skill| < 1024 (talent_skill_bound); a
-// skill at the bound, or not finite, is reported like any broken talent.
-TEST(Invariants, TalentWithASkillOutOfTheFixedPointRangeIsNamed) {
-  const Simulation& sim = year_old_run();
-  for (double skill : {talent_skill_bound, -2.0 * talent_skill_bound, std::nan(""),
-                       std::numeric_limits<double>::infinity()}) {
-    TalentArrays talent = sim.talent();
-    std::size_t t = talent.size() / 2;
-    while (!talent.alive[t]) ++t;
-    talent.skill[t] = skill;
-    const std::string message = message_of(
-        [&] { check_talent_invariants(talent, sim.firms(), Executor(2), "staff_firms", 7); });
-    EXPECT_NE(message.find("talent " + std::to_string(talent.id[t])), std::string::npos)
-        << "skill " << skill << ": " << message;
-  }
-  TalentArrays talent = sim.talent();
-  talent.skill[0] = std::nextafter(talent_skill_bound, 0.0);  // just inside: not broken
-  EXPECT_NO_THROW(check_talent_invariants(talent, sim.firms(), Executor(2), "staff_firms", 7));
 }

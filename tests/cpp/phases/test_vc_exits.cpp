@@ -1,0 +1,70 @@
+// Phase vc_exits (docs/model.md 3.3.19) on hand-made worlds: write-offs, listing and unicorns.
+#include <gtest/gtest.h>
+
+#include "clustersim/phases/vc_deals.hpp"
+#include "clustersim/phases/vc_exits.hpp"
+#include "clustersim/scenario/scenario.hpp"
+#include "fixtures.hpp"
+
+using namespace clustersim;
+using test_support::eager_vc;
+using test_support::flat_momentum;
+using test_support::FundsBuilder;
+using test_support::vc_seeker;
+
+TEST(VcExits, WriteOffsListingAndUnicorns) {
+  Scenario s = eager_vc();
+  s.set("vc.ipo_rate", 12.0);  // an eligible firm lists at once
+  s.set("vc.ipo_valuation_cny", 1e10);
+  const ModelParameters p = s.parameters();
+  FirmArrays firms = vc_seeker().build();
+  firms.resize(2);
+  firms.id[1] = 43;
+  firms.alive[1] = 1;
+  firms.sector[1] = static_cast<std::uint8_t>(Sector::ai);
+  firms.revenue_cny[1] = 2e7;
+  firms.productivity[1] = 1.0;
+  firms.age_months[1] = 60;
+  firms.incubator[1] = -1;
+  FundArrays funds = FundsBuilder({FundKind::private_vc}).size(1e10).build();
+  DealArrays deals;
+  std::int64_t next_deal = 0;
+  StepFlows flows(1);
+  firms.age_months[0] = 60;
+  vc_deals(firms, funds, deals, StepContext{p, Executor(1), 1, 1}, 2022, flat_momentum(), next_deal,
+           flows);
+  ASSERT_EQ(deals.size(), 2u);
+  // Firm 42 triples its revenue: marked at 3x post-money; above US$1 bn it is a unicorn.
+  firms.post_money_cny[0] = 4e9;
+  firms.revenue_cny[0] = 3 * firms.revenue_at_round_cny[0];
+  firms.alive[1] = 0;  // firm 43 exited
+  vc_exits(firms, funds, deals, StepContext{p, Executor(1), 1, 2}, flows);
+  EXPECT_DOUBLE_EQ(firms.valuation_cny[0], 1.2e10);
+  EXPECT_EQ(firms.exit_route[0], 1);  // listed at once (valuation above 10 bn, age 5 years)
+  EXPECT_NE(firms.stage[0],
+            static_cast<std::uint8_t>(Stage::unicorn));  // listed: no longer private
+  EXPECT_EQ(deals.status[0], static_cast<std::uint8_t>(DealStatus::exited));
+  EXPECT_NEAR(deals.proceeds_cny[0], deals.stake[0] * 1.2e10, 1.0);
+  EXPECT_NEAR(funds.realized_cny[0], deals.proceeds_cny[0], 1e-6);
+  EXPECT_EQ(deals.status[1], static_cast<std::uint8_t>(DealStatus::written_off));
+  EXPECT_EQ(deals.proceeds_cny[1], 0.0);
+  EXPECT_EQ(flows.ipos[0], 1.0);
+  EXPECT_EQ(flows.write_offs[cell_index(0, static_cast<int>(Sector::ai))], 1.0);
+
+  // A private firm above the threshold is a unicorn, and stops being one below it.
+  Scenario quiet = eager_vc();
+  quiet.set("vc.ipo_rate", 0.0);
+  quiet.set("vc.acquisition_rate", 0.0);
+  const ModelParameters q = quiet.parameters();
+  FirmArrays one = vc_seeker().build();
+  FundArrays fund = FundsBuilder({FundKind::private_vc}).size(1e10).build();
+  DealArrays held;
+  vc_deals(one, fund, held, StepContext{q, Executor(1), 1, 1}, 2022, flat_momentum(), next_deal,
+           flows);
+  one.post_money_cny[0] = 2 * q.vc_unicorn_valuation_usd * q.vc_cny_per_usd;
+  vc_exits(one, fund, held, StepContext{q, Executor(1), 1, 2}, flows);
+  EXPECT_EQ(one.stage[0], static_cast<std::uint8_t>(Stage::unicorn));
+  one.revenue_cny[0] = 0.25 * one.revenue_at_round_cny[0];
+  vc_exits(one, fund, held, StepContext{q, Executor(1), 1, 3}, flows);
+  EXPECT_EQ(one.stage[0], static_cast<std::uint8_t>(Stage::growth));
+}
