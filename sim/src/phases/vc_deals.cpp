@@ -1,4 +1,4 @@
-// Venture rounds (docs/model.md 3.3.19-3.3.20): firms seek money; funds screen their signals,
+// Venture rounds (docs/model.md 3.3.20): firms seek money; funds screen their signals,
 // existing investors follow on from reserves, a lead and co-investors fill the round, guidance
 // funds crowd in private money, and the round is booked.
 #include "clustersim/phases/vc_deals.hpp"

@@ -12,7 +12,7 @@
 
 namespace clustersim::reference {
 
-// docs/model.md 3.3.7: talent's month.
+// docs/model.md 3.3.4: talent's month.
 void talent_life(TalentArrays& talent, const FirmArrays& firms, const Parks& parks,
                  const CellStats& cells, const StepContext& ctx, StepFlows& flows);
 
@@ -20,7 +20,7 @@ void talent_life(TalentArrays& talent, const FirmArrays& firms, const Parks& par
 void match_labour(TalentArrays& talent, const FirmArrays& firms, const StepContext& ctx,
                   StepFlows& flows);
 
-// docs/model.md 3.3.5: venture rounds (seek, screen, syndicate, book).
+// docs/model.md 3.3.20: venture rounds (seek, screen, syndicate, book).
 void vc_deals(FirmArrays& firms, FundArrays& funds, DealArrays& deals, const StepContext& ctx,
               int year, const std::vector<double>& momentum, std::int64_t& next_deal_id,
               StepFlows& flows);

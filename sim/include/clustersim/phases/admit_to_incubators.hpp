@@ -1,5 +1,5 @@
 #pragma once
-// Phase admit_to_incubators (docs/model.md 3.3.13).
+// Phase admit_to_incubators (docs/model.md 3.3.15).
 
 #include "clustersim/agents/firms.hpp"
 #include "clustersim/agents/incubators.hpp"

@@ -1,5 +1,5 @@
 #pragma once
-// The audits of agents' state (docs/model.md 3.3.10).
+// The audits of agents' state (docs/model.md 3.3.12).
 
 #include "clustersim/agents/firms.hpp"
 #include "clustersim/agents/talent.hpp"

@@ -1,5 +1,5 @@
 #pragma once
-// Phase enter_firms (docs/model.md 3.3.4) and the making of a new firm, which other phases
+// Phase enter_firms (docs/model.md 3.3.5) and the making of a new firm, which other phases
 // that found firms share.
 
 #include <vector>

@@ -1,5 +1,5 @@
 #pragma once
-// Phase enter_spinoffs (docs/model.md 3.3.7).
+// Phase enter_spinoffs (docs/model.md 3.3.6).
 
 #include "clustersim/agents/firms.hpp"
 #include "clustersim/agents/parks.hpp"

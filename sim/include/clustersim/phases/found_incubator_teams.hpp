@@ -1,5 +1,5 @@
 #pragma once
-// Phase found_incubator_teams (docs/model.md 3.3.13).
+// Phase found_incubator_teams (docs/model.md 3.3.14).
 
 #include "clustersim/agents/firms.hpp"
 #include "clustersim/agents/incubators.hpp"

@@ -1,5 +1,5 @@
 #pragma once
-// Phase grow_firms (docs/model.md 3.3.1).
+// Phase grow_firms (docs/model.md 3.3.2).
 
 #include "clustersim/agents/firms.hpp"
 #include "clustersim/agents/parks.hpp"

@@ -1,5 +1,5 @@
 #pragma once
-// Phase measure_cells (docs/model.md 1.3).
+// Phase measure_cells (docs/model.md 3.3.10).
 
 #include "clustersim/agents/firms.hpp"
 #include "clustersim/agents/parks.hpp"

@@ -1,5 +1,5 @@
 #pragma once
-// Phase measure_incubators (docs/model.md 1.3).
+// Phase measure_incubators (docs/model.md 3.3.17).
 
 #include "clustersim/agents/incubators.hpp"
 #include "clustersim/agents/parks.hpp"

@@ -1,5 +1,5 @@
 #pragma once
-// Phase measure_talent (docs/model.md 1.3).
+// Phase measure_talent (docs/model.md 3.3.11).
 
 #include "clustersim/agents/parks.hpp"
 #include "clustersim/agents/talent.hpp"

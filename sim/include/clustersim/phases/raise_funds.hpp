@@ -1,5 +1,5 @@
 #pragma once
-// Phase raise_funds (docs/model.md 1.3, phase 0).
+// Phase raise_funds (docs/model.md 3.3.18, phase 0).
 
 #include "clustersim/agents/firms.hpp"
 #include "clustersim/agents/funds.hpp"

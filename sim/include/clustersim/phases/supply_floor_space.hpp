@@ -1,5 +1,5 @@
 #pragma once
-// Phase supply_floor_space (docs/model.md 1.3).
+// Phase supply_floor_space (docs/model.md 3.3.1).
 
 #include "clustersim/agents/parks.hpp"
 #include "clustersim/phases/step_context.hpp"

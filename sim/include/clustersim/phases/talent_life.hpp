@@ -1,5 +1,5 @@
 #pragma once
-// Phase talent_life (docs/model.md 3.3.7).
+// Phase talent_life (docs/model.md 3.3.4).
 
 #include "clustersim/agents/firms.hpp"
 #include "clustersim/agents/parks.hpp"

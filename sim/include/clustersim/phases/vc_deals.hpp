@@ -1,5 +1,5 @@
 #pragma once
-// Phase vc_deals (docs/model.md 1.3, phase 7).
+// Phase vc_deals (docs/model.md 3.3.20, phase 7).
 
 #include <vector>
 

@@ -1,5 +1,5 @@
 #pragma once
-// Phase vc_exits (docs/model.md 1.3, phase 6).
+// Phase vc_exits (docs/model.md 3.3.19, phase 6).
 
 #include "clustersim/agents/firms.hpp"
 #include "clustersim/agents/funds.hpp"
