@@ -156,11 +156,10 @@ void register_simulation(py::module_& m) {
   m.def("series_catalogue", [] {
     py::list out;
     for (const SeriesInfo& info : SeriesBook::catalogue()) {
-      out.append(py::dict(py::arg("name") = info.name, py::arg("unit") = info.unit,
-                          py::arg("shape") = shape_name(info.shape),
-                          py::arg("description") = info.description,
-                          py::arg("summable") = info.summable,
-                          py::arg("measure") = measure_name(info.measure)));
+      out.append(py::dict(
+          py::arg("name") = info.name, py::arg("unit") = info.unit,
+          py::arg("shape") = shape_name(info.shape), py::arg("description") = info.description,
+          py::arg("summable") = info.summable, py::arg("measure") = measure_name(info.measure)));
     }
     return out;
   });
