@@ -97,6 +97,9 @@ void register_scenario(py::module_& m) {
       d["unit"] = spec.unit;
       d["description"] = spec.description;
       d["source"] = spec.source;
+      d["plausible"] = std::isnan(spec.plausible_low)
+                           ? py::object(py::none())
+                           : py::object(py::make_tuple(spec.plausible_low, spec.plausible_high));
       d["expected"] = describe_expected(spec);
       out.append(d);
     }

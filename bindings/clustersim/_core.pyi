@@ -27,6 +27,7 @@ class _ParameterInfo(TypedDict):
     unit: str
     description: str
     source: str
+    plausible: tuple[float, float] | None   # believed range; None where exact or a choice
     expected: str
 
 class _SeriesInfo(TypedDict):

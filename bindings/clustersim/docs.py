@@ -33,12 +33,19 @@ def _range(p: dict) -> str:
     return f"[{p['min']:g}, {p['max']:g}]"
 
 
+def _plausible(p: dict) -> str:
+    if p["plausible"] is None:
+        return ""
+    low, high = p["plausible"]
+    return f"{low:g} to {high:g}"
+
+
 def parameter_table() -> str:
-    lines = ["| key | default | unit | range | description | source |",
-             "|---|---|---|---|---|---|"]
+    lines = ["| key | default | unit | valid | plausible | description | source |",
+             "|---|---|---|---|---|---|---|"]
     for p in parameters():
         cells = [f"`{p['key']}`", f"`{_value(p['default'])}`", p["unit"], _range(p),
-                 p["description"], p["source"]]
+                 _plausible(p), p["description"], p["source"]]
         lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
     return "\n".join(lines)
 

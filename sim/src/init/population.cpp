@@ -41,9 +41,8 @@ std::vector<std::int64_t> largest_remainders(const std::vector<double>& weights,
   return shares;
 }
 
-Parks build_parks(const std::vector<ParkRecord>& records, const ModelParameters& params) {
+Parks build_parks(const std::vector<ParkRecord>& records) {
   Parks parks;
-  double published = 0.0, unpublished_area = 0.0;
   for (const ParkRecord& r : records) {
     parks.id.push_back(r.id);
     parks.name.push_back(r.name);
@@ -53,22 +52,7 @@ Parks build_parks(const std::vector<ParkRecord>& records, const ModelParameters&
     parks.longitude.push_back(r.longitude);
     parks.latitude.push_back(r.latitude);
     parks.leading_mask.push_back(r.leading_mask);
-    if (r.base_revenue_cny >= 0) {
-      published += r.base_revenue_cny;
-    } else {
-      unpublished_area += r.area_km2;
-    }
-  }
-  // Parks without a published figure share the rest of the zone's revenue by area.
-  const double rest = params.zone_revenue_cny - published;
-  if (rest < 0 || (rest > 0 && unpublished_area == 0)) {
-    throw ScenarioError("population.zone_revenue_cny", format_value(params.zone_revenue_cny),
-                        "at least the parks' published revenues (" + format_value(published) +
-                            " CNY), with parks left to take the rest");
-  }
-  for (const ParkRecord& r : records) {
-    parks.base_revenue_cny.push_back(
-        r.base_revenue_cny >= 0 ? r.base_revenue_cny : rest * r.area_km2 / unpublished_area);
+    parks.base_revenue_cny.push_back(r.base_revenue_cny);
   }
   parks.floor_space_m2.assign(records.size(), 0.0);
   // Great-circle (haversine) distances between the parks' centres.
@@ -182,9 +166,16 @@ std::vector<double> base_cell_revenue(const Parks& parks, const std::vector<Cell
   const Eigen::Vector3d city(params.city_ic_cny, params.city_biomedicine_cny, params.city_ai_cny);
   Eigen::VectorXd sector_total(sector_count);
   sector_total.head<3>() = params.zone_leading_share * city;
-  sector_total(3) = params.zone_revenue_cny - sector_total.head<3>().sum();
   Eigen::VectorXd park_total =
       Eigen::Map<const Eigen::VectorXd>(parks.base_revenue_cny.data(), n_parks);
+  sector_total(3) = park_total.sum() - sector_total.head<3>().sum();
+  if (sector_total(3) < 0) {
+    throw ScenarioError("population.zone_leading_share", format_value(params.zone_leading_share),
+                        "a share leaving the zone's leading industries (" +
+                            format_value(sector_total.head<3>().sum()) +
+                            " CNY) within the parks' revenue (" + format_value(park_total.sum()) +
+                            " CNY, data/park_figures.csv)");
+  }
 
   // Published cells are kept: the fit shares out what the park and sector totals leave.
   Eigen::MatrixXd fixed = Eigen::MatrixXd::Zero(n_parks, sector_count);
@@ -193,20 +184,17 @@ std::vector<double> base_cell_revenue(const Parks& parks, const std::vector<Cell
   }
   for (Eigen::Index p = 0; p < n_parks; ++p) {
     if (fixed.row(p).sum() > park_total(p) * (1 + 1e-12)) {
-      throw ScenarioError("population.zone_revenue_cny", format_value(params.zone_revenue_cny),
-                          "a value leaving park '" + parks.id[static_cast<std::size_t>(p)] +
-                              "' at least its published sector revenues (" +
-                              format_value(fixed.row(p).sum()) + " CNY)");
+      throw DataError("park '" + parks.id[static_cast<std::size_t>(p)] + "': sector revenues (" +
+                      format_value(fixed.row(p).sum()) + " CNY) above the park's revenue (" +
+                      format_value(park_total(p)) + " CNY)");
     }
   }
   for (int s = 0; s < sector_count; ++s) {
     if (fixed.col(s).sum() > sector_total(s) * (1 + 1e-12)) {
-      const std::string key =
-          is_leading(s) ? "population.zone_leading_share" : "population.zone_revenue_cny";
-      throw ScenarioError(
-          key, format_value(is_leading(s) ? params.zone_leading_share : params.zone_revenue_cny),
-          "a value giving the zone at least the published " + std::string(sector_names[s]) +
-              " revenue of its parks (" + format_value(fixed.col(s).sum()) + " CNY)");
+      throw ScenarioError("population.zone_leading_share", format_value(params.zone_leading_share),
+                          "a value giving the zone at least the published " +
+                              std::string(sector_names[s]) + " revenue of its parks (" +
+                              format_value(fixed.col(s).sum()) + " CNY)");
     }
   }
   park_total -= fixed.rowwise().sum();
@@ -261,23 +249,41 @@ std::vector<double> base_cell_revenue(const Parks& parks, const std::vector<Cell
 }
 
 std::vector<std::int64_t> base_cell_agents(const std::vector<double>& cell_revenue,
+                                           const std::vector<double>& park_firms,
                                            const ModelParameters& params) {
   const auto target = static_cast<std::int64_t>(
       std::llround(static_cast<double>(params.firms_total) * params.scale));
-  std::vector<std::int64_t> agents = largest_remainders(cell_revenue, target);
-  for (std::size_t c = 0; c < cell_revenue.size(); ++c) {
-    if (cell_revenue[c] > 0.0 && agents[c] == 0) agents[c] = 1;
+  const std::vector<std::int64_t> per_park = largest_remainders(park_firms, target);
+  std::vector<std::int64_t> agents(cell_revenue.size(), 0);
+  for (std::size_t k = 0; k < park_firms.size(); ++k) {
+    const std::vector<double> row(cell_revenue.begin() + cell_index(k, 0),
+                                  cell_revenue.begin() + cell_index(k, 0) + sector_count);
+    const std::vector<std::int64_t> split = largest_remainders(row, per_park[k]);
+    for (int s = 0; s < sector_count; ++s) {
+      const std::size_t c = cell_index(k, s);
+      agents[c] = (cell_revenue[c] > 0.0 && split[s] == 0) ? 1 : split[s];
+    }
   }
   return agents;
+}
+
+double january_run_rate_factor(double growth) {
+  // Month m's revenue is recorded after its step, m months of growth after the start.
+  double months = 0.0;
+  for (int m = 1; m <= 12; ++m) months += std::exp(growth * m / months_per_year);
+  return months_per_year / months;
 }
 
 Population generate_population(const BaseData& data, const ModelParameters& params,
                                std::uint64_t seed, const Executor& executor) {
   Population population;
-  population.parks = build_parks(data.parks, params);
+  population.parks = build_parks(data.parks);
   Parks& parks = population.parks;
   const std::vector<double> cell_revenue = base_cell_revenue(parks, data.cell_figures, params);
-  const std::vector<std::int64_t> cell_agents = base_cell_agents(cell_revenue, params);
+  std::vector<double> park_firms;
+  for (const ParkRecord& park : data.parks) park_firms.push_back(park.firms);
+  const std::vector<std::int64_t> cell_agents = base_cell_agents(cell_revenue, park_firms, params);
+  const double january = january_run_rate_factor(params.base_year_growth);
 
   std::vector<std::int64_t> first(cell_agents.size() + 1, 0);
   std::partial_sum(cell_agents.begin(), cell_agents.end(), first.begin() + 1);
@@ -285,7 +291,8 @@ Population generate_population(const BaseData& data, const ModelParameters& para
   FirmArrays& firms = population.firms;
   firms.resize(n);
 
-  // Sizes: heavy-tailed draws, rescaled so each cell's agents carry its revenue times the scale.
+  // Sizes: heavy-tailed draws, rescaled so each cell's agents carry its January run rate times
+  // the scale.
   executor.for_each(n, [&](std::size_t i) {
     // Pareto with unit minimum: (1 - U)^(-1/alpha), U in [0, 1); one stream per firm.
     Stream stream(seed, i, 0, Purpose::initial_sizes);
@@ -297,7 +304,7 @@ Population generate_population(const BaseData& data, const ModelParameters& para
     double sum = 0.0;
     for (std::size_t i = begin; i < end; ++i) sum += firms.revenue_cny[i];
     for (std::size_t i = begin; i < end; ++i) {
-      firms.revenue_cny[i] *= cell_revenue[c] * params.scale / sum;
+      firms.revenue_cny[i] *= cell_revenue[c] * january * params.scale / sum;
       firms.id[i] = static_cast<std::int64_t>(i);
       firms.park[i] = static_cast<std::int16_t>(c / sector_count);
       firms.sector[i] = static_cast<std::uint8_t>(c % sector_count);

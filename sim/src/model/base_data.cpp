@@ -9,12 +9,13 @@
 
 #include "clustersim/errors.hpp"
 #include "clustersim/model/sectors.hpp"
+#include "clustersim/scenario/parameters.hpp"
 
 namespace clustersim {
 
-// Defined in the generated embedded_data.cpp (data/parks.csv at build time).
+// Defined in the generated generated.cpp (the data/ files at build time).
 extern const char* const embedded_parks_csv;
-extern const char* const embedded_park_sectors_csv;
+extern const char* const embedded_park_figures_csv;
 
 namespace {
 
@@ -105,8 +106,7 @@ std::vector<ParkRecord> parse_parks_csv(const std::string& text, const std::stri
   std::set<std::string> ids;
   for_each_row(
       text, origin,
-      {"id", "name", "name_zh", "district", "area_km2", "longitude", "latitude",
-       "leading_industries", "base_revenue_cny"},
+      {"id", "name", "name_zh", "district", "longitude", "latitude", "leading_industries"},
       [&](const std::string& where, const auto& field) {
         ParkRecord park;
         park.id = field("id");
@@ -117,11 +117,6 @@ std::vector<ParkRecord> parse_parks_csv(const std::string& text, const std::stri
           throw DataError(where + ", column 'id': empty; expected an identifier");
         if (!ids.insert(park.id).second) {
           throw DataError(where + ", column 'id': value '" + park.id + "' repeats an earlier park");
-        }
-        park.area_km2 = parse_number(field("area_km2"), where, "area_km2");
-        if (park.area_km2 <= 0) {
-          throw DataError(where + ", column 'area_km2': value '" + field("area_km2") +
-                          "'; expected a positive area");
         }
         park.longitude = parse_number(field("longitude"), where, "longitude");
         park.latitude = parse_number(field("latitude"), where, "latitude");
@@ -144,14 +139,6 @@ std::vector<ParkRecord> parse_parks_csv(const std::string& text, const std::stri
           throw DataError(where + ", column 'leading_industries': value '" + leading +
                           "' names more than 3 industries; expected at most 3");
         }
-        const std::string revenue = field("base_revenue_cny");
-        if (!revenue.empty()) {
-          park.base_revenue_cny = parse_number(revenue, where, "base_revenue_cny");
-          if (park.base_revenue_cny < 0) {
-            throw DataError(where + ", column 'base_revenue_cny': value '" + revenue +
-                            "'; expected a non-negative revenue or an empty field");
-          }
-        }
         parks.push_back(std::move(park));
       });
   if (parks.empty()) throw DataError(origin + ": no parks; expected at least one row");
@@ -159,14 +146,29 @@ std::vector<ParkRecord> parse_parks_csv(const std::string& text, const std::stri
   return parks;
 }
 
-std::vector<CellFigure> parse_cell_figures_csv(const std::string& text, const std::string& origin,
-                                               const std::vector<ParkRecord>& parks) {
-  std::vector<CellFigure> figures;
-  std::set<std::pair<std::size_t, int>> seen;
+const std::vector<std::string>& park_figure_quantities() {
+  static const std::vector<std::string> quantities = {"area_km2",
+                                                      "revenue_cny",
+                                                      "firms",
+                                                      "high_tech_firms",
+                                                      "employees",
+                                                      "revenue_cny.IC",
+                                                      "revenue_cny.biomedicine",
+                                                      "revenue_cny.AI",
+                                                      "revenue_cny.other"};
+  return quantities;
+}
+
+BaseData parse_base_data(std::vector<ParkRecord> parks, const std::string& figures_text,
+                         const std::string& figures_origin) {
+  BaseData data;
+  const std::vector<std::string>& quantities = park_figure_quantities();
+  std::set<std::pair<std::size_t, std::string>> seen;
   for_each_row(
-      text, origin, {"park_id", "sector", "base_revenue_cny"},
+      figures_text, figures_origin,
+      {"park_id", "quantity", "value", "low", "high", "year", "certainty", "method", "source"},
       [&](const std::string& where, const auto& field) {
-        CellFigure figure;
+        ParkFigure figure;
         const std::string& park_id = field("park_id");
         std::size_t p = 0;
         while (p < parks.size() && parks[p].id != park_id) ++p;
@@ -175,34 +177,88 @@ std::vector<CellFigure> parse_cell_figures_csv(const std::string& text, const st
                           "'; expected the id of a park in the park table");
         }
         figure.park = p;
-        const auto sector = sector_from_name(field("sector"));
-        if (!sector) {
-          throw DataError(where + ", column 'sector': value '" + field("sector") +
-                          "'; expected IC, biomedicine, AI or other");
+        figure.quantity = field("quantity");
+        const auto known = std::find(quantities.begin(), quantities.end(), figure.quantity);
+        if (known == quantities.end()) {
+          throw DataError(where + ", column 'quantity': value '" + figure.quantity +
+                          "'; expected area_km2, revenue_cny, revenue_cny.<sector>, firms, "
+                          "high_tech_firms or employees");
         }
-        figure.sector = *sector;
-        figure.revenue_cny = parse_number(field("base_revenue_cny"), where, "base_revenue_cny");
-        if (figure.revenue_cny < 0) {
-          throw DataError(where + ", column 'base_revenue_cny': value '" +
-                          field("base_revenue_cny") + "'; expected a non-negative revenue");
-        }
-        if (!seen.insert({p, figure.sector}).second) {
-          throw DataError(where + ": park '" + park_id + "' and sector '" + field("sector") +
+        if (!seen.insert({p, figure.quantity}).second) {
+          throw DataError(where + ": park '" + park_id + "' and quantity '" + figure.quantity +
                           "' repeat an earlier row");
         }
-        figures.push_back(figure);
+        figure.value = parse_number(field("value"), where, "value");
+        figure.low = parse_number(field("low"), where, "low");
+        figure.high = parse_number(field("high"), where, "high");
+        if (figure.value < 0 || (figure.quantity == "area_km2" && figure.value <= 0)) {
+          throw DataError(
+              where + ", column 'value': value '" + field("value") + "'; expected a " +
+              (figure.quantity == "area_km2" ? "positive area" : "non-negative figure"));
+        }
+        if (!(figure.low <= figure.value && figure.value <= figure.high)) {
+          throw DataError(where + ", columns 'low' and 'high': band [" + field("low") + ", " +
+                          field("high") + "] does not hold the value " + field("value") +
+                          "; expected low <= value <= high");
+        }
+        const double year = parse_number(field("year"), where, "year");
+        if (year != std::floor(year) || year < 1949 || year > base_data_year) {
+          throw DataError(where + ", column 'year': value '" + field("year") +
+                          "'; expected a year up to " + std::to_string(base_data_year) +
+                          " (later figures are outcomes the model is judged against)");
+        }
+        figure.year = static_cast<int>(year);
+        const std::string& certainty = field("certainty");
+        if (certainty != "H" && certainty != "M" && certainty != "L") {
+          throw DataError(where + ", column 'certainty': value '" + certainty +
+                          "'; expected H, M or L");
+        }
+        figure.certainty = certainty[0];
+        figure.method = field("method");
+        figure.source = field("source");
+        for (const char* column : {"method", "source"}) {
+          if (field(column).empty()) {
+            throw DataError(where + ", column '" + std::string(column) +
+                            "': empty; every figure names its " + column);
+          }
+        }
+        ParkRecord& park = parks[p];
+        if (figure.quantity == "area_km2") park.area_km2 = figure.value;
+        if (figure.quantity == "revenue_cny") park.base_revenue_cny = figure.value;
+        if (figure.quantity == "firms") park.firms = figure.value;
+        if (figure.quantity == "high_tech_firms") park.high_tech_firms = figure.value;
+        if (figure.quantity == "employees") park.employees = figure.value;
+        if (figure.quantity.rfind("revenue_cny.", 0) == 0) {
+          data.cell_figures.push_back(
+              {p, *sector_from_name(figure.quantity.substr(12)), figure.value});
+        }
+        data.figures.push_back(std::move(figure));
       });
-  return figures;
+  for (std::size_t p = 0; p < parks.size(); ++p) {
+    for (std::size_t q = 0; q < required_park_quantities; ++q) {
+      if (!seen.count({p, quantities[q]})) {
+        throw DataError(figures_origin + ": park '" + parks[p].id + "' has no '" + quantities[q] +
+                        "' row; expected one for every park");
+      }
+    }
+    double sectors = 0.0;
+    for (const CellFigure& cell : data.cell_figures) {
+      if (cell.park == p) sectors += cell.revenue_cny;
+    }
+    if (sectors > parks[p].base_revenue_cny * (1 + 1e-12)) {
+      throw DataError(figures_origin + ": park '" + parks[p].id + "': its sector revenues (" +
+                      format_value(sectors) + " CNY) exceed its revenue_cny (" +
+                      format_value(parks[p].base_revenue_cny) + " CNY)");
+    }
+  }
+  data.parks = std::move(parks);
+  return data;
 }
 
 const BaseData& default_base_data() {
-  static const BaseData data = [] {
-    BaseData d;
-    d.parks = parse_parks_csv(embedded_parks_csv, "data/parks.csv");
-    d.cell_figures =
-        parse_cell_figures_csv(embedded_park_sectors_csv, "data/park_sectors.csv", d.parks);
-    return d;
-  }();
+  static const BaseData data =
+      parse_base_data(parse_parks_csv(embedded_parks_csv, "data/parks.csv"),
+                      embedded_park_figures_csv, "data/park_figures.csv");
   return data;
 }
 

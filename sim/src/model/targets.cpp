@@ -10,10 +10,10 @@ const std::array<TargetInfo, target_count>& target_catalogue() {
   static const std::array<TargetInfo, target_count> targets = {{
       {"champions", "firms", "unicorns plus hidden champions in the zone in December", true},
       {"leading_share", "fraction",
-       "the zone's share of the city's three leading industries (revenue, December)", false},
+       "the zone's share of the city's three leading industries (revenue over the year)", false},
       {"trillion_parks", "parks",
-       "parks in the zone with revenue of at least "
-       "targets.trillion_scale_cny (December)",
+       "parks in the zone with revenue over the year of at least "
+       "targets.trillion_scale_cny",
        false},
       {"talent", "persons", "talent of the three leading industries in the zone (December)", false},
       {"hq_incubators", "incubators", "high-quality incubators in the zone (December)", false},
@@ -21,14 +21,14 @@ const std::array<TargetInfo, target_count>& target_catalogue() {
        false},
       {"rd_intensity", "fraction",
        "R&D spending over GDP of the zone: R&D over targets.value_added_ratio x revenue "
-       "(December rates)",
+       "(both over the year)",
        false},
       {"pct", "applications/year", "PCT applications of the zone's firms over the year", false},
       {"vc_share", "fraction",
        "the zone's share of the venture capital invested in the city over the year", true},
       {"nuclear_points", "clusters",
        "innovation nuclear points: (park, named leading industry) cells in the zone with revenue "
-       "of at least targets.nuclear_point_cny (December)",
+       "over the year of at least targets.nuclear_point_cny",
        false},
   }};
   return targets;
@@ -70,9 +70,21 @@ void TargetBook::record(int year, const SeriesBook& series, const Parks& parks,
     return total;
   };
   auto december = [&](const std::string& name) { return &series.values(name)[last * n_cells]; };
-  const double* revenue = december("revenue_cny");
+  // Annual totals of run-rate series (CNY/year): the mean run rate over the year's months is the
+  // sum of its monthly amounts, the scale the policy's annual figures are stated in.
+  const double year_months = static_cast<double>(last - first + 1);
+  auto annual = [&](const std::string& name) {
+    const std::vector<double>& values = series.values(name);
+    std::vector<double> total(n_cells, 0.0);
+    for (std::size_t m = first; m <= last; ++m) {
+      for (std::size_t c = 0; c < n_cells; ++c) total[c] += values[m * n_cells + c];
+    }
+    for (double& v : total) v /= year_months;
+    return total;
+  };
+  const std::vector<double> revenue = annual("revenue_cny");
+  const std::vector<double> rd = annual("rd_spending_cny");
   const double* talent = december("talent");
-  const double* rd = december("rd_spending_cny");
   const double* stages = &series.values("firms_by_stage")[last * n_cells * stage_count];
   const double* incubators = &series.values("high_quality_incubators")[last * n_parks];
 
@@ -97,9 +109,11 @@ void TargetBook::record(int year, const SeriesBook& series, const Parks& parks,
     hq += incubators[k];
   }
   double city_leading = 0, zone_leading = 0;
-  for (std::size_t s = 0; s < leading_count; ++s) {
-    city_leading += series.city_values("leading_industries_cny")[last * leading_count + s];
-    zone_leading += series.city_values("zone_leading_industries_cny")[last * leading_count + s];
+  for (std::size_t m = first; m <= last; ++m) {
+    for (std::size_t s = 0; s < leading_count; ++s) {
+      city_leading += series.city_values("leading_industries_cny")[m * leading_count + s];
+      zone_leading += series.city_values("zone_leading_industries_cny")[m * leading_count + s];
+    }
   }
   double city_vc = 0, zone_vc = 0;
   for (std::size_t m = first; m <= last; ++m) {

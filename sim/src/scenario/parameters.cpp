@@ -59,6 +59,13 @@ ParamSpec text(std::string key, std::string ModelParameters::*member, std::strin
                  std::move(description), "choice");
 }
 
+// A spec with the range its value is believed to lie in (ParamSpec::plausible_low/high).
+ParamSpec plausible(ParamSpec spec, double low, double high) {
+  spec.plausible_low = low;
+  spec.plausible_high = high;
+  return spec;
+}
+
 ParamSpec real_list(std::string key, std::vector<double> ModelParameters::*member,
                     std::vector<double> def, double lo, double hi, std::size_t min_length,
                     std::string unit, std::string description, std::string source) {
@@ -87,13 +94,21 @@ std::vector<ParamSpec> model_specs() {
               "Firms in the zone in the base year (before scaling).",
               "~70,000 S&T firms, zone, 2016-18 (China Daily 2017-07-12, 2018-04-11); H, "
               "kept for 2022 for lack of a newer count"),
-      real("population.zone_revenue_cny", &P::zone_revenue_cny, 8.6e12, 1e9, 1e15, "CNY/year",
-           "Operating revenue of all the zone's firms in the base year.",
-           "~8.6 trn CNY, 2022, log-linear interpolation of 4.31 trn (2016); L"),
-      real("population.zone_leading_share", &P::zone_leading_share, 0.75, 0.0, 1.0, "fraction",
-           "The zone's share of the city's three leading industries (IC, biomedicine, AI) in the "
-           "base year.",
-           "assumed: not published for 2022; Science City alone holds 65.8 % of city IC"),
+      real("population.base_year_growth", &P::base_year_growth, 0.08, -0.5, 1.0, "1/year",
+           "Revenue growth over the base year (continuous rate), used only to set the agents' "
+           "January run rate so that the base year's months add up to the parks' annual figures.",
+           "ln(1.083): Science City operating revenue +8.3 % in 2022 (pudong.gov.cn 2023-05-05); "
+           "H for its scope"),
+      plausible(
+          real("population.zone_leading_share", &P::zone_leading_share, 0.68, 0.0, 1.0, "fraction",
+               "The zone's share of the city's three leading industries (IC, biomedicine, AI) in "
+               "the base year.",
+               "derived, not published for 2022: the city's 300 : 785 : 315 bn CNY weighted by "
+               "shares of about 0.87 (IC: Science City alone 65.8 % in 2022, pudong.gov.cn; "
+               "Pudong ~80 %), 0.60 (biomedicine: the zone 66 % of the city's output in 2015, "
+               "China Daily 2016-11-21, less for a scale that counts wholesale and services) and "
+               "0.70 (AI: Pudong ~43 % in 2022 plus Xuhui, Caohejing, Minhang, Yangpu); L"),
+          0.58, 0.80),
       real("population.city_ic_cny", &P::city_ic_cny, 3.0e11, 0, 1e14, "CNY/year",
            "Scale of the city's IC industry in the base year.", "> 300 bn CNY, 2022, SHEITC; H"),
       real("population.city_biomedicine_cny", &P::city_biomedicine_cny, 7.85e11, 0, 1e14,
@@ -614,14 +629,19 @@ std::vector<ParamSpec> city_and_policy_specs() {
   using P = ModelParameters;
   std::vector<ParamSpec> specs = {
       // --- the city outside the zone
-      real_list("city.outside_growth", &P::city_outside_growth, {0.05, 0.05, 0.05}, -0.5, 1.0, 3,
-                "1/year",
-                "Trend growth of the city's leading industries outside the zone (IC, "
-                "biomedicine, AI): the outside region's own growth.",
-                "assumed: below the city's rise of 10 % in 2022 (1.27 to 1.4 trn, government "
-                "work reports); the IC element is not identified by the 2022 figures "
-                "(scenarios/calibration/behaviour-2022-labour.toml: posterior sd / prior sd "
-                "0.89); L"),
+      plausible(
+          real_list(
+              "city.outside_growth", &P::city_outside_growth, {0.21, 0.13, 0.13}, -0.5, 1.0, 3,
+              "1/year",
+              "Trend growth of the city's leading industries outside the zone (IC, biomedicine, "
+              "AI; continuous rates): the outside region's own growth.",
+              "derived from 2022, the zone at population.zone_leading_share: (city growth - "
+              "share x zone growth) / (1 - share). IC: city 250 -> 300 bn (+18.2 % continuous, "
+              "SHEITC), Science City IC +18.1 % at 65.8 % of the city (pudong.gov.cn 2023-05-05): "
+              "0.21. Biomedicine and AI (no 2022 figure by industry): the three industries "
+              "1.27 -> 1.4 trn (+9.7 %, government work reports), the zone at the Science City's "
+              "+8.3 %: 0.13. One year's growth, a lockdown year: wide range; L"),
+          0.03, 0.30),
       real("city.relocation_out_share", &P::city_relocation_out_share, 0.2, 0.0, 1.0, "fraction",
            "Share of relocating leading-industry firms that leave the zone for the rest of the "
            "city (the competition for firms); venture-backed firms stay.",

@@ -130,13 +130,6 @@ ModelParameters Scenario::parameters() const {
           get("firms.titles.hidden_champion_max_revenue_cny"),
           "at least firms.titles.hidden_champion_min_revenue_cny (" +
               format_value(p.hidden_champion_min_revenue_cny) + ")");
-  const double leading =
-      p.zone_leading_share * (p.city_ic_cny + p.city_biomedicine_cny + p.city_ai_cny);
-  require(leading < p.zone_revenue_cny, "population.zone_leading_share",
-          get("population.zone_leading_share"),
-          "a share whose leading-industry revenue (" + format_value(leading) +
-              " CNY) is below population.zone_revenue_cny (" + format_value(p.zone_revenue_cny) +
-              ")");
   require(static_cast<double>(p.firms_total) * p.scale >= 1.0, "scale", get("scale"),
           "a value giving at least one firm agent (population.firms_total * scale >= 1)");
   for (std::size_t l = 0; l < lever_count; ++l) {

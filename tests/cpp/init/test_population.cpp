@@ -32,7 +32,9 @@ TEST(Population, CellRevenueMatchesParkAndSectorTotals) {
     EXPECT_NEAR(park, population.parks.base_revenue_cny[k], 1e-9 * park) << k;
     zone += park;
   }
-  EXPECT_NEAR(zone, p.zone_revenue_cny, 1e-9 * zone);
+  double parks_total = 0;
+  for (const ParkRecord& park : default_parks()) parks_total += park.base_revenue_cny;
+  EXPECT_NEAR(zone, parks_total, 1e-9 * zone);
   const double city[3] = {p.city_ic_cny, p.city_biomedicine_cny, p.city_ai_cny};
   for (int s = 0; s < 3; ++s) {
     double sector = 0;
@@ -56,8 +58,11 @@ TEST(Population, AgentsCarryTheirCellsRevenueAtScale) {
     agent_sum[cell_index(static_cast<std::size_t>(firms.park[i]), firms.sector[i])] +=
         firms.revenue_cny[i];
   }
+  // Agents start at the January run rate whose months add up to the cell's annual revenue.
+  const double january = january_run_rate_factor(p.base_year_growth);
+  EXPECT_LT(january, 1.0);
   for (std::size_t c = 0; c < cells.size(); ++c) {
-    EXPECT_NEAR(agent_sum[c] / scale, cells[c], 1e-9 * cells[c]) << c;
+    EXPECT_NEAR(agent_sum[c] / scale, cells[c] * january, 1e-9 * cells[c]) << c;
   }
   // Agent count: the scaled firm count, plus at most one per otherwise empty cell.
   EXPECT_GE(firms.size(), 700u);

@@ -15,7 +15,7 @@ struct Parks {
   std::vector<std::string> id, name, name_zh, district;
   std::vector<double> area_km2, longitude, latitude;
   std::vector<std::uint8_t> leading_mask;
-  std::vector<double> base_revenue_cny;  // allocated base-year revenue (full scale)
+  std::vector<double> base_revenue_cny;  // base-year (2022) annual revenue (full scale)
   std::vector<double> floor_space_m2;    // usable floor space (full scale), grows with land supply
   std::vector<double> distance_km;       // park x park great-circle distances, row-major
 

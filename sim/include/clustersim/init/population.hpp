@@ -23,10 +23,18 @@ namespace clustersim {
 std::vector<double> base_cell_revenue(const Parks& parks, const std::vector<CellFigure>& figures,
                                       const ModelParameters& params);
 
-// Agents per cell: round(firms_total * scale) split in proportion to revenue (largest
-// remainders), with at least one agent in every cell that has revenue.
+// Agents per cell: round(firms_total * scale) split over the parks in proportion to their firm
+// counts, then within each park over its sectors in proportion to revenue (largest remainders
+// both times), with at least one agent in every cell that has revenue.
 std::vector<std::int64_t> base_cell_agents(const std::vector<double>& cell_revenue,
+                                           const std::vector<double>& park_firms,
                                            const ModelParameters& params);
+
+// The ratio of January's run rate to the year's mean run rate when revenue grows at `growth` a
+// year (continuous rate): 12 / sum over m = 1..12 of exp(growth * m / 12), each month being
+// recorded after its step. Base-year figures are
+// annual totals; the agents start at the run rate whose months add up to them.
+double january_run_rate_factor(double growth);
 
 struct Population {
   Parks parks;

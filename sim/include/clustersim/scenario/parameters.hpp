@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <string>
 #include <variant>
 #include <vector>
@@ -33,7 +34,7 @@ struct ModelParameters {
 
   // Base-year population
   std::int64_t firms_total{};
-  double zone_revenue_cny{};
+  double base_year_growth{};
   double zone_leading_share{};
   double city_ic_cny{};
   double city_biomedicine_cny{};
@@ -281,6 +282,10 @@ struct ParamSpec {
   std::string description;
   std::string source;
   std::size_t list_min_length = 0;  // real_list only
+  // The range the value is believed to lie in, for calibration priors and the outlook's
+  // uncertainty; NaN where the value is exact, sourced to its stated precision or a choice.
+  double plausible_low = std::numeric_limits<double>::quiet_NaN();
+  double plausible_high = std::numeric_limits<double>::quiet_NaN();
   std::function<void(ModelParameters&, const ParamValue&)> apply;
   bool lever_schedule = false;  // one of the three keys of a lever's schedule
 };
