@@ -165,16 +165,19 @@ std::vector<double> base_cell_revenue(const Parks& parks, const std::vector<Cell
   const auto n_parks = static_cast<Eigen::Index>(parks.size());
   const Eigen::Vector3d city(params.city_ic_cny, params.city_biomedicine_cny, params.city_ai_cny);
   Eigen::VectorXd sector_total(sector_count);
-  sector_total.head<3>() = params.zone_leading_share * city;
+  for (std::size_t s = 0; s < leading_count; ++s) {
+    sector_total(static_cast<Eigen::Index>(s)) =
+        zone_share(params, s) * city(static_cast<Eigen::Index>(s));
+  }
   Eigen::VectorXd park_total =
       Eigen::Map<const Eigen::VectorXd>(parks.base_revenue_cny.data(), n_parks);
   sector_total(3) = park_total.sum() - sector_total.head<3>().sum();
   if (sector_total(3) < 0) {
-    throw ScenarioError("population.zone_leading_share", format_value(params.zone_leading_share),
-                        "a share leaving the zone's leading industries (" +
+    throw ScenarioError("population.zone_ic_share", format_value(params.zone_ic_share),
+                        "shares leaving the zone's leading industries (" +
                             format_value(sector_total.head<3>().sum()) +
-                            " CNY) within the parks' revenue (" + format_value(park_total.sum()) +
-                            " CNY, data/park_figures.csv)");
+                            " CNY at population.zone_*_share) within the parks' revenue (" +
+                            format_value(park_total.sum()) + " CNY, data/park_figures.csv)");
   }
 
   // Published cells are kept: the fit shares out what the park and sector totals leave.
@@ -191,10 +194,12 @@ std::vector<double> base_cell_revenue(const Parks& parks, const std::vector<Cell
   }
   for (int s = 0; s < sector_count; ++s) {
     if (fixed.col(s).sum() > sector_total(s) * (1 + 1e-12)) {
-      throw ScenarioError("population.zone_leading_share", format_value(params.zone_leading_share),
+      // Only a leading sector's total is set by a share; `other` is what the parks leave.
+      const std::size_t leading = is_leading(s) ? static_cast<std::size_t>(s) : 0;
+      throw ScenarioError(zone_share_key(leading), format_value(zone_share(params, leading)),
                           "a value giving the zone at least the published " +
                               std::string(sector_names[s]) + " revenue of its parks (" +
-                              format_value(fixed.col(s).sum()) + " CNY)");
+                              format_value(fixed.col(s).sum()) + " CNY, data/park_figures.csv)");
     }
   }
   park_total -= fixed.rowwise().sum();
@@ -246,6 +251,10 @@ std::vector<double> base_cell_revenue(const Parks& parks, const std::vector<Cell
     }
   }
   return flat;
+}
+
+std::vector<double> base_cell_revenue(const BaseData& data, const ModelParameters& params) {
+  return base_cell_revenue(build_parks(data.parks), data.cell_figures, params);
 }
 
 std::vector<std::int64_t> base_cell_agents(const std::vector<double>& cell_revenue,

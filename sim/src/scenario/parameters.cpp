@@ -99,16 +99,26 @@ std::vector<ParamSpec> model_specs() {
            "January run rate so that the base year's months add up to the parks' annual figures.",
            "ln(1.083): Science City operating revenue +8.3 % in 2022 (pudong.gov.cn 2023-05-05); "
            "H for its scope"),
+      // Not published for 2022; each share is bounded by what is (docs/model.md, section 3.2).
+      plausible(real("population.zone_ic_share", &P::zone_ic_share, 0.87, 0.0, 1.0, "fraction",
+                     "The zone's share of the city's IC industry in the base year.",
+                     "derived: the Science City alone held 65.8 % of the city's IC sales in 2022 "
+                     "(pudong.gov.cn 2023-05-05; H), Pudong about 80 %, and the zone also holds "
+                     "IC parks outside Pudong (Songjiang, Jiading, Minhang); L. Low end: the "
+                     "Science City's 201.1 bn CNY plus a little (0.70), high end nearly all"),
+                0.70, 0.95),
       plausible(
-          real("population.zone_leading_share", &P::zone_leading_share, 0.68, 0.0, 1.0, "fraction",
-               "The zone's share of the city's three leading industries (IC, biomedicine, AI) in "
-               "the base year.",
-               "derived, not published for 2022: the city's 300 : 785 : 315 bn CNY weighted by "
-               "shares of about 0.87 (IC: Science City alone 65.8 % in 2022, pudong.gov.cn; "
-               "Pudong ~80 %), 0.60 (biomedicine: the zone 66 % of the city's output in 2015, "
-               "China Daily 2016-11-21, less for a scale that counts wholesale and services) and "
-               "0.70 (AI: Pudong ~43 % in 2022 plus Xuhui, Caohejing, Minhang, Yangpu); L"),
-          0.58, 0.80),
+          real("population.zone_biomedicine_share", &P::zone_biomedicine_share, 0.60, 0.0, 1.0,
+               "fraction", "The zone's share of the city's biomedicine industry in the base year.",
+               "derived: the zone held 66 % of the city's biomedicine output in 2015 "
+               "(China Daily 2016-11-21; H for 2015), less of a 2022 scale that also "
+               "counts wholesale and services; L"),
+          0.45, 0.75),
+      plausible(real("population.zone_ai_share", &P::zone_ai_share, 0.70, 0.0, 1.0, "fraction",
+                     "The zone's share of the city's AI industry in the base year.",
+                     "derived: Pudong about 43 % in 2022 plus the AI parks of Xuhui, Caohejing, "
+                     "Minhang and Yangpu; L"),
+                0.50, 0.85),
       real("population.city_ic_cny", &P::city_ic_cny, 3.0e11, 0, 1e14, "CNY/year",
            "Scale of the city's IC industry in the base year.", "> 300 bn CNY, 2022, SHEITC; H"),
       real("population.city_biomedicine_cny", &P::city_biomedicine_cny, 7.85e11, 0, 1e14,
@@ -117,11 +127,14 @@ std::vector<ParamSpec> model_specs() {
            "761.7 : 305.6 (STCSM, SCIO); L"),
       real("population.city_ai_cny", &P::city_ai_cny, 3.15e11, 0, 1e14, "CNY/year",
            "Scale of the city's AI industry in the base year.", "derived as biomedicine; L"),
-      real("population.non_leading_park_weight", &P::non_leading_park_weight, 0.2, 0.0, 1.0,
-           "ratio",
-           "Prior weight of a leading sector in a park that does not name it, relative to one "
-           "that does, before fitting park and sector totals.",
-           "assumed"),
+      plausible(
+          real("population.non_leading_park_weight", &P::non_leading_park_weight, 0.2, 0.0, 1.0,
+               "ratio",
+               "Prior weight of a leading sector in a park that does not name it, relative to one "
+               "that does, before fitting park and sector totals.",
+               "assumed: no park publishes the leading industries it does not name; the range "
+               "runs from almost none (0.05) to half the weight of a named industry (0.5)"),
+          0.05, 0.5),
       real("population.pareto_alpha", &P::pareto_alpha, 1.1, 0.5, 5.0, "1",
            "Tail exponent of the initial firm revenue distribution (CCDF ~ R^-alpha).",
            "1.0-1.5 for Chinese firms (Heinrich & Dai 2016); 1.06 US (Axtell 2001)"),
@@ -631,17 +644,19 @@ std::vector<ParamSpec> city_and_policy_specs() {
       // --- the city outside the zone
       plausible(
           real_list(
-              "city.outside_growth", &P::city_outside_growth, {0.21, 0.13, 0.13}, -0.5, 1.0, 3,
+              "city.outside_growth", &P::city_outside_growth, {0.29, 0.12, 0.14}, -0.5, 1.0, 3,
               "1/year",
               "Trend growth of the city's leading industries outside the zone (IC, biomedicine, "
               "AI; continuous rates): the outside region's own growth.",
-              "derived from 2022, the zone at population.zone_leading_share: (city growth - "
-              "share x zone growth) / (1 - share). IC: city 250 -> 300 bn (+18.2 % continuous, "
-              "SHEITC), Science City IC +18.1 % at 65.8 % of the city (pudong.gov.cn 2023-05-05): "
-              "0.21. Biomedicine and AI (no 2022 figure by industry): the three industries "
-              "1.27 -> 1.4 trn (+9.7 %, government work reports), the zone at the Science City's "
-              "+8.3 %: 0.13. One year's growth, a lockdown year: wide range; L"),
-          0.03, 0.30),
+              "derived from 2022, the zone at its share (population.zone_*_share), continuous "
+              "rates: (city growth - share x zone growth) / (1 - share). IC: city 250 -> 300 bn "
+              "(0.182, SHEITC), the zone at the Science City's IC +18.1 % (0.166, pudong.gov.cn "
+              "2023-05-05), share 0.87: 0.29. Biomedicine and AI (no 2022 figure by industry): "
+              "the three industries 1.27 -> 1.4 trn (0.097, government work reports), the zone at "
+              "the Science City's +8.3 % (0.080): 0.12 at a share of 0.60, 0.14 at 0.70. One "
+              "year's growth, a lockdown year, and very sensitive to the share where 1 - share is "
+              "small: wide range; L"),
+          0.03, 0.40),
       real("city.relocation_out_share", &P::city_relocation_out_share, 0.2, 0.0, 1.0, "fraction",
            "Share of relocating leading-industry firms that leave the zone for the rest of the "
            "city (the competition for firms); venture-backed firms stay.",

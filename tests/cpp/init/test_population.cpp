@@ -7,6 +7,7 @@
 
 #include "clustersim/errors.hpp"
 #include "clustersim/init/population.hpp"
+#include "clustersim/model/rules.hpp"
 #include "clustersim/phases/phases.hpp"
 #include "helpers.hpp"
 
@@ -39,7 +40,7 @@ TEST(Population, CellRevenueMatchesParkAndSectorTotals) {
   for (int s = 0; s < 3; ++s) {
     double sector = 0;
     for (std::size_t k = 0; k < n_parks; ++k) sector += cells[cell_index(k, s)];
-    EXPECT_NEAR(sector, p.zone_leading_share * city[s], 1e-6 * sector) << s;
+    EXPECT_NEAR(sector, zone_share(p, static_cast<std::size_t>(s)) * city[s], 1e-6 * sector) << s;
   }
   // Published park and cell figures are kept as they are.
   EXPECT_DOUBLE_EQ(population.parks.base_revenue_cny[0], 1.178e12);
@@ -121,11 +122,11 @@ TEST(Population, SameSeedSamePopulationWhateverTheThreads) {
 TEST(Population, PublishedCellsMustFitTheTotals) {
   // The Core Park's published IC revenue (201.1 bn) cannot fit a zone whose IC is 0.5 x 300 bn.
   Scenario scenario;
-  scenario.set("population.zone_leading_share", 0.5);
+  scenario.set("population.zone_ic_share", 0.5);
   try {
     generate_population(default_base_data(), scenario.parameters(), 1, Executor(1));
     FAIL();
   } catch (const ScenarioError& e) {
-    EXPECT_EQ(e.key(), "population.zone_leading_share");
+    EXPECT_EQ(e.key(), "population.zone_ic_share");
   }
 }

@@ -22,6 +22,8 @@ namespace clustersim {
 // Index: cell_index(park, sector).
 std::vector<double> base_cell_revenue(const Parks& parks, const std::vector<CellFigure>& figures,
                                       const ModelParameters& params);
+// The same from the base data's park table (what `clustersim.base_data()` reports).
+std::vector<double> base_cell_revenue(const BaseData& data, const ModelParameters& params);
 
 // Agents per cell: round(firms_total * scale) split over the parks in proportion to their firm
 // counts, then within each park over its sectors in proportion to revenue (largest remainders

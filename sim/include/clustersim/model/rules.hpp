@@ -27,6 +27,19 @@ inline bool happens_this_month(double u, double annual) {
   return u < annual && u < monthly_probability(annual);
 }
 
+// The zone's base-year share of the city's leading industry `sector` (< leading_count), and the
+// key that sets it.
+inline double zone_share(const ModelParameters& params, std::size_t sector) {
+  const double shares[leading_count] = {params.zone_ic_share, params.zone_biomedicine_share,
+                                        params.zone_ai_share};
+  return shares[sector];
+}
+inline const char* zone_share_key(std::size_t sector) {
+  constexpr const char* keys[leading_count] = {
+      "population.zone_ic_share", "population.zone_biomedicine_share", "population.zone_ai_share"};
+  return keys[sector];
+}
+
 // Revenue per employee at productivity 1 in month `step` (0: the base-year state, 1: January
 // of the base year): the base figure grown at the trend firms.revenue_per_employee_growth.
 // Exactly the base figure when the trend is 0.

@@ -35,7 +35,10 @@ struct ModelParameters {
   // Base-year population
   std::int64_t firms_total{};
   double base_year_growth{};
-  double zone_leading_share{};
+  // The zone's share of the city's IC, biomedicine and AI industries in the base year.
+  double zone_ic_share{};
+  double zone_biomedicine_share{};
+  double zone_ai_share{};
   double city_ic_cny{};
   double city_biomedicine_cny{};
   double city_ai_cny{};
