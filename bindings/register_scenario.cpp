@@ -7,6 +7,9 @@
 
 #include "bindings.hpp"
 #include "clustersim/errors.hpp"
+#include "clustersim/init/population.hpp"
+#include "clustersim/model/base_data.hpp"
+#include "clustersim/model/sectors.hpp"
 #include "clustersim/scenario/scenario.hpp"
 
 namespace py = pybind11;
@@ -103,6 +106,47 @@ void register_scenario(py::module_& m) {
       d["expected"] = describe_expected(spec);
       out.append(d);
     }
+    return out;
+  });
+
+  // The base data as the model uses it under a scenario: each park's figures and the fitted
+  // revenue of each park x sector cell (section 3.2 of docs/model.md).
+  m.def("base_data", [](const Scenario& scenario) {
+    const ModelParameters params = scenario.parameters();
+    const BaseData& data = default_base_data();
+    const std::vector<double> cells = base_cell_revenue(data, params);
+    py::list parks;
+    for (std::size_t p = 0; p < data.parks.size(); ++p) {
+      const ParkRecord& r = data.parks[p];
+      py::dict d;
+      d["id"] = r.id;
+      d["name"] = r.name;
+      d["district"] = r.district;
+      py::list leading;
+      for (int s = 0; s < sector_count; ++s) {
+        if (r.leading_mask & (1u << s)) leading.append(std::string(sector_names[s]));
+      }
+      d["leading_industries"] = leading;
+      d["area_km2"] = r.area_km2;
+      d["revenue_cny"] = r.base_revenue_cny;
+      d["firms"] = r.firms;
+      d["high_tech_firms"] = r.high_tech_firms;
+      d["employees"] = r.employees;
+      py::dict by_sector;
+      for (int s = 0; s < sector_count; ++s) {
+        by_sector[py::str(std::string(sector_names[s]))] = cells[cell_index(p, s)];
+      }
+      d["sector_revenue_cny"] = by_sector;
+      parks.append(d);
+    }
+    py::list figures;
+    for (const ParkFigure& f : data.figures) {
+      figures.append(py::make_tuple(data.parks[f.park].id, f.quantity, f.value, f.low, f.high,
+                                    f.year, std::string(1, f.certainty), f.method, f.source));
+    }
+    py::dict out;
+    out["parks"] = parks;
+    out["figures"] = figures;
     return out;
   });
 }

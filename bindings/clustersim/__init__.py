@@ -8,6 +8,7 @@
 """
 
 from clustersim import _core
+from clustersim.basedata import base_data, park_figures
 from clustersim.calibfile import CalibrationError, CalibrationSpec
 from clustersim.errors import (ClusterSimError, DataError, InvariantError, OutputError,
                                ScenarioError)
@@ -42,6 +43,6 @@ __all__ = [
     "BASE_YEAR", "SECTORS", "STAGES", "CalibrationError", "CalibrationSpec", "ClusterSimError",
     "DataError", "Fit", "InvariantError", "ObservationError", "Observations", "OutputError",
     "Results", "Scenario", "ScenarioError", "Simulation", "SweepError", "SweepResults",
-    "SweepSpec", "__version__", "calibrate", "load", "load_calibration", "load_sweep",
-    "parameters", "sweep",
+    "SweepSpec", "__version__", "base_data", "calibrate", "load", "load_calibration",
+    "load_sweep", "park_figures", "parameters", "sweep",
 ]

@@ -30,6 +30,23 @@ class _ParameterInfo(TypedDict):
     plausible: tuple[float, float] | None   # believed range; None where exact or a choice
     expected: str
 
+class _BaseParkInfo(TypedDict):
+    id: str
+    name: str
+    district: str
+    leading_industries: list[str]
+    area_km2: float
+    revenue_cny: float
+    firms: float
+    high_tech_firms: float
+    employees: float
+    sector_revenue_cny: dict[str, float]   # fitted 2022 revenue by sector name
+
+class _BaseDataInfo(TypedDict):
+    parks: list[_BaseParkInfo]
+    # park_id, quantity, value, low, high, year, certainty, method, source
+    figures: list[tuple[str, str, float, float, float, int, str, str, str]]
+
 class _SeriesInfo(TypedDict):
     name: str
     unit: str
@@ -76,6 +93,7 @@ stage_names: list[str]
 park_ids: list[str]   # the 22 parks of data/parks.csv, in their order
 
 def parameters() -> list[_ParameterInfo]: ...
+def base_data(arg0: Scenario, /) -> _BaseDataInfo: ...
 def series_catalogue() -> list[_SeriesInfo]: ...
 def city_series_catalogue() -> list[_CitySeriesInfo]: ...
 def target_catalogue() -> list[_TargetInfo]: ...

@@ -70,3 +70,58 @@ def test_the_model_description_shows_the_figures():
                            check=True, capture_output=True, text=True).stdout.strip()
     text = (DATA.parent / "docs" / "model.md").read_text(encoding="utf-8")
     assert table in text, "docs/model.md, section 3.2: run data/derive_park_figures.py --docs"
+
+
+def test_base_data_reports_the_figures_and_a_fit_that_holds_both_totals():
+    data = cs.base_data()
+    assert list(data.index) == list(cs._core.park_ids)
+    by_key = {(r["park_id"], r["quantity"]): float(r["value"]) for r in figures()}
+    for park in data.index:
+        for quantity in ("area_km2", "revenue_cny", "firms", "high_tech_firms", "employees"):
+            assert data.at[park, quantity] == by_key[(park, quantity)], (park, quantity)
+    sectors = [f"revenue_cny.{s}" for s in cs.SECTORS]
+    # Rows hold the parks' revenue to rounding: the fit ends on a row scaling.
+    assert (data[sectors].sum(axis=1) / data["revenue_cny"] - 1).abs().max() < 1e-9
+    # Columns hold the city's industries times the zone's share: the fit stops at 1e-12 off.
+    defaults = {p["key"]: p["default"] for p in cs.parameters()}
+    for sector, key in (("IC", "ic"), ("biomedicine", "biomedicine"), ("AI", "ai")):
+        city = defaults[f"population.city_{key}_cny"]
+        total = data[f"revenue_cny.{sector}"].sum()
+        assert total == pytest.approx(defaults[f"population.zone_{key}_share"] * city, rel=1e-9)
+    # The one published cell is kept as it is.
+    assert data.at["core", "revenue_cny.IC"] == by_key[("core", "revenue_cny.IC")]
+    figures_frame = cs.park_figures()
+    assert len(figures_frame) == len(figures())
+    assert set(figures_frame.columns) >= {"value", "low", "high", "year", "certainty", "source"}
+
+
+def test_the_fit_follows_the_shares_and_the_weight_of_industries_a_park_does_not_name():
+    low = cs.base_data(cs.Scenario({"population.zone_biomedicine_share": 0.45}))
+    high = cs.base_data(cs.Scenario({"population.zone_biomedicine_share": 0.75}))
+    assert high["revenue_cny.biomedicine"].sum() / low["revenue_cny.biomedicine"].sum() == \
+        pytest.approx(0.75 / 0.45, rel=1e-9)
+    # The other industries' totals do not move; `other` takes up the difference.
+    for sector in ("IC", "AI"):
+        assert high[f"revenue_cny.{sector}"].sum() == pytest.approx(
+            low[f"revenue_cny.{sector}"].sum(), rel=1e-9)
+    # Every plausible share can be fitted: the IC share's low end still holds the Core Park's
+    # published IC revenue.
+    for key, spec in ((p["key"], p) for p in cs.parameters()
+                      if p["key"].startswith("population.zone_")):
+        for end in spec["plausible"]:
+            cs.base_data(cs.Scenario({key: end}))
+    # A smaller weight moves an industry's revenue towards the parks that name it.
+    few = cs.base_data(cs.Scenario({"population.non_leading_park_weight": 0.05}))
+    many = cs.base_data(cs.Scenario({"population.non_leading_park_weight": 0.5}))
+    for sector in ("IC", "biomedicine", "AI"):
+        named = few["leading_industries"].str.split(";").apply(lambda names: sector in names)
+        column = f"revenue_cny.{sector}"
+        assert few.loc[named, column].sum() > many.loc[named, column].sum(), sector
+        assert few.loc[~named, column].sum() < many.loc[~named, column].sum(), sector
+
+
+def test_a_share_the_parks_cannot_hold_is_refused_naming_the_key():
+    with pytest.raises(cs.ScenarioError, match="population.zone_ic_share"):
+        cs.base_data(cs.Scenario({"population.city_ic_cny": 1e13}))
+    with pytest.raises(cs.ScenarioError, match="population.zone_ic_share.*published IC"):
+        cs.base_data(cs.Scenario({"population.zone_ic_share": 0.6}))
