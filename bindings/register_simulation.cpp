@@ -224,6 +224,7 @@ void register_simulation(py::module_& m) {
       .def_property_readonly("horizon_year",
                              [](const Simulation& s) { return s.parameters().horizon_year; })
       .def_property_readonly("next_firm_id", &Simulation::next_firm_id)
+      .def_property_readonly("first_new_firm_id", &Simulation::first_new_firm_id)
       .def("firm_columns", [](const Simulation& s) { return agent_columns(s.firms()); })
       .def("talent_columns", [](const Simulation& s) { return agent_columns(s.talent()); })
       .def("fund_columns", [](const Simulation& s) { return agent_columns(s.funds()); })

@@ -23,6 +23,7 @@ Simulation::Simulation(const Scenario& scenario, const BaseData& data, std::uint
   state_.incubators = std::move(population.incubators);
   raise_funds(state_.funds, state_.firms, params_, state_.seed, base_year, 0, true);
   state_.next_firm_id = population.next_firm_id;
+  state_.first_new_firm_id = population.next_firm_id;
   state_.next_talent_id = population.next_talent_id;
   staff_firms(state_.firms, state_.talent, executor_);  // team skill of the base-year firms
   check_firm_invariants(state_.firms, executor_, "initial population", 0);
@@ -111,8 +112,8 @@ void Simulation::step() {
       take_accounts(state_.firms, state_.talent, state_.parks.size(), executor_, before.firm_rows);
   check_step_accounts(before, *closing_counts_, flows, state_.parks, ctx.step);
   if (state_.steps_done % 12 == 11) award_titles(state_.firms, params_, executor_);  // December
-  measure_cells(state_.firms, state_.parks, params_, executor_, state_.cells,
-                policy_);  // keeps state_.cells.talent
+  measure_cells(state_.firms, state_.parks, params_, executor_, state_.cells, policy_,
+                state_.first_new_firm_id);  // keeps state_.cells.talent
   measure_city(state_.city, params_, ctx.step);
   ++state_.steps_done;
   if (month() == 12) {

@@ -46,6 +46,7 @@ struct RunState {
   TargetBook targets;
   City city;
   std::int64_t next_firm_id = 0, next_talent_id = 0, next_deal_id = 0;
+  std::int64_t first_new_firm_id = 0;      // firms with this id or above were founded in the run
   std::vector<std::string> lever_changes;  // one line per lever changed between steps
 };
 
@@ -114,6 +115,8 @@ class Simulation {
 
   const std::vector<std::string>& lever_changes() const { return state_.lever_changes; }
   std::int64_t next_firm_id() const { return state_.next_firm_id; }
+  // Firms with this id or above were founded during the run (after the base-year population).
+  std::int64_t first_new_firm_id() const { return state_.first_new_firm_id; }
   std::int64_t next_talent_id() const { return state_.next_talent_id; }
   std::int64_t next_deal_id() const { return state_.next_deal_id; }
   // Each cell's log revenue growth over the last twelve recorded months (0 before a year has
@@ -197,6 +200,7 @@ void visit_state_arrays(State& state, Visit&& visit) {
   visit("cells/unicorns", c.unicorns);
   visit("cells/stage_counts", c.stage_counts);
   visit("cells/rd_spending_cny", c.rd_spending_cny);
+  visit("cells/new_firm_revenue_cny", c.new_firm_revenue_cny);
   visit("cells/chain_leader_log_productivity", c.chain_leader_log_productivity);
   visit("cells/incubators", c.incubators);
   visit("cells/high_quality_incubators", c.high_quality_incubators);

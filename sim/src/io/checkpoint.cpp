@@ -28,7 +28,7 @@ namespace clustersim {
 namespace {
 
 constexpr const char* format_name = "clustersim-checkpoint";
-constexpr std::int64_t format_version = 1;
+constexpr std::int64_t format_version = 2;
 
 template <class T>
 std::string type_code() {
@@ -70,6 +70,7 @@ void write(const Simulation& sim, const std::string& path, const Attributes& att
     w.number_attribute<std::uint64_t>(id, "seed", state.seed);
     w.number_attribute<std::uint32_t>(id, "steps_done", state.steps_done);
     w.number_attribute<std::int64_t>(id, "next_firm_id", state.next_firm_id);
+    w.number_attribute<std::int64_t>(id, "first_new_firm_id", state.first_new_firm_id);
     w.number_attribute<std::int64_t>(id, "next_talent_id", state.next_talent_id);
     w.number_attribute<std::int64_t>(id, "next_deal_id", state.next_deal_id);
     w.number_attribute<double>(id, "scale", sim.parameters().scale);
@@ -179,6 +180,7 @@ void read(Simulation& sim, const std::string& path) {
     state.seed = r.number_attribute<std::uint64_t>("seed");
     state.steps_done = steps;
     state.next_firm_id = r.number_attribute<std::int64_t>("next_firm_id");
+    state.first_new_firm_id = r.number_attribute<std::int64_t>("first_new_firm_id");
     state.next_talent_id = r.number_attribute<std::int64_t>("next_talent_id");
     state.next_deal_id = r.number_attribute<std::int64_t>("next_deal_id");
     state.lever_changes.clear();

@@ -122,6 +122,10 @@ const std::vector<SeriesInfo>& SeriesBook::catalogue() {
           stock(&CellStats::stage_counts)),
       series("rd_spending_cny", "CNY/year", S::cell, "R&D spending rate of living firms",
              stock(&CellStats::rd_spending_cny)),
+      series("new_firm_revenue_cny", "CNY/year", S::cell,
+             "revenue rate of living firms founded since the run began (the new tracks whose "
+             "clusters are the innovation nuclear points)",
+             stock(&CellStats::new_firm_revenue_cny)),
       series("innovations", "events/month", S::cell, "innovation events (productivity jumps)",
              flow(&StepFlows::innovations)),
       series("patents", "applications/month", S::cell, "patent applications, PCT ones included",

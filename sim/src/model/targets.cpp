@@ -27,8 +27,9 @@ const std::array<TargetInfo, target_count>& target_catalogue() {
       {"vc_share", "fraction",
        "the zone's share of the venture capital invested in the city over the year", true},
       {"nuclear_points", "clusters",
-       "innovation nuclear points: (park, named leading industry) cells in the zone with revenue "
-       "over the year of at least targets.nuclear_point_cny",
+       "innovation nuclear points: (park, named leading industry) cells in the zone whose firms "
+       "founded since the run began have revenue over the year of at least "
+       "targets.nuclear_point_cny",
        false},
   }};
   return targets;
@@ -84,6 +85,7 @@ void TargetBook::record(int year, const SeriesBook& series, const Parks& parks,
   };
   const std::vector<double> revenue = annual("revenue_cny");
   const std::vector<double> rd = annual("rd_spending_cny");
+  const std::vector<double> new_firm_revenue = annual("new_firm_revenue_cny");
   const double* talent = december("talent");
   const double* stages = &series.values("firms_by_stage")[last * n_cells * stage_count];
   const double* incubators = &series.values("high_quality_incubators")[last * n_parks];
@@ -101,7 +103,9 @@ void TargetBook::record(int year, const SeriesBook& series, const Parks& parks,
                    stages[c * stage_count + static_cast<std::size_t>(Stage::unicorn)];
       if (is_leading(s)) {
         zone_talent += talent[c];
-        if (parks.names_leading(k, s) && revenue[c] >= p.nuclear_point_cny) nuclear_points += 1;
+        if (parks.names_leading(k, s) && new_firm_revenue[c] >= p.nuclear_point_cny) {
+          nuclear_points += 1;
+        }
       }
     }
     zone_revenue += park_revenue;

@@ -15,6 +15,7 @@ struct CellTotals {
   std::vector<double> firms, employees, revenue, log_productivity, vacancies;
   std::vector<double> incubated, incubated_employees, unicorns;
   std::vector<double> stage_counts, rd, chain_leader;  // chain_leader: max log productivity
+  std::vector<double> new_firm_revenue;                // firms founded during the run
 
   explicit CellTotals(std::size_t n_cells)
       : firms(n_cells),
@@ -27,7 +28,8 @@ struct CellTotals {
         unicorns(n_cells),
         stage_counts(n_cells * stage_count),
         rd(n_cells),
-        chain_leader(n_cells, -std::numeric_limits<double>::infinity()) {}
+        chain_leader(n_cells, -std::numeric_limits<double>::infinity()),
+        new_firm_revenue(n_cells) {}
 
   // Blocks are combined in block order, so the sums do not depend on the thread count.
   void add(const CellTotals& part) {
@@ -40,6 +42,7 @@ struct CellTotals {
       incubated[c] += part.incubated[c];
       unicorns[c] += part.unicorns[c];
       rd[c] += part.rd[c];
+      new_firm_revenue[c] += part.new_firm_revenue[c];
       chain_leader[c] = std::max(chain_leader[c], part.chain_leader[c]);
       for (int s = 0; s < stage_count; ++s) {
         stage_counts[c * stage_count + s] += part.stage_counts[c * stage_count + s];
@@ -69,6 +72,7 @@ void store_cells(const CellTotals& total, const Parks& parks, const ModelParamet
     cells.incubated[c] = total.incubated[c] * weight;
     cells.unicorns[c] = total.unicorns[c] * weight;
     cells.rd_spending_cny[c] = total.rd[c] * weight;
+    cells.new_firm_revenue_cny[c] = total.new_firm_revenue[c] * weight;
     cells.chain_leader_log_productivity[c] = total.chain_leader[c];
     for (int s = 0; s < stage_count; ++s) {
       cells.stage_counts[c * stage_count + s] = total.stage_counts[c * stage_count + s] * weight;
@@ -95,7 +99,8 @@ void store_cells(const CellTotals& total, const Parks& parks, const ModelParamet
 }  // namespace
 
 void measure_cells(const FirmArrays& firms, const Parks& parks, const ModelParameters& params,
-                   const Executor& executor, CellStats& cells, const PolicyState& policy) {
+                   const Executor& executor, CellStats& cells, const PolicyState& policy,
+                   std::int64_t first_new_firm_id) {
   const CellTotals total = executor.reduce(
       firms.size(), CellTotals(parks.size() * sector_count),
       [&](CellTotals& part, std::size_t begin, std::size_t end) {
@@ -107,6 +112,7 @@ void measure_cells(const FirmArrays& firms, const Parks& parks, const ModelParam
           part.firms[c] += 1.0;
           part.employees[c] += employees;
           part.revenue[c] += firms.revenue_cny[i];
+          if (firms.id[i] >= first_new_firm_id) part.new_firm_revenue[c] += firms.revenue_cny[i];
           part.log_productivity[c] += employees * std::log(firms.productivity[i]);
           part.vacancies[c] += std::max(0, firms.staffing_gap[i]);
           if (firms.stage[i] == static_cast<std::uint8_t>(Stage::unicorn)) part.unicorns[c] += 1.0;

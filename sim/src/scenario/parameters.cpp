@@ -822,8 +822,9 @@ std::vector<ParamSpec> city_and_policy_specs() {
            "in the year: met when more than this.",
            "POLICY.md: > 60 %"),
       real("targets.nuclear_points", &P::target_nuclear_points, 2, 0, 100, "clusters",
-           "Innovation nuclear points (a park's named leading industry with output at or above "
-           "targets.nuclear_point_cny): met at or above this (the low end of 2-3).",
+           "Innovation nuclear points (a park's named leading industry whose firms founded since "
+           "the run began have output at or above targets.nuclear_point_cny): met at or above "
+           "this (the low end of 2-3).",
            "POLICY.md: 2-3"),
       real("targets.trillion_scale_cny", &P::trillion_scale_cny, 1e12, 1, 1e15, "CNY/year",
            "Revenue of a park at trillion-yuan scale.", "POLICY.md"),

@@ -39,6 +39,7 @@ void expect_same_state(const Simulation& a, const Simulation& b) {
   }
   EXPECT_TRUE(same(a.targets().values(), b.targets().values()));
   EXPECT_EQ(a.next_firm_id(), b.next_firm_id());
+  EXPECT_EQ(a.first_new_firm_id(), b.first_new_firm_id());
   EXPECT_EQ(a.next_talent_id(), b.next_talent_id());
 }
 

@@ -57,6 +57,7 @@ struct CellStats {
   std::vector<double> unicorns;               // firms holding the unicorn title
   std::vector<double> stage_counts;           // cell x stage: firms by stage
   std::vector<double> rd_spending_cny;        // R&D spending rate (CNY/year)
+  std::vector<double> new_firm_revenue_cny;   // revenue rate of firms founded during the run
   std::vector<double> chain_leader_log_productivity;        // per cell; -inf without a chain leader
   std::vector<double> incubators, high_quality_incubators;  // per park
 
@@ -69,6 +70,7 @@ struct CellStats {
     unicorns.assign(cells, 0.0);
     stage_counts.assign(cells * stage_count, 0.0);
     rd_spending_cny.assign(cells, 0.0);
+    new_firm_revenue_cny.assign(cells, 0.0);
     chain_leader_log_productivity.assign(cells, -std::numeric_limits<double>::infinity());
     incubators.assign(parks, 0.0);
     high_quality_incubators.assign(parks, 0.0);
