@@ -26,8 +26,6 @@
 
 namespace clustersim {
 
-inline constexpr int base_year = 2022;
-
 // Text attributes of an output file (seed, scenario, times...), by name.
 using Attributes = std::map<std::string, std::string>;
 

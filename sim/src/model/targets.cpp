@@ -2,6 +2,7 @@
 
 #include <cstdint>
 
+#include "clustersim/model/rules.hpp"
 #include "clustersim/model/sectors.hpp"
 
 namespace clustersim {
@@ -20,8 +21,8 @@ const std::array<TargetInfo, target_count>& target_catalogue() {
       {"new_tech_firms", "firms/day", "new tech firms founded in the zone over the year, per day",
        false},
       {"rd_intensity", "fraction",
-       "R&D spending over GDP of the zone: R&D over targets.value_added_ratio x revenue "
-       "(both over the year)",
+       "R&D over GDP of the zone: firms' R&D plus institutes' and universities' "
+       "(zone_non_business_rd_cny) over targets.value_added_ratio x revenue (over the year)",
        false},
       {"pct", "applications/year", "PCT applications of the zone's firms over the year", false},
       {"vc_share", "fraction",
@@ -134,7 +135,9 @@ void TargetBook::record(int year, const SeriesBook& series, const Parks& parks,
       zone_talent,
       hq,
       zone_flow_sum("entries") / days,
-      zone_revenue > 0 ? zone_rd / (p.value_added_ratio * zone_revenue) : 0.0,
+      zone_revenue > 0
+          ? (zone_rd + zone_non_business_rd_cny(year, p)) / (p.value_added_ratio * zone_revenue)
+          : 0.0,
       zone_flow_sum("pct_applications"),
       city_vc > 0 ? zone_vc / city_vc : 0.0,
       nuclear_points};

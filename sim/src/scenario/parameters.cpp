@@ -244,22 +244,37 @@ std::vector<ParamSpec> model_specs() {
            "assumed"),
 
       // --- R&D, innovation and patents
-      real_list("firms.rd.intensity", &P::rd_intensity, {0.12, 0.15, 0.12, 0.02}, 0.0, 1.0, 4,
-                "fraction of revenue", "R&D spending over revenue: IC, biomedicine, AI, other.",
-                "assumed (orders of magnitude of listed firms' R&D intensity by sector)"),
-      real("firms.rd.innovation_rate", &P::rd_innovation_rate, 2.0, 0.0, 100.0,
+      real_list("firms.rd.intensity", &P::rd_intensity, {0.052, 0.070, 0.052, 0.0073}, 0.0, 1.0, 4,
+                "fraction of revenue",
+                "Intramural R&D spending (as the R&D survey counts it) over revenue: IC, "
+                "biomedicine, AI, other.",
+                "leading industries: geometric mean of a population bound and a listed-firm "
+                "bound; L. IC 0.052 in [0.027, 0.098]: high-tech manufacturing 2.71 % of revenue "
+                "(NBS/MOST/MOF 2021 R&D communique; H) to Asia-Pacific semiconductor companies "
+                "9.8 % of sales (IC Insights 2021; M). Biomedicine 0.070 in [0.032, 0.154]: "
+                "pharmaceutical manufacturing 3.19 % (same communique; H) to pharma and biotech "
+                "15.4 % (EU R&D Scoreboard 2019; M). AI: no statistic found, IC's bounds. Other "
+                "0.0073 in [0.002, 0.0146] (upper: manufacturing 1.46 %, same communique; H): "
+                "derived so that the zone's firms perform 80 % (assumed) of the city's business "
+                "R&D in 2022, 0.80 x 0.70 x 198.16 bn CNY (targets.city_business_rd_share), "
+                "full scale, seed 1; L"),
+      real("firms.rd.innovation_rate", &P::rd_innovation_rate, 4.6, 0.0, 100.0,
            "1/year per unit of R&D intensity",
            "Innovation events (productivity jumps) a year per unit of R&D intensity: a firm's "
            "chance to innovate depends on how much of its revenue it spends, not on its size.",
-           "assumed (K+S: innovation probability rises with R&D effort)"),
+           "assumed (K+S: innovation probability rises with R&D effort); 2.0 x 0.12 / 0.052, "
+           "so IC and AI firms innovate as often as before the intensities were sourced"),
       real("firms.rd.innovation_step", &P::rd_innovation_step, 0.05, 0.001, 2.0, "log points",
            "Mean productivity jump of an innovation (exponential).",
            "assumed (K+S: innovation draws)"),
-      real("firms.rd.cost_per_patent_cny", &P::rd_cost_per_patent_cny, 5.5e6, 1.0, 1e13, "CNY",
+      real("firms.rd.cost_per_patent_cny", &P::rd_cost_per_patent_cny, 2.24e6, 1.0, 1e13, "CNY",
            "R&D spending per expected patent application.",
-           "calibrated: posterior mean 5.47e6 [90 %: 3.23e6, 1.00e7], posterior sd / prior sd "
-           "0.46, to the zone's assumed 70 % of the city's 5,591 PCT applications in 2022 "
-           "(CNIPA; H) by clustersim calibrate scenarios/calibration/behaviour-2022.toml"),
+           "calibrated, then rescaled: posterior mean 5.47e6 [90 %: 3.23e6, 1.00e7], posterior "
+           "sd / prior sd 0.46, to the zone's assumed 70 % of the city's 5,591 PCT applications "
+           "in 2022 (CNIPA; H) by clustersim calibrate scenarios/calibration/behaviour-2022.toml "
+           "at the former R&D intensities; times 0.407, the ratio of the zone's 2022 firm R&D "
+           "at the sourced intensities to that at the former ones (full scale, seed 1), which "
+           "keeps the PCT fit (applications are proportional to R&D); not re-run"),
       real("firms.rd.pct_share", &P::rd_pct_share, 0.05, 0.0, 1.0, "fraction",
            "Share of patent applications filed under the PCT.", "assumed"),
       real("firms.rd.chain_spillover", &P::rd_chain_spillover, 0.1, 0.0, 10.0, "1/year",
@@ -830,9 +845,39 @@ std::vector<ParamSpec> city_and_policy_specs() {
            "Revenue of a park at trillion-yuan scale.", "POLICY.md"),
       real("targets.nuclear_point_cny", &P::nuclear_point_cny, 1e11, 1, 1e15, "CNY/year",
            "Output of an innovation nuclear point.", "POLICY.md: 100 bn CNY"),
-      real("targets.value_added_ratio", &P::value_added_ratio, 0.25, 0.01, 1.0, "fraction",
-           "Value added (GDP) per CNY of firms' revenue, for R&D over GDP.",
-           "assumed: China's industrial value-added rate is ~0.25-0.3 (NBS); L"),
+      plausible(real("targets.value_added_ratio", &P::value_added_ratio, 0.31, 0.01, 1.0,
+                     "fraction", "Value added (GDP) per CNY of firms' revenue, for R&D over GDP.",
+                     "national high-tech zones 2021: GDP 15.3 trn / operating revenue 49.51 trn "
+                     "CNY (MOST; Torch Centre 2021 report; H), the ratio the base data use to "
+                     "turn parks' value added into revenue; L. Low end: Songjiang ETDZ 0.145 "
+                     "(2021; M); no ratio by industry found"),
+                0.145, 0.40),
+      real("targets.city_rd_cny", &P::city_rd_cny, 198.16e9, 0.0, 1e15, "CNY/year",
+           "The city's R&D spending of all performers in the base year.",
+           "Shanghai 2022: 198.16 bn CNY, 4.44 % of GDP 4,465.28 bn (NBS/MOST/MOF 2022 R&D "
+           "communique; Shanghai 2022 statistical bulletin; H)"),
+      plausible(real("targets.city_business_rd_share", &P::city_business_rd_share, 0.70, 0.0, 1.0,
+                     "fraction",
+                     "Share of the city's R&D that enterprises perform (the rest: institutes, "
+                     "universities, other).",
+                     "between Shanghai's enterprise-funded share 0.62 (2017; Shanghai Institute "
+                     "of S&T via Yicai; M) and the national enterprise share 0.776 (2022 R&D "
+                     "communique; H); Shanghai's own split not found; L"),
+                0.62, 0.776),
+      plausible(
+          real("targets.zone_non_business_rd_share", &P::zone_non_business_rd_share, 0.60, 0.0, 1.0,
+               "fraction", "The zone's share of the city's R&D by institutes and universities.",
+               "assumed: the zone holds the Zhangjiang facilities and national labs, "
+               "ShanghaiTech and the Fudan, Tongji, SJTU and ECNU campuses of its parks, "
+               "but many institutes and universities lie outside; wide range"),
+          0.40, 0.85),
+      plausible(real("targets.non_business_rd_growth", &P::non_business_rd_growth, 0.089, -0.5, 1.0,
+                     "1/year",
+                     "Growth of the zone's R&D by institutes and universities (compound, from "
+                     "the base year); it is exogenous: no lever acts on it yet.",
+                     "the city's R&D 2021 -> 2022: 181.98 -> 198.16 bn CNY (STCSM; 2022 "
+                     "communique; H); L"),
+                0.04, 0.15),
   };
   specs.insert(specs.end(), std::make_move_iterator(effects.begin()),
                std::make_move_iterator(effects.end()));

@@ -1,6 +1,8 @@
 // The rules several phases share (model/rules.cpp): stages, congestion and the space factor.
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "clustersim/model/rules.hpp"
 #include "clustersim/scenario/scenario.hpp"
 
@@ -33,4 +35,14 @@ TEST(Stages, CongestionRisesFromOnsetAndSpaceFactorFalls) {
   EXPECT_NEAR(space_factor(0.95, p), 0.5, 1e-12);
   EXPECT_EQ(space_factor(1.0, p), 0.0);
   EXPECT_EQ(space_factor(1.3, p), 0.0);
+}
+
+TEST(NonBusinessRd, TheZonesShareOfTheCitysNonBusinessRdGrownFromTheBaseYear) {
+  ModelParameters p = Scenario().parameters();
+  // 198.16 bn x (1 - 0.70) x 0.60 in the base year: the zone's institutes and universities.
+  EXPECT_NEAR(zone_non_business_rd_cny(base_year, p), 198.16e9 * 0.30 * 0.60, 1.0);
+  EXPECT_NEAR(zone_non_business_rd_cny(base_year + 3, p),
+              zone_non_business_rd_cny(base_year, p) * std::pow(1.089, 3), 1.0);
+  p.city_business_rd_share = 1.0;  // all R&D by firms: nothing left for institutes
+  EXPECT_EQ(zone_non_business_rd_cny(base_year + 5, p), 0.0);
 }

@@ -8,6 +8,7 @@
 #include "clustersim/agents/firms.hpp"
 #include "clustersim/agents/parks.hpp"
 #include "clustersim/model/policy.hpp"
+#include "clustersim/model/sectors.hpp"
 #include "clustersim/scenario/parameters.hpp"
 
 namespace clustersim {
@@ -70,5 +71,14 @@ std::int32_t initial_head_count(double revenue_cny, double productivity, int sec
 // R&D intensity (spending per CNY of revenue) of a sector in a park, with IP protection.
 double rd_intensity(int sector, std::size_t park, const ModelParameters& params,
                     const PolicyState& policy);
+
+// R&D of the zone's institutes and universities in `year` (CNY/year): the zone's share of the
+// city's non-business R&D in the base year, grown at a compound rate. Exogenous: it adds to
+// the firms' R&D in the R&D/GDP target only.
+inline double zone_non_business_rd_cny(int year, const ModelParameters& params) {
+  return params.city_rd_cny * (1.0 - params.city_business_rd_share) *
+         params.zone_non_business_rd_share *
+         std::pow(1.0 + params.non_business_rd_growth, year - base_year);
+}
 
 }  // namespace clustersim

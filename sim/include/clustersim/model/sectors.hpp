@@ -9,6 +9,9 @@
 
 namespace clustersim {
 
+// The base year: the sourced figures describe it, and step 1 is its January.
+inline constexpr int base_year = 2022;
+
 // The city's three leading industries, plus everything else the zone's firms do.
 enum class Sector : std::uint8_t { ic = 0, biomedicine = 1, ai = 2, other = 3 };
 inline constexpr int sector_count = 4;

@@ -266,6 +266,10 @@ struct ModelParameters {
   double trillion_scale_cny{};
   double nuclear_point_cny{};
   double value_added_ratio{};
+  double city_rd_cny{};
+  double city_business_rd_share{};
+  double zone_non_business_rd_share{};
+  double non_business_rd_growth{};
 
   // Output
   bool firm_snapshots{};
