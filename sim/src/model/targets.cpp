@@ -18,7 +18,9 @@ const std::array<TargetInfo, target_count>& target_catalogue() {
        false},
       {"talent", "persons", "talent of the three leading industries in the zone (December)", false},
       {"hq_incubators", "incubators", "high-quality incubators in the zone (December)", false},
-      {"new_tech_firms", "firms/day", "new tech firms founded in the zone over the year, per day",
+      {"new_tech_firms", "firms/day",
+       "new tech firms registered in the zone over the year, per day: entries over "
+       "firms.entry.tracked_share",
        false},
       {"rd_intensity", "fraction",
        "R&D over GDP of the zone: firms' R&D plus institutes' and universities' "
@@ -134,7 +136,7 @@ void TargetBook::record(int year, const SeriesBook& series, const Parks& parks,
       trillion_parks,
       zone_talent,
       hq,
-      zone_flow_sum("entries") / days,
+      zone_flow_sum("entries") / p.entry_tracked_share / days,
       zone_revenue > 0
           ? (zone_rd + zone_non_business_rd_cny(year, p)) / (p.value_added_ratio * zone_revenue)
           : 0.0,

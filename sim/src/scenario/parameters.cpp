@@ -311,9 +311,19 @@ std::vector<ParamSpec> model_specs() {
       // --- entry
       real("firms.entry.rate", &P::entry_rate, 0.10, 0.0, 10.0, "1/year",
            "New firms per year per incumbent firm of the same park and sector.",
-           "assumed; not calibrated: the city's 294 new tech firms a day (STCSM 2022) at an "
-           "assumed zone share of 0.7 ask for ~11 times this, which multiplies the zone's firms "
-           "~50-fold by 2030 (docs/calibration.md)"),
+           "assumed; not calibrated to the city's 294 new tech firms a day (STCSM 2022): that "
+           "indicator counts registrations, of which entries are a share "
+           "(firms.entry.tracked_share)"),
+      plausible(
+          real("firms.entry.tracked_share", &P::entry_tracked_share, 0.198, 1e-6, 1.0, "fraction",
+               "Share of the zone's newly registered tech firms that become tracked firms "
+               "(entries of any kind): the rest are micro-entities the model does not follow.",
+               "derived: the zone's 30.9 entries a day in 2022 (full scale, seed 1) over its "
+               "registrations, 294 a day in the city (107,000 new tech firms in 2022, STCSM; H) "
+               "times the zone's share, taken at 0.53, the middle of 0.36 (its share of the "
+               "city's ~22,000 high-tech enterprises, 2022, from the parks' figures; L) and 0.70 "
+               "(its share of the city's little giants, official release; M); L"),
+          0.150, 0.292),
       real("firms.entry.seed_per_month", &P::entry_seed_per_month, 0.5, 0.0, 1e5, "firms/month",
            "Entries per month (full scale) into each leading sector a park names, even if "
            "empty.",

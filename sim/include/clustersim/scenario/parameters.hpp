@@ -106,6 +106,7 @@ struct ModelParameters {
   // Entry
   double entry_rate{};
   double entry_seed_per_month{};
+  double entry_tracked_share{};
   double entry_median_revenue_cny{};
   double entry_revenue_sd{};
   double entry_startup_capital_cny{};
