@@ -116,7 +116,7 @@ const std::vector<PhaseCase>& phase_cases() {
       {"measure_city", false, Over::city, city_part,
        [](W& w, const C& c) { measure_city(w.city, w.params, c.step); }},
       {"evaluate_incubators", true, Over::incubators, incubators_part,
-       [](W& w, const C&) { evaluate_incubators(w.incubators, w.params); }},
+       [](W& w, const C&) { evaluate_incubators(w.incubators, w.params, 2025); }},
       {"close_fund_year", true, Over::deals, funds_part,
        [](W& w, const C&) { close_fund_year(w.funds, w.deals, w.firms, w.params, w.year()); }},
       {"measure_incubators", false, Over::incubators, cells_part,

@@ -117,7 +117,7 @@ void Simulation::step() {
   measure_city(state_.city, params_, ctx.step);
   ++state_.steps_done;
   if (month() == 12) {
-    evaluate_incubators(state_.incubators, params_);
+    evaluate_incubators(state_.incubators, params_, year());
     close_fund_year(state_.funds, state_.deals, state_.firms, params_, year());
   }
   measure_incubators(state_.incubators, params_, state_.cells);

@@ -9,7 +9,9 @@
 
 namespace clustersim {
 
-void evaluate_incubators(IncubatorArrays& incubators, const ModelParameters& params) {
+void evaluate_incubators(IncubatorArrays& incubators, const ModelParameters& params, int year) {
+  // The status exists from the programme's start; earlier years count towards it.
+  const bool awards = year >= params.incubators_status_from_year;
   for (std::size_t k = 0; k < incubators.size(); ++k) {
     // Net graduations per place: incubators that turn out firms that last score well.
     const double score =
@@ -23,7 +25,7 @@ void evaluate_incubators(IncubatorArrays& incubators, const ModelParameters& par
       incubators.years_failing[k] += 1;
       incubators.years_meeting[k] = 0;
     }
-    if (incubators.years_meeting[k] >= params.incubators_status_years)
+    if (awards && incubators.years_meeting[k] >= params.incubators_status_years)
       incubators.high_quality[k] = 1;
     if (incubators.years_failing[k] >= params.incubators_status_years)
       incubators.high_quality[k] = 0;

@@ -432,11 +432,17 @@ std::vector<ParamSpec> model_specs() {
            "assumed"),
       real("incubators.quality_sd", &P::incubators_quality_sd, 0.5, 0.0, 3.0, "log points",
            "Dispersion of incubators' log quality.", "assumed"),
-      integer("incubators.initial_high_quality", &P::incubators_initial_high_quality, 8, 0, 100000,
+      integer("incubators.initial_high_quality", &P::incubators_initial_high_quality, 0, 0, 100000,
               "incubators",
               "Incubators holding the high-quality status in the base year (the best by "
               "quality; full scale).",
-              "assumed; the target is 20 (POLICY.md)"),
+              "the status is the city's: its high-quality incubator programme dates from 2023 "
+              "(the policy's action plan, 2023), so none held it in 2022; H"),
+      integer("incubators.status_from_year", &P::incubators_status_from_year, 2023, 2022, 2100,
+              "year",
+              "First year whose December evaluation can award the high-quality status "
+              "(evaluations before it count towards the consecutive years).",
+              "the programme's start, 2023 (policy input)"),
       real("incubators.admission_share", &P::incubators_admission_share, 0.5, 0.0, 1.0, "fraction",
            "Share of new leading-sector firms that apply to an incubator of their park and "
            "industry.",

@@ -7,7 +7,7 @@
 namespace clustersim {
 
 // The annual evaluation (December): each incubator's score and its high-quality status.
-void evaluate_incubators(IncubatorArrays& incubators, const ModelParameters& params);
+void evaluate_incubators(IncubatorArrays& incubators, const ModelParameters& params, int year);
 
 // January: the year's counters start again (December's snapshot keeps last year's).
 void start_incubator_year(IncubatorArrays& incubators);

@@ -144,6 +144,7 @@ struct ModelParameters {
   double incubators_mean_capacity{};
   double incubators_quality_sd{};
   std::int64_t incubators_initial_high_quality{};
+  std::int64_t incubators_status_from_year{};
   double incubators_admission_share{};
   double incubators_university_teams_per_year{};
   double incubators_hazard_factor{};
