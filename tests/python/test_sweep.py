@@ -66,7 +66,8 @@ def outcome_bits(results: SweepResults) -> dict[str, bytes]:
 def test_the_example_sweep_file_is_valid_and_reproducible():
     spec = SweepSpec.load(SMALL_SWEEP)
     assert spec.design == "full_factorial" and len(spec.points()) == 9
-    assert spec.base["scale"] == 0.01 and not spec.base["output.firm_snapshots"]
+    # Full scale: every target's verdict is faithful there (docs/model.md §3.4.7).
+    assert spec.base["scale"] == 1.0 and not spec.base["output.firm_snapshots"]
     # Seeds come from the sweep seed and the run index alone.
     assert spec.run_seed(5) == SweepSpec.load(SMALL_SWEEP).run_seed(5) != spec.run_seed(6)
 

@@ -436,8 +436,8 @@ std::vector<ParamSpec> model_specs() {
               "incubators",
               "Incubators holding the high-quality status in the base year (the best by "
               "quality; full scale).",
-              "the status is the city's: its high-quality incubator programme dates from 2023 "
-              "(the policy's action plan, 2023), so none held it in 2022; H"),
+              "the status is the city's: its high-quality incubator programme began in November "
+              "2023 (programme documents; H), so none held it in 2022"),
       integer("incubators.status_from_year", &P::incubators_status_from_year, 2023, 2022, 2100,
               "year",
               "First year whose December evaluation can award the high-quality status "
