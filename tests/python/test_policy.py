@@ -345,9 +345,7 @@ def test_targets_equal_a_direct_computation_from_the_agent_arrays(removal_run):
     assert row["leading_share"] == pytest.approx(zone_leading / city_leading, rel=1e-9)
     rd = sim.series("park", "rd_spending_cny")[months].mean()[zone_parks].sum()
     # Institutes and universities: the zone's share of the city's non-business R&D, grown.
-    non_business = (p["targets.city_rd_cny"] * (1 - p["targets.city_business_rd_share"])
-                    * p["targets.zone_non_business_rd_share"]
-                    * (1 + p["targets.non_business_rd_growth"]) ** (2025 - cs.BASE_YEAR))
+    non_business = _non_business_rd(p, 2025)
     assert row["rd_intensity"] == pytest.approx(
         (rd + non_business) / (p["targets.value_added_ratio"] * annual.sum()), rel=1e-9)
     # Flows over the year, from the park series of months when each park was in the zone.
@@ -445,6 +443,13 @@ def test_cli_summary_shows_every_target_for_the_baseline(tmp_path):
     assert cs.load(out).targets().index.tolist() == [2022, 2023, 2024, 2025]
 
 
+def _non_business_rd(p, year):
+    """The zone's institutes' and universities' R&D in `year`, from the scenario's keys."""
+    return (p["targets.city_rd_cny"] * (1 - p["targets.city_business_rd_share"])
+            * p["targets.zone_non_business_rd_share"]
+            * (1 + p["targets.non_business_rd_growth"]) ** (year - cs.BASE_YEAR))
+
+
 @functools.cache
 def _run_to_2025(name):
     """A scenario at 1/20 scale, seed 3, run to 2025 (shared by the tests below)."""
@@ -485,8 +490,7 @@ def test_rd_intensity_in_2022_fits_the_city_and_levers_move_it():
     zone_parks = [park for park in in_zone.index if in_zone[park] == 1]
     revenue = base.series("park", "revenue_cny")[months].mean()[zone_parks].sum()
     firm_rd = base.series("park", "rd_spending_cny")[months].mean()[zone_parks].sum()
-    non_business = (p["targets.city_rd_cny"] * (1 - p["targets.city_business_rd_share"])
-                    * p["targets.zone_non_business_rd_share"])
+    non_business = _non_business_rd(p, 2022)
     city_business = p["targets.city_rd_cny"] * p["targets.city_business_rd_share"]
     assert 0.7 * city_business < firm_rd < city_business
     assert 0.5 * p["targets.city_rd_cny"] < firm_rd + non_business < p["targets.city_rd_cny"]
