@@ -283,6 +283,59 @@ double january_run_rate_factor(double growth) {
   return months_per_year / months;
 }
 
+void seed_unicorns(FirmArrays& firms, const ModelParameters& params, std::uint64_t seed) {
+  auto sampled = [&](double full_scale) {
+    return static_cast<std::size_t>(std::max(0LL, std::llround(full_scale * params.scale)));
+  };
+  const std::size_t unicorns = sampled(params.initial_unicorns);
+  const std::size_t potential = sampled(params.initial_potential_unicorns);
+  if (unicorns + potential == 0) return;
+  // Candidates: firms young enough for the lists, the largest first (ties: the lower id). The
+  // lists hold no revenue, so the largest young firms stand in for the most valuable.
+  std::vector<std::size_t> young;
+  for (std::size_t i = 0; i < firms.size(); ++i) {
+    if (firms.age_months[i] <= params.vc_unicorn_max_age_years * months_per_year) {
+      young.push_back(i);
+    }
+  }
+  const std::size_t chosen = std::min(unicorns + potential, young.size());
+  std::partial_sort(young.begin(), young.begin() + static_cast<std::ptrdiff_t>(chosen), young.end(),
+                    [&](std::size_t a, std::size_t b) {
+                      return firms.revenue_cny[a] != firms.revenue_cny[b]
+                                 ? firms.revenue_cny[a] > firms.revenue_cny[b]
+                                 : firms.id[a] < firms.id[b];
+                    });
+  const double threshold = params.vc_unicorn_valuation_usd * params.vc_cny_per_usd;
+  const double potential_floor = params.vc_potential_unicorn_valuation_usd * params.vc_cny_per_usd;
+  const std::size_t last_round = params.vc_dilution.size() - 1;
+  for (std::size_t r = 0; r < chosen; ++r) {
+    const std::size_t i = young[r];
+    Stream stream(seed, static_cast<std::uint64_t>(firms.id[i]), 0, Purpose::initial_unicorns);
+    const bool unicorn = r < unicorns;
+    double valuation;
+    std::size_t round;  // index of the firm's last round
+    if (unicorn) {
+      boost::random::exponential_distribution<double> excess(
+          1.0 / std::max(params.unicorn_valuation_excess, 1e-12));
+      valuation =
+          threshold * (1.0 + (params.unicorn_valuation_excess > 0.0 ? excess(stream) : 0.0));
+      round = last_round;
+    } else {
+      // Log-uniform between the two list thresholds, below the unicorn one.
+      valuation = potential_floor * std::pow(threshold / potential_floor, stream.uniform01());
+      round = last_round > 0 ? last_round - 1 : 0;
+    }
+    // A last round before the base year (step 0: no recent-round boost).
+    firms.rounds[i] = static_cast<std::uint8_t>(round + 1);
+    firms.last_round_step[i] = 0;
+    firms.post_money_cny[i] = valuation;
+    firms.valuation_cny[i] = valuation;
+    firms.revenue_at_round_cny[i] = firms.revenue_cny[i];
+    firms.vc_raised_cny[i] = valuation * params.vc_dilution[round];
+    if (unicorn) firms.stage[i] = static_cast<std::uint8_t>(Stage::unicorn);
+  }
+}
+
 Population generate_population(const BaseData& data, const ModelParameters& params,
                                std::uint64_t seed, const Executor& executor) {
   Population population;
@@ -336,6 +389,7 @@ Population generate_population(const BaseData& data, const ModelParameters& para
     firms.cash_cny[i] = params.cash_to_revenue * firms.revenue_cny[i] +
                         (stage == Stage::startup ? params.entry_startup_capital_cny : 0.0);
   });
+  seed_unicorns(firms, params, seed);
   population.next_firm_id = static_cast<std::int64_t>(n);
 
   // Talent: the staff of every leading-sector firm, one agent per person, ids in firm order.

@@ -57,15 +57,20 @@ void award_titles(FirmArrays& firms, const ModelParameters& p, const Executor& e
           keep_larger(total.largest, c, part.largest[c]);
         }
       });
-  // Each sector's productivity quantile among living firms (hidden champions are world class).
-  std::array<double, sector_count> quantile{};
+  // Each sector's productivity quantiles among living firms: hidden champions are world class,
+  // little giants stand out among their peers (both lists are selective).
+  std::array<double, sector_count> champion_bound{}, giant_bound{};
   for (std::size_t s = 0; s < sector_count; ++s) {
     std::vector<double>& values = found.productivity[s];
     if (values.empty()) continue;
-    const auto k = static_cast<std::size_t>(p.hidden_champion_productivity_quantile *
-                                            static_cast<double>(values.size() - 1));
-    std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(k), values.end());
-    quantile[s] = values[k];
+    auto quantile = [&](double q) {
+      const auto k = static_cast<std::size_t>(q * static_cast<double>(values.size() - 1));
+      std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(k),
+                       values.end());
+      return values[k];
+    };
+    champion_bound[s] = quantile(p.hidden_champion_productivity_quantile);
+    giant_bound[s] = quantile(p.little_giant_productivity_quantile);
   }
   // Chain leaders: the largest leading-industry firm of each park x sector, above the bound.
   std::vector<std::uint8_t> leader(firms.size(), 0);
@@ -83,11 +88,12 @@ void award_titles(FirmArrays& firms, const ModelParameters& p, const Executor& e
     } else if (revenue >= p.hidden_champion_min_revenue_cny &&
                revenue <= p.hidden_champion_max_revenue_cny &&
                age_years >= p.hidden_champion_min_age_years &&
-               firms.productivity[i] >= quantile[firms.sector[i]]) {
+               firms.productivity[i] >= champion_bound[firms.sector[i]]) {
       title = Stage::hidden_champion;
     } else if (revenue >= p.little_giant_min_revenue_cny && revenue < p.stage_large_revenue_cny &&
                age_years >= p.little_giant_min_age_years &&
-               p.rd_intensity[firms.sector[i]] >= p.rd_little_giant_min_intensity) {
+               p.rd_intensity[firms.sector[i]] >= p.rd_little_giant_min_intensity &&
+               firms.productivity[i] >= giant_bound[firms.sector[i]]) {
       title = Stage::little_giant;
     } else {
       const auto current = static_cast<Stage>(firms.stage[i]);

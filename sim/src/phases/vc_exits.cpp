@@ -46,7 +46,9 @@ void vc_exits(FirmArrays& firms, FundArrays& funds, DealArrays& deals, const Ste
         firms.post_money_cny[i] * firms.revenue_cny[i] / firms.revenue_at_round_cny[i];
     if (firms.exit_route[i] != 0) continue;
     const auto stage = static_cast<Stage>(firms.stage[i]);
-    if (firms.valuation_cny[i] >= unicorn) {
+    // The lists hold young firms only: an older one leaves them whatever its value.
+    if (firms.valuation_cny[i] >= unicorn &&
+        firms.age_months[i] <= p.vc_unicorn_max_age_years * months_per_year) {
       firms.stage[i] = static_cast<std::uint8_t>(Stage::unicorn);
     } else if (stage == Stage::unicorn) {
       firms.stage[i] = static_cast<std::uint8_t>(

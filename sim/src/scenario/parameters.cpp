@@ -138,6 +138,31 @@ std::vector<ParamSpec> model_specs() {
       real("population.pareto_alpha", &P::pareto_alpha, 1.1, 0.5, 5.0, "1",
            "Tail exponent of the initial firm revenue distribution (CCDF ~ R^-alpha).",
            "1.0-1.5 for Chinese firms (Heinrich & Dai 2016); 1.06 US (Axtell 2001)"),
+      plausible(
+          real("population.unicorns", &P::initial_unicorns, 36.0, 0.0, 1e5, "firms",
+               "Unicorns in the zone at the start (full scale; the sample holds this times the "
+               "scale, rounded): the largest firms young enough for the lists get a last round "
+               "that values them above the unicorn threshold.",
+               "Shanghai 60 at the end of 2021 (GEI, China unicorn report 2022; H) times the "
+               "zone's share, taken at 0.6 and not published (Minhang, one district of the "
+               "zone, held 10 of 63 at the end of 2022; Pudong the most); range: shares "
+               "0.4-0.8; L"),
+          24.0, 48.0),
+      plausible(
+          real("population.potential_unicorns", &P::initial_potential_unicorns, 60.0, 0.0, 1e5,
+               "firms",
+               "Potential unicorns in the zone at the start (full scale, as above): the next "
+               "largest young firms get a last round that values them between "
+               "vc.potential_unicorn_valuation_usd and the unicorn threshold (log-uniform).",
+               "Shanghai 84 (2020) and 118 (2022) potential unicorns (GEI; H), 100 at the end "
+               "of 2021 by geometric interpolation, times the zone's share 0.6 (0.4-0.8; L)"),
+          40.0, 80.0),
+      real("population.unicorn_valuation_excess", &P::unicorn_valuation_excess, 1.0, 0.0, 100.0,
+           "multiple of the threshold",
+           "Mean excess of a seeded unicorn's valuation over the unicorn threshold "
+           "(valuation = threshold x (1 + exponential with this mean)): median 1.7, mean 2 "
+           "times US$1 bn.",
+           "assumed: unicorn lists are dominated by valuations of US$1-2 bn with a long tail; L"),
       real("population.mean_age_years", &P::mean_age_years, 8.0, 0.1, 50.0, "years",
            "Mean age of base-year firms (ages are drawn exponentially).", "assumed"),
       real("population.initial_productivity_sd", &P::initial_productivity_sd, 0.5, 0.0, 3.0,
@@ -224,6 +249,17 @@ std::vector<ParamSpec> model_specs() {
       real("firms.titles.little_giant_min_age_years", &P::little_giant_min_age_years, 3.0, 0.0,
            100.0, "years", "Minimum age of a little giant.",
            "MIIT criteria (at least 3 years of operation)"),
+      plausible(
+          real("firms.titles.little_giant_productivity_quantile",
+               &P::little_giant_productivity_quantile, 0.68, 0.0, 1.0, "quantile",
+               "A little giant's productivity is at least this quantile of its sector's firms "
+               "(the list is selective: of the firms that meet the size, age and R&D criteria, "
+               "the more productive are named).",
+               "fitted so that December 2022 holds 359 (median, seeds 1-10) of the sourced "
+               "~354: Shanghai 262 national little giants after batches 1-3 (SHEITC, Sep 2021; "
+               "H) times the national stock's growth with batch 4 (4,669 to 8,997, Aug 2022; H) "
+               "times the zone's ~70 % (CALIBRATION.md; M); range for 240-480 firms; L"),
+          0.55, 0.80),
       real("firms.titles.hidden_champion_min_revenue_cny", &P::hidden_champion_min_revenue_cny,
            4.0e8, 0.0, 1e14, "CNY/year", "Lower revenue bound of a hidden champion.",
            "assumed (large firm, NBS)"),
@@ -233,11 +269,17 @@ std::vector<ParamSpec> model_specs() {
            "Simon's definition (< 5 bn EUR, ~35 bn CNY)"),
       real("firms.titles.hidden_champion_min_age_years", &P::hidden_champion_min_age_years, 10.0,
            0.0, 100.0, "years", "Minimum age of a hidden champion.", "assumed"),
-      real("firms.titles.hidden_champion_productivity_quantile",
-           &P::hidden_champion_productivity_quantile, 0.9, 0.0, 1.0, "quantile",
-           "A hidden champion's productivity is at least this quantile of its sector's firms "
-           "(world-class in its niche).",
-           "assumed"),
+      plausible(
+          real("firms.titles.hidden_champion_productivity_quantile",
+               &P::hidden_champion_productivity_quantile, 0.97, 0.0, 1.0, "quantile",
+               "A hidden champion's productivity is at least this quantile of its sector's "
+               "firms (world-class in its niche).",
+               "fitted so that December 2022 holds 23 (median, seeds 1-10) of the sourced ~23: "
+               "Shanghai's 38 national manufacturing single champions (14 firms + 24 products, "
+               "batches 1-7, Shanghai Securities News 2023-05-23; M-H) times the zone's share "
+               "0.6 (as for unicorns; L); no official hidden-champion list found; range for "
+               "15-30 firms; L"),
+          0.96, 0.98),
       real("firms.titles.chain_leader_min_revenue_cny", &P::chain_leader_min_revenue_cny, 2.0e10,
            0.0, 1e15, "CNY/year",
            "Revenue from which the largest leading-industry firm of a park is its chain leader.",
@@ -591,6 +633,12 @@ std::vector<ParamSpec> model_specs() {
            "Exchange rate for the unicorn threshold.", "2022 average (PBoC central parity ~6.73)"),
       real("vc.unicorn_valuation_usd", &P::vc_unicorn_valuation_usd, 1.0e9, 1e6, 1e13, "USD",
            "Valuation from which a private firm is a unicorn.", "Hurun / CB Insights definition"),
+      real("vc.unicorn_max_age_years", &P::vc_unicorn_max_age_years, 10.0, 0.0, 100.0, "years",
+           "Oldest age of a unicorn or potential unicorn (older firms leave the lists).",
+           "GEI unicorn definition: founded within 10 years (H)"),
+      real("vc.potential_unicorn_valuation_usd", &P::vc_potential_unicorn_valuation_usd, 1.0e8, 1e4,
+           1e13, "USD", "Valuation from which a young private firm is a potential unicorn.",
+           "GEI potential-unicorn definition (US$100 m for firms up to 5 years; M)"),
 
       // --- parks
       real("parks.initial_occupancy", &P::initial_occupancy, 0.85, 0.01, 1.0, "fraction",

@@ -130,3 +130,42 @@ TEST(Population, PublishedCellsMustFitTheTotals) {
     EXPECT_EQ(e.key(), "population.zone_ic_share");
   }
 }
+
+TEST(Population, SeedsTheListedUnicornsAndPotentialUnicorns) {
+  const double scale = 0.5;
+  const ModelParameters p = test_support::small_scenario(scale).parameters();
+  const Population population = make(scale);
+  const FirmArrays& firms = population.firms;
+  const double threshold = p.vc_unicorn_valuation_usd * p.vc_cny_per_usd;
+  const double floor = p.vc_potential_unicorn_valuation_usd * p.vc_cny_per_usd;
+  const double max_age = p.vc_unicorn_max_age_years * 12.0;
+  std::size_t unicorns = 0, potential = 0;
+  double smallest_seeded = 1e300, largest_unseeded_young = 0.0;
+  for (std::size_t i = 0; i < firms.size(); ++i) {
+    const bool young = firms.age_months[i] <= max_age;
+    if (firms.rounds[i] == 0) {
+      EXPECT_EQ(firms.valuation_cny[i], 0.0) << i;
+      if (young) largest_unseeded_young = std::max(largest_unseeded_young, firms.revenue_cny[i]);
+      continue;
+    }
+    EXPECT_TRUE(young) << i;
+    EXPECT_EQ(firms.post_money_cny[i], firms.valuation_cny[i]) << i;
+    EXPECT_EQ(firms.revenue_at_round_cny[i], firms.revenue_cny[i]) << i;
+    EXPECT_GT(firms.vc_raised_cny[i], 0.0) << i;
+    smallest_seeded = std::min(smallest_seeded, firms.revenue_cny[i]);
+    if (firms.stage[i] == static_cast<std::uint8_t>(Stage::unicorn)) {
+      ++unicorns;
+      EXPECT_GE(firms.valuation_cny[i], threshold) << i;
+    } else {
+      ++potential;
+      EXPECT_GE(firms.valuation_cny[i], floor) << i;
+      EXPECT_LT(firms.valuation_cny[i], threshold) << i;
+    }
+  }
+  // The counts are the full-scale figures times the scale, rounded.
+  EXPECT_EQ(unicorns, static_cast<std::size_t>(std::llround(p.initial_unicorns * scale)));
+  EXPECT_EQ(potential,
+            static_cast<std::size_t>(std::llround(p.initial_potential_unicorns * scale)));
+  // The seeded firms are the largest young ones.
+  EXPECT_GE(smallest_seeded, largest_unseeded_young);
+}

@@ -40,3 +40,24 @@ TEST(AwardTitles, AUnicornDoesNotBlockItsCellsChainLeader) {
   EXPECT_EQ(firms.stage[0], static_cast<std::uint8_t>(Stage::unicorn));
   EXPECT_EQ(firms.stage[1], static_cast<std::uint8_t>(Stage::chain_leader));
 }
+
+TEST(AwardTitles, LittleGiantsAndHiddenChampionsAreTheirSectorsMoreProductive) {
+  const ModelParameters p = Scenario().parameters();
+  // Ten IC SMEs that meet the little-giant size, age and R&D criteria, productivities 1..10.
+  FirmArrays firms = FirmsBuilder(10).revenue(2e8).sector(Sector::ic).cash(0.0).build();
+  for (std::size_t i = 0; i < 10; ++i) firms.productivity[i] = static_cast<double>(i + 1);
+  award_titles(firms, p, Executor(2));
+  // The bound is the value of rank floor(q x 9) among the ten (section 3.3.23).
+  const auto bound = static_cast<std::size_t>(p.little_giant_productivity_quantile * 9.0);
+  ASSERT_GT(bound, 0u);
+  for (std::size_t i = 0; i < 10; ++i) {
+    EXPECT_EQ(firms.stage[i] == static_cast<std::uint8_t>(Stage::little_giant), i >= bound) << i;
+  }
+  // With the quantile at 0 every firm that meets the other criteria is named.
+  Scenario all;
+  all.set("firms.titles.little_giant_productivity_quantile", 0.0);
+  award_titles(firms, all.parameters(), Executor(2));
+  for (std::size_t i = 0; i < 10; ++i) {
+    EXPECT_EQ(firms.stage[i], static_cast<std::uint8_t>(Stage::little_giant)) << i;
+  }
+}

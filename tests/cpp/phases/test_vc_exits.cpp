@@ -67,4 +67,12 @@ TEST(VcExits, WriteOffsListingAndUnicorns) {
   one.revenue_cny[0] = 0.25 * one.revenue_at_round_cny[0];
   vc_exits(one, fund, held, StepContext{q, Executor(1), 1, 3}, flows);
   EXPECT_EQ(one.stage[0], static_cast<std::uint8_t>(Stage::growth));
+  // Worth a unicorn again, but older than the lists allow (10 years): not a unicorn.
+  one.revenue_cny[0] = one.revenue_at_round_cny[0];
+  one.age_months[0] = static_cast<std::int32_t>(q.vc_unicorn_max_age_years * 12) + 1;
+  vc_exits(one, fund, held, StepContext{q, Executor(1), 1, 4}, flows);
+  EXPECT_NE(one.stage[0], static_cast<std::uint8_t>(Stage::unicorn));
+  one.age_months[0] -= 1;
+  vc_exits(one, fund, held, StepContext{q, Executor(1), 1, 5}, flows);
+  EXPECT_EQ(one.stage[0], static_cast<std::uint8_t>(Stage::unicorn));
 }

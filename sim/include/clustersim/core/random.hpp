@@ -34,6 +34,7 @@ enum class Purpose : std::uint16_t {
   innovation = 19,
   relocation = 20,
   policy_incubators = 21,
+  initial_unicorns = 22,
 };
 
 // A UniformRandomBitGenerator (32-bit) over one Philox counter block sequence, used as the engine

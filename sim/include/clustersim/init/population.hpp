@@ -50,6 +50,12 @@ struct Population {
 Population generate_population(const BaseData& data, const ModelParameters& params,
                                std::uint64_t seed, const Executor& executor);
 
+// The base year's unicorns and potential unicorns: the largest firms no older than
+// vc.unicorn_max_age_years get a last round that values them above the unicorn threshold
+// (population.unicorns x scale of them) or between the two list thresholds (the next
+// population.potential_unicorns x scale).
+void seed_unicorns(FirmArrays& firms, const ModelParameters& params, std::uint64_t seed);
+
 // The rest of the city, sized from the zone's base-year revenue and its share of the city.
 City initial_city(const CellStats& cells, const ModelParameters& params);
 

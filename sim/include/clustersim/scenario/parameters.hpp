@@ -44,6 +44,9 @@ struct ModelParameters {
   double city_ai_cny{};
   double non_leading_park_weight{};
   double pareto_alpha{};
+  double initial_unicorns{};
+  double initial_potential_unicorns{};
+  double unicorn_valuation_excess{};
   double mean_age_years{};
   double initial_productivity_sd{};
   double cash_to_revenue{};
@@ -82,6 +85,7 @@ struct ModelParameters {
   double hidden_champion_max_revenue_cny{};
   double hidden_champion_min_age_years{};
   double hidden_champion_productivity_quantile{};
+  double little_giant_productivity_quantile{};
   double chain_leader_min_revenue_cny{};
 
   // R&D, innovation and patents
@@ -191,6 +195,8 @@ struct ModelParameters {
   double vc_acquisition_rate{};
   double vc_cny_per_usd{};
   double vc_unicorn_valuation_usd{};
+  double vc_unicorn_max_age_years{};
+  double vc_potential_unicorn_valuation_usd{};
 
   // Parks
   double initial_occupancy{};
