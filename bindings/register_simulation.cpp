@@ -179,7 +179,8 @@ void register_simulation(py::module_& m) {
       out.append(py::dict(py::arg("id") = std::string(info.id),
                           py::arg("unit") = std::string(info.unit),
                           py::arg("description") = std::string(info.description),
-                          py::arg("comparison") = info.strictly_above ? ">" : ">="));
+                          py::arg("comparison") = info.strictly_above ? ">" : ">=",
+                          py::arg("faithful_scale") = info.faithful_scale));
     }
     return out;
   });

@@ -67,6 +67,7 @@ class _TargetInfo(TypedDict):
     unit: str
     description: str
     comparison: Literal[">", ">="]
+    faithful_scale: float
 
 class _LeverInfo(TypedDict):
     key: str

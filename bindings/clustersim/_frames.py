@@ -137,10 +137,18 @@ def park_frame(table: dict) -> pd.DataFrame:
     return pd.DataFrame(table).set_index("id")[PARK_COLUMNS]
 
 
+def faithful_at(target: str, scale: float) -> bool:
+    """Whether a run at ``scale`` gives the full zone's verdict on ``target`` (P(met by 2025 and
+    by 2030) agrees; docs/model.md, "Which scale for which target")."""
+    return scale >= TARGETS[target]["faithful_scale"] * (1 - 1e-9)
+
+
 def targets_frame(years: np.ndarray, values: np.ndarray, met: np.ndarray,
-                  thresholds: list[float], target_year: int) -> pd.DataFrame:
+                  thresholds: list[float], target_year: int,
+                  scale: float | None = None) -> pd.DataFrame:
     """Rows: years (December); columns: each target's value and ``<id>_met``. ``attrs`` holds
-    the thresholds, the target year, and the first year each target is met (None: not yet)."""
+    the thresholds, the target year, the first year each target is met (None: not yet) and,
+    given the run's scale, whether the scale gives each target's verdict faithfully."""
     ids = list(TARGETS)
     frame = pd.DataFrame(index=pd.Index(np.asarray(years, dtype=np.int64), name="year"))
     for t, target in enumerate(ids):
@@ -156,12 +164,16 @@ def targets_frame(years: np.ndarray, values: np.ndarray, met: np.ndarray,
         comparison={t: TARGETS[t]["comparison"] for t in ids},
         units={t: TARGETS[t]["unit"] for t in ids},
         target_year=int(target_year), first_met=first)
+    if scale is not None:
+        frame.attrs.update(scale=float(scale),
+                           faithful={t: faithful_at(t, float(scale)) for t in ids})
     return frame
 
 
 def target_summary(frame: pd.DataFrame) -> pd.DataFrame:
     """One row per target: threshold, value in the target year (or the last year recorded
-    before it), whether it is met then, and the first year it is met."""
+    before it), whether it is met then, the first year it is met and, where the run's scale is
+    known, whether that scale gives the target's verdict faithfully (``faithful``)."""
     year = frame.attrs["target_year"]
     rows = []
     for target in TARGETS:
@@ -176,6 +188,8 @@ def target_summary(frame: pd.DataFrame) -> pd.DataFrame:
             "value": float(at[target]) if at is not None else float("nan"),
             "met": bool(at[f"{target}_met"]) if at is not None else False,
             "first_met": frame.attrs["first_met"][target],
+            **({"faithful": frame.attrs["faithful"][target]} if "faithful" in frame.attrs
+               else {}),
         })
     summary = pd.DataFrame(rows).set_index("target")
     for column in ("year", "first_met"):  # years, with <NA> where there is none

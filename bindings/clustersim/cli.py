@@ -94,8 +94,12 @@ def target_table(sim: Simulation) -> str:
         fmt = _TARGET_FORMAT.get(row["unit"], lambda v: f"{v:,.0f}")
         value = fmt(row["value"]) if not pd.isna(row["year"]) else "-"
         first = str(row["first_met"]) if not pd.isna(row["first_met"]) else "not yet"
+        mark = "" if row.get("faithful", True) else " *"
         lines.append(f"{target:<15}  {row['comparison']:>2}{fmt(row['threshold']):>10}  "
-                     f"{value:>12}  {'yes' if row['met'] else 'no':>4}  {first:>9}")
+                     f"{value:>12}  {'yes' if row['met'] else 'no':>4}  {first:>9}{mark}")
+    if "faithful" in summary and not summary["faithful"].all():
+        lines.append(f"* not faithful at scale {sim.scenario['scale']:g}: the full zone's "
+                     "verdict can differ; run at full scale (docs/model.md, section 3.4.7)")
     return "\n".join(lines)
 
 

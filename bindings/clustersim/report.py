@@ -12,6 +12,7 @@ from typing import Any
 import pandas as pd
 
 from clustersim import plot
+from clustersim._frames import faithful_at
 from clustersim.errors import OutputError
 from clustersim.results import Results
 from clustersim.sweepresults import SWEEP_FORMAT, SweepResults
@@ -63,6 +64,17 @@ def _page(title: str, sections: list[str]) -> str:
             f"<h1>{html.escape(title)}</h1>{''.join(sections)}</body></html>\n")
 
 
+def _scale_note(summary: pd.DataFrame, scale: float | None) -> str:
+    """A note under the targets table naming those whose verdict the run's scale distorts."""
+    if "faithful" not in summary or summary["faithful"].all():
+        return ""
+    names = ", ".join(summary.index[~summary["faithful"].astype(bool)])
+    return (f"<p class=\"note\">* Not faithful at scale {scale:g}: {html.escape(names)}. A "
+            "sample of the zone can give these targets a different verdict than the full zone "
+            "(docs/model.md, section 3.4.7, \"Which scale for which target\"); run at full "
+            "scale for them.</p>")
+
+
 def run_report(path: str) -> str:
     results = Results(path)
     meta = results.meta
@@ -74,7 +86,9 @@ def run_report(path: str) -> str:
     for target, row in summary.iterrows():
         unit = row["unit"]
         first = "not met" if pd.isna(row["first_met"]) else str(row["first_met"])
-        rows.append([html.escape(target), f"{row['comparison']} {_fmt(row['threshold'], unit)}",
+        mark = "" if row.get("faithful", True) else "<sup>*</sup>"
+        rows.append([html.escape(target) + mark,
+                     f"{row['comparison']} {_fmt(row['threshold'], unit)}",
                      _fmt(row["value"], unit), "yes" if row["met"] else "no", first,
                      html.escape(unit)])
         classes.append("met" if row["met"] else "not")
@@ -85,6 +99,7 @@ def run_report(path: str) -> str:
         "(POLICY.md; definitions in docs/model.md, section 3.4.5).</p>",
         _table(["target", "threshold", f"value {year}", f"met in {year}", "first met", "unit"],
                rows, classes),
+        _scale_note(summary, targets.attrs.get("scale")),
         "<h2>Figures</h2>",
         _img(plot.target_dashboard(results), "Each target every December against its threshold"),
         _img(plot.revenue(results), "Zone revenue by sector"),
@@ -135,9 +150,14 @@ def sweep_report(path: str) -> str:
         at = probability.xs(year, level="year")
         header = ["target", "threshold"] + [f"point {p}" for p in design.index]
         rows = []
+        scales = (design["scale"].to_numpy(dtype=float) if "scale" in design
+                  else [float(results.spec.base["scale"])])
+        faithful = {target: all(faithful_at(target, s) for s in scales)
+                    for target in plot.TARGETS}
         for target in plot.TARGETS:
             t = thresholds[target]
-            cells = [html.escape(target), f"{t['comparison']} {t['threshold']:g}"]
+            cells = [html.escape(target) + ("" if faithful[target] else "<sup>*</sup>"),
+                     f"{t['comparison']} {t['threshold']:g}"]
             for p in design.index:
                 row = at.loc[(p, target)]
                 cells.append("–" if pd.isna(row["p"]) else
@@ -145,7 +165,8 @@ def sweep_report(path: str) -> str:
             rows.append(cells)
         sections += ["<h2>Targets</h2>",
                      f"<p>P(target met by {year}) per design point over its finished runs, with "
-                     "the Wilson 95 % interval.</p>", _table(header, rows)]
+                     "the Wilson 95 % interval.</p>", _table(header, rows),
+                     _scale_note(pd.DataFrame({"faithful": faithful}), min(scales))]
     sections += ["<h2>Design points</h2>",
                  _table(["point", *design.columns],
                         [[str(i)] + [f"{v:g}" for v in row] for i, row in design.iterrows()])]

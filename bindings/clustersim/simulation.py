@@ -277,7 +277,7 @@ class Simulation:
         ``<id>_met``; ``attrs`` holds thresholds, the target year and the first year met."""
         years, values, met = self._core.target_values()
         return targets_frame(years, values, met, self._core.target_thresholds(),
-                             self._core.target_year)
+                             self._core.target_year, float(self.scenario["scale"]))
 
     def target_summary(self) -> pd.DataFrame:
         """One row per target: threshold, value and met in the target year, first year met."""

@@ -30,6 +30,11 @@ def test_run_info_and_summary(tmp_path):
                      check=True)
     assert out.exists() and not Path(str(out) + ".partial").exists()
     assert "revenue trn CNY" in result.stdout and "2022" in result.stdout  # summary table
+    # At 1/50 every target but the shares and counts of parks is marked (docs/model.md 3.4.7).
+    marked = {line.split()[0] for line in result.stdout.splitlines() if line.endswith(" *")}
+    assert marked == {"champions", "talent", "hq_incubators", "new_tech_firms", "rd_intensity",
+                      "pct", "vc_share"}
+    assert "* not faithful at scale 0.02" in result.stdout
     assert f"wrote {out}" in result.stdout
     info = run_cli("info", str(out), check=True).stdout
     for expected in ("complete:    yes", "seed:", "series/park:", "revenue_cny", "snapshots",

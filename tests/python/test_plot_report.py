@@ -115,7 +115,8 @@ def test_report_of_a_run_opens_in_a_headless_browser(run_file, tmp_path):
     result = run_cli("report", str(run_file), "-o", str(out), check=True)
     assert f"wrote {out}" in result.stdout
     _check_report(out, tmp_path / "report.png",
-                  ["first met", "Reproduce", "git_revision", "clustersim run", "[policy."])
+                  ["first met", "Reproduce", "git_revision", "clustersim run", "[policy.",
+                   "Not faithful at scale 0.02: champions, talent,"])
 
 
 def test_report_of_a_sweep_opens_in_a_headless_browser(sweep_file, tmp_path):

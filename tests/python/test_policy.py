@@ -379,6 +379,22 @@ def test_thresholds_and_target_year_are_scenario_parameters():
     summary = sim.target_summary()
     assert list(summary.index) == TARGET_IDS
     assert summary.loc["pct", "first_met"] == 2022 and summary.loc["pct", "year"] == 2023
+    # At 1/50 only the shares and counts of parks keep the full zone's verdict (docs/model.md,
+    # "Which scale for which target"); the file says the same as the simulation.
+    assert targets.attrs["scale"] == 0.02
+    assert set(summary.index[summary["faithful"]]) == {
+        "leading_share", "trillion_parks", "nuclear_points"}
+
+
+def test_which_targets_a_scale_gives_faithfully():
+    from clustersim._frames import faithful_at
+    catalogue = {t["id"]: t["faithful_scale"] for t in _core.target_catalogue()}
+    assert set(catalogue.values()) == {1.0, 0.1, 0.01}
+    for target, smallest in catalogue.items():
+        assert faithful_at(target, 1.0)
+        assert faithful_at(target, smallest) and not faithful_at(target, smallest * 0.99)
+    assert {t for t in catalogue if faithful_at(t, 0.1)} == set(catalogue) - {
+        "hq_incubators", "new_tech_firms"}
 
 
 def test_the_city_starts_at_the_zone_share_and_is_in_the_file(tmp_path):

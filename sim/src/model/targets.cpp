@@ -9,31 +9,34 @@ namespace clustersim {
 
 const std::array<TargetInfo, target_count>& target_catalogue() {
   static const std::array<TargetInfo, target_count> targets = {{
-      {"champions", "firms", "unicorns plus hidden champions in the zone in December", true},
+      {"champions", "firms", "unicorns plus hidden champions in the zone in December", true, 0.1},
       {"leading_share", "fraction",
-       "the zone's share of the city's three leading industries (revenue over the year)", false},
+       "the zone's share of the city's three leading industries (revenue over the year)", false,
+       0.01},
       {"trillion_parks", "parks",
        "parks in the zone with revenue over the year of at least "
        "targets.trillion_scale_cny",
-       false},
-      {"talent", "persons", "talent of the three leading industries in the zone (December)", false},
-      {"hq_incubators", "incubators", "high-quality incubators in the zone (December)", false},
+       false, 0.01},
+      {"talent", "persons", "talent of the three leading industries in the zone (December)", false,
+       0.1},
+      {"hq_incubators", "incubators", "high-quality incubators in the zone (December)", false, 1.0},
       {"new_tech_firms", "firms/day",
        "new tech firms registered in the zone over the year, per day: entries over "
        "firms.entry.tracked_share",
-       false},
+       false, 1.0},
       {"rd_intensity", "fraction",
        "R&D over GDP of the zone: firms' R&D plus institutes' and universities' "
        "(zone_non_business_rd_cny) over targets.value_added_ratio x revenue (over the year)",
-       false},
-      {"pct", "applications/year", "PCT applications of the zone's firms over the year", false},
+       false, 0.1},
+      {"pct", "applications/year", "PCT applications of the zone's firms over the year", false,
+       0.1},
       {"vc_share", "fraction",
-       "the zone's share of the venture capital invested in the city over the year", true},
+       "the zone's share of the venture capital invested in the city over the year", true, 0.1},
       {"nuclear_points", "clusters",
        "innovation nuclear points: (park, named leading industry) cells in the zone whose firms "
        "founded since the run began have revenue over the year of at least "
        "targets.nuclear_point_cny",
-       false},
+       false, 0.01},
   }};
   return targets;
 }

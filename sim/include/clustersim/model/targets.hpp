@@ -20,6 +20,9 @@ struct TargetInfo {
   std::string_view unit;
   std::string_view description;
   bool strictly_above;  // "more than" (else "at least")
+  // The smallest scale (1, 0.1 or 0.01) at which a sample gives the full zone's verdict:
+  // P(met by 2025 and 2030) agrees (docs/model.md 3.4.7; tests/python/test_scale.py).
+  double faithful_scale;
 };
 const std::array<TargetInfo, target_count>& target_catalogue();
 double target_threshold(std::size_t target, const ModelParameters& params);
