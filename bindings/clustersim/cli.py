@@ -83,7 +83,7 @@ _TARGET_FORMAT = {"fraction": lambda v: f"{v:.1%}", "firms/day": lambda v: f"{v:
 
 
 def target_table(sim: Simulation) -> str:
-    """One line per target of POLICY.md: threshold, value in the target year (or the last year
+    """One line per target of docs/policy.md: threshold, value in the target year (or the last year
     run before it), met then, and the first year it is met in the run."""
     summary = sim.target_summary()
     year = sim.targets().attrs["target_year"]

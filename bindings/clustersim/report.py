@@ -96,7 +96,7 @@ def run_report(path: str) -> str:
         f"<p>{html.escape(str(scenario['description']) or '')}</p>",
         "<h2>Targets</h2>",
         f"<p>Each target in {year} (the target year) and the first year it is met in the run "
-        "(POLICY.md; definitions in docs/model.md, section 3.4.5).</p>",
+        "(docs/policy.md; definitions in docs/model.md, section 3.4.5).</p>",
         _table(["target", "threshold", f"value {year}", f"met in {year}", "first met", "unit"],
                rows, classes),
         _scale_note(summary, targets.attrs.get("scale")),

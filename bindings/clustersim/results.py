@@ -139,7 +139,7 @@ class Results:
     # --- targets
     @_reads
     def targets(self) -> pd.DataFrame:
-        """The targets of POLICY.md, a row per December: each target's value and ``<id>_met``;
+        """The targets of docs/policy.md, a row per December: each target's value and ``<id>_met``;
         ``attrs`` holds thresholds, the target year and the first year each is met."""
         with self._file() as f:
             group = self._require(f, "targets")

@@ -273,7 +273,7 @@ class Simulation:
 
     # --- targets and levers
     def targets(self) -> pd.DataFrame:
-        """The targets of POLICY.md, a row per December so far: each target's value and
+        """The targets of docs/policy.md, a row per December so far: each target's value and
         ``<id>_met``; ``attrs`` holds thresholds, the target year and the first year met."""
         years, values, met = self._core.target_values()
         return targets_frame(years, values, met, self._core.target_thresholds(),

@@ -74,7 +74,7 @@ FACTOR_SCHEMA = Schema(
           expected="a positive number (the normal distribution's sd)",
           description="the normal distribution's standard deviation"))
 OUTCOMES_SCHEMA = Schema(
-    Field("targets", "boolean", default=True, description="the targets of POLICY.md"),
+    Field("targets", "boolean", default=True, description="the targets of docs/policy.md"),
     Field("series", "any", default=[], description="series kept per year (tables)"),
     unknown="targets or series")
 SERIES_OUTCOME_SCHEMA = Schema(   # undeclared keys of a series table are ignored

@@ -87,7 +87,7 @@ std::vector<ParamSpec> model_specs() {
            "choice"),
       integer("horizon_year", &P::horizon_year, 2035, 2022, 2100, "year",
               "Last simulated year (monthly steps run from January 2022 to December of it).",
-              "choice; POLICY.md targets are for 2025"),
+              "choice; docs/policy.md targets are for 2025"),
 
       // --- base-year population
       integer("population.firms_total", &P::firms_total, 70000, 1, 10000000, "firms",
@@ -603,7 +603,7 @@ std::vector<ParamSpec> model_specs() {
       real_list("vc.screening", &P::vc_screening, {-0.5, 0.0, 0.0}, -10.0, 10.0, 3, "signal units",
                 "Lowest signal a fund invests on: government guidance, private, corporate "
                 "(guidance funds invest earlier and take more risk).",
-                "assumed (POLICY.md: early, small, hard-tech, long-term)"),
+                "assumed (docs/policy.md: early, small, hard-tech, long-term)"),
       real_list("vc.hard_tech", &P::vc_hard_tech, {1.0, 0.5, 0.8}, 0.0, 1.0, 3, "probability",
                 "Hard-tech tilt by kind: the probability of declining a firm outside IC, "
                 "biomedicine and AI.",
@@ -689,7 +689,7 @@ void lever_schedule_specs(std::vector<ParamSpec>& specs) {
     intensity.unit = "1 = as announced";
     intensity.description =
         std::string(info.summary) + " (" + std::string(info.group) + "). 0 switches the lever off.";
-    intensity.source = "POLICY.md; 0 by default (no new policy)";
+    intensity.source = "docs/policy.md; 0 by default (no new policy)";
     intensity.lever_schedule = true;
     intensity.apply = [l](ModelParameters& p, const ParamValue& v) {
       p.levers[l].intensity = std::holds_alternative<std::int64_t>(v)
@@ -773,7 +773,7 @@ std::vector<ParamSpec> city_and_policy_specs() {
       integer("policy.focus.max_named", &P::focus_max_named, 3, 1, 3, "industries",
               "Leading industries a park may name while the focus lever acts (the largest by "
               "base-year revenue are kept).",
-              "POLICY.md: at most 3"),
+              "docs/policy.md: at most 3"),
       real("policy.focus.agglomeration_gain", &P::focus_agglomeration_gain, 0.5, 0.0, 10.0,
            "fraction",
            "Relative increase of the agglomeration effect in a park's named industries.",
@@ -875,40 +875,41 @@ std::vector<ParamSpec> city_and_policy_specs() {
       real("policy.coordination.distance_gain", &P::coordination_distance_gain, 1.0, 0.0, 100.0,
            "fraction", "Relative increase of the distance scale of firm relocation.", "assumed"),
 
-      // --- targets (POLICY.md)
+      // --- targets (docs/policy.md)
       integer("targets.year", &P::target_year, 2025, 2022, 2100, "year",
-              "The year the targets are for.", "POLICY.md: all targets are 'by 2025'"),
+              "The year the targets are for.", "docs/policy.md: all targets are 'by 2025'"),
       real("targets.champions", &P::target_champions, 100, 0, 1e9, "firms",
-           "Unicorns plus hidden champions: met when more than this.", "POLICY.md: > 100"),
+           "Unicorns plus hidden champions: met when more than this.", "docs/policy.md: > 100"),
       real("targets.leading_share", &P::target_leading_share, 0.85, 0, 1, "fraction",
            "The zone's share of the city's three leading industries: met at or above this.",
-           "POLICY.md: >= 85 %"),
+           "docs/policy.md: >= 85 %"),
       real("targets.trillion_parks", &P::target_trillion_parks, 3, 0, 22, "parks",
            "Parks at trillion-yuan scale: met at or above this (the low end of 3-5).",
-           "POLICY.md: 3-5"),
+           "docs/policy.md: 3-5"),
       real("targets.talent", &P::target_talent, 800000, 0, 1e9, "persons",
-           "Talent in the three leading industries: met at or above this.", "POLICY.md: 800,000"),
+           "Talent in the three leading industries: met at or above this.",
+           "docs/policy.md: 800,000"),
       real("targets.hq_incubators", &P::target_hq_incubators, 20, 0, 1e6, "incubators",
-           "High-quality incubators: met at or above this.", "POLICY.md: 20"),
+           "High-quality incubators: met at or above this.", "docs/policy.md: 20"),
       real("targets.new_tech_firms", &P::target_new_tech_firms, 200, 0, 1e6, "firms/day",
-           "New tech firms per day over the year: met at or above this.", "POLICY.md: 200"),
+           "New tech firms per day over the year: met at or above this.", "docs/policy.md: 200"),
       real("targets.rd_intensity", &P::target_rd_intensity, 0.075, 0, 1, "fraction",
-           "R&D spending over GDP (value added): met at or above this.", "POLICY.md: ~7.5 %"),
+           "R&D spending over GDP (value added): met at or above this.", "docs/policy.md: ~7.5 %"),
       real("targets.pct", &P::target_pct, 5000, 0, 1e9, "applications/year",
-           "PCT patent applications in the year: met at or above this.", "POLICY.md: ~5,000"),
+           "PCT patent applications in the year: met at or above this.", "docs/policy.md: ~5,000"),
       real("targets.vc_share", &P::target_vc_share, 0.6, 0, 1, "fraction",
            "The zone's share of the venture capital invested in the city's leading industries "
            "in the year: met when more than this.",
-           "POLICY.md: > 60 %"),
+           "docs/policy.md: > 60 %"),
       real("targets.nuclear_points", &P::target_nuclear_points, 2, 0, 100, "clusters",
            "Innovation nuclear points (a park's named leading industry whose firms founded since "
            "the run began have output at or above targets.nuclear_point_cny): met at or above "
            "this (the low end of 2-3).",
-           "POLICY.md: 2-3"),
+           "docs/policy.md: 2-3"),
       real("targets.trillion_scale_cny", &P::trillion_scale_cny, 1e12, 1, 1e15, "CNY/year",
-           "Revenue of a park at trillion-yuan scale.", "POLICY.md"),
+           "Revenue of a park at trillion-yuan scale.", "docs/policy.md"),
       real("targets.nuclear_point_cny", &P::nuclear_point_cny, 1e11, 1, 1e15, "CNY/year",
-           "Output of an innovation nuclear point.", "POLICY.md: 100 bn CNY"),
+           "Output of an innovation nuclear point.", "docs/policy.md: 100 bn CNY"),
       plausible(real("targets.value_added_ratio", &P::value_added_ratio, 0.31, 0.01, 1.0,
                      "fraction", "Value added (GDP) per CNY of firms' revenue, for R&D over GDP.",
                      "national high-tech zones 2021: GDP 15.3 trn / operating revenue 49.51 trn "

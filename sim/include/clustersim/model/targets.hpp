@@ -1,5 +1,5 @@
 #pragma once
-// The ten targets of POLICY.md as indicators computed each December from the year's series:
+// The ten targets of docs/policy.md as indicators computed each December from the year's series:
 // value, threshold and whether it is met (docs/model.md, "Targets").
 
 #include <array>
@@ -16,7 +16,7 @@ namespace clustersim {
 inline constexpr std::size_t target_count = 10;
 
 struct TargetInfo {
-  std::string_view id;  // the ids of POLICY.md
+  std::string_view id;  // the ids of docs/policy.md
   std::string_view unit;
   std::string_view description;
   bool strictly_above;  // "more than" (else "at least")

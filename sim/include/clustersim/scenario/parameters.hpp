@@ -259,7 +259,7 @@ struct ModelParameters {
   double coordination_search_gain{};
   double coordination_distance_gain{};
 
-  // Targets (POLICY.md): the year they are for, thresholds and the units they count
+  // Targets (docs/policy.md): the year they are for, thresholds and the units they count
   std::int64_t target_year{};
   double target_champions{};
   double target_leading_share{};
