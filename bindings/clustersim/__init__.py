@@ -10,8 +10,8 @@
 from clustersim import _core
 from clustersim.basedata import base_data, park_figures
 from clustersim.calibfile import CalibrationError, CalibrationSpec
-from clustersim.errors import (ClusterSimError, DataError, InvariantError, OutputError,
-                               ScenarioError)
+from clustersim.errors import (ClusterSimError, DataError, InvariantError, NotRunYetError,
+                               OutputError, ScenarioError)
 from clustersim.observations import ObservationError, Observations
 from clustersim.results import Results, load
 from clustersim.scenario import Scenario, parameters
@@ -41,8 +41,8 @@ STAGES = tuple(_core.stage_names)
 
 __all__ = [
     "BASE_YEAR", "SECTORS", "STAGES", "CalibrationError", "CalibrationSpec", "ClusterSimError",
-    "DataError", "Fit", "InvariantError", "ObservationError", "Observations", "OutputError",
-    "Results", "Scenario", "ScenarioError", "Simulation", "SweepError", "SweepResults",
+    "DataError", "Fit", "InvariantError", "NotRunYetError", "ObservationError", "Observations",
+    "OutputError", "Results", "Scenario", "ScenarioError", "Simulation", "SweepError", "SweepResults",
     "SweepSpec", "__version__", "base_data", "calibrate", "load", "load_calibration",
     "load_sweep", "park_figures", "parameters", "sweep",
 ]

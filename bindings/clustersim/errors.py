@@ -32,5 +32,10 @@ class OutputError(ClusterSimError):
     """A results file cannot be written or read."""
 
 
+class NotRunYetError(ClusterSimError, LookupError):
+    """A run was asked for results it has not produced yet (series before its first month,
+    targets before its first December)."""
+
+
 class InvariantError(ClusterSimError, RuntimeError):
     """A model invariant broke during a run (names the agent, phase and step)."""

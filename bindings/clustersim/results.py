@@ -101,6 +101,10 @@ def _check_agents(agents: str) -> str:
     return agents
 
 
+# Root attributes that hold numbers (stored as text in the file).
+_META_TYPES = {"seed": int, "threads": int, "scale": float, "until_year": int}
+
+
 class Results:
     """One run's results file. Each call reads what it needs; no file handle stays open."""
 
@@ -111,6 +115,14 @@ class Results:
         with self._file() as f:
             self.meta: dict[str, Any] = {k: _text(v) for k, v in f.attrs.items()}
             self.meta["complete"] = bool(int(self.meta.get("complete", 0)))
+            # The file stores text; the numbers a user passes back to the API get their types.
+            for key, kind in _META_TYPES.items():
+                if key in self.meta:
+                    try:
+                        self.meta[key] = kind(self.meta[key])
+                    except ValueError:
+                        raise OutputError(f"{self.path}: attribute {key!r} is "
+                                          f"{self.meta[key]!r}; expected a number") from None
             try:
                 self._park_ids = [_text(v) for v in f["parks/id"][()]] if "parks" in f else []
             except KeyError:

@@ -8,6 +8,7 @@ import tomllib
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+import numpy as np
 import tomli_w
 
 from clustersim import _core
@@ -57,6 +58,17 @@ def _hint(error: ScenarioError) -> ScenarioError:
                          expected=error.expected)
 
 
+def _plain(value: Any) -> Any:
+    """NumPy scalars and arrays as the Python numbers and lists the kernel takes."""
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
 class Scenario:
     """Parameter values for one simulation, validated on every assignment.
 
@@ -104,7 +116,7 @@ class Scenario:
     # --- access
     def _set(self, key: str, value: Any) -> None:
         try:
-            self._core.set(key, value)
+            self._core.set(key, _plain(value))
         except ScenarioError as error:
             error = _hint(error)
             raise (error.with_file(self.source) if self.source else error) from None

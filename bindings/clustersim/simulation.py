@@ -21,10 +21,15 @@ from clustersim._frames import (
     time_index,
     zone_sum,
 )
-from clustersim.errors import OutputError, ScenarioError
+from clustersim.errors import NotRunYetError, OutputError, ScenarioError
 from clustersim.scenario import Scenario
 
 _MAX_SEED = 2**64 - 1
+
+
+def _is_integer(value: object) -> bool:
+    """An int or a NumPy integer, not a bool (True is not a year or a seed)."""
+    return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
 
 
 class AgentView:
@@ -69,18 +74,18 @@ class Simulation:
     """One run: ``Simulation(scenario, seed=7, threads=2).run(until=2030)``.
 
     ``threads`` is the size of the oneTBB arena (results are bit-identical for any value);
-    ``threads=0`` runs the serial reference implementation.
+    ``threads=0`` runs the serial reference implementation. More threads than the machine has
+    cores are allowed (up to 1024) and only time-share the cores: oneTBB runs at most as many
+    workers as the process may use, so a large value costs nothing and gains nothing.
     """
 
     def __init__(self, scenario: Scenario | str | os.PathLike, seed: int = 1, threads: int = 1):
         if not isinstance(scenario, Scenario):
             scenario = Scenario.load(scenario)
-        if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) \
-                or not 0 <= seed <= _MAX_SEED:
+        if not _is_integer(seed) or not 0 <= seed <= _MAX_SEED:
             raise ScenarioError(f"seed {seed!r} is invalid; expected an integer in [0, 2^64)",
                                 key="seed", value=repr(seed), expected="an integer in [0, 2^64)")
-        if isinstance(threads, bool) or not isinstance(threads, (int, np.integer)) \
-                or not 0 <= threads <= 1024:
+        if not _is_integer(threads) or not 0 <= threads <= 1024:
             raise ScenarioError(f"threads {threads!r} is invalid; expected an integer in "
                                 "[0, 1024] (0: serial reference)", key="threads",
                                 value=repr(threads), expected="an integer in [0, 1024]")
@@ -136,6 +141,11 @@ class Simulation:
         called after every step.
         """
         horizon = self._core.horizon_year
+        if until is not None and not _is_integer(until):
+            raise ScenarioError(f"until {until!r} is invalid; expected an integer year in "
+                                f"[{_core.base_year}, {horizon}] (the horizon_year)",
+                                key="until", value=repr(until),
+                                expected=f"an integer year in [{_core.base_year}, {horizon}]")
         last_year = horizon if until is None else int(until)
         if not _core.base_year <= last_year <= horizon:
             raise ScenarioError(f"until {until!r} is invalid; expected a year in "
@@ -143,6 +153,12 @@ class Simulation:
                                 key="until", value=repr(until),
                                 expected=f"a year in [{_core.base_year}, {horizon}]")
         last_step = (last_year - _core.base_year + 1) * 12
+        if last_step < self._core.steps_done:
+            raise ScenarioError(
+                f"until {until!r} is in the past: the run is at {self.year}-{self.month:02d}; "
+                "a run only goes forward (Simulation.restore a checkpoint to go back)",
+                key="until", value=repr(until),
+                expected=f"a year in [{self.year}, {horizon}]")
         if output is not None:
             self._open_output(os.fspath(output), last_year, metadata or {})
         try:
@@ -262,6 +278,7 @@ class Simulation:
         origin x destination park) or 'zone' (columns sector, or one column). Values are
         full-scale equivalents."""
         check_series(level, name)
+        self._require_steps("series")
         years, months = self._core.series_time()
         if level == "city":
             values = self._core.city_series_values(name)
@@ -275,6 +292,7 @@ class Simulation:
     def targets(self) -> pd.DataFrame:
         """The targets of docs/policy.md, a row per December so far: each target's value and
         ``<id>_met``; ``attrs`` holds thresholds, the target year and the first year met."""
+        self._require_steps("targets", december=True)
         years, values, met = self._core.target_values()
         return targets_frame(years, values, met, self._core.target_thresholds(),
                              self._core.target_year, float(self.scenario["scale"]))
@@ -294,8 +312,19 @@ class Simulation:
         next step's year (or ``start_year``) to ``end_year`` (default: its current end, or
         2100 if that is earlier than the start). Logged in the output's ``lever_changes``."""
         key = _lever_key(lever)
+        for name, year in (("start_year", start_year), ("end_year", end_year)):
+            if year is not None and not _is_integer(year):
+                raise ScenarioError(f"lever {lever!r}: {name} {year!r} is invalid; expected an "
+                                    "integer year", key=f"policy.{key}.{name}", value=repr(year),
+                                    expected="an integer year")
         _, _, current_end = self._core.lever_schedule(key)
         next_year = _core.base_year + self.steps_done // 12
+        if start_year is not None and start_year < next_year:
+            raise ScenarioError(
+                f"lever {lever!r}: start_year {start_year} is in the past; the next step is in "
+                f"{next_year}, and a change acts from then on (the months run are kept)",
+                key=f"policy.{key}.start_year", value=repr(start_year),
+                expected=f"a year from {next_year}")
         start = next_year if start_year is None else start_year
         end = (current_end if current_end >= start else 2100) if end_year is None else end_year
         try:
@@ -303,6 +332,17 @@ class Simulation:
         except (TypeError, ValueError) as error:
             raise ScenarioError(f"lever {lever!r}: {error}", key=f"policy.{key}") from None
         return self
+
+    def _require_steps(self, what: str, *, december: bool = False) -> None:
+        """Series need a month run, targets a December: say so instead of an empty frame."""
+        needed = 12 if december else 1
+        if self._core.steps_done < needed:
+            where = (f"the run is at {self.year}-{self.month:02d}" if self._core.steps_done
+                     else "the run has not started")
+            raise NotRunYetError(
+                f"{what}() has nothing yet: {where}, and "
+                + ("targets are computed each December" if december else "no month has run")
+                + "; step or run first (e.g. sim.run(until=2025))")
 
     def __repr__(self) -> str:
         return (f"<Simulation {self.scenario['name']!r} seed={self.seed} threads={self.threads} "

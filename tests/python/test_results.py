@@ -16,7 +16,8 @@ from conftest import small
 def test_metadata_records_how_to_reproduce(small_results):
     r = cs.load(small_results)
     assert r.meta["complete"] is True
-    assert r.meta["seed"] == "7" and r.meta["threads"] == "2"
+    assert r.meta["seed"] == 7 and r.meta["threads"] == 2  # typed, as the API takes them
+    assert isinstance(r.meta["scale"], float) and isinstance(r.meta["until_year"], int)
     assert r.meta["format"] == "clustersim-results"
     for key in ("clustersim_version", "git_revision", "start_time", "end_time", "scenario_toml"):
         assert r.meta[key]

@@ -42,6 +42,52 @@ def test_until_outside_the_horizon_is_refused():
         sim.run(until=2021)
 
 
+@pytest.mark.parametrize("until", ["2023", 2023.5, 2023.0, True])
+def test_until_must_be_an_integer_year(until):
+    with pytest.raises(cs.ScenarioError, match="integer year"):
+        cs.Simulation(small(), seed=1).run(until=until)
+
+
+def test_a_run_only_goes_forward():
+    sim = cs.Simulation(small(), seed=1).run(until=2023)
+    sim.run(until=2023)  # already there: nothing to do
+    with pytest.raises(cs.ScenarioError, match="in the past: the run is at 2023-12"):
+        sim.run(until=2022)
+
+
+def test_numpy_numbers_are_accepted_where_numbers_are():
+    sc = small()
+    sc["scale"] = np.float32(0.02)
+    sc["horizon_year"] = np.int64(2023)
+    sc["firms.rd.intensity"] = np.array([0.05, 0.07, 0.05, 0.007])
+    sc["vc.dilution"] = [np.float32(0.2), 0.2, 0.15, 0.12, np.float64(0.1)]
+    assert sc["horizon_year"] == 2023 and sc["firms.rd.intensity"][1] == 0.07
+    sim = cs.Simulation(sc, seed=np.uint64(3), threads=np.int32(2)).run(until=np.int64(2022))
+    sim.set_lever("land.supply", np.float32(1.5), start_year=np.int64(2023))
+    assert sim.lever("land.supply") == {"intensity": 1.5, "start_year": 2023, "end_year": 2100}
+
+
+def test_a_lever_cannot_start_in_the_past():
+    sim = cs.Simulation(small(), seed=1).run(until=2022)
+    with pytest.raises(cs.ScenarioError, match="start_year 2022 is in the past"):
+        sim.set_lever("land.supply", 1.5, start_year=2022)
+    with pytest.raises(cs.ScenarioError, match="integer year"):
+        sim.set_lever("land.supply", 1.5, start_year=2023.5)
+    assert sim.lever("land.supply")["intensity"] == small()["policy.land.supply.intensity"]
+
+
+def test_series_and_targets_before_they_exist_say_so():
+    sim = cs.Simulation(small(), seed=1)
+    with pytest.raises(cs.NotRunYetError, match="the run has not started"):
+        sim.series("zone", "revenue_cny")
+    sim.step(3)
+    assert len(sim.series("zone", "revenue_cny")) == 3
+    with pytest.raises(cs.NotRunYetError, match="targets are computed each December"):
+        sim.targets()
+    sim.run(until=2022)
+    assert sim.targets().index.tolist() == [2022]
+
+
 def test_firm_columns_are_read_only_views_without_copies():
     sim = cs.Simulation(small(), seed=3, threads=2)
     revenue = sim.firms.revenue_cny
