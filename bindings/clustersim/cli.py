@@ -173,7 +173,13 @@ def _validate(args: argparse.Namespace) -> int:
 
 def _parameters(args: argparse.Namespace) -> int:
     from clustersim.scenario import parameters
-    for p in parameters():
+    chosen = [p for p in parameters()
+              if args.prefix is None or p["key"] == args.prefix
+              or p["key"].startswith(args.prefix.rstrip(".") + ".")]
+    if not chosen:
+        raise ScenarioError(f"no parameter key starts with {args.prefix!r}; "
+                            "`clustersim parameters` lists them all", key=args.prefix)
+    for p in chosen:
         unit = f" [{p['unit']}]" if p["unit"] else ""
         print(f"{p['key']} = {p['default']!r}{unit}\n    {p['description']} "
               f"(source: {p['source']})")
@@ -240,6 +246,9 @@ def _report(args: argparse.Namespace) -> int:
     if os.path.isdir(args.output):
         raise OutputError(f"{args.output}: is a directory; expected a file name such as "
                           "report.html")
+    parent = os.path.dirname(os.path.abspath(args.output))
+    if not os.path.isdir(parent):
+        raise OutputError(f"{args.output}: directory {parent} does not exist")
     write_report(args.file, args.output)
     print(f"wrote {args.output}")
     return 0
@@ -281,12 +290,13 @@ def build_parser() -> argparse.ArgumentParser:
     run.set_defaults(handler=_run)
 
     info = commands.add_parser("info", help="describe a results file")
-    info.add_argument("file")
+    info.add_argument("file", help="results file written by clustersim run")
     info.set_defaults(handler=_info)
 
     validate = commands.add_parser("validate", help="check a scenario file without running it")
-    validate.add_argument("scenario")
-    validate.add_argument("--set", action="append", metavar="KEY=VALUE")
+    validate.add_argument("scenario", help="scenario TOML file")
+    validate.add_argument("--set", action="append", metavar="KEY=VALUE",
+                          help="override a parameter (repeatable), as for run")
     validate.set_defaults(handler=_validate)
 
     sweep = commands.add_parser("sweep", help="run a sweep file on Dask into an HDF5 sweep file "
@@ -314,6 +324,8 @@ def build_parser() -> argparse.ArgumentParser:
     report.set_defaults(handler=_report)
 
     params = commands.add_parser("parameters", help="list every parameter with its default")
+    params.add_argument("prefix", nargs="?",
+                        help="only keys under this prefix, e.g. policy.finance or firms.exit")
     params.set_defaults(handler=_parameters)
     return parser
 

@@ -51,7 +51,12 @@ def _hint(error: ScenarioError) -> ScenarioError:
     """Adds 'did you mean' to an unknown-key error."""
     if error.key is None or error.key in _KEYS:
         return error
-    hint = did_you_mean(error.key, _KEYS)
+    if error.key.startswith("policy.") and f"{error.key}.intensity" in _KEYS:
+        # A lever is a table: its strength is the intensity (0 off, 1 as announced).
+        hint = (f" (did you mean '{error.key}.intensity', the lever's intensity? a lever is "
+                "a table of intensity, start_year and end_year)")
+    else:
+        hint = did_you_mean(error.key, _KEYS)
     if not hint:
         return error
     return ScenarioError(f"{error}{hint}", file=error.file, key=error.key, value=error.value,
@@ -102,6 +107,13 @@ class Scenario:
             raise ScenarioError(f"{source}: malformed TOML: {error}", file=source) from None
         except RecursionError:
             raise ScenarioError(f"{source}: tables nested too deeply", file=source) from None
+        for kind, table, command in (("sweep", "sweep", "clustersim sweep"),
+                                     ("calibration", "calibration", "clustersim calibrate")):
+            if isinstance(tree.get(table), dict):
+                raise ScenarioError(
+                    f"{source}: this is a {kind} file (it has a [{table}] table), not a "
+                    f"scenario; run it with `{command} {source} -o <file>.h5`",
+                    file=source, key=table, expected="a scenario file")
         return cls(tree, source=source)
 
     @classmethod

@@ -122,6 +122,27 @@ def test_bad_set_values(tmp_path):
     _assert_clean_failure(result, tmp_path, "firms.nope")
 
 
+def test_a_lever_set_like_a_number_suggests_its_intensity(tmp_path):
+    result = run_cli("run", SMALL, "-o", str(tmp_path / "o.h5"), "--set",
+                     "policy.land.supply=2")
+    _assert_clean_failure(result, tmp_path, "did you mean 'policy.land.supply.intensity'")
+    assert "supply_growth" not in result.stderr  # the behavioural key is not the lever
+
+
+def test_run_on_a_sweep_or_calibration_file_points_to_its_command(tmp_path):
+    for path, command in ((SCENARIOS / "sweeps" / "small.toml", "clustersim sweep"),
+                          (SCENARIOS / "calibration" / "behaviour-2022.toml",
+                           "clustersim calibrate")):
+        result = run_cli("run", str(path), "-o", str(tmp_path / "o.h5"))
+        _assert_clean_failure(result, tmp_path, "not a scenario", command)
+
+
+def test_report_into_a_missing_folder(tmp_path, small_results):
+    result = run_cli("report", str(small_results), "-o", str(tmp_path / "no" / "r.html"))
+    assert result.returncode == 2 and "does not exist" in result.stderr
+    assert "Traceback" not in result.stderr and "Errno" not in result.stderr
+
+
 def test_missing_scenario_and_bad_output_paths(tmp_path):
     _assert_clean_failure(run_cli("run", str(tmp_path / "absent.toml"), "-o",
                                   str(tmp_path / "o.h5")), tmp_path, "absent.toml")
@@ -149,3 +170,20 @@ def test_info_on_bad_files(tmp_path):
 def test_parameters_command():
     result = run_cli("parameters", check=True)
     assert "firms.exit.base_hazard = 0.04" in result.stdout
+    finance = run_cli("parameters", "policy.finance", check=True).stdout
+    keys = [line.split(" = ")[0] for line in finance.splitlines() if " = " in line
+            and not line.startswith(" ")]
+    assert keys and all(k.startswith("policy.finance.") for k in keys)
+    assert "policy.finance.government_fund.intensity" in keys
+    result = run_cli("parameters", "nothere")
+    assert result.returncode == 2 and "no parameter key starts with 'nothere'" in result.stderr
+
+
+def test_every_argument_has_help():
+    from clustersim.cli import build_parser
+    parser = build_parser()
+    commands = next(a for a in parser._actions if a.dest == "command")
+    for name, sub in commands.choices.items():
+        for action in sub._actions:
+            if action.dest != "help":
+                assert action.help, f"clustersim {name}: {action.dest} has no help"
