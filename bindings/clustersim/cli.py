@@ -159,8 +159,75 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _file_format(path: str) -> str | None:
+    """The `format` attribute of a clustersim HDF5 file (None: none, or not HDF5)."""
+    import h5py
+    if not os.path.isfile(path):
+        return None
+    try:
+        with h5py.File(path, "r") as f:
+            kind = f.attrs["format"] if "format" in f.attrs else None
+    except OSError:
+        return None
+    return kind.decode() if isinstance(kind, bytes) else (str(kind) if kind is not None else None)
+
+
+def describe_sweep(path: str) -> str:
+    from clustersim.sweepresults import SweepResults
+    results = SweepResults(path)
+    runs = results.runs()
+    counts = runs["status"].value_counts()
+    design = results.design()
+    lines = [f"file:        {path} ({os.path.getsize(path) / 1e6:.2f} MB): a sweep file",
+             f"complete:    {'yes' if results.complete else 'no (re-run clustersim sweep to resume)'}",
+             f"name:        {results.meta.get('name', '')}",
+             f"design:      {results.meta.get('design', '')}, {len(design)} points x "
+             f"{results.replicates} replicates over {', '.join(results.keys) or 'nothing'}",
+             f"runs:        {len(runs)}: {counts.get('done', 0)} done, "
+             f"{counts.get('failed', 0)} failed, {counts.get('pending', 0)} pending",
+             f"years:       {results.years[0]}-{results.years[-1]}" if results.years else
+             "years:       none"]
+    return "\n".join(lines)
+
+
+def describe_checkpoint(path: str) -> str:
+    import h5py
+    with h5py.File(path, "r") as f:
+        meta = {k: (v.decode() if isinstance(v, bytes) else v) for k, v in f.attrs.items()}
+    lines = [f"file:               {path} ({os.path.getsize(path) / 1e6:.2f} MB): a checkpoint "
+             "(resume with clustersim run --from)"]
+    if "year" in meta and "month" in meta:
+        lines.append(f"state at:           end of {meta['year']}-{int(meta['month']):02d} "
+                     f"({meta.get('steps_done', '?')} months run)")
+    for key in ("scenario_name", "scenario_path", "seed", "scale", "clustersim_version",
+                "git_revision", "created"):
+        if key in meta:
+            lines.append(f"{key + ':':<20}{meta[key]}")
+    return "\n".join(lines)
+
+
+def describe_fit(path: str) -> str:
+    from clustersim.fit import Fit
+    fit = Fit(path)
+    return "\n".join([
+        f"file:        {path} ({os.path.getsize(path) / 1e6:.2f} MB): a calibration fit",
+        f"name:        {fit.meta.get('name', '')}",
+        f"method:      {fit.meta.get('method', '')}, {fit.meta.get('generations_run', '?')} "
+        f"generations, {fit.meta.get('evaluations', '?')} simulations, "
+        f"{len(fit.weights)} particles",
+        f"parameters:  {', '.join(fit.keys)}"])
+
+
 def _info(args: argparse.Namespace) -> int:
-    print(describe(args.file))
+    kind = _file_format(args.file)
+    if kind == "clustersim-sweep":
+        print(describe_sweep(args.file))
+    elif kind == "clustersim-checkpoint":
+        print(describe_checkpoint(args.file))
+    elif kind == "clustersim-calibration":
+        print(describe_fit(args.file))
+    else:  # results files, and the clear errors for anything else
+        print(describe(args.file))
     return 0
 
 
@@ -289,8 +356,10 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary")
     run.set_defaults(handler=_run)
 
-    info = commands.add_parser("info", help="describe a results file")
-    info.add_argument("file", help="results file written by clustersim run")
+    info = commands.add_parser("info", help="describe a results, sweep, checkpoint or "
+                               "calibration file")
+    info.add_argument("file", help="a file written by clustersim run, sweep or calibrate, or a "
+                      "checkpoint")
     info.set_defaults(handler=_info)
 
     validate = commands.add_parser("validate", help="check a scenario file without running it")

@@ -90,6 +90,9 @@ def test_recovers_known_parameters_within_the_90_percent_interval(reference):
 
 def test_fit_file_and_scenario(reference):
     assert cs.load_calibration(reference.path).mean().equals(reference.mean())
+    info = run_cli("info", reference.path, check=True).stdout
+    assert "a calibration fit" in info and f"{len(reference.weights)} particles" in info
+    assert all(key in info for key in reference.keys)
     with h5py.File(reference.path) as f:
         assert f.attrs["format"] == "clustersim-calibration" and f.attrs["complete"] == 1
         assert set(f) >= {"posterior", "priors", "generations", "moments", "identification"}

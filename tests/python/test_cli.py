@@ -12,6 +12,8 @@ import h5py
 import numpy as np
 import pytest
 
+import clustersim as cs
+
 from conftest import SCENARIOS, run_cli
 
 SMALL = str(SCENARIOS / "small.toml")
@@ -165,6 +167,23 @@ def test_info_on_bad_files(tmp_path):
     result = run_cli("info", str(junk))
     assert result.returncode == 2 and "not a readable HDF5 file" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_info_describes_sweep_and_checkpoint_files(tmp_path):
+    from clustersim.sweep import run_sweep
+    from clustersim.sweepfile import SweepSpec
+    spec = SweepSpec.load(SCENARIOS / "sweeps" / "small.toml")
+    spec.replicates, spec.until = 1, 2022
+    spec.base["scale"] = 0.01
+    run_sweep(spec, tmp_path / "sweep.h5", client="inline")
+    info = run_cli("info", str(tmp_path / "sweep.h5"), check=True).stdout
+    assert "a sweep file" in info and "9 points x 1 replicates" in info
+    assert "runs:        9: 9 done, 0 failed, 0 pending" in info
+    sim = cs.Simulation(cs.Scenario.load(SMALL), seed=4).run(until=2022)
+    sim.checkpoint(tmp_path / "state.h5")
+    info = run_cli("info", str(tmp_path / "state.h5"), check=True).stdout
+    assert "a checkpoint" in info and "end of 2022-12 (12 months run)" in info
+    assert "seed:               4" in info
 
 
 def test_parameters_command():
