@@ -1,6 +1,7 @@
 """Figures of runs and sweeps (matplotlib). Every function takes a results object (a finished
-``Simulation``, ``clustersim.load(...)``, or ``clustersim.load_sweep(...)`` where it says so)
-and returns a ``matplotlib.figure.Figure``; nothing is shown or saved here.
+``Simulation``, ``clustersim.load(...)``, or ``clustersim.load_sweep(...)`` where it says so) or
+the path of a file, and returns a ``matplotlib.figure.Figure``; nothing is shown or saved here.
+``target_dashboard`` takes a run or a sweep, ``fan_chart`` a sweep, the others one run.
 
     import clustersim as cs, clustersim.plot as cplot
     fig = cplot.target_dashboard(cs.load("out.h5"))
@@ -38,6 +39,44 @@ def _is_sweep(obj: Any) -> bool:
     return hasattr(obj, "target_probability")
 
 
+def _open(results: Any) -> Any:
+    """A path becomes the results or sweep file it names; anything else is used as it is."""
+    import os
+    if isinstance(results, (str, os.PathLike)):
+        from clustersim.results import Results
+        from clustersim.sweepresults import SWEEP_FORMAT, SweepResults
+        path = os.fspath(results)
+        try:
+            import h5py
+            with h5py.File(path, "r") as f:
+                kind = f.attrs.get("format")
+        except OSError:
+            kind = None
+        kind = kind.decode() if isinstance(kind, bytes) else kind
+        return SweepResults(path) if kind == SWEEP_FORMAT else Results(path)
+    return results
+
+
+def _one_run(results: Any, figure: str) -> Any:
+    """The results of one run (a path, a results file or a Simulation); a sweep is refused
+    with the figures that draw sweeps."""
+    results = _open(results)
+    if _is_sweep(results):
+        raise TypeError(f"{figure}() draws one run, not a sweep: for a sweep use "
+                        "target_dashboard(sweep, point=...) or fan_chart(sweep, outcome), or "
+                        "draw one run of it (runs().command repeats it alone)")
+    return results
+
+
+def _check_point(sweep: Any, point: int | None) -> None:
+    if point is None:
+        return
+    n = len(sweep.design())
+    if isinstance(point, bool) or not isinstance(point, (int, np.integer)) or not 0 <= point < n:
+        raise ValueError(f"point={point!r} is not a design point of this sweep; expected an "
+                         f"integer in [0, {n - 1}]")
+
+
 def _yearly_december(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.groupby(frame.index.year).last()
 
@@ -58,6 +97,7 @@ def _integer_years(ax) -> None:
 
 def revenue(results: Any) -> Any:
     """The zone's revenue by sector (stacked, trn CNY/year), month by month."""
+    results = _one_run(results, "revenue")
     frame = results.series("zone", "revenue_cny") / 1e12
     fig, axes = _figure()
     ax = axes[0, 0]
@@ -73,8 +113,10 @@ def revenue(results: Any) -> Any:
 def target_dashboard(results: Any, *, point: int = 0) -> Any:
     """One panel per target. A run: the value each December against the threshold, met years
     marked. A sweep: P(met by each year) for a design point, with its 95 % interval."""
+    results = _open(results)
     fig, axes = _figure(2, 5, width=16, height=6.5)
     if _is_sweep(results):
+        _check_point(results, point)
         table = results.target_probability().xs(point, level="point")
         for ax, target in zip(axes.flat, TARGETS, strict=True):
             rows = table.xs(target, level="target")
@@ -115,6 +157,11 @@ def fan_chart(sweep: Any, outcome: str, *, point: int | None = None, scale: floa
               ylabel: str = "") -> Any:
     """Median and 50 % / 90 % bands over the runs of a sweep (one design point, or all), year by
     year, for a target id or a series label of the sweep."""
+    sweep = _open(sweep)
+    if not _is_sweep(sweep):
+        raise TypeError("fan_chart() draws the runs of a sweep (clustersim.load_sweep); for one "
+                        "run use target_dashboard(results) or results.series(...)")
+    _check_point(sweep, point)
     values = sweep.outcome(outcome)
     runs = sweep.runs()
     keep = (runs["status"] == "done").to_numpy().copy()
@@ -140,6 +187,7 @@ def fan_chart(sweep: Any, outcome: str, *, point: int | None = None, scale: floa
 def park_ranking(results: Any) -> Any:
     """The parks' ranks each December: by the evaluation's composite score where parks were
     evaluated, else by revenue. Removed parks end in a cross; notified years are circled."""
+    results = _one_run(results, "park_ranking")
     score = _after_evaluation(results.series("park", "evaluation_score"))
     standing = _after_evaluation(results.series("park", "standing"))
     revenue = _yearly_december(results.series("park", "revenue_cny")).T.groupby(level="park") \
@@ -177,7 +225,11 @@ def park_ranking(results: Any) -> Any:
 def sector_mix(results: Any, *, year: int | None = None) -> Any:
     """Each park's revenue by sector in December of ``year`` (default: the last), largest
     parks first."""
+    results = _one_run(results, "sector_mix")
     frame = _yearly_december(results.series("park", "revenue_cny"))
+    if year is not None and year not in frame.index:
+        raise ValueError(f"year={year!r} is not a year of this run; expected one of "
+                         f"{int(frame.index[0])}-{int(frame.index[-1])}")
     year = int(frame.index[-1]) if year is None else year
     row = frame.loc[year].unstack("sector") / 1e9
     row = row.loc[row.sum(axis=1).sort_values().index]
@@ -199,6 +251,7 @@ def sector_mix(results: Any, *, year: int | None = None) -> Any:
 def talent_flows(results: Any, *, top: int = 40) -> Any:
     """Talent hired across parks over the run (origin rows, destination columns), as a matrix,
     and the ``top`` largest flows as arcs between the parks' locations."""
+    results = _one_run(results, "talent_flows")
     moves = results.series("park", "talent_moves").sum()
     matrix = moves.unstack("destination")
     parks = results.parks
@@ -234,6 +287,7 @@ def talent_flows(results: Any, *, top: int = 40) -> Any:
 
 def space_use(results: Any) -> Any:
     """Occupancy (floor space used / available) of each park, month by month."""
+    results = _one_run(results, "space_use")
     used = results.series("park", "used_floor_space_m2")
     available = results.series("park", "floor_space_m2")
     occupancy = used / available

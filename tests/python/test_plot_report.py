@@ -74,6 +74,23 @@ def test_park_ranking_marks_the_notice_and_the_removal(run_file):
     assert sum(len(c.get_offsets()) for c in collections) >= 2   # circle(s) and a cross
 
 
+def test_figures_take_paths_and_name_bad_arguments(run_file, sweep_file):
+    _png(cplot.target_dashboard(str(run_file)))
+    _png(cplot.target_dashboard(sweep_file, point=1))
+    with pytest.raises(ValueError, match=r"point=99 is not a design point .* \[0, 8\]"):
+        cplot.target_dashboard(cs.load_sweep(sweep_file), point=99)
+    with pytest.raises(ValueError, match="point=-1"):
+        cplot.fan_chart(sweep_file, "pct", point=-1)
+    with pytest.raises(ValueError, match=r"year=2050 is not a year of this run; .*2022-2025"):
+        cplot.sector_mix(run_file, year=2050)
+    for figure in (cplot.revenue, cplot.park_ranking, cplot.sector_mix, cplot.talent_flows,
+                   cplot.space_use):
+        with pytest.raises(TypeError, match="draws one run, not a sweep"):
+            figure(cs.load_sweep(sweep_file))
+    with pytest.raises(TypeError, match="draws the runs of a sweep"):
+        cplot.fan_chart(run_file, "pct")
+
+
 def test_sweep_figures_render(sweep_file):
     results = cs.load_sweep(sweep_file)
     _png(cplot.target_dashboard(results, point=3))
