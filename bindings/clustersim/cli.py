@@ -291,9 +291,19 @@ def _calibrate(args: argparse.Namespace) -> int:
                             "processes", key="workers", value=str(args.workers))
     started = time.perf_counter()
     client = "inline" if args.inline else None
+    batches = {"n": 0}
+
+    def report_batch(generation: int, batch: int) -> None:
+        # A calibration runs for minutes to hours: one line per batch says it is alive.
+        batches["n"] += 1
+        print(f"clustersim: generation {generation} of at most {spec.generations}, batch "
+              f"{batch + 1}: {batches['n'] * spec.batch} simulations in "
+              f"{time.perf_counter() - started:.0f} s", file=sys.stderr, flush=True)
+
     try:
         fit = run_calibration(spec, args.output, client=client, workers=args.workers,
-                              scheduler=args.scheduler)
+                              scheduler=args.scheduler,
+                              on_batch=None if args.quiet else report_batch)
     except KeyboardInterrupt:
         print(f"\nclustersim: interrupted; {args.output}.abc.db holds the generations finished "
               "so far: run the same command again to resume", file=sys.stderr)
@@ -384,6 +394,8 @@ def build_parser() -> argparse.ArgumentParser:
     where = _add_dask_options(calib)
     where.add_argument("--inline", action="store_true",
                        help="no Dask: every simulation in this process (the same result)")
+    calib.add_argument("-q", "--quiet", action="store_true",
+                       help="no progress lines (one per batch of simulations, on stderr)")
     calib.set_defaults(handler=_calibrate)
 
     report = commands.add_parser("report", help="write a self-contained HTML report of a "

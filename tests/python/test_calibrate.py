@@ -323,10 +323,17 @@ range = [0.0, 0.3]
     out = tmp_path / "fit.h5"
     first = run_cli("calibrate", str(toml), "-o", str(out), "--inline", check=True)
     assert "firms.growth.drift" in first.stdout and f"wrote {out}" in first.stdout
+    # Progress on stderr, a line per batch of 8 (the calibration sample is generation 0).
+    progress = [line for line in first.stderr.splitlines() if "simulations in" in line]
+    assert progress and progress[0].startswith("clustersim: generation 0 of at most 2, batch 1: "
+                                               "8 simulations in")
     fit = cs.load_calibration(out)
     assert len(fit.weights) == 8 and fit.meta["generations_run"] == 2
     again = run_cli("calibrate", str(toml), "-o", str(out), "--inline", check=True)
     assert again.stdout.splitlines()[-1].split(",")[:3] == first.stdout.splitlines()[-1].split(
         ",")[:3]
+    quiet = run_cli("calibrate", str(toml), "-o", str(tmp_path / "quiet.h5"), "--inline", "-q",
+                    check=True)
+    assert "simulations in" not in quiet.stderr and "wrote" in quiet.stdout
     bad = run_cli("calibrate", str(tmp_path / "none.toml"), "-o", str(out))
     assert bad.returncode == 2 and "cannot read the calibration file" in bad.stderr

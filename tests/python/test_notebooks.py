@@ -3,6 +3,8 @@ the committed files carry no outputs."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from conftest import ROOT
@@ -26,7 +28,9 @@ def test_every_notebook_is_tested():
 
 @pytest.mark.parametrize("name", NOTEBOOKS)
 def test_notebook_runs_in_fast_mode(name, monkeypatch):
+    import tempfile
     monkeypatch.setenv("CLUSTERSIM_SMALL", "1")
+    temporary = set(Path(tempfile.gettempdir()).glob("clustersim-nb*"))
     nb = nbformat.read(NOTEBOOKS_DIR / name, as_version=4)
     client = nbclient.NotebookClient(nb, timeout=300, kernel_name="python3",
                                      resources={"metadata": {"path": str(NOTEBOOKS_DIR)}})
@@ -43,6 +47,12 @@ def test_notebook_runs_in_fast_mode(name, monkeypatch):
                and "<Figure size" in out.get("data", {}).get("text/plain", "")]
     assert figures, f"{name}: no figure"
     assert all("image/png" in out["data"] for out in figures), f"{name}: a figure is not drawn"
+    # A notebook cleans up its temporary files, and its sweeps show their progress.
+    left = set(Path(tempfile.gettempdir()).glob("clustersim-nb*")) - temporary
+    assert not left, f"{name}: left {sorted(map(str, left))}"
+    for cell in nb.cells:
+        if cell.cell_type == "code" and "cs.sweep(" in cell.source:
+            assert "progress=True" in cell.source, f"{name}: a sweep without progress"
 
 
 @pytest.mark.parametrize("name", NOTEBOOKS)
