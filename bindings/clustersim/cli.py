@@ -58,8 +58,9 @@ def _default_threads() -> int:
         return os.cpu_count() or 1
 
 
-def summary_table(sim: Simulation) -> str:
-    """One line per simulated year: the zone at December's end and the year's flows."""
+def summary_frame(sim: Simulation) -> pd.DataFrame:
+    """One row per simulated year: the zone at December's end and the year's flows
+    (full-scale equivalents)."""
     revenue = sim.series("zone", "revenue_cny")
     firms = sim.series("zone", "firms").sum(axis=1)
     employees = sim.series("zone", "employees").sum(axis=1)
@@ -67,15 +68,27 @@ def summary_table(sim: Simulation) -> str:
     exits = sim.series("zone", "exits").sum(axis=1)
     leading = revenue[["IC", "biomedicine", "AI"]].sum(axis=1)
     total = revenue.sum(axis=1)
-    header = (f"{'year':>4}  {'firms':>9}  {'revenue trn CNY':>15}  {'leading trn':>11}  "
-              f"{'employees m':>11}  {'entries':>8}  {'exits':>8}")
-    lines = [header, "-" * len(header)]
+    rows = []
     for year in sorted(set(revenue.index.year)):
         in_year = revenue.index.year == year
         last = revenue.index[in_year][-1]
-        lines.append(f"{year:>4}  {firms[last]:>9,.0f}  {total[last] / 1e12:>15.3f}  "
-                     f"{leading[last] / 1e12:>11.3f}  {employees[last] / 1e6:>11.3f}  "
-                     f"{entries[in_year].sum():>8,.0f}  {exits[in_year].sum():>8,.0f}")
+        rows.append({"year": year, "firms": firms[last], "revenue_cny": total[last],
+                     "leading_revenue_cny": leading[last], "employees": employees[last],
+                     "entries": entries[in_year].sum(), "exits": exits[in_year].sum()})
+    return pd.DataFrame(rows).set_index("year")
+
+
+def summary_table(sim: Simulation) -> str:
+    """One line per simulated year: the zone at December's end and the year's flows."""
+    frame = summary_frame(sim)
+    header = (f"{'year':>4}  {'firms':>9}  {'revenue trn CNY':>15}  {'leading trn':>11}  "
+              f"{'employees m':>11}  {'entries':>8}  {'exits':>8}")
+    lines = [header, "-" * len(header)]
+    for year, row in frame.iterrows():
+        lines.append(f"{year:>4}  {row['firms']:>9,.0f}  {row['revenue_cny'] / 1e12:>15.3f}  "
+                     f"{row['leading_revenue_cny'] / 1e12:>11.3f}  "
+                     f"{row['employees'] / 1e6:>11.3f}  {row['entries']:>8,.0f}  "
+                     f"{row['exits']:>8,.0f}")
     return "\n".join(lines)
 
 
@@ -115,6 +128,10 @@ def _run(args: argparse.Namespace) -> int:
         raise ScenarioError(f"--checkpoint-every {args.checkpoint_every}: expected a positive "
                             "number of months", key="checkpoint-every",
                             value=str(args.checkpoint_every))
+    if args.csv:
+        folder = os.path.dirname(os.path.abspath(args.csv))
+        if not os.path.isdir(folder):
+            raise OutputError(f"--csv {args.csv}: directory {folder} does not exist")
     output = args.output
     if os.path.isdir(output):
         raise OutputError(f"{output}: is a directory; expected a file name such as out.h5")
@@ -154,6 +171,13 @@ def _run(args: argparse.Namespace) -> int:
         print(summary_table(sim))
         print()
         print(target_table(sim))
+    if args.csv:
+        # The two tables above, whole numbers in CNY and persons, for a spreadsheet.
+        for suffix, frame in (("years", summary_frame(sim)), ("targets", sim.target_summary())):
+            path = f"{args.csv}-{suffix}.csv"
+            frame.to_csv(path + ".partial")
+            os.replace(path + ".partial", path)
+            print(f"wrote {path}")
     print(f"wrote {output}: {sim.steps_done} months, {len(sim.firms):,d} firm agents at the end, "
           f"seed {sim.seed}, {sim.threads} threads, {elapsed:.1f} s")
     return 0
@@ -364,6 +388,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--set", action="append", metavar="KEY=VALUE",
                      help="override a parameter (repeatable), e.g. --set scale=0.01")
     run.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary")
+    run.add_argument("--csv", metavar="PREFIX",
+                     help="also write the summary tables as PREFIX-years.csv and "
+                          "PREFIX-targets.csv")
     run.set_defaults(handler=_run)
 
     info = commands.add_parser("info", help="describe a results, sweep, checkpoint or "

@@ -49,6 +49,28 @@ def test_run_info_and_summary(tmp_path):
         assert f.attrs["until_year"] == "2022"
 
 
+def test_run_writes_its_tables_as_csv(tmp_path):
+    import pandas as pd
+    out = tmp_path / "out.h5"
+    result = run_cli("run", SMALL, "-o", str(out), "--seed", "7", *QUICK, "--csv",
+                     str(tmp_path / "t"), check=True)
+    assert f"wrote {tmp_path / 't'}-years.csv" in result.stdout
+    years = pd.read_csv(tmp_path / "t-years.csv", index_col="year")
+    r = cs.load(out)
+    revenue = r.series("zone", "revenue_cny")
+    assert years.index.tolist() == [2022]
+    assert years.loc[2022, "revenue_cny"] == pytest.approx(revenue.iloc[-1].sum(), rel=1e-12)
+    assert years.loc[2022, "entries"] == pytest.approx(
+        r.series("zone", "entries").to_numpy().sum(), rel=1e-12)
+    targets = pd.read_csv(tmp_path / "t-targets.csv", index_col="target")
+    assert targets["value"].to_dict() == pytest.approx(r.target_summary()["value"].to_dict())
+    assert not list(tmp_path.glob("*.partial"))
+    bad = run_cli("run", SMALL, "-o", str(tmp_path / "o2.h5"), *QUICK, "--csv",
+                  str(tmp_path / "no" / "t"))
+    assert bad.returncode == 2 and "--csv" in bad.stderr and "does not exist" in bad.stderr
+    assert not (tmp_path / "o2.h5").exists()
+
+
 def test_output_is_identical_for_1_2_and_4_threads(tmp_path):
     datasets = {}
     for threads in (1, 2, 4):

@@ -146,3 +146,13 @@ def test_partial_files_can_be_inspected(tmp_path):
     assert len(partial.parks) == 22
     assert partial.snapshot_years() == [2022]
     assert partial.snapshot(2022)["park"].notna().all()
+
+
+def test_frames_export_to_excel(small_results, tmp_path):
+    # Economists take tables to spreadsheets: the engine is a dependency (pyproject.toml).
+    import pandas as pd
+    r = cs.load(small_results)
+    path = tmp_path / "targets.xlsx"
+    r.target_summary().to_excel(path)
+    back = pd.read_excel(path, index_col="target")
+    assert back["value"].to_dict() == pytest.approx(r.target_summary()["value"].to_dict())
