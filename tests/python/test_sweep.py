@@ -325,8 +325,21 @@ def test_cli_sweep_resumes_and_reports(tmp_path):
     out = tmp_path / "cli.h5"
     spec_path = tmp_path / "tiny.toml"
     tiny_spec(tmp_path)   # writes tiny.toml
-    first = run_cli("sweep", str(spec_path), "-o", str(out), "--workers", "1", check=True)
+    # Dask's default dashboard port taken (by us, or already by something else): its
+    # "Port 8787 is already in use" warning must not leak into the command's output.
+    import socket
+    busy = socket.socket()
+    try:
+        busy.bind(("127.0.0.1", 8787))
+        busy.listen()
+    except OSError:
+        pass
+    try:
+        first = run_cli("sweep", str(spec_path), "-o", str(out), "--workers", "1", check=True)
+    finally:
+        busy.close()
     assert "8 runs (8 done, 0 failed)" in first.stdout
+    assert "Warning" not in first.stderr and "8787" not in first.stderr, first.stderr
     again = run_cli("sweep", str(spec_path), "-o", str(out), "--workers", "1", check=True)
     assert "8 runs (8 done, 0 failed)" in again.stdout
     assert cs.load_sweep(out).runs()["attempts"].max() == 1   # nothing computed twice
