@@ -58,6 +58,19 @@ def _default_threads() -> int:
         return os.cpu_count() or 1
 
 
+def _outside_note(sim: Simulation) -> str:
+    """Firms of parks whose plaque was removed stay agents but leave the zone's totals: say how
+    many, so the agent count and the summary's firm count can be reconciled."""
+    in_zone = sim.series("park", "in_zone").iloc[-1].to_numpy() > 0
+    if in_zone.all():
+        return ""
+    park = sim.firms.park[sim.firms.alive]
+    outside = int((~in_zone[park]).sum())
+    removed = int((~in_zone).sum())
+    return (f" ({outside:,d} of them in the {removed} park{'s' if removed > 1 else ''} removed "
+            "from the zone, outside its totals)")
+
+
 def summary_frame(sim: Simulation) -> pd.DataFrame:
     """One row per simulated year: the zone at December's end and the year's flows
     (full-scale equivalents)."""
@@ -178,8 +191,8 @@ def _run(args: argparse.Namespace) -> int:
             frame.to_csv(path + ".partial")
             os.replace(path + ".partial", path)
             print(f"wrote {path}")
-    print(f"wrote {output}: {sim.steps_done} months, {len(sim.firms):,d} firm agents at the end, "
-          f"seed {sim.seed}, {sim.threads} threads, {elapsed:.1f} s")
+    print(f"wrote {output}: {sim.steps_done} months, {len(sim.firms):,d} firm agents at the end"
+          f"{_outside_note(sim)}, seed {sim.seed}, {sim.threads} threads, {elapsed:.1f} s")
     return 0
 
 

@@ -255,6 +255,26 @@ def removal_run():
     return run(sc, seed=3)
 
 
+def test_the_cli_explains_agents_of_removed_parks(tmp_path):
+    # The same settings as removal_run, from the command line: the closing line reconciles the
+    # agent count with the zone's firm count.
+    sets = ["scale=0.05", "policy.evaluation.ranking.intensity=1.0",
+            "policy.evaluation.ranking.start_year=2022", "policy.evaluation.fail_score=10.0",
+            "policy.evaluation.bottom_parks=3"]
+    args = [a for s in sets for a in ("--set", s)]
+    result = run_cli("run", str(SCENARIOS / "no-new-policy.toml"), "-o", str(tmp_path / "r.h5"),
+                     "--seed", "3", "--until", "2025", "-q", *args, check=True)
+    r = cs.load(tmp_path / "r.h5")
+    removed = int((r.series("park", "in_zone").iloc[-1] == 0).sum())
+    assert removed >= 1
+    in_zone = r.series("park", "in_zone").iloc[-1]
+    firms = r.snapshot(2025)   # the living firms at the end, with their parks
+    outside = int((~firms["park"].astype(str).map(in_zone.astype(bool))).sum())
+    line = result.stdout.strip().splitlines()[-1]
+    assert f"({outside:,d} of them in the {removed} park" in line, line
+    assert "removed from the zone, outside its totals)" in line
+
+
 def test_evaluation_removes_a_park_from_the_zone_totals(removal_run):
     sim = removal_run
     in_zone = sim.series("park", "in_zone")
