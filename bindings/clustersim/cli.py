@@ -363,7 +363,10 @@ def _report(args: argparse.Namespace) -> int:
     parent = os.path.dirname(os.path.abspath(args.output))
     if not os.path.isdir(parent):
         raise OutputError(f"{args.output}: directory {parent} does not exist")
-    write_report(args.file, args.output)
+    if args.seeds is not None and not 1 <= args.seeds <= 1000:
+        raise ScenarioError(f"--seeds {args.seeds}: expected a number of runs in [1, 1000]",
+                            key="seeds", value=str(args.seeds))
+    write_report(args.file, args.output, seeds=args.seeds or 0)
     print(f"wrote {args.output}")
     return 0
 
@@ -442,6 +445,9 @@ def build_parser() -> argparse.ArgumentParser:
                                  "results or sweep file")
     report.add_argument("file", help="results file (clustersim run) or sweep file")
     report.add_argument("-o", "--output", required=True, help="HTML file to write")
+    report.add_argument("--seeds", type=int, metavar="N",
+                        help="for a run: also run its scenario with seeds 1..N and show each "
+                             "target's seed spread and P(met)")
     report.set_defaults(handler=_report)
 
     params = commands.add_parser("parameters", help="list every parameter with its default")

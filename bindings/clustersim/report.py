@@ -9,6 +9,7 @@ import json
 import os
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from clustersim import plot
@@ -75,30 +76,76 @@ def _scale_note(summary: pd.DataFrame, scale: float | None) -> str:
             "scale for them.</p>")
 
 
-def run_report(path: str) -> str:
+def seed_spread(results: Results, seeds: int) -> pd.DataFrame:
+    """The run's scenario again with seeds 1..``seeds``, to the run's last year: per target the
+    5 % and 95 % quantiles of its value in the target year and the share of seeds that met it
+    by then."""
+    from clustersim.simulation import Simulation
+    scenario = results.scenario()
+    until = int(results.targets().index[-1])
+    frames = [Simulation(scenario, seed=seed, threads=1).run(until=until).targets()
+              for seed in range(1, seeds + 1)]
+    year = min(frames[0].attrs["target_year"], until)
+    rows = {}
+    for target in plot.TARGETS:
+        values = np.array([f.loc[year, target] for f in frames], dtype=float)
+        met = np.array([f.loc[:year, f"{target}_met"].any() for f in frames])
+        rows[target] = {"low": np.quantile(values, 0.05), "high": np.quantile(values, 0.95),
+                        "p_met": met.mean()}
+    frame = pd.DataFrame(rows).T
+    frame.attrs["year"] = int(year)
+    return frame
+
+
+def _reproduce(meta: dict) -> str:
+    """A command that repeats the run: the scenario as stored (every --set included), the seed,
+    the last year and, for a fork, the checkpoint it started from."""
+    command = "clustersim run scenario.toml"
+    if meta.get("parent_checkpoint"):
+        command += f" --from {meta['parent_checkpoint']}"
+    command += f" -o out.h5 --seed {meta.get('seed', 1)}"
+    if meta.get("until_year"):
+        command += f" --until {meta['until_year']}"
+    return command
+
+
+def run_report(path: str, *, seeds: int = 0) -> str:
     results = Results(path)
     meta = results.meta
     scenario = results.scenario()
     targets = results.targets()
     summary = results.target_summary()
     year = targets.attrs["target_year"]
+    spread = seed_spread(results, seeds) if seeds else None
     rows, classes = [], []
     for target, row in summary.iterrows():
         unit = row["unit"]
         first = "not met" if pd.isna(row["first_met"]) else str(row["first_met"])
         mark = "" if row.get("faithful", True) else "<sup>*</sup>"
-        rows.append([html.escape(target) + mark,
-                     f"{row['comparison']} {_fmt(row['threshold'], unit)}",
-                     _fmt(row["value"], unit), "yes" if row["met"] else "no", first,
-                     html.escape(unit)])
+        cells = [html.escape(target) + mark, f"{row['comparison']} {_fmt(row['threshold'], unit)}",
+                 _fmt(row["value"], unit), "yes" if row["met"] else "no", first]
+        if spread is not None:
+            cells += [f"{_fmt(spread.loc[target, 'low'], unit)} – "
+                      f"{_fmt(spread.loc[target, 'high'], unit)}",
+                      f"{spread.loc[target, 'p_met']:.2f}"]
+        rows.append(cells + [html.escape(unit)])
         classes.append("met" if row["met"] else "not")
+    header = ["target", "threshold", f"value {year}", f"met in {year}", "first met"]
+    if spread is not None:
+        header += [f"{seeds} seeds: 5–95 % in {spread.attrs['year']}",
+                   f"P(met by {spread.attrs['year']})"]
+    draw = (f"<p>This is <b>one run</b> (seed {meta.get('seed')}): one draw of the model's "
+            "randomness. "
+            + (f"The last two columns repeat the scenario with seeds 1–{seeds}." if seeds else
+               "For the seed spread, make the report with <code>--seeds N</code> (N more runs), "
+               "or run a sweep with replicates (<code>clustersim sweep</code>).") + "</p>")
     sections = [
         f"<p>{html.escape(str(scenario['description']) or '')}</p>",
         "<h2>Targets</h2>",
         f"<p>Each target in {year} (the target year) and the first year it is met in the run "
         "(docs/policy.md; definitions in docs/model.md, section 3.4.5).</p>",
-        _table(["target", "threshold", f"value {year}", f"met in {year}", "first met", "unit"],
-               rows, classes),
+        draw,
+        _table(header + ["unit"], rows, classes),
         _scale_note(summary, targets.attrs.get("scale")),
         "<h2>Figures</h2>",
         _img(plot.target_dashboard(results), "Each target every December against its threshold"),
@@ -111,10 +158,8 @@ def run_report(path: str) -> str:
         _table(["key", "value"], [[html.escape(k), html.escape(str(meta[k]))] for k in (
             "scenario_name", "scenario_path", "seed", "threads", "scale", "until_year",
             "clustersim_version", "git_revision", "start_time", "end_time", "host") if k in meta]),
-        "<p>Command: <code>" + html.escape(
-            f"clustersim run {meta.get('scenario_path', '<scenario.toml>')} -o out.h5 "
-            f"--seed {meta.get('seed', 1)}"
-            + (f" --until {meta['until_year']}" if meta.get("until_year") else "")) +
+        "<p>Save the scenario below as <code>scenario.toml</code> and run <code>"
+        + html.escape(_reproduce(meta)) +
         "</code> (results do not depend on the thread count).</p>",
         "<h3>Scenario</h3>",
         f"<pre>{html.escape(scenario.to_toml())}</pre>",
@@ -205,9 +250,10 @@ def _targets_attrs(path: str) -> dict[str, Any]:
                 for k, v in f["outcomes/targets"].attrs.items()}
 
 
-def write_report(path: str | os.PathLike, output: str | os.PathLike) -> str:
+def write_report(path: str | os.PathLike, output: str | os.PathLike, *, seeds: int = 0) -> str:
     """Writes the report of a results or sweep file to ``output`` (written whole: a temporary
-    file renamed into place); returns the output path."""
+    file renamed into place); returns the output path. ``seeds`` > 0 adds to a run's report the
+    spread of its scenario over that many seeds."""
     path, output = os.fspath(path), os.fspath(output)
     try:
         with h5_file(path) as f:
@@ -216,7 +262,10 @@ def write_report(path: str | os.PathLike, output: str | os.PathLike) -> str:
         raise OutputError(f"{path}: cannot open ({error}); expected a clustersim results or "
                           "sweep file") from None
     kind = kind.decode() if isinstance(kind, bytes) else kind
-    text = sweep_report(path) if kind == SWEEP_FORMAT else run_report(path)
+    if seeds and kind == SWEEP_FORMAT:
+        raise OutputError(f"{path}: --seeds is for the report of one run; a sweep file has its "
+                          "replicates already")
+    text = sweep_report(path) if kind == SWEEP_FORMAT else run_report(path, seeds=seeds)
     partial = output + ".partial"
     with open(partial, "w", encoding="utf-8") as handle:
         handle.write(text)

@@ -8,6 +8,7 @@ import shutil
 import subprocess
 
 import matplotlib
+import pandas as pd
 import pytest
 
 import clustersim as cs
@@ -134,6 +135,35 @@ def test_report_of_a_run_opens_in_a_headless_browser(run_file, tmp_path):
     _check_report(out, tmp_path / "report.png",
                   ["first met", "Reproduce", "git_revision", "clustersim run", "[policy.",
                    "Not faithful at scale 0.02: champions, talent,"])
+
+
+def test_a_run_report_is_one_draw_with_its_seed_spread_and_reproduces(run_file, tmp_path):
+    import html as html_module
+    out = tmp_path / "seeds.html"
+    run_cli("report", str(run_file), "-o", str(out), "--seeds", "2", check=True)
+    text = out.read_text(encoding="utf-8")
+    assert "<b>one run</b> (seed 3)" in text and "2 seeds: 5–95 % in 2025" in text
+    # The spread's P(met by 2025) is that of the scenario run with seeds 1 and 2.
+    r = cs.load(run_file)
+    met = [cs.Simulation(r.scenario(), seed=s).run(until=2025).targets()["pct_met"].any()
+           for s in (1, 2)]
+    row = re.search(r'<tr[^>]*><td class="l">pct(?:<sup>\*</sup>)?</td>(.*?)</tr>',
+                    text).group(1)
+    cells = re.findall(r'<td class="">(.*?)</td>', row)
+    assert float(cells[-2]) == pytest.approx(sum(met) / 2)
+    # The Reproduce section's command, on the scenario it prints, gives the same targets.
+    command = re.search(r"and run <code>(.*?)</code>", text).group(1).split()
+    scenario = html_module.unescape(re.search(r"<h3>Scenario</h3><pre>(.*?)</pre>", text,
+                                              re.S).group(1))
+    (tmp_path / "scenario.toml").write_text(scenario, encoding="utf-8")
+    assert command[:3] == ["clustersim", "run", "scenario.toml"]
+    args = [str(tmp_path / "scenario.toml")] + [
+        str(tmp_path / "out.h5") if a == "out.h5" else a for a in command[3:]]
+    run_cli("run", *args, "-q", check=True)
+    again = cs.load(tmp_path / "out.h5").targets()
+    pd.testing.assert_frame_equal(again, r.targets())
+    bad = run_cli("report", str(run_file), "-o", str(tmp_path / "x.html"), "--seeds", "0")
+    assert bad.returncode == 2 and "--seeds 0" in bad.stderr
 
 
 def test_report_of_a_sweep_opens_in_a_headless_browser(sweep_file, tmp_path):
