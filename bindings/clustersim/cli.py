@@ -114,15 +114,17 @@ def target_table(sim: Simulation) -> str:
     summary = sim.target_summary()
     year = sim.targets().attrs["target_year"]
     header = (f"{'target':<15}  {'threshold':>12}  {f'value {year}':>12}  {'met':>4}  "
-              f"{'first met':>9}")
+              f"{'first met':>9}  {'unit':<17}").rstrip()
     lines = [header, "-" * len(header)]
     for target, row in summary.iterrows():
         fmt = _TARGET_FORMAT.get(row["unit"], lambda v: f"{v:,.0f}")
         value = fmt(row["value"]) if not pd.isna(row["year"]) else "-"
         first = str(row["first_met"]) if not pd.isna(row["first_met"]) else "not yet"
         mark = "" if row.get("faithful", True) else " *"
-        lines.append(f"{target:<15}  {row['comparison']:>2}{fmt(row['threshold']):>10}  "
-                     f"{value:>12}  {'yes' if row['met'] else 'no':>4}  {first:>9}{mark}")
+        unit = "share" if row["unit"] == "fraction" else row["unit"]
+        lines.append((f"{target:<15}  {row['comparison']:>2}{fmt(row['threshold']):>10}  "
+                      f"{value:>12}  {'yes' if row['met'] else 'no':>4}  {first:>9}  "
+                      f"{unit:<17}").rstrip() + mark)
     if "faithful" in summary and not summary["faithful"].all():
         lines.append(f"* not faithful at scale {sim.scenario['scale']:g}: the full zone's "
                      "verdict can differ; run at full scale (docs/model.md, section 3.4.7)")

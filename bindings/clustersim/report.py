@@ -38,14 +38,40 @@ def _img(fig: Any, caption: str) -> str:
             f"<figcaption>{html.escape(caption)}</figcaption></figure>")
 
 
+# Units that count things: shown as whole numbers (a sample's counts are full-scale equivalents).
+_COUNTS = {"firms", "parks", "persons", "incubators", "clusters", "applications/year"}
+
+
 def _fmt(value: Any, unit: str) -> str:
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return "–"
     if unit == "fraction":
         return f"{value:.1%}"
-    if abs(value) >= 100:
+    if unit in _COUNTS or abs(value) >= 100:
         return f"{value:,.0f}"
-    return f"{value:,.2f}"
+    return f"{value:,.1f}" if unit == "firms/day" else f"{value:,.2f}"
+
+
+def _target_name(target: str) -> str:
+    """A target by its name in words, with its id (the key in files and the API)."""
+    return f"{html.escape(plot.TITLES[target])}<br><code>{html.escape(target)}</code>"
+
+
+def _lever_table(scenario: Any) -> str:
+    """The levers a scenario switches on: group, lever, intensity and years."""
+    from clustersim import _core
+    rows = []
+    for lever in _core.lever_catalogue():
+        key = f"policy.{lever['key']}"
+        intensity = scenario[f"{key}.intensity"]
+        if intensity:
+            group, name = lever["key"].split(".", 1)
+            rows.append([html.escape(group), html.escape(name), f"{intensity:g}",
+                         f"{scenario[f'{key}.start_year']}–{scenario[f'{key}.end_year']}",
+                         html.escape(lever["summary"])])
+    if not rows:
+        return "<p>No lever is on: the counterfactual without new policy.</p>"
+    return _table(["group", "lever", "intensity", "years", "what it does"], rows)
 
 
 def _table(header: list[str], rows: list[list[str]], classes: list[str] | None = None) -> str:
@@ -122,7 +148,7 @@ def run_report(path: str, *, seeds: int = 0) -> str:
         unit = row["unit"]
         first = "not met" if pd.isna(row["first_met"]) else str(row["first_met"])
         mark = "" if row.get("faithful", True) else "<sup>*</sup>"
-        cells = [html.escape(target) + mark, f"{row['comparison']} {_fmt(row['threshold'], unit)}",
+        cells = [_target_name(target) + mark, f"{row['comparison']} {_fmt(row['threshold'], unit)}",
                  _fmt(row["value"], unit), "yes" if row["met"] else "no", first]
         if spread is not None:
             cells += [f"{_fmt(spread.loc[target, 'low'], unit)} – "
@@ -147,6 +173,8 @@ def run_report(path: str, *, seeds: int = 0) -> str:
         draw,
         _table(header + ["unit"], rows, classes),
         _scale_note(summary, targets.attrs.get("scale")),
+        "<h2>Levers</h2>",
+        _lever_table(scenario),
         "<h2>Figures</h2>",
         _img(plot.target_dashboard(results), "Each target every December against its threshold"),
         _img(plot.revenue(results), "Zone revenue by sector"),
@@ -162,7 +190,8 @@ def run_report(path: str, *, seeds: int = 0) -> str:
         + html.escape(_reproduce(meta)) +
         "</code> (results do not depend on the thread count).</p>",
         "<h3>Scenario</h3>",
-        f"<pre>{html.escape(scenario.to_toml())}</pre>",
+        "<details><summary>The scenario file (every value that differs from the defaults)"
+        f"</summary><pre>{html.escape(scenario.to_toml())}</pre></details>",
     ]
     if meta.get("lever_changes"):
         sections.append(f"<h3>Levers changed between steps</h3><pre>"
@@ -193,24 +222,26 @@ def sweep_report(path: str) -> str:
         if year not in results.years:
             year = results.years[-1]
         at = probability.xs(year, level="year")
-        header = ["target", "threshold"] + [f"point {p}" for p in design.index]
-        rows = []
         scales = (design["scale"].to_numpy(dtype=float) if "scale" in design
                   else [float(results.spec.base["scale"])])
         faithful = {target: all(faithful_at(target, s) for s in scales)
                     for target in plot.TARGETS}
-        for target in plot.TARGETS:
-            t = thresholds[target]
-            cells = [html.escape(target) + ("" if faithful[target] else "<sup>*</sup>"),
-                     f"{t['comparison']} {t['threshold']:g}"]
-            for p in design.index:
+        # One row per design point, labelled by its values; one column per target.
+        header = [_short_key(k) for k in design.columns] + [
+            f"{plot.TITLES[t]} ({thresholds[t]['comparison']} {thresholds[t]['threshold']:g})"
+            + ("*" if not faithful[t] else "") for t in plot.TARGETS]
+        rows = []
+        for p, values in design.iterrows():
+            cells = [f"{v:g}" for v in values]
+            for target in plot.TARGETS:
                 row = at.loc[(p, target)]
                 cells.append("–" if pd.isna(row["p"]) else
                              f"{row['p']:.2f} [{row['low']:.2f}, {row['high']:.2f}]")
             rows.append(cells)
         sections += ["<h2>Targets</h2>",
-                     f"<p>P(target met by {year}) per design point over its finished runs, with "
-                     "the Wilson 95 % interval.</p>", _table(header, rows),
+                     f"<p>P(target met by {year}) at each design point (a row, by the values it "
+                     "sets) over its finished runs, with the Wilson 95 % interval.</p>",
+                     _table(header, rows),
                      _scale_note(pd.DataFrame({"faithful": faithful}), min(scales))]
     sections += ["<h2>Design points</h2>",
                  _table(["point", *design.columns],
@@ -237,6 +268,13 @@ def sweep_report(path: str) -> str:
                  f"<pre>{html.escape(str(runs['command'].iloc[0]))}</pre>",
                  "<h3>Sweep file</h3>", f"<pre>{html.escape(str(meta['sweep_toml']))}</pre>"]
     return _page(f"clustersim sweep: {meta.get('name', os.path.basename(path))}", sections)
+
+
+def _short_key(key: str) -> str:
+    """A varied key as a column heading: a lever by its name, other keys as they are."""
+    if key.startswith("policy.") and key.endswith(".intensity"):
+        return key.removeprefix("policy.").removesuffix(".intensity")
+    return key
 
 
 def h5_file(path: str):

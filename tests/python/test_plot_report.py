@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import html as html_module
 import re
 import shutil
 import subprocess
@@ -113,7 +114,9 @@ def _check_report(path, png, needles):
     text = path.read_text(encoding="utf-8")
     assert text.startswith("<!DOCTYPE html>") and text.rstrip().endswith("</html>")
     for target in TARGET_IDS:
-        assert f">{target}<" in text, target
+        # Every target by its name in words (escaped as HTML), and in a run's report its id too.
+        assert html_module.escape(cplot.TITLES[target]) in text, target
+        assert f">{target}<" in text or "P(target met by" in text, target
     for needle in needles:
         assert needle in text
     # Self-contained: images are embedded, nothing is fetched.
@@ -134,6 +137,7 @@ def test_report_of_a_run_opens_in_a_headless_browser(run_file, tmp_path):
     assert f"wrote {out}" in result.stdout
     _check_report(out, tmp_path / "report.png",
                   ["first met", "Reproduce", "git_revision", "clustersim run", "[policy.",
+                   "<h2>Levers</h2>", "<td class=\"\">ranking</td>",
                    "Not faithful at scale 0.02: champions, talent,"])
 
 
@@ -147,13 +151,13 @@ def test_a_run_report_is_one_draw_with_its_seed_spread_and_reproduces(run_file, 
     r = cs.load(run_file)
     met = [cs.Simulation(r.scenario(), seed=s).run(until=2025).targets()["pct_met"].any()
            for s in (1, 2)]
-    row = re.search(r'<tr[^>]*><td class="l">pct(?:<sup>\*</sup>)?</td>(.*?)</tr>',
-                    text).group(1)
+    row = re.search(r'<tr[^>]*><td class="l">[^<]*<br><code>pct</code>(?:<sup>\*</sup>)?</td>'
+                    r'(.*?)</tr>', text).group(1)
     cells = re.findall(r'<td class="">(.*?)</td>', row)
     assert float(cells[-2]) == pytest.approx(sum(met) / 2)
     # The Reproduce section's command, on the scenario it prints, gives the same targets.
     command = re.search(r"and run <code>(.*?)</code>", text).group(1).split()
-    scenario = html_module.unescape(re.search(r"<h3>Scenario</h3><pre>(.*?)</pre>", text,
+    scenario = html_module.unescape(re.search(r"<h3>Scenario</h3><details>.*?<pre>(.*?)</pre>", text,
                                               re.S).group(1))
     (tmp_path / "scenario.toml").write_text(scenario, encoding="utf-8")
     assert command[:3] == ["clustersim", "run", "scenario.toml"]
@@ -170,7 +174,8 @@ def test_report_of_a_sweep_opens_in_a_headless_browser(sweep_file, tmp_path):
     out = tmp_path / "sweep.html"
     run_cli("report", str(sweep_file), "-o", str(out), check=True)
     _check_report(out, tmp_path / "sweep.png",
-                  ["P(target met by", "Design points", "--seed", "[[sweep.vary]]"])
+                  ["P(target met by", "Design points", "--seed", "[[sweep.vary]]",
+                   ">finance.government_fund<", "(a row, by the values it sets)"])
 
 
 def test_report_errors_are_clear(tmp_path):
