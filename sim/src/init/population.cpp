@@ -294,9 +294,7 @@ void seed_unicorns(FirmArrays& firms, const ModelParameters& params, std::uint64
   // lists hold no revenue, so the largest young firms stand in for the most valuable.
   std::vector<std::size_t> young;
   for (std::size_t i = 0; i < firms.size(); ++i) {
-    if (firms.age_months[i] <= params.vc_unicorn_max_age_years * months_per_year) {
-      young.push_back(i);
-    }
+    if (young_enough_for_unicorn_lists(firms.age_months[i], params)) young.push_back(i);
   }
   const std::size_t chosen = std::min(unicorns + potential, young.size());
   std::partial_sort(young.begin(), young.begin() + static_cast<std::ptrdiff_t>(chosen), young.end(),
@@ -305,7 +303,7 @@ void seed_unicorns(FirmArrays& firms, const ModelParameters& params, std::uint64
                                  ? firms.revenue_cny[a] > firms.revenue_cny[b]
                                  : firms.id[a] < firms.id[b];
                     });
-  const double threshold = params.vc_unicorn_valuation_usd * params.vc_cny_per_usd;
+  const double threshold = unicorn_threshold_cny(params);
   const double potential_floor = params.vc_potential_unicorn_valuation_usd * params.vc_cny_per_usd;
   const std::size_t last_round = params.vc_dilution.size() - 1;
   for (std::size_t r = 0; r < chosen; ++r) {

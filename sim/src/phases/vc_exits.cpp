@@ -14,14 +14,6 @@
 
 namespace clustersim {
 
-namespace {
-
-double unicorn_threshold_cny(const ModelParameters& p) {
-  return p.vc_unicorn_valuation_usd * p.vc_cny_per_usd;
-}
-
-}  // namespace
-
 void vc_exits(FirmArrays& firms, FundArrays& funds, DealArrays& deals, const StepContext& ctx,
               StepFlows& flows) {
   const ModelParameters& p = ctx.params;
@@ -48,7 +40,7 @@ void vc_exits(FirmArrays& firms, FundArrays& funds, DealArrays& deals, const Ste
     const auto stage = static_cast<Stage>(firms.stage[i]);
     // The lists hold young firms only: an older one leaves them whatever its value.
     if (firms.valuation_cny[i] >= unicorn &&
-        firms.age_months[i] <= p.vc_unicorn_max_age_years * months_per_year) {
+        young_enough_for_unicorn_lists(firms.age_months[i], p)) {
       firms.stage[i] = static_cast<std::uint8_t>(Stage::unicorn);
     } else if (stage == Stage::unicorn) {
       firms.stage[i] = static_cast<std::uint8_t>(

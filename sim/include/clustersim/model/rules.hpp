@@ -49,6 +49,16 @@ inline double revenue_per_employee_cny(const ModelParameters& params, std::uint3
          std::exp(params.revenue_per_employee_growth * step / months_per_year);
 }
 
+// Valuation from which a private firm is a unicorn (CNY): vc.unicorn_valuation_usd at the rate.
+inline double unicorn_threshold_cny(const ModelParameters& params) {
+  return params.vc_unicorn_valuation_usd * params.vc_cny_per_usd;
+}
+
+// Whether a firm is young enough for the unicorn lists (vc.unicorn_max_age_years).
+inline bool young_enough_for_unicorn_lists(double age_months, const ModelParameters& params) {
+  return age_months <= params.vc_unicorn_max_age_years * months_per_year;
+}
+
 // The wage a firm of this productivity offers to talent of log skill 0 (CNY/year).
 double wage_offer(double productivity, const ModelParameters& params);
 
