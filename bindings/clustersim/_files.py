@@ -28,6 +28,17 @@ def decode_input(raw: bytes, source: str, error: type[Exception], expected: str,
                     file=source) from None
 
 
+def file_format(path: str) -> str | None:
+    """The `format` attribute of one of clustersim's HDF5 files ("clustersim-results",
+    "clustersim-sweep", ...); None for a missing file, a file that is not HDF5 or has none."""
+    try:
+        with h5py.File(path, "r") as f:
+            kind = f.attrs.get("format")
+    except OSError:
+        return None
+    return kind.decode() if isinstance(kind, bytes) else kind
+
+
 def open_own_file(path: str, mode: str, *, kind: str, command: str, file_format: str,
                   version: int) -> h5py.File:
     """Opens `path` and checks that it is a `kind` file (its `format` attribute) of `version`.

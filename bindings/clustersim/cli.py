@@ -18,6 +18,7 @@ import pandas as pd
 
 from clustersim import _core
 from clustersim._common import Progress
+from clustersim._files import file_format
 from clustersim.errors import ClusterSimError, OutputError, ScenarioError
 from clustersim.results import describe
 from clustersim.scenario import Scenario
@@ -198,19 +199,6 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _file_format(path: str) -> str | None:
-    """The `format` attribute of a clustersim HDF5 file (None: none, or not HDF5)."""
-    import h5py
-    if not os.path.isfile(path):
-        return None
-    try:
-        with h5py.File(path, "r") as f:
-            kind = f.attrs["format"] if "format" in f.attrs else None
-    except OSError:
-        return None
-    return kind.decode() if isinstance(kind, bytes) else (str(kind) if kind is not None else None)
-
-
 def describe_sweep(path: str) -> str:
     from clustersim.sweepresults import SweepResults
     results = SweepResults(path)
@@ -258,7 +246,7 @@ def describe_fit(path: str) -> str:
 
 
 def _info(args: argparse.Namespace) -> int:
-    kind = _file_format(args.file)
+    kind = file_format(args.file)
     if kind == "clustersim-sweep":
         print(describe_sweep(args.file))
     elif kind == "clustersim-checkpoint":

@@ -43,17 +43,11 @@ def _open(results: Any) -> Any:
     """A path becomes the results or sweep file it names; anything else is used as it is."""
     import os
     if isinstance(results, (str, os.PathLike)):
+        from clustersim._files import file_format
         from clustersim.results import Results
         from clustersim.sweepresults import SWEEP_FORMAT, SweepResults
         path = os.fspath(results)
-        try:
-            import h5py
-            with h5py.File(path, "r") as f:
-                kind = f.attrs.get("format")
-        except OSError:
-            kind = None
-        kind = kind.decode() if isinstance(kind, bytes) else kind
-        return SweepResults(path) if kind == SWEEP_FORMAT else Results(path)
+        return SweepResults(path) if file_format(path) == SWEEP_FORMAT else Results(path)
     return results
 
 

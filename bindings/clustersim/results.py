@@ -163,9 +163,8 @@ class Results:
                 np.zeros((0, len(ids)), dtype=np.uint8)
             thresholds = [float(group[t].attrs["threshold"]) for t in ids]
             target_year = int(group.attrs["target_year"])
-        scale = self.meta.get("scale")
         return targets_frame(years, values, met, thresholds, target_year,
-                             float(scale) if scale is not None else None)
+                             self.meta.get("scale"))  # a float since __init__ typed it
 
     @_reads
     def target_summary(self) -> pd.DataFrame:
