@@ -20,6 +20,7 @@ from clustersim import _core
 LEADING = list(_core.sector_names)[:3]
 SECTOR_COLOURS = {"IC": "#1f77b4", "biomedicine": "#2ca02c", "AI": "#d62728", "other": "#bbbbbb"}
 TARGETS = [t["id"] for t in _core.target_catalogue()]
+UNITS = {t["id"]: t["unit"] for t in _core.target_catalogue()}
 TITLES = {
     "champions": "unicorns + hidden champions", "leading_share": "share of city's leading ind.",
     "trillion_parks": "parks at trillion scale", "talent": "talent, leading industries",
@@ -89,6 +90,55 @@ def _integer_years(ax) -> None:
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
 
 
+def _plain_numbers(ax) -> None:
+    """Tick labels as plain numbers: no "1e12" multiplier or offset above the axis."""
+    ax.ticklabel_format(axis="y", style="plain", useOffset=False)
+
+
+def short_key(key: str) -> str:
+    """A varied key as a label: a lever by its group and name, other keys as they are."""
+    if key.startswith("policy.") and key.endswith(".intensity"):
+        return key.removeprefix("policy.").removesuffix(".intensity")
+    return key
+
+
+def point_labels(sweep: Any) -> list[str]:
+    """Each design point of a sweep by the values it sets (``land.supply=1, scale=0.1``)."""
+    design = sweep.design()
+    return [", ".join(f"{short_key(k)}={v:g}" for k, v in row.items())
+            for _, row in design.iterrows()]
+
+
+_MONEY = [(1e12, "trn"), (1e9, "bn"), (1e6, "mn"), (1.0, "")]
+
+
+def outcome_axis(outcome: str, values: np.ndarray | None = None) -> tuple[str, str, float]:
+    """A sweep outcome in words: (title, unit as shown, factor from the stored unit). Targets by
+    their name (fractions in %); series labels ``level.name.reduce`` by their name, money in
+    trn/bn/mn CNY by the largest value."""
+    if outcome in UNITS:
+        unit = UNITS[outcome]
+        return (TITLES[outcome], "%", 100.0) if unit == "fraction" else (TITLES[outcome], unit, 1.0)
+    from clustersim._frames import CITY_SERIES, SERIES
+    parts = outcome.split(".")
+    if len(parts) not in (3, 4):
+        return outcome, "", 1.0
+    level, name, reduce = parts[0], parts[1], parts[-1]
+    spec = SERIES.get(name) or CITY_SERIES.get(name) or {"unit": ""}
+    unit, factor = spec["unit"], 1.0
+    if reduce == "sum" and unit.endswith("/month"):
+        unit = unit.removesuffix("/month") + "/year"   # a year's months summed
+    words = name.removesuffix("_cny").replace("_", " ")
+    column = f" ({parts[2]})" if len(parts) == 4 else ""
+    when = {"december": "in December", "sum": "over the year", "mean": "mean over the year"}
+    title = f"{level} {words}{column}, {when.get(reduce, reduce)}"
+    if unit.startswith("CNY"):
+        peak = float(np.nanmax(np.abs(values))) if values is not None and np.size(values) else 0.0
+        factor, prefix = next(((1.0 / f, p) for f, p in _MONEY if peak >= f), (1.0, ""))
+        unit = f"{prefix} {unit}".strip()
+    return title, unit, factor
+
+
 def revenue(results: Any) -> Any:
     """The zone's revenue by sector (stacked, trn CNY/year), month by month."""
     results = _one_run(results, "revenue")
@@ -104,26 +154,16 @@ def revenue(results: Any) -> Any:
     return fig
 
 
-def target_dashboard(results: Any, *, point: int = 0) -> Any:
+def target_dashboard(results: Any, *, point: int | None = None) -> Any:
     """One panel per target. A run: the value each December against the threshold, met years
-    marked. A sweep: P(met by each year) for a design point, with its 95 % interval."""
+    marked. A sweep: P(met by each year) with its 95 % interval, one line per design point
+    (labelled by the values it sets), or only ``point``."""
     results = _open(results)
-    fig, axes = _figure(2, 5, width=16, height=6.5)
     if _is_sweep(results):
-        _check_point(results, point)
-        table = results.target_probability().xs(point, level="point")
-        for ax, target in zip(axes.flat, TARGETS, strict=True):
-            rows = table.xs(target, level="target")
-            years = rows.index.to_numpy()
-            ax.fill_between(years, rows["low"], rows["high"], color="#9ecae1", alpha=0.6,
-                            label="95 % interval")
-            ax.plot(years, rows["p"], color="#08519c", marker="o", ms=3, label="P(met by year)")
-            ax.set_ylim(-0.02, 1.02)
-            ax.set_title(TITLES[target], fontsize=9)
-            _integer_years(ax)
-        axes[0, 0].legend(fontsize=7)
-        fig.suptitle(f"Probability that each target is met, design point {point}")
-        return fig
+        return _probability_dashboard(results, point)
+    if point is not None:
+        raise TypeError(f"point={point!r}: a run has no design points; point= is for a sweep")
+    fig, axes = _figure(2, 5, width=16, height=6.5)
     targets = results.targets()
     years = targets.index.to_numpy()
     target_year = targets.attrs["target_year"]
@@ -147,10 +187,72 @@ def target_dashboard(results: Any, *, point: int = 0) -> Any:
     return fig
 
 
-def fan_chart(sweep: Any, outcome: str, *, point: int | None = None, scale: float = 1.0,
-              ylabel: str = "") -> Any:
-    """Median and 50 % / 90 % bands over the runs of a sweep (one design point, or all), year by
-    year, for a target id or a series label of the sweep."""
+def _probability_dashboard(sweep: Any, point: int | None) -> Any:
+    """P(met by each year) per target: every design point as its own line (never pooled)."""
+    _check_point(sweep, point)
+    table = sweep.target_probability()
+    labels = point_labels(sweep)
+    points = range(len(labels)) if point is None else [point]
+    thresholds = sweep.thresholds()
+    fig, axes = _figure(2, 5, width=16, height=7 if len(points) > 1 else 6.5)
+    colours = _colours(len(labels))
+    one = len(points) == 1
+    # Several points: each point's intervals as error bars dodged around the year, so that
+    # they stay apart (overlapping shaded bands would merge into one block).
+    width = 0.6 / len(points)
+    for ax, target in zip(axes.flat, TARGETS, strict=True):
+        for k, p in enumerate(points):
+            rows = table.xs((p, target), level=("point", "target"))
+            years = rows.index.to_numpy()
+            if one:
+                ax.fill_between(years, rows["low"], rows["high"], color="#9ecae1", alpha=0.6,
+                                lw=0, label="95 % interval")
+                ax.plot(years, rows["p"], color="#08519c", marker="o", ms=3,
+                        label="P(met by year)")
+                continue
+            x = years + (k - (len(points) - 1) / 2) * width
+            ax.errorbar(x, rows["p"], yerr=[rows["p"] - rows["low"], rows["high"] - rows["p"]],
+                        color=colours[p], marker="o", ms=3, lw=0.8, elinewidth=0.8,
+                        capsize=0, label=labels[p])
+        if sweep.years[0] <= sweep.target_year <= sweep.years[-1]:
+            ax.axvline(sweep.target_year, color="#999999", lw=0.8)
+        ax.set_ylim(-0.02, 1.02)
+        ax.set_title(f"{TITLES[target]}\n{threshold_words(target, thresholds[target])}",
+                     fontsize=8)
+        ax.tick_params(labelsize=7)
+        _integer_years(ax)
+    for ax in axes[:, 0]:
+        ax.set_ylabel("P(met by the year)")
+    if len(points) == 1:
+        axes[0, 0].legend(fontsize=7)
+        fig.suptitle(f"Probability that each target is met by each year: {labels[point]}"
+                     " (grey line: target year)", fontsize=10)
+    else:
+        handles, names = axes[0, 0].get_legend_handles_labels()
+        fig.legend(handles, names, loc="outside lower center", ncol=min(len(names), 3),
+                   fontsize=7, title="design point (bars: 95 % interval)",
+                   title_fontsize=7)
+        fig.suptitle("Probability that each target is met by each year, per design point "
+                     "(grey line: target year)", fontsize=10)
+    return fig
+
+
+def threshold_words(target: str, threshold: dict) -> str:
+    """``>= 85 %`` or ``> 100 firms``: the target's condition in its unit."""
+    unit = UNITS[target]
+    value = threshold["threshold"]
+    number = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.4g}"
+    shown = f"{value * 100:g} %" if unit == "fraction" else f"{number} {unit}"
+    return f"{threshold['comparison']} {shown}"
+
+
+def fan_chart(sweep: Any, outcome: str, *, point: int | None = None, pooled: bool = False,
+              scale: float | None = None, ylabel: str = "") -> Any:
+    """Year by year, the median and bands over the runs of a sweep, for a target id or a series
+    label of the sweep, titled in words with its unit (``scale`` and ``ylabel`` override the
+    automatic unit). ``point``: that design point, median with 50 % and 90 % bands. Otherwise
+    each design point its own median and 50 % band, labelled by its values (``pooled=True``:
+    all runs together). A target's threshold is drawn."""
     sweep = _open(sweep)
     if not _is_sweep(sweep):
         raise TypeError("fan_chart() draws the runs of a sweep (clustersim.load_sweep); for one "
@@ -158,30 +260,58 @@ def fan_chart(sweep: Any, outcome: str, *, point: int | None = None, scale: floa
     _check_point(sweep, point)
     values = sweep.outcome(outcome)
     runs = sweep.runs()
-    keep = (runs["status"] == "done").to_numpy().copy()
-    if point is not None:
-        keep &= (runs["point"] == point).to_numpy()
-    data = values.to_numpy(dtype=float)[keep] * scale
+    done = (runs["status"] == "done").to_numpy()
+    raw = values.to_numpy(dtype=float)
+    title, unit, factor = outcome_axis(outcome, raw[done])
+    if scale is not None:
+        factor, unit = scale, ylabel or ""
+    data = raw * factor
     years = values.columns.to_numpy()
-    fig, axes = _figure(width=8, height=4)
+    labels = point_labels(sweep)
+    fig, axes = _figure(width=11, height=4.8)
     ax = axes[0, 0]
-    if len(data):
-        q = np.nanpercentile(data, [5, 25, 50, 75, 95], axis=0)
-        ax.fill_between(years, q[0], q[4], color="#c6dbef", label="90 % of runs")
-        ax.fill_between(years, q[1], q[3], color="#6baed6", label="50 % of runs")
-        ax.plot(years, q[2], color="#08306b", lw=2, label="median")
-    which = "all design points" if point is None else f"design point {point}"
-    ax.set_title(f"{outcome}: {len(data)} runs, {which}")
+    if point is not None or pooled:
+        keep = done if pooled else done & (runs["point"] == point).to_numpy()
+        if keep.any():
+            q = np.nanpercentile(data[keep], [5, 25, 50, 75, 95], axis=0)
+            ax.fill_between(years, q[0], q[4], color="#c6dbef", label="90 % of runs")
+            ax.fill_between(years, q[1], q[3], color="#6baed6", label="50 % of runs")
+            ax.plot(years, q[2], color="#08306b", lw=2, label="median")
+        which = f"all {len(labels)} design points pooled" if pooled else labels[point]
+        ax.set_title(f"{title}: {int(keep.sum())} runs, {which}", fontsize=10)
+    else:
+        colours = _colours(len(labels))
+        for p, label in enumerate(labels):
+            keep = done & (runs["point"] == p).to_numpy()
+            if not keep.any():
+                continue
+            q = np.nanpercentile(data[keep], [25, 50, 75], axis=0)
+            ax.fill_between(years, q[0], q[2], color=colours[p], alpha=0.15, lw=0)
+            ax.plot(years, q[1], color=colours[p], lw=1.5, label=label)
+        ax.set_title(f"{title}: median and 50 % of runs per design point "
+                     f"({int(done.sum())} runs)", fontsize=10)
+    if outcome in UNITS:
+        threshold = sweep.thresholds()[outcome]
+        ax.axhline(threshold["threshold"] * factor, color="#d62728", ls="--", lw=1,
+                   label=f"target: {threshold_words(outcome, threshold)}")
+        if years[0] <= sweep.target_year <= years[-1]:
+            ax.axvline(sweep.target_year, color="#999999", lw=0.8)
     _integer_years(ax)
-    ax.set_ylabel(ylabel or outcome)
-    ax.legend(fontsize=8)
+    _plain_numbers(ax)
+    ax.set_xlabel("year")
+    ax.set_ylabel(ylabel or unit or outcome)
+    ax.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.01, 0.5))
     return fig
 
 
-def park_ranking(results: Any) -> Any:
+def park_ranking(results: Any, *, top: int = 5) -> Any:
     """The parks' ranks each December: by the evaluation's composite score where parks were
-    evaluated, else by revenue. Removed parks end in a cross; notified years are circled."""
+    evaluated, else by revenue. The ``top`` parks of the last ranking and every park that got a
+    notice or lost its plaque are drawn in colour and named; the rest in grey. Notices are
+    circled, removals crossed."""
     results = _one_run(results, "park_ranking")
+    if isinstance(top, bool) or not isinstance(top, (int, np.integer)) or top < 0:
+        raise ValueError(f"top={top!r}; expected a whole number of parks >= 0")
     score = _after_evaluation(results.series("park", "evaluation_score"))
     standing = _after_evaluation(results.series("park", "standing"))
     revenue = _yearly_december(results.series("park", "revenue_cny")).T.groupby(level="park") \
@@ -190,29 +320,44 @@ def park_ranking(results: Any) -> Any:
     basis = score.where(evaluated, other=np.nan).combine_first(revenue.where(~evaluated))
     basis = basis.where(standing != -2)   # removed parks are not ranked
     ranks = basis.rank(axis=1, ascending=False, method="first")
+    last = ranks.ffill().iloc[-1].sort_values()
+    flagged = [p for p in ranks.columns if (standing[p] < 0).any()]
+    named = list(dict.fromkeys([*last.index[:top], *flagged]))
     fig, axes = _figure(width=11, height=6)
     ax = axes[0, 0]
-    cmap = _colours(len(ranks.columns))
+    colours = dict(zip(named, _colours(len(named)), strict=True))
     years = ranks.index.to_numpy()
-    for i, park in enumerate(ranks.columns):
-        ax.plot(years, ranks[park], color=cmap[i], lw=1.2)
-        last = ranks[park].last_valid_index()
-        if last is not None:
-            ax.annotate(park, (last, ranks[park][last]), fontsize=6, xytext=(3, 0),
-                        textcoords="offset points", va="center")
+    others = [p for p in ranks.columns if p not in colours]
+    for k, park in enumerate(others):
+        ax.plot(years, ranks[park], color="#c8c8c8", lw=0.8, zorder=1,
+                label=f"the other {len(others)} parks" if k == 0 else None)
+    for park in named:
+        ax.plot(years, ranks[park], color=colours[park], lw=1.8, zorder=2, label=park)
+        end = ranks[park].last_valid_index()
+        if end is not None:
+            ax.annotate(park, (end, ranks[park][end]), fontsize=7, xytext=(3, 0),
+                        textcoords="offset points", va="center", color=colours[park])
+    marked = {"notice": False, "removed": False}
+    for park in ranks.columns:
         notified = standing.index[standing[park] == -1]
-        ax.scatter(notified, ranks[park].reindex(notified), facecolors="none",
-                   edgecolors="#d62728", s=40, zorder=3)
+        if len(notified):
+            ax.scatter(notified, ranks[park].reindex(notified), facecolors="none",
+                       edgecolors="#d62728", s=45, zorder=3,
+                       label=None if marked["notice"] else "notice (bottom of the ranking)")
+            marked["notice"] = True
         removed = standing.index[standing[park] == -2]
-        if len(removed):
-            before = ranks[park].dropna()
-            if len(before):
-                ax.scatter([removed[0]], [before.iloc[-1]], marker="x", color="#d62728", s=50)
+        before = ranks[park].dropna()
+        if len(removed) and len(before):
+            ax.scatter([removed[0]], [before.iloc[-1]], marker="x", color="#d62728", s=55,
+                       zorder=3, label=None if marked["removed"] else "plaque removed")
+            marked["removed"] = True
     ax.invert_yaxis()
     _integer_years(ax)
     ax.set_xlabel("evaluation (December of the year)")
     ax.set_ylabel("rank (1 = best)")
-    ax.set_title("Park ranking each December (circles: notices; crosses: plaques removed)")
+    ax.set_title(f"Park ranking each December\n(in colour: the top {min(top, len(last))} of the "
+                 "last ranking and every park with a notice or a removal)", fontsize=10)
+    ax.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.1, 0.5))
     return fig
 
 
@@ -273,14 +418,21 @@ def talent_flows(results: Any, *, top: int = 40) -> Any:
     for park, row in parks.iterrows():
         ax.annotate(park, (row["longitude"], row["latitude"]), fontsize=6, xytext=(2, 2),
                     textcoords="offset points")
+    if len(flows):
+        from matplotlib.lines import Line2D
+        sizes = [biggest, biggest / 4]
+        ax.legend([Line2D([], [], color="#3182bd", alpha=0.6, lw=0.5 + 4 * v / biggest)
+                   for v in sizes], [f"{v:,.0f} persons" for v in sizes], fontsize=7,
+                  title="flow", title_fontsize=7, loc="best")
     ax.set_xlabel("longitude")
     ax.set_ylabel("latitude")
-    ax.set_title(f"The {len(flows)} largest flows (width: persons)")
+    ax.set_title(f"The {len(flows)} largest flows (arrow width: persons)")
     return fig
 
 
-def space_use(results: Any) -> Any:
-    """Occupancy (floor space used / available) of each park, month by month."""
+def space_use(results: Any, *, top: int = 3) -> Any:
+    """Occupancy (floor space used / available) of the parks month by month: the median park
+    and the range over parks, with the ``top`` fullest parks at the end named."""
     results = _one_run(results, "space_use")
     used = results.series("park", "used_floor_space_m2")
     available = results.series("park", "floor_space_m2")
@@ -288,12 +440,18 @@ def space_use(results: Any) -> Any:
     fig, axes = _figure(width=10, height=4.5)
     ax = axes[0, 0]
     x = occupancy.index.to_timestamp()
-    cmap = _colours(len(occupancy.columns))
-    for i, park in enumerate(occupancy.columns):
-        ax.plot(x, occupancy[park], color=cmap[i], lw=1)
-    ax.axhline(1.0, color="#d62728", ls="--", lw=1)
-    ax.set_ylabel("occupancy")
-    ax.set_title("Floor space use per park (dashed: full)")
+    ax.fill_between(x, occupancy.min(axis=1), occupancy.max(axis=1), color="#deebf7",
+                    label=f"range over the {occupancy.shape[1]} parks")
+    ax.fill_between(x, occupancy.quantile(0.25, axis=1), occupancy.quantile(0.75, axis=1),
+                    color="#9ecae1", label="middle half of the parks")
+    ax.plot(x, occupancy.median(axis=1), color="#08519c", lw=2, label="median park")
+    fullest = occupancy.iloc[-1].sort_values(ascending=False).index[:top]
+    for park, colour in zip(fullest, _colours(len(fullest)), strict=True):
+        ax.plot(x, occupancy[park], color=colour, lw=1, label=f"{park} (fullest at the end)")
+    ax.axhline(1.0, color="#d62728", ls="--", lw=1, label="full")
+    ax.set_ylabel("occupancy (used / available floor space)")
+    ax.set_title("Floor space use of the parks")
+    ax.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.01, 0.5))
     return fig
 
 
@@ -331,6 +489,8 @@ def calibration_check(check: Any, *, draws: int = 20, seed: int = 1) -> Any:
 
 def _colours(n: int) -> list:
     from matplotlib import colormaps
+    if n <= 10:   # ten distinct hues; tab20 pairs similar ones
+        return [colormaps["tab10"](i) for i in range(n)]
     cmap = colormaps["tab20"]
     return [cmap(i % 20) for i in range(n)]
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import base64
 import html
-import json
 import os
 from typing import Any
 
@@ -217,8 +216,8 @@ def sweep_report(path: str) -> str:
     except KeyError:
         probability = None
     if has_targets:
-        thresholds = json.loads(_targets_attrs(path)["thresholds"])
-        year = int(_targets_attrs(path)["target_year"])
+        thresholds = results.thresholds()
+        year = results.target_year
         if year not in results.years:
             year = results.years[-1]
         at = probability.xs(year, level="year")
@@ -227,8 +226,8 @@ def sweep_report(path: str) -> str:
         faithful = {target: all(faithful_at(target, s) for s in scales)
                     for target in plot.TARGETS}
         # One row per design point, labelled by its values; one column per target.
-        header = [_short_key(k) for k in design.columns] + [
-            f"{plot.TITLES[t]} ({thresholds[t]['comparison']} {thresholds[t]['threshold']:g})"
+        header = [plot.short_key(k) for k in design.columns] + [
+            f"{plot.TITLES[t]} ({plot.threshold_words(t, thresholds[t])})"
             + ("*" if not faithful[t] else "") for t in plot.TARGETS]
         rows = []
         for p, values in design.iterrows():
@@ -248,15 +247,19 @@ def sweep_report(path: str) -> str:
                         [[str(i)] + [f"{v:g}" for v in row] for i, row in design.iterrows()])]
     sections.append("<h2>Figures</h2>")
     if has_targets:
-        sections.append(_img(plot.target_dashboard(results, point=0),
-                             "P(each target met by each year), design point 0"))
-        sections.append(_img(plot.fan_chart(results, "leading_share", scale=100.0,
-                                            ylabel="% of the city"),
-                             "The zone's share of the city's leading industries, all runs"))
+        sections.append(_img(plot.target_dashboard(results),
+                             "P(each target met by each year) at every design point, with 95 % "
+                             "intervals"))
+        sections.append(_img(plot.fan_chart(results, "leading_share"),
+                             "The zone's share of the city's leading industries: median and "
+                             "middle half of the runs at each design point, with the target"))
     with h5_file(path) as f:
         labels = list(f["outcomes/series"]) if "outcomes/series" in f else []
     for label in labels[:3]:
-        sections.append(_img(plot.fan_chart(results, label), f"{label}, all runs"))
+        title = plot.outcome_axis(label)[0]
+        sections.append(_img(plot.fan_chart(results, label),
+                             f"{title[:1].upper()}{title[1:]} (outcome {label}): median and "
+                             "middle half of the runs at each design point"))
     sections += ["<h2>Reproduce</h2>",
                  _table(["key", "value"], [[html.escape(k), html.escape(str(meta[k]))]
                                            for k in ("name", "sweep_source", "base_source",
@@ -270,22 +273,9 @@ def sweep_report(path: str) -> str:
     return _page(f"clustersim sweep: {meta.get('name', os.path.basename(path))}", sections)
 
 
-def _short_key(key: str) -> str:
-    """A varied key as a column heading: a lever by its name, other keys as they are."""
-    if key.startswith("policy.") and key.endswith(".intensity"):
-        return key.removeprefix("policy.").removesuffix(".intensity")
-    return key
-
-
 def h5_file(path: str):
     import h5py
     return h5py.File(path, "r")
-
-
-def _targets_attrs(path: str) -> dict[str, Any]:
-    with h5_file(path) as f:
-        return {k: (v.decode() if isinstance(v, bytes) else v)
-                for k, v in f["outcomes/targets"].attrs.items()}
 
 
 def write_report(path: str | os.PathLike, output: str | os.PathLike, *, seeds: int = 0) -> str:

@@ -70,10 +70,28 @@ class SweepResults:
             self.keys = json.loads(f["design"].attrs["keys"])
             self.years = [int(y) for y in f["years"][()]]
             self.replicates = int(f.attrs["replicates"])
+            targets = f["outcomes/targets"].attrs if "outcomes/targets" in f else {}
+            self._thresholds = json.loads(targets["thresholds"]) if "thresholds" in targets \
+                else None
+            self._target_year = int(targets["target_year"]) if "target_year" in targets else None
 
     @property
     def complete(self) -> bool:
         return bool(int(self.meta["complete"]))
+
+    @property
+    def target_year(self) -> int:
+        """The policy's target year of the sweep's base scenario (``targets.year``)."""
+        if self._target_year is None:
+            return int(self.spec.base["targets.year"])
+        return self._target_year
+
+    def thresholds(self) -> dict[str, dict[str, Any]]:
+        """Per target id, its ``threshold`` and ``comparison`` as the sweep judged them."""
+        if self._thresholds is None:
+            raise KeyError(f"{self.path}: the sweep kept no targets ([sweep.outcomes] targets "
+                           "= false)")
+        return self._thresholds
 
     @property
     def spec(self) -> SweepSpec:

@@ -98,6 +98,88 @@ def test_sweep_figures_render(sweep_file):
     _png(cplot.target_dashboard(results, point=3))
     _png(cplot.fan_chart(results, "zone.revenue_cny.december", scale=1e-12, ylabel="trn"))
     _png(cplot.fan_chart(results, "leading_share", point=0))
+    _png(cplot.fan_chart(results, "pct", pooled=True))
+    with pytest.raises(TypeError, match="point=1: a run has no design points"):
+        cplot.target_dashboard(run_file_path(results), point=1)
+
+
+def run_file_path(sweep):
+    """A one-run file beside the sweep, for the argument check above."""
+    path = sweep.path + ".run.h5"
+    cs.Simulation(small(scale=0.01), seed=1, threads=1).run(output=path)
+    return path
+
+
+def _has_legend(ax) -> bool:
+    return ax.get_legend() is not None
+
+
+@pytest.mark.parametrize("name", ["revenue", "target_dashboard", "park_ranking", "sector_mix",
+                                  "talent_flows", "space_use"])
+def test_every_run_figure_explains_its_marks(run_file, name):
+    # Each panel that draws lines, areas or markers has a legend (the dashboard's small
+    # multiples share the first panel's); an image panel has a colour bar.
+    fig = getattr(cplot, name)(run_file)
+    panels = [ax for ax in fig.axes if ax.get_label() != "<colorbar>"]
+    bars = [ax for ax in fig.axes if ax.get_label() == "<colorbar>"]
+    explained = [_has_legend(ax) or (ax.images and bars) for ax in panels]
+    if name == "target_dashboard":
+        assert explained[0]
+    else:
+        assert all(explained), [ax.get_title() for ax, ok in zip(panels, explained) if not ok]
+
+
+def test_the_park_ranking_names_the_leaders_and_the_flagged_parks(run_file):
+    results = cs.load(run_file)
+    fig = cplot.park_ranking(results, top=3)
+    legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    standing = results.series("park", "standing")
+    flagged = {p for p in standing.columns if (standing[p] < 0).any()}
+    assert flagged and flagged <= set(legend)
+    parks = [t for t in legend if t in set(results.parks.index)]
+    # Three leaders plus the flagged parks (one may be both); the rest share one grey entry.
+    assert 3 <= len(parks) <= 3 + len(flagged)
+    others = 22 - len(parks)
+    assert f"the other {others} parks" in legend
+    assert "notice (bottom of the ranking)" in legend and "plaque removed" in legend
+    with pytest.raises(ValueError, match="top=-1"):
+        cplot.park_ranking(results, top=-1)
+
+
+def test_sweep_probabilities_show_every_design_point_apart(sweep_file):
+    results = cs.load_sweep(sweep_file)
+    labels = cplot.point_labels(results)
+    assert labels[4] == "land.supply=1, finance.government_fund=1"
+    fig = cplot.target_dashboard(results)
+    panels = [ax for ax in fig.axes if ax.get_title()]
+    assert len(panels) == 10
+    legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert legend == labels   # one entry per point: not pooled
+    # Each panel names its threshold in the target's unit.
+    assert panels[1].get_title().endswith(">= 85 %")
+    assert panels[3].get_title().endswith(">= 800,000 persons")
+    for ax in panels:
+        assert len(ax.containers) == len(labels)   # an error bar (the interval) per point
+
+
+def test_sweep_fan_charts_are_titled_in_words_per_point_with_the_threshold(sweep_file):
+    results = cs.load_sweep(sweep_file)
+    fig = cplot.fan_chart(results, "zone.revenue_cny.december")
+    ax = fig.axes[0]
+    fig.canvas.draw()
+    assert ax.get_title().startswith("zone revenue, in December")
+    assert ax.get_ylabel() == "trn CNY/year"
+    assert ax.yaxis.get_offset_text().get_text() == ""     # no "1e12" above the axis
+    assert all(1 <= float(t.get_text().replace("\u2212", "-")) < 100
+               for t in ax.get_yticklabels() if t.get_text())
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == cplot.point_labels(results)
+    fig = cplot.fan_chart(results, "leading_share")
+    ax = fig.axes[0]
+    assert ax.get_title().startswith("share of city's leading ind.")
+    assert ax.get_ylabel() == "%"
+    dashed = [line for line in ax.get_lines() if line.get_linestyle() == "--"]
+    assert dashed and dashed[0].get_ydata()[0] == pytest.approx(85.0)
+    assert "target: >= 85 %" in [t.get_text() for t in ax.get_legend().get_texts()]
 
 
 def _chromium(html_path, png_path) -> subprocess.CompletedProcess:
