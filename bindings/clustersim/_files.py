@@ -3,6 +3,13 @@ the file and say what was expected."""
 
 from __future__ import annotations
 
+import contextlib
+import os
+import stat
+import tempfile
+from collections.abc import Iterator
+from typing import IO
+
 import h5py
 
 from clustersim.errors import OutputError
@@ -47,6 +54,10 @@ def open_own_file(path: str, mode: str, *, kind: str, command: str, file_format:
     """
     try:
         f = h5py.File(path, mode)
+    except BlockingIOError:
+        raise OutputError(f"{path}: another process has this {kind} file open for writing (is "
+                          f"{command} running on it?); wait for it to finish or choose another "
+                          "file") from None
     except OSError as error:
         raise OutputError(f"{path}: cannot open the {kind} file ({error}); expected an HDF5 "
                           f"file written by {command}") from None
@@ -59,3 +70,61 @@ def open_own_file(path: str, mode: str, *, kind: str, command: str, file_format:
         raise OutputError(f"{path}: {kind} format version {found}; this clustersim reads "
                           f"version {version}")
     return f
+
+
+def _kind_of(mode: int) -> str:
+    for test, name in ((stat.S_ISLNK, "a symbolic link"), (stat.S_ISDIR, "a directory"),
+                       (stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"),
+                       (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket")):
+        if test(mode):
+            return name
+    return "not a regular file"
+
+
+def check_output(output: str | os.PathLike, inputs: dict[str, str | os.PathLike | None],
+                 *, example: str = "out.h5") -> str:
+    """Refuses an output path that would destroy something or fail late: an existing path that
+    is not a regular file (a device, FIFO, directory or link: clustersim never writes to special
+    files or through links), a missing directory, or one of the command's ``inputs`` (named by
+    what they are: {"scenario file": path}). Returns the path as a string."""
+    output = os.fspath(output)
+    try:
+        info = os.lstat(output)
+    except FileNotFoundError:
+        info = None
+    if info is not None and stat.S_ISDIR(info.st_mode):
+        raise OutputError(f"{output}: is a directory; expected a file name such as {example}")
+    if info is not None and not stat.S_ISREG(info.st_mode):
+        raise OutputError(f"{output}: is {_kind_of(info.st_mode)}; the output must be a new path "
+                          "or a regular file (clustersim never writes to special files or "
+                          "through links)")
+    parent = os.path.dirname(os.path.abspath(output))
+    if not os.path.isdir(parent):
+        raise OutputError(f"{output}: directory {parent} does not exist")
+    for what, source in inputs.items():
+        if info is None or source is None:
+            continue
+        with contextlib.suppress(OSError):
+            if os.path.samefile(output, source):
+                raise OutputError(f"{output}: is also the {what} this command reads ({source}); "
+                                  "writing it would destroy the input: choose another output")
+    return output
+
+
+@contextlib.contextmanager
+def written_whole(path: str | os.PathLike, mode: str = "w") -> Iterator[IO]:
+    """A file to write `path` through: a new temporary file beside it (created exclusively,
+    never through a link), renamed over `path` when the block ends without an error and removed
+    when it fails. Readers see the old file or the whole new one, never half of it."""
+    path = os.fspath(path)
+    folder, name = os.path.split(os.path.abspath(path))
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".partial", dir=folder)
+    try:
+        with open(descriptor, mode, **({} if "b" in mode else {"encoding": "utf-8"})) as handle:
+            yield handle
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise

@@ -29,6 +29,7 @@ from pyabc.sampler import Sampler
 
 from clustersim.calibfile import (METHODS, CalibrationError, CalibrationSpec, abc_name,
                                   set_parameter, split_element)
+from clustersim._files import check_output
 from clustersim.errors import OutputError
 # The fit's reader, re-exported (clustersim.calibration.Fit and the rest are still here).
 from clustersim.fit import (CALIBRATION_FORMAT, CALIBRATION_FORMAT_VERSION,  # noqa: F401
@@ -214,10 +215,10 @@ def run_calibration(spec: CalibrationSpec | str | os.PathLike, output: str | os.
     if spec.method not in METHODS:
         raise CalibrationError(f"method {spec.method!r} is unknown; expected one of "
                                f"{', '.join(METHODS)}", key="method", value=repr(spec.method))
-    output = os.fspath(output)
-    if not os.path.isdir(os.path.dirname(os.path.abspath(output))):
-        raise OutputError(f"{output}: directory {os.path.dirname(os.path.abspath(output))} does "
-                          "not exist")
+    output = check_output(output, {"calibration file": spec.source,
+                                   "base scenario": spec.base_source or None,
+                                   "observations file": spec.observations_source or None},
+                          example="fit.h5")
     identity = spec.identity()
     if os.path.exists(output):
         fit = Fit(output)

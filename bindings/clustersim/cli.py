@@ -18,7 +18,7 @@ import pandas as pd
 
 from clustersim import _core
 from clustersim._common import Progress
-from clustersim._files import file_format
+from clustersim._files import check_output, file_format, written_whole
 from clustersim.errors import ClusterSimError, OutputError, ScenarioError
 from clustersim.results import describe
 from clustersim.scenario import Scenario
@@ -144,16 +144,14 @@ def _run(args: argparse.Namespace) -> int:
         raise ScenarioError(f"--checkpoint-every {args.checkpoint_every}: expected a positive "
                             "number of months", key="checkpoint-every",
                             value=str(args.checkpoint_every))
+    inputs = {"scenario file": args.scenario, "checkpoint": args.from_checkpoint}
     if args.csv:
         folder = os.path.dirname(os.path.abspath(args.csv))
         if not os.path.isdir(folder):
             raise OutputError(f"--csv {args.csv}: directory {folder} does not exist")
-    output = args.output
-    if os.path.isdir(output):
-        raise OutputError(f"{output}: is a directory; expected a file name such as out.h5")
-    if not os.path.isdir(os.path.dirname(os.path.abspath(output))):
-        raise OutputError(f"{output}: directory {os.path.dirname(os.path.abspath(output))} "
-                          "does not exist")
+        for suffix in ("years", "targets"):
+            check_output(f"{args.csv}-{suffix}.csv", inputs, example="table.csv")
+    output = check_output(args.output, inputs)
     started = time.perf_counter()
     if args.from_checkpoint is not None:
         # A fork when --set or another scenario changes it; the checkpoint's seed unless --seed.
@@ -191,8 +189,8 @@ def _run(args: argparse.Namespace) -> int:
         # The two tables above, whole numbers in CNY and persons, for a spreadsheet.
         for suffix, frame in (("years", summary_frame(sim)), ("targets", sim.target_summary())):
             path = f"{args.csv}-{suffix}.csv"
-            frame.to_csv(path + ".partial")
-            os.replace(path + ".partial", path)
+            with written_whole(path) as handle:
+                frame.to_csv(handle)
             print(f"wrote {path}")
     print(f"wrote {output}: {sim.steps_done} months, {len(sim.firms):,d} firm agents at the end"
           f"{_outside_note(sim)}, seed {sim.seed}, {sim.threads} threads, {elapsed:.1f} s")
@@ -285,14 +283,23 @@ def _sweep(args: argparse.Namespace) -> int:
     from clustersim.sweepfile import SweepSpec
     spec = SweepSpec.load(args.sweep)
     if args.replicates is not None:
+        if not 1 <= args.replicates <= 1_000_000:
+            raise ScenarioError(f"--replicates {args.replicates}: expected a number of runs per "
+                                "design point in [1, 1000000]", key="replicates",
+                                value=str(args.replicates))
         spec.replicates = args.replicates
+    if args.max_memory is not None and not args.max_memory > 0:
+        raise ScenarioError(f"--max-memory {args.max_memory}: expected a positive number of GiB",
+                            key="max-memory", value=str(args.max_memory))
     if args.workers is not None and args.workers < 1:
         raise ScenarioError(f"--workers {args.workers}: expected a positive number of worker "
                             "processes", key="workers", value=str(args.workers))
     started = time.perf_counter()
     try:
         results = run_sweep(spec, args.output, workers=args.workers, scheduler=args.scheduler,
-                            progress=not args.quiet and sys.stderr.isatty())
+                            progress=not args.quiet and sys.stderr.isatty(),
+                            max_memory=None if args.max_memory is None
+                            else args.max_memory * 2**30)
     except KeyboardInterrupt:
         print(f"\nclustersim: interrupted; {args.output} holds the runs finished so far: run "
               "the same command again to resume", file=sys.stderr)
@@ -347,12 +354,7 @@ def _calibrate(args: argparse.Namespace) -> int:
 
 def _report(args: argparse.Namespace) -> int:
     from clustersim.report import write_report
-    if os.path.isdir(args.output):
-        raise OutputError(f"{args.output}: is a directory; expected a file name such as "
-                          "report.html")
-    parent = os.path.dirname(os.path.abspath(args.output))
-    if not os.path.isdir(parent):
-        raise OutputError(f"{args.output}: directory {parent} does not exist")
+    check_output(args.output, {"results file": args.file}, example="report.html")
     if args.seeds is not None and not 1 <= args.seeds <= 1000:
         raise ScenarioError(f"--seeds {args.seeds}: expected a number of runs in [1, 1000]",
                             key="seeds", value=str(args.seeds))
@@ -417,6 +419,9 @@ def build_parser() -> argparse.ArgumentParser:
     sweep.add_argument("-o", "--output", required=True, help="sweep file to write (HDF5)")
     _add_dask_options(sweep)
     sweep.add_argument("--replicates", type=int, help="replicates per point (default: the file's)")
+    sweep.add_argument("--max-memory", metavar="GIB", type=float,
+                       help="refuse a new sweep whose set-up needs more memory than this "
+                       "(default: the memory available now)")
     sweep.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     sweep.set_defaults(handler=_sweep)
 

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from clustersim import plot
+from clustersim._files import check_output, written_whole
 from clustersim._frames import faithful_at
 from clustersim.errors import OutputError
 from clustersim.results import Results
@@ -283,6 +284,7 @@ def write_report(path: str | os.PathLike, output: str | os.PathLike, *, seeds: i
     file renamed into place); returns the output path. ``seeds`` > 0 adds to a run's report the
     spread of its scenario over that many seeds."""
     path, output = os.fspath(path), os.fspath(output)
+    check_output(output, {"results file": path}, example="report.html")
     try:
         with h5_file(path) as f:
             kind = f.attrs.get("format")
@@ -294,10 +296,8 @@ def write_report(path: str | os.PathLike, output: str | os.PathLike, *, seeds: i
         raise OutputError(f"{path}: --seeds is for the report of one run; a sweep file has its "
                           "replicates already")
     text = sweep_report(path) if kind == SWEEP_FORMAT else run_report(path, seeds=seeds)
-    partial = output + ".partial"
-    with open(partial, "w", encoding="utf-8") as handle:
+    with written_whole(output) as handle:
         handle.write(text)
-    os.replace(partial, output)
     return output
 
 

@@ -214,11 +214,8 @@ class Simulation:
         return self
 
     def _open_output(self, path: str, last_year: int, metadata: dict[str, str]) -> None:
-        if os.path.isdir(path):
-            raise OutputError(f"{path}: is a directory; expected a file name such as out.h5")
-        parent = os.path.dirname(os.path.abspath(path))
-        if not os.path.isdir(parent):
-            raise OutputError(f"{path}: directory {parent} does not exist")
+        from clustersim._files import check_output
+        check_output(path, {"scenario file": self.scenario.source or None})
         attributes = {
             "clustersim_version": _core.__version__,
             "git_revision": _core.git_revision,

@@ -15,6 +15,7 @@ import contextlib
 import itertools
 import json
 import os
+import shutil
 import socket
 import tempfile
 import time
@@ -27,6 +28,7 @@ import numpy as np
 
 from clustersim import _core
 from clustersim._common import Progress, now
+from clustersim._files import check_output
 from clustersim.errors import OutputError
 from clustersim.scenario import Scenario
 from clustersim.sweepfile import TARGET_IDS, SeriesOutcome, SweepError, SweepSpec
@@ -102,23 +104,40 @@ class SweepFile:
         self.n_runs = len(points) * spec.replicates
         self.years = spec.years()
         identity = _identity(spec)
-        if os.path.exists(path):
-            self.f = _open_sweep(path, "r+")
-            if self.f.attrs["sweep_toml"] != identity or self.f.attrs["base_scenario_toml"] != \
-                    spec.base.to_toml():
-                self.f.close()
-                raise OutputError(f"{path}: holds a different sweep (another sweep file or base "
-                                  "scenario); choose another output or delete it")
-        else:
-            self.f = h5py.File(path, "w")
-            self._create(identity)
+        if not os.path.exists(path):
+            self._create_whole(path, identity)
+        self.f = _open_sweep(path, "r+")
+        if self.f.attrs["sweep_toml"] != identity or self.f.attrs["base_scenario_toml"] != \
+                spec.base.to_toml():
+            self.f.close()
+            raise OutputError(f"{path}: holds a different sweep (another sweep file or base "
+                              "scenario); choose another output or delete it")
         self.status = self.f["runs/status"]
         self._flushed = time.monotonic()
         self._buffer: list[RunResult] = []
         self._datasets: dict[str, h5py.Dataset] = {}
 
-    def _create(self, identity: str) -> None:
-        f, spec = self.f, self.spec
+    def _create_whole(self, path: str, identity: str) -> None:
+        """Builds the new file under a temporary name beside `path` and links it into place only
+        when whole: an interrupted or failed creation (a signal, a full disk, too little memory)
+        leaves no file that looks like a sweep, and a second sweep creating the same file at the
+        same time finds this one's (``os.link`` fails on an existing name: nothing is replaced)."""
+        folder, name = os.path.split(os.path.abspath(path))
+        descriptor, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".creating",
+                                                 dir=folder)
+        os.close(descriptor)
+        try:
+            with h5py.File(temporary, "w") as f:
+                self._create(f, identity)
+            os.chmod(temporary, 0o644)
+            with contextlib.suppress(FileExistsError):   # the other sweep's file is used
+                os.link(temporary, path)
+        finally:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+
+    def _create(self, f: h5py.File, identity: str) -> None:
+        spec = self.spec
         f.attrs.update(format=SWEEP_FORMAT, format_version=SWEEP_FORMAT_VERSION, complete=0,
                        sweep_toml=identity, sweep_source=spec.source, name=spec.name,
                        base_scenario_toml=spec.base.to_toml(), base_source=spec.base_source,
@@ -161,7 +180,6 @@ class SweepFile:
             for outcome in spec.series:
                 group.create_dataset(outcome.label, shape=shape, dtype=float, fillvalue=np.nan,
                                      chunks=chunks)
-        f.flush()
 
     def pending(self) -> list[int]:
         """Runs not yet done (pending, or failed earlier: tried again)."""
@@ -248,20 +266,29 @@ def _tasks(spec: SweepSpec, points: np.ndarray, runs: list[int], keep_dir: str |
 def run_sweep(spec: SweepSpec | str | os.PathLike, output: str | os.PathLike, *,
               client: Any = None, workers: int | None = None, scheduler: str | None = None,
               runner: Callable[[RunTask], RunResult] = simulate, progress: bool = False,
-              on_result: Callable[[int], None] | None = None, retries: int = 1) -> SweepResults:
+              on_result: Callable[[int], None] | None = None, retries: int = 1,
+              max_memory: float | None = None) -> SweepResults:
     """Runs (or resumes) a sweep into ``output``; returns its results.
 
     ``client``: a ``distributed.Client``; ``"inline"`` runs every task in this process, in
     order (debugging, tests). Otherwise a client for ``scheduler`` (an address), or a local
     cluster of ``workers`` single-threaded processes (default: the CPU count).
-    ``on_result(done)`` is called after each recorded run (it may raise KeyboardInterrupt)."""
+    ``on_result(done)`` is called after each recorded run (it may raise KeyboardInterrupt).
+    A new sweep file is refused before anything is written when its estimated size exceeds the
+    free disk space, or building it would need more memory than is available (or than
+    ``max_memory`` bytes): see ``check_resources``."""
     if not isinstance(spec, SweepSpec):
         spec = SweepSpec.load(spec)
-    output = os.fspath(output)
-    if not os.path.isdir(os.path.dirname(os.path.abspath(output))):
-        raise OutputError(f"{output}: directory {os.path.dirname(os.path.abspath(output))} does "
-                          "not exist")
+    output = check_output(output, {"sweep file": spec.source or None,
+                                   "base scenario": spec.base_source or None}, example="sweep.h5")
+    if isinstance(spec.replicates, bool) or not isinstance(spec.replicates, (int, np.integer)) \
+            or not 1 <= spec.replicates <= 1_000_000:
+        raise SweepError(f"replicates = {spec.replicates!r}: expected a whole number of runs "
+                         "per design point in [1, 1000000]", key="replicates",
+                         value=repr(spec.replicates))
     points = spec.points()
+    if not os.path.exists(output):
+        check_resources(spec, points, output, max_memory=max_memory)
     store = SweepFile(output, spec, points)
     keep_dir = None
     if spec.keep_runs:
@@ -286,6 +313,53 @@ def run_sweep(spec: SweepSpec | str | os.PathLike, output: str | os.PathLike, *,
         bar.close()
         store.close()
     return SweepResults(output)
+
+
+def check_resources(spec: SweepSpec, points: np.ndarray, output: str, *,
+                    max_memory: float | None = None) -> tuple[float, float]:
+    """The sweep file's estimated size and the memory needed to build it (bytes); SweepError,
+    with both estimates in the message, when the disk under ``output`` has less free space or
+    the machine less available memory (``max_memory`` if given). Per run the file keeps the run
+    table (its command repeats the run: the longest part) and, per year, each target's value and
+    flag and each series; building it holds the commands about three times (Python strings, a
+    NumPy array, HDF5's copy)."""
+    n_runs = len(points) * spec.replicates
+    years = len(spec.years())
+    command = len(spec.command(0, points[0]).encode()) if len(points) else 0
+    per_run = 64 + command + years * ((9 * len(TARGET_IDS) if spec.targets else 0)
+                                      + 8 * len(spec.series))
+    disk = float(n_runs * per_run)
+    memory = float(n_runs * (3 * command + 256))
+    free = shutil.disk_usage(os.path.dirname(os.path.abspath(output))).free
+    available = max_memory if max_memory is not None else _available_memory()
+
+    def size(n: float) -> str:
+        return f"{n / 2**30:.1f} GiB" if n >= 2**30 else f"{n / 2**20:.0f} MiB"
+
+    needs = (f"{n_runs:,} runs ({len(points):,} design points x {spec.replicates:,} replicates) "
+             f"need about {size(disk)} of disk and {size(memory)} of memory to set up")
+    if disk > free:
+        raise SweepError(f"{output}: {needs}; only {size(free)} of disk is free there. Use fewer "
+                         "replicates or points, or another disk", key="replicates",
+                         value=str(spec.replicates))
+    if available is not None and memory > available:
+        limit = (f"the limit (--max-memory) is {size(available)}" if max_memory is not None
+                 else f"only {size(available)} of memory is available")
+        raise SweepError(f"{output}: {needs}; {limit}. Use fewer replicates or points, or split "
+                         "the sweep", key="replicates", value=str(spec.replicates))
+    return disk, memory
+
+
+def _available_memory() -> float | None:
+    """MemAvailable of /proc/meminfo in bytes (None where the system has no such file)."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemAvailable:"):
+                    return float(line.split()[1]) * 1024
+    except OSError:
+        return None
+    return None
 
 
 @contextlib.contextmanager

@@ -23,6 +23,7 @@
 #include "clustersim/errors.hpp"
 #include "hdf5_file.hpp"
 #include "hdf5_handle.hpp"
+#include "partial_file.hpp"
 
 namespace clustersim {
 namespace {
@@ -54,7 +55,8 @@ void write(const Simulation& sim, const std::string& path, const Attributes& att
   const RunState& state = sim.state();
   const std::string partial = path + ".partial";
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
-  const hid_t id = H5Fcreate(partial.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  hdf5::PartialFile claim(path, "checkpoint");
+  const hid_t id = H5Fcreate(claim.create_name().c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
   if (id < 0) {
     throw OutputError(partial +
                       ": cannot create the checkpoint (directory missing or not "
@@ -62,6 +64,7 @@ void write(const Simulation& sim, const std::string& path, const Attributes& att
   }
   const hdf5::FileWriter w{id, partial};
   try {
+    claim.check_same_file(id);
     // The caller's attributes first: the format's own, written after, cannot be overwritten.
     for (const auto& [key, value] : attributes) w.string_attribute(id, key, value);
     w.string_attribute(id, "format", format_name);
@@ -101,9 +104,7 @@ void write(const Simulation& sim, const std::string& path, const Attributes& att
     std::remove(partial.c_str());
     throw OutputError(partial + ": cannot write the checkpoint's last blocks (disk full?)");
   }
-  if (std::rename(partial.c_str(), path.c_str()) != 0) {
-    throw OutputError(path + ": cannot move the checkpoint into place: " + std::strerror(errno));
-  }
+  claim.commit();
 }
 
 // Reads the checkpoint into `sim` (built from the scenario to resume under).

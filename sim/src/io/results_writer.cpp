@@ -19,6 +19,7 @@
 #include "clustersim/model/sectors.hpp"
 #include "hdf5_file.hpp"
 #include "hdf5_handle.hpp"
+#include "partial_file.hpp"
 #include "write_queue.hpp"
 
 namespace clustersim {
@@ -83,7 +84,9 @@ struct ResultsWriter::File : hdf5::FileWriter {
   ~File() {
     hdf5::LibraryLock lock;
     if (id >= 0) H5Fclose(id);  // an unfinished file stays as .partial, marked complete = 0
-  }
+  }                             // then the claim on the partial is released
+
+  std::optional<hdf5::PartialFile> claim;
 
   // A dataset written whole: chunked, shuffled and deflated when it holds anything. Level 1:
   // level 4 made files 4 % smaller and a full-scale run 3 s slower (docs/output-format.md).
@@ -260,11 +263,14 @@ ResultsWriter::ResultsWriter(std::string path, const Attributes& attributes, con
   std::optional<hdf5::LibraryLock> lock(std::in_place);
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // errors are reported as exceptions instead
   file_->path = partial_path_;
-  file_->id = H5Fcreate(partial_path_.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  file_->claim.emplace(path_, "output file");
+  file_->id =
+      H5Fcreate(file_->claim->create_name().c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
   if (file_->id < 0) {
     throw OutputError(path_ + ": cannot create the output file (" + partial_path_ +
                       "): directory missing or not writable");
   }
+  file_->claim->check_same_file(file_->id);
   const hid_t root = file_->id;
   file_->string_attribute(root, "format", "clustersim-results");
   file_->number_attribute<std::int64_t>(root, "format_version", 2);
@@ -517,10 +523,7 @@ void ResultsWriter::finish(const SeriesBook& series, const TargetBook& targets,
   const bool closed = H5Fclose(file_->id) >= 0;
   file_->id = -1;
   if (!flushed || !closed) file_->fail("the file's last blocks");
-  if (std::rename(partial_path_.c_str(), path_.c_str()) != 0) {
-    throw OutputError(path_ + ": cannot move the finished file into place from " + partial_path_ +
-                      ": " + std::strerror(errno));
-  }
+  file_->claim->commit();
 }
 
 void ResultsWriter::write_firm_snapshots(const std::string& label, int year, int month,
