@@ -248,3 +248,29 @@ def test_a_sweep_file_interrupted_while_being_created_leaves_nothing(tmp_path, m
     assert results.complete
     with h5py.File(out, "r") as f:
         assert "runs/status" in f
+
+
+# --- checkpoint integrity (the fuzzing is in tests/cpp/io/test_checkpoint_integrity.cpp)
+@pytest.mark.parametrize("column, value, expected", [
+    ("firms/park", 30000, "firms/park[0] = 30000; expected the index of a park (0 to 21)"),
+    ("firms/alive", 7, "firms/alive[0] = 7; expected 0 or 1"),
+    ("firms/revenue_cny", float("nan"), "firms/revenue_cny[0] = nan"),
+    ("firms/productivity", None, "do not match their checksum"),   # within every rule
+])
+def test_a_damaged_checkpoint_is_refused_by_run_from_with_nothing_written(tmp_path, column,
+                                                                         value, expected):
+    sim = cs.Simulation(small(scale=0.01), seed=3, threads=1)
+    sim.run(2022)
+    checkpoint = tmp_path / "c.h5"
+    sim.checkpoint(checkpoint)
+    with h5py.File(checkpoint, "r+") as f:
+        f[column][0] = f[column][0] * 1.01 if value is None else value
+    out = tmp_path / "resumed.h5"
+    result = run_cli("run", "--from", str(checkpoint), "-o", str(out), "-q")
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert f"clustersim: error: {checkpoint}: " in result.stderr
+    assert expected in result.stderr
+    assert not out.exists() and not (tmp_path / "resumed.h5.partial").exists()
+    with pytest.raises(OutputError, match="damaged or was altered"):
+        cs.Simulation.restore(checkpoint)

@@ -20,6 +20,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "checkpoint_rules.hpp"
 #include "clustersim/errors.hpp"
 #include "hdf5_file.hpp"
 #include "hdf5_handle.hpp"
@@ -29,7 +30,8 @@ namespace clustersim {
 namespace {
 
 constexpr const char* format_name = "clustersim-checkpoint";
-constexpr std::int64_t format_version = 2;
+// 3: content_crc32 added.
+constexpr std::int64_t format_version = 3;
 
 template <class T>
 std::string type_code() {
@@ -77,6 +79,8 @@ void write(const Simulation& sim, const std::string& path, const Attributes& att
     w.number_attribute<std::int64_t>(id, "next_talent_id", state.next_talent_id);
     w.number_attribute<std::int64_t>(id, "next_deal_id", state.next_deal_id);
     w.number_attribute<double>(id, "scale", sim.parameters().scale);
+    w.number_attribute<std::uint32_t>(
+        id, "content_crc32", checkpoint_rules::state_checksum(state, sim.parameters().scale));
     std::string changes;
     for (const std::string& change : state.lever_changes) changes += change + "\n";
     w.string_attribute(id, "lever_changes", changes);
@@ -188,6 +192,17 @@ void read(Simulation& sim, const std::string& path) {
     std::istringstream lines(r.string_attribute("lever_changes"));
     for (std::string line; std::getline(lines, line);) {
       if (!line.empty()) state.lever_changes.push_back(line);
+    }
+    // Every value within its rule first (the message names the array and element), then the
+    // checksum, which catches changes that stay within the rules (a flipped bit of a revenue).
+    checkpoint_rules::check_state(state, path);
+    const auto stored = r.number_attribute<std::uint32_t>("content_crc32");
+    const std::uint32_t computed = checkpoint_rules::state_checksum(state, scale);
+    if (stored != computed) {
+      throw OutputError(path + ": its contents do not match their checksum (content_crc32 " +
+                        std::to_string(stored) + ", computed " + std::to_string(computed) +
+                        "): the checkpoint is damaged or was altered; restore an intact copy "
+                        "or run again from the scenario");
     }
   });
 }

@@ -130,6 +130,18 @@ struct FileReader {
     }
     hsize_t n = 0;
     H5Sget_simple_extent_dims(space.get(), &n, nullptr);
+    // A damaged dimension must not allocate: contiguous storage holds exactly the values.
+    Handle create(H5Dget_create_plist(set.get()), H5Pclose);
+    Handle stored_type(H5Dget_type(set.get()), H5Tclose);
+    if (create.valid() && stored_type.valid() && H5Pget_layout(create.get()) == H5D_CONTIGUOUS &&
+        n > 0) {
+      const hsize_t bytes = H5Dget_storage_size(set.get());
+      const hsize_t value_bytes = H5Tget_size(stored_type.get());
+      if (value_bytes == 0 || n > bytes / value_bytes || n * value_bytes != bytes) {
+        fail("dataset '" + name + "' claims " + std::to_string(n) + " values but stores " +
+             std::to_string(bytes) + " bytes (damaged file)");
+      }
+    }
     values.resize(static_cast<std::size_t>(n));
     if (n > 0 &&
         H5Dread(set.get(), native_type<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()) < 0) {
