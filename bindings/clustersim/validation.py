@@ -8,8 +8,12 @@ that tests, notebooks and docs/validation.md use the same measurements.
 
 from __future__ import annotations
 
+import os
 import sys
+import tomllib
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -100,6 +104,158 @@ def talent_moves_by_distance(results: Results,
     return frame.groupby(pd.cut(frame["km"], list(edges_km)), observed=True)["moves"].mean()
 
 
+def gibrat_tail_slope(growth: pd.DataFrame, x_min: float) -> float:
+    """OLS slope of annual log growth on log size among firms at or above `x_min` (the Pareto
+    tail's cut-off): 0 where Gibrat's law holds."""
+    tail = growth[growth["log_size"] >= np.log(x_min)]
+    return float(np.polyfit(tail["log_size"], tail["growth"], 1)[0])
+
+
+def closed_deals(results: Results, year: int) -> pd.DataFrame:
+    """Deals exited or written off by December `year`, with their multiple (proceeds / cost)."""
+    deals = results.snapshot(year, agents="deals")
+    closed = deals[deals["status"] != "active"].copy()
+    closed["multiple"] = closed["proceeds_cny"] / closed["amount_cny"]
+    return closed
+
+
+def patents_scaling_exponent(results: Results, year: int) -> float:
+    """Slope of log patents granted in `year` on log employment in December, across parks
+    (Bettencourt et al. 2007's urban scaling, with parks as places)."""
+    patents = results.series("park", "patents")
+    employees = results.series("park", "employees")
+    in_year = patents.index.year == year
+    by_park = pd.DataFrame({
+        "patents": patents[in_year].T.groupby(level=0).sum().sum(axis=1),
+        "employees": employees[in_year].iloc[-1].groupby(level=0).sum()})
+    by_park = by_park[(by_park["patents"] > 0) & (by_park["employees"] > 0)]
+    return float(np.polyfit(np.log(by_park["employees"]), np.log(by_park["patents"]), 1)[0])
+
+
+def monthly_hires_per_talent(results: Results, year: int) -> float:
+    """Hires in `year` per talent agent and month (a job-turnover rate)."""
+    hires = results.series("park", "hires")
+    talent = results.series("park", "talent")
+    in_year = hires.index.year == year
+    return float(hires[in_year].sum(axis=1).sum() / talent[in_year].sum(axis=1).sum())
+
+
+def _near_over_far(results: Results, year: int) -> float:
+    moves = talent_moves_by_distance(results)
+    return float(moves.iloc[:2].mean() / moves.iloc[3])
+
+
+def _closed_share(results: Results, year: int, test) -> float:
+    return float(test(closed_deals(results, year)["multiple"]).mean())
+
+
+def _top_share(results: Results, year: int, top: float = 0.06) -> float:
+    proceeds = closed_deals(results, year)["proceeds_cny"].sort_values(ascending=False)
+    return float(proceeds.iloc[: max(1, round(len(proceeds) * top))].sum() / proceeds.sum())
+
+
+def _early_share(results: Results, year: int) -> float:
+    deals = results.snapshot(year, agents="deals")
+    return float(deals[deals["follow_on"] == 0]["round"].isin(["seed", "A"]).mean())
+
+
+def _hazard(age: int):
+    return lambda results, year: float(hazard_by_age(results, year)[age])
+
+
+# The statistics that tests/validation/facts.toml names: each takes a run's results and the
+# year (December snapshots of `year - 1` and `year`, series of `year`) and returns one number.
+STATISTICS = {
+    "pareto_alpha": lambda r, y: pareto_tail(r.snapshot(y)["revenue_cny"]).alpha,
+    "volatility_size_exponent": lambda r, y: volatility_size_exponent(annual_growth(r, y)),
+    "growth_excess_kurtosis": lambda r, y: excess_kurtosis(annual_growth(r, y)["growth"]),
+    "gibrat_tail_slope": lambda r, y: gibrat_tail_slope(
+        annual_growth(r, y), pareto_tail(r.snapshot(y - 1)["revenue_cny"]).x_min),
+    "hazard_age_0": _hazard(0),
+    "hazard_age_1": _hazard(1),
+    "hazard_age_2": _hazard(2),
+    "hazard_peak_age": lambda r, y: float(hazard_by_age(r, y).idxmax()),
+    "closed_deals_share_at_most_1x": lambda r, y: _closed_share(r, y, lambda m: m <= 1.0),
+    "closed_deals_share_at_least_10x": lambda r, y: _closed_share(r, y, lambda m: m >= 10.0),
+    "top_6pct_share_of_proceeds": _top_share,
+    "seed_and_a_share_of_new_deals": _early_share,
+    "talent_moves_near_over_far": _near_over_far,
+    "monthly_hires_per_talent": monthly_hires_per_talent,
+    "patents_scaling_exponent": patents_scaling_exponent,
+}
+
+
+def load_facts(path: str | os.PathLike) -> dict[str, Any]:
+    """tests/validation/facts.toml, checked: every fact's statistic is known and its band is
+    two-sided."""
+    with open(path, "rb") as handle:
+        facts = tomllib.load(handle)
+    for fact in facts["fact"]:
+        if fact["statistic"] not in STATISTICS:
+            raise ValueError(f"{path}: fact {fact['id']}: unknown statistic "
+                             f"{fact['statistic']!r}; expected one of {sorted(STATISTICS)}")
+        low, high = fact["band"]
+        if not low < high:
+            raise ValueError(f"{path}: fact {fact['id']}: band {fact['band']} is not [low, high]")
+    return facts
+
+
+def measure_facts(facts: dict[str, Any], scenarios: str | os.PathLike, folder: str | os.PathLike,
+                  threads: int = 2) -> pd.DataFrame:
+    """Runs every scenario and seed that `facts` names (scenario files under `scenarios`, to
+    December of its year, results in `folder`) and measures every fact's statistic: one row per
+    (scenario, seed), one column per fact id."""
+    from clustersim.scenario import Scenario
+    from clustersim.simulation import Simulation
+    year = int(facts["year"])
+    rows = []
+    for name in facts["scenarios"]:
+        scenario = Scenario.load(Path(scenarios) / name)
+        scenario["scale"] = float(facts["scale"])
+        scenario["horizon_year"] = year
+        scenario["output.talent_snapshots"] = False   # not measured; keeps the files small
+        for seed in facts["seeds"]:
+            path = Path(folder) / f"{Path(name).stem}-{seed}.h5"
+            Simulation(scenario, seed=int(seed), threads=threads).run(output=path)
+            results = load(path)
+            row = {"scenario": Path(name).stem, "seed": int(seed)}
+            row.update({f["id"]: STATISTICS[f["statistic"]](results, year)
+                        for f in facts["fact"]})
+            rows.append(row)
+            os.remove(path)
+    return pd.DataFrame(rows).set_index(["scenario", "seed"])
+
+
+def known_failure(fact: dict[str, Any], scenario: str) -> str | None:
+    """The docs/validation.md section that explains why `fact` fails in `scenario`, if it is a
+    known failure there."""
+    scenarios = fact.get("known_failure_scenarios")
+    if scenarios is not None and scenario not in scenarios:
+        return None
+    return fact.get("known_failure")
+
+
+def facts_table(facts: dict[str, Any], measured: pd.DataFrame) -> str:
+    """docs/validation.md's table: every fact, its band, and the mean (seed range) measured in
+    each scenario, with the verdict."""
+    names = [Path(name).stem for name in facts["scenarios"]]
+    lines = ["| fact (source) | kind | statistic | band | " +
+             " | ".join(names) + " |", "|---" * (4 + len(names)) + "|"]
+    for fact in facts["fact"]:
+        low, high = fact["band"]
+        cells = []
+        for name, stem in zip(facts["scenarios"], names):
+            values = measured.loc[stem, fact["id"]]
+            mean = values.mean()
+            verdict = "holds" if low <= mean <= high else (
+                "known failure" if known_failure(fact, name) else "FAILS")
+            cells.append(f"{mean:.4g} ({values.min():.4g} to {values.max():.4g}): {verdict}")
+        text = f"{fact['fact']} ({fact['source']})".replace("|", "\\|")
+        lines.append(f"| {text} | {fact['kind']} | "
+                     f"`{fact['statistic']}` | [{low}, {high}] | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
 def report(results: Results, year: int) -> str:
     """Every measurement, as text."""
     fit = pareto_tail(results.snapshot(year)["revenue_cny"])
@@ -123,8 +279,18 @@ def report(results: Results, year: int) -> str:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if not argv:
-        print("usage: python -m clustersim.validation RESULTS.h5 [YEAR]", file=sys.stderr)
+        print("usage: python -m clustersim.validation RESULTS.h5 [YEAR]\n"
+              "       python -m clustersim.validation --facts FACTS.toml [SCENARIO_FOLDER]",
+              file=sys.stderr)
         return 2
+    if argv[0] == "--facts":
+        # Every fact on every seed and scenario the file names: the table of docs/validation.md.
+        import tempfile
+        facts = load_facts(argv[1])
+        with tempfile.TemporaryDirectory() as folder:
+            measured = measure_facts(facts, argv[2] if len(argv) > 2 else "scenarios", folder)
+        print(facts_table(facts, measured))
+        return 0
     results = load(argv[0])
     year = int(argv[1]) if len(argv) > 1 else max(results.snapshot_years())
     print(report(results, year))
