@@ -61,7 +61,8 @@ void register_step_benchmarks(int denominator) {
 }
 
 void register_run_benchmarks(int denominator) {
-  for (int threads : {1, 2}) {
+  for (int threads : thread_counts) {
+    if (threads == 0) continue;  // the serial reference is for phases and steps
     benchmark::RegisterBenchmark(
         case_name("run", denominator, threads).c_str(),
         [=](benchmark::State& state) { time_run(state, denominator, threads); })

@@ -10,8 +10,10 @@
 
 namespace clustersim::bench {
 
-// 0 is the serial reference; 1 and 2 run on a oneTBB arena of that size.
-inline const std::vector<int> thread_counts = {0, 1, 2};
+// 0 is the serial reference; n >= 1 runs on a oneTBB arena of n threads. bench_main.cpp sets
+// the list from --threads=0,1,2,4,8,16 before registering (default 0, 1, 2); whole runs take
+// the counts from 1 up.
+inline std::vector<int> thread_counts = {0, 1, 2};
 
 // "<kind>/scale:1/<denominator>/threads:<threads>", the form benchmarks/run_benchmarks.py parses.
 inline std::string case_name(const std::string& kind, int denominator, int threads) {

@@ -77,7 +77,7 @@ def machine(build: Path) -> dict:
 
 
 def run_suite(binary: Path, scales: list[int], gb_filter: str, min_time: float,
-              repetitions: int) -> list[dict]:
+              repetitions: int, threads: list[int] = (0, 1, 2)) -> list[dict]:
     """One row per case: kind, phase, denominator, threads, seconds per call, agents, rate.
 
     Each case runs `repetitions` times in a row and the fastest is kept: on a shared machine
@@ -88,6 +88,7 @@ def run_suite(binary: Path, scales: list[int], gb_filter: str, min_time: float,
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "bench.json"
         command = [str(binary), "--scales=" + ",".join(map(str, scales)),
+                   "--threads=" + ",".join(map(str, threads)),
                    f"--benchmark_filter={gb_filter}", f"--benchmark_min_time={min_time}",
                    f"--benchmark_repetitions={repetitions}",
                    f"--benchmark_out={out}", "--benchmark_out_format=json"]
@@ -268,7 +269,38 @@ def markdown(info: dict, rows: list[dict], cli: dict | None, goal_rows: list[dic
             lines.append(f"| {name} | {known['agents']:,.0f} | {rate(cells[0])} | {rate(one)} | "
                          f"{rate(two)} | {efficiency} |")
         lines.append("")
+    lines += scaling_tables(rows)
     return "\n".join(lines).rstrip() + "\n"
+
+
+def scaling_tables(rows: list[dict]) -> list[str]:
+    """With thread counts beyond 2 (`--threads 1,2,4,8,16`): per scale, each phase's, the step's
+    and the run's speed-up over 1 thread and parallel efficiency (speed-up / threads)."""
+    counts = sorted({r["threads"] for r in rows if r["threads"] >= 1})
+    if not counts or max(counts) <= 2:
+        return []
+    lines = []
+    for denominator in sorted({r["denominator"] for r in rows}, reverse=True):
+        lines += [f"### Scale 1/{denominator}: speed-up over 1 thread (efficiency)", "",
+                  "| phase | 1 thread | " + " | ".join(f"{t} threads" for t in counts[1:]) + " |",
+                  "|---" * len(counts) + "|---|"]
+        for phase in dict.fromkeys(r["phase"] for r in rows if r["denominator"] == denominator):
+            one = find(rows, phase, denominator, 1)
+            if one is None:
+                continue
+            cells = []
+            for t in counts[1:]:
+                other = find(rows, phase, denominator, t)
+                if other is None:
+                    cells.append("–")
+                    continue
+                speedup = one["seconds_per_call"] / other["seconds_per_call"]
+                cells.append(f"{speedup:.2f}× ({speedup / t:.0%})")
+            name = f"**{phase}**" if phase in ("step", "run") else f"`{phase}`"
+            lines.append(f"| {name} | {one['seconds_per_call'] * 1e3:.3g} ms | " +
+                         " | ".join(cells) + " |")
+        lines.append("")
+    return lines
 
 
 def write_readme(readme: Path, section: str) -> None:
@@ -292,6 +324,9 @@ def main() -> int:
                         help="runs of each case, in a row; the fastest is reported")
     parser.add_argument("--min-time", type=float, default=0.2,
                         help="seconds of timed work per case (Google Benchmark's min_time)")
+    parser.add_argument("--threads", default="0,1,2",
+                        help="thread counts, e.g. 1,2,4,8,16 (0: the serial reference); beyond 2 "
+                             "the section gains a speed-up table per scale")
     parser.add_argument("--no-cli", action="store_true", help="skip the `clustersim run`")
     parser.add_argument("--build", default=str(ROOT / "build" / "python"))
     parser.add_argument("--readme", default=str(ROOT / "benchmarks" / "README.md"))
@@ -312,7 +347,16 @@ def main() -> int:
         return 2
     mode = "quick" if args.quick else "full"
     started, load_before = datetime.datetime.now(), [round(x, 2) for x in os.getloadavg()]
-    rows = run_suite(binary, SCALES[mode], args.filter, args.min_time, args.repetitions)
+    try:
+        threads = [int(t) for t in args.threads.split(",")]
+    except ValueError:
+        threads = [-1]
+    if min(threads) < 0:
+        print(f"run_benchmarks: --threads {args.threads}: expected thread counts such as "
+              "1,2,4,8,16 (0: the serial reference)", file=sys.stderr)
+        return 2
+    rows = run_suite(binary, SCALES[mode], args.filter, args.min_time, args.repetitions,
+                     threads)
     cli = None if args.no_cli else run_cli(1 if mode == "full" else 100, 2)
     info = machine(Path(args.build))
     info["load_average_before"] = load_before
