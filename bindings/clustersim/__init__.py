@@ -15,7 +15,7 @@ from clustersim.errors import (ClusterSimError, DataError, InvariantError, NotRu
 from clustersim.observations import ObservationError, Observations
 from clustersim.results import Results, load
 from clustersim.scenario import Scenario, parameters
-from clustersim.simulation import Simulation
+from clustersim.simulation import Simulation, estimate_memory
 from clustersim.sweep import sweep
 from clustersim.sweepfile import SweepError, SweepSpec
 from clustersim.sweepresults import SweepResults, load_sweep
@@ -43,6 +43,7 @@ __all__ = [
     "BASE_YEAR", "SECTORS", "STAGES", "CalibrationError", "CalibrationSpec", "ClusterSimError",
     "DataError", "Fit", "InvariantError", "NotRunYetError", "ObservationError", "Observations",
     "OutputError", "Results", "Scenario", "ScenarioError", "Simulation", "SweepError", "SweepResults",
-    "SweepSpec", "__version__", "base_data", "calibrate", "load", "load_calibration",
+    "SweepSpec", "__version__", "base_data", "calibrate", "estimate_memory", "load",
+    "load_calibration",
     "load_sweep", "park_figures", "parameters", "sweep",
 ]

@@ -72,6 +72,35 @@ def open_own_file(path: str, mode: str, *, kind: str, command: str, file_format:
     return f
 
 
+def kernel_path(path: str | os.PathLike, kind: str) -> str:
+    """`path` as the kernel takes it (UTF-8 text); OutputError naming it when it is not, as a
+    file name made of bytes that are not UTF-8 reaches Python with lone surrogates."""
+    path = os.fspath(path)
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        raise OutputError(f"{printable_path(path)}: the {kind}'s name is not UTF-8 text; "
+                          "expected a file name in UTF-8 (rename it)") from None
+    return path
+
+
+def printable_path(path: str | os.PathLike) -> str:
+    """A path as UTF-8 text for messages and attributes: bytes that are not UTF-8 as \\xNN."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
+def available_memory() -> float | None:
+    """MemAvailable of /proc/meminfo in bytes (None where the system has no such file)."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemAvailable:"):
+                    return float(line.split()[1]) * 1024
+    except OSError:
+        return None
+    return None
+
+
 def _kind_of(mode: int) -> str:
     for test, name in ((stat.S_ISLNK, "a symbolic link"), (stat.S_ISDIR, "a directory"),
                        (stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"),

@@ -7,6 +7,7 @@ Errors end with one line on stderr and a non-zero status (2: bad input, 1: a run
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import signal
 import sys
@@ -132,8 +133,28 @@ def target_table(sim: Simulation) -> str:
     return "\n".join(lines)
 
 
+def _checkpoint_state(path: str, identity: dict[str, str]) -> str:
+    """How a checkpoint's run is described in messages: scenario, seed and the month it is at."""
+    at = (f", at the end of {identity['year']}-{int(identity['month']):02d}"
+          if "year" in identity and "month" in identity else "")
+    return (f"{path} (scenario {identity.get('scenario_name', '?')!r}, seed "
+            f"{identity.get('seed', '?')}{at})")
+
+
+def _check_until(path: str, identity: dict[str, str], until: int, horizon: int) -> None:
+    """A resumed run only goes forward: an --until before the checkpoint's year would write a
+    'complete' file holding more years than asked."""
+    year = int(identity.get("year", _core.base_year))
+    if until < year:
+        raise ScenarioError(
+            f"--until {until}: before the state of the checkpoint {path} (the end of "
+            f"{year}-{int(identity.get('month', 12)):02d}); a resumed run only goes forward: "
+            f"expected a year from {year} to {horizon} (horizon_year)", file=path, key="until",
+            value=str(until), expected=f"a year from {year} to {horizon}")
+
+
 def _run(args: argparse.Namespace) -> int:
-    from clustersim.simulation import _checkpoint_scenario
+    from clustersim.simulation import _checkpoint_scenario, check_memory, checkpoint_identity
     if args.scenario is None and args.from_checkpoint is None:
         raise ScenarioError("no scenario: give a scenario file, or --from a checkpoint",
                             key="scenario")
@@ -144,6 +165,9 @@ def _run(args: argparse.Namespace) -> int:
         raise ScenarioError(f"--checkpoint-every {args.checkpoint_every}: expected a positive "
                             "number of months", key="checkpoint-every",
                             value=str(args.checkpoint_every))
+    if args.max_memory is not None and not args.max_memory > 0:
+        raise ScenarioError(f"--max-memory {args.max_memory}: expected a positive number of GiB",
+                            key="max-memory", value=str(args.max_memory))
     inputs = {"scenario file": args.scenario, "checkpoint": args.from_checkpoint}
     if args.csv:
         folder = os.path.dirname(os.path.abspath(args.csv))
@@ -152,16 +176,32 @@ def _run(args: argparse.Namespace) -> int:
         for suffix in ("years", "targets"):
             check_output(f"{args.csv}-{suffix}.csv", inputs, example="table.csv")
     output = check_output(args.output, inputs)
+    horizon = int(scenario["horizon_year"])
+    until = args.until if args.until is not None else horizon
+    if args.from_checkpoint is not None:
+        _check_until(args.from_checkpoint, checkpoint_identity(args.from_checkpoint), until,
+                     horizon)
+    # Before anything is allocated: a run that cannot fit is refused with the estimate, not
+    # killed by bad_alloc after minutes.
+    max_memory = None if args.max_memory is None else args.max_memory * 2**30
+    check_memory(scenario, min(max(until, _core.base_year), horizon), max_memory,
+                 option="--max-memory")
     started = time.perf_counter()
     if args.from_checkpoint is not None:
         # A fork when --set or another scenario changes it; the checkpoint's seed unless --seed.
         sim = Simulation.restore(args.from_checkpoint, scenario, seed=args.seed,
                                  threads=args.threads)
+        if not args.quiet:
+            # Say whether the checkpoint's run is continued or forked, and what differs.
+            kind, changes = sim._parent["restore_kind"], sim._parent["fork_changes"]
+            state = _checkpoint_state(args.from_checkpoint,
+                                      checkpoint_identity(args.from_checkpoint))
+            print(f"clustersim: {'forking' if kind == 'fork' else 'resuming'} {state}"
+                  + (f" with changes: {changes}" if changes else ""), file=sys.stderr)
     else:
         sim = Simulation(scenario, seed=1 if args.seed is None else args.seed,
-                         threads=args.threads)
-    until = args.until if args.until is not None else int(scenario["horizon_year"])
-    total = (min(until, int(scenario["horizon_year"])) - _core.base_year + 1) * 12
+                         threads=args.threads, max_memory=math.inf)
+    total = (min(until, horizon) - _core.base_year + 1) * 12
     # disable=None: a bar on a terminal, nothing in logs and pipes.
     progress = Progress(total, unit="month", enabled=not args.quiet, desc="simulating",
                         file=sys.stderr, leave=False, disable=None)
@@ -172,11 +212,10 @@ def _run(args: argparse.Namespace) -> int:
         if args.checkpoint_every and done % args.checkpoint_every == 0 and done < total_steps:
             sim.checkpoint(checkpoint)
     try:
-        sim.run(until, output=output, progress=step_done)
+        sim.run(until, output=output, progress=step_done, max_memory=math.inf)
     except KeyboardInterrupt:
-        if args.checkpoint_every and os.path.exists(checkpoint):
-            args.resume_hint = (f"; resume from the last checkpoint with: clustersim run --from "
-                                f"{checkpoint} -o {output}")
+        args.resume_hint = _resume_hint(sim, checkpoint, output) if args.checkpoint_every \
+            else ""
         raise
     finally:
         progress.close()
@@ -195,6 +234,22 @@ def _run(args: argparse.Namespace) -> int:
     print(f"wrote {output}: {sim.steps_done} months, {len(sim.firms):,d} firm agents at the end"
           f"{_outside_note(sim)}, seed {sim.seed}, {sim.threads} threads, {elapsed:.1f} s")
     return 0
+
+
+def _resume_hint(sim: Simulation, checkpoint: str, output: str) -> str:
+    """The command that resumes an interrupted run, only if `checkpoint` holds this run's state
+    (its run id: written by this process, or the one this resume continues). A checkpoint left
+    by another run on the same -o (another scenario or seed) would continue that run instead."""
+    from clustersim.simulation import checkpoint_identity
+    if not os.path.exists(checkpoint):
+        return ""
+    identity = checkpoint_identity(checkpoint)
+    if identity.get("run_id") == sim._run_id:
+        return (f"; resume from the last checkpoint with: clustersim run --from {checkpoint} "
+                f"-o {output}")
+    return (f"; {output}.partial holds what was written (marked incomplete). No checkpoint of "
+            f"this run was written yet: {_checkpoint_state(checkpoint, identity)} is another "
+            "run's and would not resume this one; run the command again to start over")
 
 
 def describe_sweep(path: str) -> str:
@@ -224,8 +279,8 @@ def describe_checkpoint(path: str) -> str:
     if "year" in meta and "month" in meta:
         lines.append(f"state at:           end of {meta['year']}-{int(meta['month']):02d} "
                      f"({meta.get('steps_done', '?')} months run)")
-    for key in ("scenario_name", "scenario_path", "seed", "scale", "clustersim_version",
-                "git_revision", "created"):
+    for key in ("scenario_name", "scenario_path", "seed", "scale", "run_id", "run_output",
+                "clustersim_version", "git_revision", "created"):
         if key in meta:
             lines.append(f"{key + ':':<20}{meta[key]}")
     return "\n".join(lines)
@@ -399,6 +454,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--csv", metavar="PREFIX",
                      help="also write the summary tables as PREFIX-years.csv and "
                           "PREFIX-targets.csv")
+    run.add_argument("--max-memory", metavar="GIB", type=float,
+                     help="refuse a run whose estimated peak memory is more than this "
+                          "(default: the memory available now)")
     run.set_defaults(handler=_run)
 
     info = commands.add_parser("info", help="describe a results, sweep, checkpoint or "

@@ -102,7 +102,27 @@ def _check_agents(agents: str) -> str:
 
 
 # Root attributes that hold numbers (stored as text in the file).
-_META_TYPES = {"seed": int, "threads": int, "scale": float, "until_year": int}
+_META_TYPES = {"seed": int, "threads": int, "scale": float, "until_year": int,
+               "snapshots_from_year": int}
+
+
+class SnapshotMissingError(OutputError, KeyError):
+    """A snapshot the file does not hold. An OutputError naming the file and the snapshots it
+    holds; also a KeyError, as it was before."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+def resumed_note(meta: dict[str, Any]) -> str:
+    """For the output of a restored run: the snapshots it cannot hold (those before the
+    checkpoint are in the output of the run that wrote it); "" for a run from the start."""
+    first = meta.get("snapshots_from_year")
+    if first is None:
+        return ""
+    return (f"resumed from the checkpoint {meta.get('parent_checkpoint', '?')} at "
+            f"{meta.get('resumed_at', '?')}: 'initial' and the snapshots before {first} are "
+            "not in this file; they are in the output of the run that wrote the checkpoint")
 
 
 class Results:
@@ -196,8 +216,11 @@ class Results:
         group_name = f"{_SNAPSHOT_GROUPS[_check_agents(agents)]}/{label}"
         with self._file() as f:
             if group_name not in f:
-                raise KeyError(f"{self.path}: no {agents} snapshot {label!r}; available: "
-                               f"{', '.join(self.snapshot_labels(agents)) or 'none'}")
+                note = resumed_note(self.meta)
+                raise SnapshotMissingError(
+                    f"{self.path}: no {agents} snapshot {label!r}; available: "
+                    f"{', '.join(self.snapshot_labels(agents)) or 'none'}"
+                    + (f" (this run {note})" if note else ""))
             group = f[group_name]
             columns = {name: group[name][()] for name in group.keys()}
         order = _SNAPSHOT_ORDER[agents]
@@ -224,8 +247,10 @@ class Results:
         return Scenario.from_toml(self.meta["scenario_toml"], source=f"{self.path}:scenario_toml")
 
     def __repr__(self) -> str:
+        resumed = (f", resumed at {self.meta.get('resumed_at')}: snapshots from "
+                   f"{self.meta['snapshots_from_year']} only" if resumed_note(self.meta) else "")
         return (f"<Results {self.path}: scenario {self.meta.get('scenario_name')!r}, "
-                f"seed {self.meta.get('seed')}, complete={self.meta['complete']}>")
+                f"seed {self.meta.get('seed')}, complete={self.meta['complete']}{resumed}>")
 
 
 def load(path: str | os.PathLike, *, allow_incomplete: bool = False) -> Results:
@@ -243,6 +268,10 @@ def describe(path: str | os.PathLike) -> str:
                 "clustersim_version", "git_revision", "start_time", "end_time", "host"):
         if key in meta:
             lines.append(f"{key + ':':<13}{meta[key]}")
+    if resumed_note(meta):
+        kind = meta.get("restore_kind", "resume")
+        lines.append(f"{kind + ':':<13}{resumed_note(meta)}"
+                     + (f"; changes: {meta['fork_changes']}" if meta.get("fork_changes") else ""))
     with results._file() as f:
         if "time/year" in f:
             years, months = f["time/year"][()], f["time/month"][()]

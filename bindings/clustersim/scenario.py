@@ -74,6 +74,33 @@ def _plain(value: Any) -> Any:
     return value
 
 
+_TEXT_EXPECTED = "UTF-8 text without NUL characters"
+
+
+def _bad_text(text: str) -> bool:
+    """A NUL ends a C string (the kernel and HDF5 would cut the text there) and a lone
+    surrogate (from a non-UTF-8 command line or a "\\udc80" escape) has no UTF-8 form."""
+    if "\0" in text:
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _check_text(key: str, value: Any) -> None:
+    """ScenarioError for a key, or a text value (alone or in a list), that the kernel cannot
+    take as UTF-8 text: refused here, before pybind11 fails with a bare RuntimeError."""
+    if isinstance(key, str) and _bad_text(key):
+        raise ScenarioError(f"key {key!r} is invalid; expected {_TEXT_EXPECTED}", key=key,
+                            value=repr(value), expected=_TEXT_EXPECTED)
+    texts = value if isinstance(value, (list, tuple)) else [value]
+    if any(isinstance(text, str) and _bad_text(text) for text in texts):
+        raise ScenarioError(f"key '{key}': value {value!r} is invalid; expected {_TEXT_EXPECTED}",
+                            key=key, value=repr(value), expected=_TEXT_EXPECTED)
+
+
 class Scenario:
     """Parameter values for one simulation, validated on every assignment.
 
@@ -128,6 +155,7 @@ class Scenario:
     # --- access
     def _set(self, key: str, value: Any) -> None:
         try:
+            _check_text(key, value)
             self._core.set(key, _plain(value))
         except ScenarioError as error:
             error = _hint(error)
@@ -138,6 +166,7 @@ class Scenario:
 
     def __getitem__(self, key: str) -> Any:
         try:
+            _check_text(key, None)
             return self._core.get(key)
         except ScenarioError as error:
             raise _hint(error) from None
