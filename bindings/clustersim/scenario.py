@@ -101,6 +101,40 @@ def _check_text(key: str, value: Any) -> None:
                             key=key, value=repr(value), expected=_TEXT_EXPECTED)
 
 
+# A chain of `base =` files longer than this is surely a mistake (and a loop is caught anyway).
+_MAX_BASES = 16
+
+
+def _load_base(value: Any, source: str, chain: tuple[str, ...]) -> "Scenario":
+    """The scenario that `base = value` in the file `source` names, loaded with its own bases;
+    ScenarioError naming the file and `base` for a wrong type, a missing file or a loop."""
+    if not isinstance(value, str) or not value.strip():
+        raise ScenarioError(f"{source}: base = {value!r}; expected the path of a scenario file "
+                            "to build on (text, relative to this file's folder)",
+                            file=source, key="base", value=repr(value),
+                            expected="a scenario file's path")
+    folder = os.path.dirname(os.path.abspath(source)) if os.path.exists(source) else os.getcwd()
+    path = os.path.join(folder, os.path.expanduser(value))
+    here = os.path.realpath(source) if os.path.exists(source) else source
+    chain = (*chain, here)
+    if not os.path.isfile(path):
+        raise ScenarioError(f"{source}: base = {value!r}: no such scenario file ({path}); expected "
+                            "a scenario file to build on, relative to this file's folder",
+                            file=source, key="base", value=repr(value),
+                            expected="an existing scenario file")
+    if os.path.realpath(path) in chain:
+        loop = " -> ".join(os.path.basename(p) for p in (*chain, os.path.realpath(path)))
+        raise ScenarioError(f"{source}: base = {value!r} makes a loop ({loop}); expected a chain "
+                            "of scenario files that ends", file=source, key="base",
+                            value=repr(value), expected="a chain of bases without a loop")
+    if len(chain) > _MAX_BASES:
+        raise ScenarioError(f"{source}: more than {_MAX_BASES} scenario files build on each "
+                            "other; expected a shorter chain of bases", file=source, key="base",
+                            value=repr(value), expected=f"at most {_MAX_BASES} bases")
+    return Scenario.from_toml(read_input(path, ScenarioError, "scenario"), source=path,
+                              _chain=chain)
+
+
 class Scenario:
     """Parameter values for one simulation, validated on every assignment.
 
@@ -111,18 +145,25 @@ class Scenario:
     def __init__(self, values: Mapping[str, Any] | None = None, *, source: str | None = None):
         self._core = _core.Scenario()
         self.source = source
+        # The files this scenario builds on (`base = ...`), the first the deepest; their values
+        # are resolved into this one, so outputs record the whole scenario.
+        self.bases: list[str] = []
         for key, value in _flatten(values or {}):
             self._set(key, value)
 
     # --- construction
     @classmethod
     def load(cls, path: str | os.PathLike) -> "Scenario":
-        """Reads a TOML scenario file; raises ScenarioError naming the file on any problem."""
+        """Reads a TOML scenario file; raises ScenarioError naming the file on any problem.
+
+        A file may build on another: ``base = "no-new-policy.toml"`` (relative to the file's
+        folder) takes every value of that scenario, and the file's own values replace them."""
         path = os.fspath(path)
         return cls.from_toml(read_input(path, ScenarioError, "scenario"), source=path)
 
     @classmethod
-    def from_toml(cls, text: str | bytes, *, source: str = "<string>") -> "Scenario":
+    def from_toml(cls, text: str | bytes, *, source: str = "<string>",
+                  _chain: tuple[str, ...] = ()) -> "Scenario":
         if isinstance(text, bytes):
             text = decode_input(text, source, ScenarioError, "a TOML file")
         if not text.strip():
@@ -141,7 +182,15 @@ class Scenario:
                     f"{source}: this is a {kind} file (it has a [{table}] table), not a "
                     f"scenario; run it with `{command} {source} -o <file>.h5`",
                     file=source, key=table, expected="a scenario file")
-        return cls(tree, source=source)
+        if "base" not in tree:
+            return cls(tree, source=source)
+        base = _load_base(tree.pop("base"), source, _chain)
+        own = cls(tree, source=source)   # this file's values, each validated and named by file
+        merged = dict(_flatten(base.to_dict()))
+        merged.update(_flatten(own.to_dict()))
+        scenario = cls(merged, source=source)
+        scenario.bases = [*base.bases, base.source] if base.source else list(base.bases)
+        return scenario
 
     @classmethod
     def from_dict(cls, values: Mapping[str, Any], *, source: str | None = None) -> "Scenario":
@@ -150,7 +199,9 @@ class Scenario:
         return cls(values, source=source)
 
     def copy(self) -> "Scenario":
-        return Scenario(self.to_dict(), source=self.source)
+        copied = Scenario(self.to_dict(), source=self.source)
+        copied.bases = list(self.bases)
+        return copied
 
     # --- access
     def _set(self, key: str, value: Any) -> None:

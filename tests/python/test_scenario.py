@@ -108,3 +108,54 @@ def test_non_utf8_and_missing_files(tmp_path):
         cs.Scenario.load(tmp_path / "absent.toml")
     with pytest.raises(cs.ScenarioError, match="cannot read"):
         cs.Scenario.load(tmp_path)  # a directory
+
+
+# --- scenario files that build on others (`base = "..."`)
+def test_a_scenario_builds_on_its_base_and_replaces_what_it_sets(tmp_path):
+    (tmp_path / "parent.toml").write_text(
+        f'base = "{SCENARIOS / "no-new-policy.toml"}"\nname = "parent"\n'
+        '[policy.land.supply]\nintensity = 1.0\nstart_year = 2024\n', encoding="utf-8")
+    (tmp_path / "child.toml").write_text(
+        'base = "parent.toml"\nname = "child"\nscale = 0.5\n'
+        '[policy.land.supply]\nintensity = 2.0\n', encoding="utf-8")
+    child = cs.Scenario.load(tmp_path / "child.toml")
+    counterfactual = cs.Scenario.load(SCENARIOS / "no-new-policy.toml")
+    assert child["name"] == "child" and child["scale"] == 0.5
+    assert child["policy.land.supply.intensity"] == 2.0       # the child's value
+    assert child["policy.land.supply.start_year"] == 2024     # the parent's
+    assert child["description"] == counterfactual["description"]   # the grandparent's
+    assert child.bases == [str(SCENARIOS / "no-new-policy.toml"), str(tmp_path / "parent.toml")]
+    # Outputs record the whole scenario: its TOML has no base and loads to the same values.
+    text = child.to_toml(include_defaults=True)
+    assert "base" not in cs.Scenario.from_toml(text).to_dict()
+    assert cs.Scenario.from_toml(text) == child
+
+
+def test_the_shipped_lever_group_files_build_on_the_counterfactual():
+    # Each sets only its group's levers; everything else is the counterfactual's.
+    counterfactual = cs.Scenario.load(SCENARIOS / "no-new-policy.toml")
+    land = cs.Scenario.load(SCENARIOS / "levers-land.toml")
+    assert land.bases == [str(SCENARIOS / "no-new-policy.toml")]
+    flat_land = land.to_dict(include_defaults=True)
+    flat_counterfactual = counterfactual.to_dict(include_defaults=True)
+    differ = {group for group in flat_land if flat_land[group] != flat_counterfactual[group]}
+    assert differ == {"name", "description", "policy"}
+    policy = {(g, lever) for g in flat_land["policy"] for lever in flat_land["policy"][g]
+              if flat_land["policy"][g][lever] != flat_counterfactual["policy"][g][lever]}
+    assert {g for g, _ in policy} == {"land"}
+
+
+@pytest.mark.parametrize("files, fragment", [
+    ({"a.toml": 'base = "missing.toml"\n'}, "base = 'missing.toml': no such scenario file"),
+    ({"a.toml": "base = 3\n"}, "base = 3; expected the path of a scenario file"),
+    ({"a.toml": 'base = "b.toml"\n', "b.toml": 'base = "a.toml"\n'},
+     "makes a loop (a.toml -> b.toml -> a.toml)"),
+    ({"a.toml": 'base = "a.toml"\n'}, "makes a loop (a.toml -> a.toml)"),
+    ({"a.toml": 'base = "b.toml"\n', "b.toml": "scale = -1\n"}, "b.toml"),
+])
+def test_a_bad_base_is_refused_naming_the_file_and_key(tmp_path, files, fragment):
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    with pytest.raises(cs.ScenarioError) as error:
+        cs.Scenario.load(tmp_path / "a.toml")
+    assert fragment in str(error.value)
