@@ -105,7 +105,8 @@ def short_key(key: str) -> str:
 def point_labels(sweep: Any) -> list[str]:
     """Each design point of a sweep by the values it sets (``land.supply=1, scale=0.1``)."""
     design = sweep.design()
-    return [", ".join(f"{short_key(k)}={v:g}" for k, v in row.items())
+    return [", ".join(f"{short_key(k)}={v}" if isinstance(v, str) else f"{short_key(k)}={v:g}"
+                      for k, v in row.items())
             for _, row in design.iterrows()]
 
 

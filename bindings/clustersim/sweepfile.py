@@ -104,6 +104,9 @@ class Factor:
     mean: float | None = None    # normal
     sd: float | None = None
     integer: bool = False
+    # key = "scenario": whole scenario files compared (paths as written); the design holds the
+    # index of each point's file in this list.
+    scenarios: tuple[str, ...] = ()
 
     def from_unit(self, u: np.ndarray) -> np.ndarray:
         """Maps uniform [0, 1) draws to this factor's distribution (inverse CDF)."""
@@ -154,6 +157,10 @@ class SweepSpec:
     text: str = ""
     base_source: str = ""
     check_keys: bool = True
+    # The scenarios of a `key = "scenario"` factor, loaded (with [sweep.set] on top), and their
+    # files: a point's run starts from its scenario instead of `base`.
+    choices: list[Scenario] = field(default_factory=list)
+    choice_sources: list[str] = field(default_factory=list)
 
     # --- construction
     @classmethod
@@ -223,6 +230,11 @@ class SweepSpec:
         if len(set(keys)) != len(keys):
             dup = next(k for k in keys if keys.count(k) > 1)
             raise fail("vary", dup, "each key varied once")
+        choices, choice_sources = [], []
+        for index, factor in enumerate(factors):
+            if factor.scenarios:
+                choice_sources, choices = _scenario_choices(factor, index, source, flat, base,
+                                                            get("until"))
         replicates = get("replicates")
         seed = get("seed")
         samples = get("samples")
@@ -246,7 +258,7 @@ class SweepSpec:
                    explicit_points=[list(p) for p in points] if design == "points" else [],
                    replicates=replicates, seed=seed, until=until, targets=targets, series=series,
                    keep_runs=keep_runs, seeds=seeds, source=source, base_source=base_source,
-                   check_keys=check_keys)
+                   check_keys=check_keys, choices=choices, choice_sources=choice_sources)
         if check_keys:
             for point in spec.points()[:1]:
                 spec.scenario_for(point).validate()  # cross-field checks on a first point
@@ -301,9 +313,12 @@ class SweepSpec:
         return [f.key for f in self.factors]
 
     def overrides(self, point: np.ndarray) -> dict[str, Any]:
-        """The scenario values of one design point, in the parameters' own types."""
+        """The scenario values of one design point, in the parameters' own types (a
+        ``scenario`` factor chooses the scenario instead: ``scenario_for``)."""
         out = {}
         for f, x in zip(self.factors, point, strict=True):
+            if f.scenarios:
+                continue
             spec = _SPECS.get(f.key)
             if spec is not None and spec["type"] == "integer":
                 out[f.key] = int(round(float(x)))
@@ -313,8 +328,16 @@ class SweepSpec:
                 out[f.key] = float(x)
         return out
 
+    def choice(self, point: np.ndarray) -> int | None:
+        """The index of the point's scenario file (a ``scenario`` factor), or None."""
+        for f, x in zip(self.factors, point, strict=True):
+            if f.scenarios:
+                return int(round(float(x)))
+        return None
+
     def scenario_for(self, point: np.ndarray) -> Scenario:
-        scenario = self.base.copy()
+        choice = self.choice(point)
+        scenario = (self.base if choice is None else self.choices[choice]).copy()
         for key, value in self.overrides(point).items():
             scenario[key] = value
         return scenario
@@ -336,7 +359,9 @@ class SweepSpec:
     def command(self, run: int, point: np.ndarray, sets: dict[str, Any] | None = None) -> str:
         """The ``clustersim run`` command that repeats run ``run`` alone (``sets``: the
         ``set_values()``, when the caller has them already)."""
-        base = self.base_source or "<base scenario>"
+        choice = self.choice(point)
+        base = (self.choice_sources[choice] if choice is not None
+                else self.base_source or "<base scenario>")
         fixed = self.set_values() if sets is None else sets
         sets = " ".join(f"--set {k}={_toml_value(v)}"
                         for k, v in {**fixed, **self.overrides(point)}.items())
@@ -372,6 +397,18 @@ def _factor(table: Mapping[str, Any], index: int, design: str, source: str, base
     def get(name: str, **context: Any) -> Any:
         return FACTOR_SCHEMA.get(table, name, fail, **context)
     key = get("key")
+    if key == "scenario":
+        # Whole scenario files compared: crossed with the other factors, never sampled.
+        values = get("values") if "values" in table else None
+        if design != "full_factorial":
+            raise fail("key", key, "a scenario factor in the full_factorial design only (its "
+                       "values are files, not numbers to sample)")
+        if (not values or not all(isinstance(v, str) and v.strip() for v in values)
+                or len(set(values)) != len(values)):
+            raise fail("values", values, "a list of different scenario files (paths relative "
+                       "to the sweep file)")
+        return Factor(key, values=tuple(range(len(values))), integer=True,
+                      scenarios=tuple(values))
     spec = _SPECS.get(key)
     if check_keys and spec is None:
         raise fail("key", key, f"a known scenario key{did_you_mean(key, _SPECS)}")
@@ -418,6 +455,34 @@ def _factor(table: Mapping[str, Any], index: int, design: str, source: str, base
     if distribution == "triangular":
         mode = float(get("mode", low=low, high=high))
     return Factor(key, distribution=distribution, low=low, high=high, mode=mode, integer=integer)
+
+
+def _scenario_choices(factor: Factor, index: int, source: str, fixed: dict[str, Any],
+                      base: Scenario, until: int | None) -> tuple[list[str], list[Scenario]]:
+    """The files of a ``scenario`` factor, loaded relative to the sweep file, each with the
+    sweep's [sweep.set] on top. They must share the base's horizon unless `until` ends the runs
+    before every horizon, so that every run reports the same years."""
+    fail = value_error(SweepError, source, f"sweep.vary[{index}].")
+    here = os.path.dirname(os.path.abspath(source)) if os.path.exists(source) else "."
+    paths, scenarios = [], []
+    for value in factor.scenarios:
+        path = os.path.normpath(os.path.join(here, os.path.expanduser(value)))
+        try:
+            scenario = Scenario.load(path)
+            for key, setting in fixed.items():
+                scenario[key] = setting
+        except ScenarioError as error:
+            raise fail("values", value, f"a valid scenario file ({error})") from None
+        last = until if until is not None else int(base["horizon_year"])
+        if until is None and int(scenario["horizon_year"]) != last:
+            raise fail("values", value, f"a scenario with the base's horizon_year ({last}), or "
+                       f"set sweep.until (its horizon_year is {scenario['horizon_year']})")
+        if int(scenario["horizon_year"]) < last:
+            raise fail("values", value, f"a scenario whose horizon_year reaches sweep.until "
+                       f"({last}; it ends in {scenario['horizon_year']})")
+        paths.append(path)
+        scenarios.append(scenario)
+    return paths, scenarios
 
 
 def _outcomes(table: Mapping[str, Any], source: str) -> tuple[bool, list[SeriesOutcome]]:

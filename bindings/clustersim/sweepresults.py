@@ -104,10 +104,25 @@ class SweepResults:
         return spec
 
     def design(self) -> pd.DataFrame:
+        """The design points (rows) by the values they set; a ``scenario`` factor's column holds
+        each point's scenario file by name (``levers-land``)."""
         with _open_sweep(self.path, "r") as f:
             points = f["design/points"][()]
-        return pd.DataFrame(points, columns=self.keys,
-                            index=pd.RangeIndex(len(points), name="point"))
+        frame = pd.DataFrame(points, columns=self.keys,
+                             index=pd.RangeIndex(len(points), name="point"))
+        if "scenario" in frame.columns:
+            names = self.scenario_names()
+            frame["scenario"] = [names[int(round(x))] for x in frame["scenario"]]
+        return frame
+
+    def scenario_names(self) -> list[str]:
+        """The files of a ``scenario`` factor by name (without folder and ``.toml``), in the
+        order of its values; [] when the sweep compares no scenario files."""
+        tree = tomllib.loads(self.meta["sweep_toml"]).get("sweep", {})
+        for factor in tree.get("vary", []):
+            if factor.get("key") == "scenario":
+                return [os.path.splitext(os.path.basename(v))[0] for v in factor["values"]]
+        return []
 
     def runs(self) -> pd.DataFrame:
         """One row per run: point, replicate, seed, status, attempts, wall_s, worker, error and
