@@ -193,6 +193,63 @@ class SweepResults:
                 out[p] = values[mine].mean()
         return out
 
+    def difference(self, name: str, year: int, *, reference: int = 0,
+                   level: float = 0.95) -> pd.DataFrame:
+        """Each design point's difference from the `reference` point in an outcome in a year,
+        over finished runs, with a `level` t-interval: paired by replicate where the sweep gave
+        every point's replicate r the same seed (``seeds = "per_replicate"``: common random
+        numbers, the differences are then the factors' effects), Welch's unpaired interval
+        otherwise. For ``<id>_met`` the outcome is "met by that year" (0/1), so the difference
+        is one of probabilities. One row per point: runs compared, the reference's and the
+        point's mean, the difference, its interval and whether it is paired."""
+        from scipy import stats
+        if year not in self.years:
+            raise KeyError(f"year {year} is not in the sweep ({self.years[0]}-{self.years[-1]})")
+        if not 0 < level < 1:
+            raise ValueError(f"level={level!r}; expected a probability in (0, 1)")
+        table = self.outcome(name)
+        if name.endswith("_met"):
+            table = (table == 1).cummax(axis=1).astype(float)
+        values = table[year].to_numpy(dtype=float)
+        runs = self.runs()
+        done = (runs["status"] == "done").to_numpy()
+        points, replicates = runs["point"].to_numpy(), runs["replicate"].to_numpy()
+        n_points = len(self.design())
+        if not 0 <= reference < n_points:
+            raise IndexError(f"reference={reference}; expected a design point, 0 to "
+                             f"{n_points - 1}")
+        paired = tomllib.loads(self.meta["sweep_toml"]).get("sweep", {}).get(
+            "seeds", "per_run") == "per_replicate"
+        base = pd.Series(values[done & (points == reference)],
+                         index=replicates[done & (points == reference)])
+        rows = []
+        for p in range(n_points):
+            mine = pd.Series(values[done & (points == p)], index=replicates[done & (points == p)])
+            if paired:
+                common = base.index.intersection(mine.index)
+                a, b = base[common].to_numpy(), mine[common].to_numpy()
+                d = b - a
+                n = len(d)
+                se = d.std(ddof=1) / np.sqrt(n) if n > 1 else np.nan
+                df = n - 1
+            else:
+                a, b = base.to_numpy(), mine.to_numpy()
+                n = min(len(a), len(b))
+                va = a.var(ddof=1) / len(a) if len(a) > 1 else np.nan
+                vb = b.var(ddof=1) / len(b) if len(b) > 1 else np.nan
+                se = np.sqrt(va + vb)
+                # Welch-Satterthwaite degrees of freedom (a zero variance on both sides: any).
+                df = (va + vb) ** 2 / (va**2 / (len(a) - 1) + vb**2 / (len(b) - 1)) \
+                    if n > 1 and va + vb > 0 else max(len(a) + len(b) - 2, 1)
+            mean = float(b.mean() - a.mean()) if n else np.nan
+            half = float(stats.t.ppf(0.5 + level / 2, df) * se) if n > 1 else np.nan
+            rows.append((p, n, float(a.mean()) if len(a) else np.nan,
+                         float(b.mean()) if len(b) else np.nan, mean, mean - half,
+                         mean + half, paired))
+        return pd.DataFrame(rows, columns=["point", "runs", "reference_mean", "mean",
+                                           "difference", "low", "high", "paired"]
+                            ).set_index("point")
+
     def sensitivity(self, outcome: str, year: int, *, seed: int = 1) -> pd.DataFrame:
         """Sobol indices (first order, total, 95 % intervals) of the varied inputs on an
         outcome in a year, from a ``saltelli`` design (the replicates' mean per point)."""

@@ -95,3 +95,38 @@ def test_a_scenario_factor_is_refused_in_a_sampled_design(tmp_path):
                          'design = "latin_hypercube"\nsamples = 4')
     with pytest.raises(SweepError, match="full_factorial design only"):
         SweepSpec.load(spec_file(tmp_path, text))
+
+
+@pytest.mark.parametrize("seeds", ["per_replicate", "per_run"])
+def test_differences_between_points_have_the_textbook_intervals(tmp_path, seeds):
+    # Paired t-interval over replicates with common random numbers, Welch's interval without;
+    # checked against SciPy's own tests of the same samples.
+    from scipy import stats
+    text = SWEEP.replace("replicates = 2", "replicates = 4").replace(
+        'seeds = "per_replicate"', f'seeds = "{seeds}"')
+    results = run_sweep(SweepSpec.load(spec_file(tmp_path, text)), tmp_path / "d.h5",
+                        client="inline")
+    name = "leading_share"
+    table = results.difference(name, 2023, reference=0, level=0.9)
+    runs = results.runs()
+    values = results.outcome(name)[2023]
+    reference = values[runs["point"] == 0].to_numpy()
+    for point in (1, 2, 3):
+        other = values[runs["point"] == point].to_numpy()
+        if seeds == "per_replicate":
+            expected = stats.ttest_rel(other, reference).confidence_interval(0.9)
+        else:
+            expected = stats.ttest_ind(other, reference, equal_var=False).confidence_interval(0.9)
+        row = table.loc[point]
+        assert row["paired"] == (seeds == "per_replicate")
+        assert row["difference"] == pytest.approx(other.mean() - reference.mean(), rel=1e-12)
+        assert (row["low"], row["high"]) == pytest.approx((expected.low, expected.high),
+                                                          rel=1e-9)
+    assert table.loc[0, "difference"] == 0.0
+    # P(met by the year): a difference of probabilities within [-1, 1].
+    met = results.difference("leading_share_met", 2023)
+    assert met["difference"].between(-1, 1).all()
+    with pytest.raises(IndexError, match="reference=9"):
+        results.difference(name, 2023, reference=9)
+    with pytest.raises(KeyError, match="year 2040"):
+        results.difference(name, 2040)
