@@ -200,6 +200,36 @@ def run_report(path: str, *, seeds: int = 0) -> str:
                  sections)
 
 
+def _design_value(value: Any) -> str:
+    """A design point's value: a scenario file by name, a number briefly."""
+    return html.escape(value) if isinstance(value, str) else f"{value:g}"
+
+
+def _differences(results: SweepResults, design: pd.DataFrame, year: int) -> list[str]:
+    """The table of each point's difference from point 0 in P(target met by `year`), with
+    paired (common random numbers) or Welch 95 % intervals."""
+    labels = plot.point_labels(results)
+    header = ["point"] + [plot.TITLES[t] for t in plot.TARGETS]
+    tables = {t: results.difference(f"{t}_met", year) for t in plot.TARGETS}
+    paired = bool(next(iter(tables.values()))["paired"].iloc[0])
+    rows = []
+    for p in range(1, len(design)):
+        cells = [html.escape(labels[p])]
+        for t in plot.TARGETS:
+            row = tables[t].loc[p]
+            cells.append("–" if pd.isna(row["difference"]) else
+                         f"{row['difference']:+.2f} [{row['low']:+.2f}, {row['high']:+.2f}]"
+                         if not pd.isna(row["low"]) else f"{row['difference']:+.2f}")
+        rows.append(cells)
+    how = ("paired by replicate (common random numbers: every point's replicate r has the same "
+           "seed)" if paired else "unpaired (Welch; give the sweep seeds = \"per_replicate\" "
+           "to pair them and narrow the intervals)")
+    return ["<h3>Differences from the first point</h3>",
+            f"<p>P(target met by {year}) at each point minus at point 0 "
+            f"({html.escape(labels[0])}), with 95 % t-intervals, {how}.</p>",
+            _table(header, rows)]
+
+
 def sweep_report(path: str) -> str:
     results = SweepResults(path)
     meta = results.meta
@@ -232,7 +262,7 @@ def sweep_report(path: str) -> str:
             + ("*" if not faithful[t] else "") for t in plot.TARGETS]
         rows = []
         for p, values in design.iterrows():
-            cells = [f"{v:g}" for v in values]
+            cells = [_design_value(v) for v in values]
             for target in plot.TARGETS:
                 row = at.loc[(p, target)]
                 cells.append("–" if pd.isna(row["p"]) else
@@ -243,9 +273,12 @@ def sweep_report(path: str) -> str:
                      "sets) over its finished runs, with the Wilson 95 % interval.</p>",
                      _table(header, rows),
                      _scale_note(pd.DataFrame({"faithful": faithful}), min(scales))]
+        if results.replicates > 1 and len(design) > 1:
+            sections += _differences(results, design, year)
     sections += ["<h2>Design points</h2>",
                  _table(["point", *design.columns],
-                        [[str(i)] + [f"{v:g}" for v in row] for i, row in design.iterrows()])]
+                        [[str(i)] + [_design_value(v) for v in row]
+                         for i, row in design.iterrows()])]
     sections.append("<h2>Figures</h2>")
     if has_targets:
         sections.append(_img(plot.target_dashboard(results),

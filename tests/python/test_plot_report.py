@@ -257,7 +257,8 @@ def test_report_of_a_sweep_opens_in_a_headless_browser(sweep_file, tmp_path):
     run_cli("report", str(sweep_file), "-o", str(out), check=True)
     _check_report(out, tmp_path / "sweep.png",
                   ["P(target met by", "Design points", "--seed", "[[sweep.vary]]",
-                   ">finance.government_fund<", "(a row, by the values it sets)"])
+                   ">finance.government_fund<", "(a row, by the values it sets)",
+                   "Differences from the first point", "minus at point 0"])
 
 
 def test_report_errors_are_clear(tmp_path):

@@ -130,3 +130,14 @@ def test_differences_between_points_have_the_textbook_intervals(tmp_path, seeds)
         results.difference(name, 2023, reference=9)
     with pytest.raises(KeyError, match="year 2040"):
         results.difference(name, 2040)
+
+
+def test_the_report_of_a_scenario_sweep_names_the_files_and_pairs_the_differences(tmp_path):
+    from clustersim.report import write_report
+    results = run_sweep(SweepSpec.load(spec_file(tmp_path)), tmp_path / "r.h5", client="inline")
+    out = tmp_path / "r.html"
+    write_report(results.path, out)
+    text = out.read_text(encoding="utf-8")
+    assert '<td class="">levers-land</td>' in text      # the design table, by file name
+    assert "scenario=levers-land, finance.government_fund=1" in text   # the differences' rows
+    assert "paired by replicate (common random numbers" in text
