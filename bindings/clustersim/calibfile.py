@@ -5,7 +5,6 @@ Description only: nothing here runs a simulation."""
 from __future__ import annotations
 
 import os
-import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -19,7 +18,7 @@ from clustersim._schema import Field, Schema
 from clustersim.errors import ScenarioError
 from clustersim.observations import Observations
 from clustersim.scenario import Scenario
-from clustersim.sweepfile import _SPECS
+from clustersim.sweepfile import _SPECS, set_parameter, split_element  # noqa: F401
 
 METHODS = ("smc-abc",)
 
@@ -67,34 +66,10 @@ class CalibrationError(ScenarioError):
     """A calibration file (or call) is invalid; nothing was run."""
 
 
-# A calibrated parameter is a number or integer key, or one element of a list of numbers:
-# ``city.outside_growth[0]`` (0-based, within the base scenario's list).
-_ELEMENT = re.compile(r"^(?P<key>[a-z0-9_.]+)\[(?P<index>[0-9]+)\]$")
-
-
-def split_element(name: str) -> tuple[str, int | None]:
-    """``"city.outside_growth[0]"`` -> ``("city.outside_growth", 0)``; a plain key ->
-    ``(key, None)``."""
-    match = _ELEMENT.match(name)
-    return (match["key"], int(match["index"])) if match else (name, None)
-
-
 def abc_name(key: str) -> str:
     """A calibrated parameter's name in pyabc, an identifier: ``city.outside_growth[0]`` ->
     ``city__outside_growth_0``."""
     return key.replace(".", "__").replace("[", "_").replace("]", "")
-
-
-def set_parameter(scenario: Scenario, name: str, value: float) -> None:
-    """Sets a calibrated parameter (a key, or a list element: the rest of the list is kept) on
-    ``scenario``, validated like any scenario value; integers are rounded."""
-    key, index = split_element(name)
-    if index is None:
-        scenario[key] = int(round(value)) if _SPECS[key]["type"] == "integer" else float(value)
-        return
-    values = list(scenario[key])
-    values[index] = float(value)
-    scenario[key] = values
 
 
 @dataclass(frozen=True)

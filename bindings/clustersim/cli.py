@@ -371,6 +371,34 @@ def _sweep(args: argparse.Namespace) -> int:
     return 0
 
 
+def _outlook(args: argparse.Namespace) -> int:
+    from clustersim.outlook import OutlookSpec, run_outlook, summary
+    if args.workers is not None and args.workers < 1:
+        raise ScenarioError(f"--workers {args.workers}: expected a positive number of worker "
+                            "processes", key="workers", value=str(args.workers))
+    spec = OutlookSpec(args.scenarios, draws=args.draws, seeds=args.seeds, seed=args.seed,
+                       scale=args.scale, until=args.until)
+    started = time.perf_counter()
+    try:
+        results = run_outlook(spec, args.output, workers=args.workers, scheduler=args.scheduler,
+                              progress=not args.quiet and sys.stderr.isatty())
+    except KeyboardInterrupt:
+        print(f"\nclustersim: interrupted; {args.output} holds the runs finished so far: run "
+              "the same command again to resume", file=sys.stderr)
+        return 130
+    year = args.year if args.year is not None else min(2025, results.years[-1])
+    if year not in results.years:
+        raise ScenarioError(f"--year {year}: expected a year the runs reach "
+                            f"({results.years[0]}-{results.years[-1]})", key="year",
+                            value=str(year))
+    print(summary(results, year))
+    runs = results.runs()
+    failed = int((runs["status"] == "failed").sum())
+    print(f"\nwrote {args.output}: {len(runs)} runs ({failed} failed), "
+          f"{time.perf_counter() - started:.1f} s")
+    return 1 if failed else 0
+
+
 def _calibrate(args: argparse.Namespace) -> int:
     from clustersim.calibfile import CalibrationSpec
     from clustersim.calibration import run_calibration
@@ -482,6 +510,26 @@ def build_parser() -> argparse.ArgumentParser:
                        "(default: the memory available now)")
     sweep.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     sweep.set_defaults(handler=_sweep)
+
+    outlook = commands.add_parser(
+        "outlook", help="P(each target met) per scenario over seeds and the uncertain "
+        "parameters, with paired comparisons (docs/outlook.md; re-run to resume)")
+    outlook.add_argument("scenarios", nargs="+", help="scenario TOML files to compare")
+    outlook.add_argument("-o", "--output", required=True, help="outlook file to write (HDF5)")
+    outlook.add_argument("--draws", type=int, default=16,
+                         help="joint draws of the uncertain parameters (default 16)")
+    outlook.add_argument("--seeds", type=int, default=4,
+                         help="runs per draw and scenario, with common seeds (default 4)")
+    outlook.add_argument("--seed", type=int, default=1, help="seed of the draws and runs")
+    outlook.add_argument("--scale", type=float,
+                         help="agents per real firm (default: the scenarios'; see README, "
+                         "'Which scale for which target')")
+    outlook.add_argument("--until", type=int, help="last year run (default: the horizon)")
+    outlook.add_argument("--year", type=int,
+                         help="year of the printed summary (default 2025, the policy's)")
+    _add_dask_options(outlook)
+    outlook.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    outlook.set_defaults(handler=_outlook)
 
     calib = commands.add_parser("calibrate", help="fit parameters to observations (SMC-ABC) "
                                 "into an HDF5 fit file (re-run the same command to resume)")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -86,6 +87,31 @@ SERIES_OUTCOME_SCHEMA = Schema(   # undeclared keys of a series table are ignore
           description="December's value, or the year's sum or mean"),
     Field("column", "string", default=None, expected="a column name (e.g. \"IC\")",
           description="one column (a sector...); default: the sum over columns"))
+
+
+# A varied or calibrated parameter is a number or integer key, or one element of a list of
+# numbers:
+# ``city.outside_growth[0]`` (0-based, within the base scenario's list).
+_ELEMENT = re.compile(r"^(?P<key>[a-z0-9_.]+)\[(?P<index>[0-9]+)\]$")
+
+
+def split_element(name: str) -> tuple[str, int | None]:
+    """``"city.outside_growth[0]"`` -> ``("city.outside_growth", 0)``; a plain key ->
+    ``(key, None)``."""
+    match = _ELEMENT.match(name)
+    return (match["key"], int(match["index"])) if match else (name, None)
+
+
+def set_parameter(scenario: Scenario, name: str, value: float) -> None:
+    """Sets a varied or calibrated parameter (a key, or a list element: the rest of the list is kept) on
+    ``scenario``, validated like any scenario value; integers are rounded."""
+    key, index = split_element(name)
+    if index is None:
+        scenario[key] = int(round(value)) if _SPECS[key]["type"] == "integer" else float(value)
+        return
+    values = list(scenario[key])
+    values[index] = float(value)
+    scenario[key] = values
 
 
 class SweepError(ScenarioError):
@@ -249,6 +275,12 @@ class SweepSpec:
                     not all(isinstance(p, list) and len(p) == len(factors) for p in points)):
                 raise fail("points", points, f"a non-empty list of points, each a list of "
                            f"{len(factors)} values (one per [[sweep.vary]] key, in order)")
+            for j, factor in enumerate(factors):
+                files = len(factor.scenarios)
+                if files and not all(isinstance(p[j], (int, float)) and float(p[j]).is_integer()
+                                     and 0 <= p[j] < files for p in points):
+                    raise fail("points", points, f"the scenario factor's value of each point "
+                               f"(column {j + 1}) as the index of its file, 0 to {files - 1}")
         until = get("until", high=base["horizon_year"])
         targets, series = _outcomes(get("outcomes"), source)
         keep_runs = get("keep_runs")
@@ -339,7 +371,10 @@ class SweepSpec:
         choice = self.choice(point)
         scenario = (self.base if choice is None else self.choices[choice]).copy()
         for key, value in self.overrides(point).items():
-            scenario[key] = value
+            if split_element(key)[1] is None:
+                scenario[key] = value
+            else:
+                set_parameter(scenario, key, value)
         return scenario
 
     # --- runs
@@ -363,8 +398,13 @@ class SweepSpec:
         base = (self.choice_sources[choice] if choice is not None
                 else self.base_source or "<base scenario>")
         fixed = self.set_values() if sets is None else sets
-        sets = " ".join(f"--set {k}={_toml_value(v)}"
-                        for k, v in {**fixed, **self.overrides(point)}.items())
+        varied = self.overrides(point)
+        lists = {split_element(k)[0] for k in varied if split_element(k)[1] is not None}
+        if lists:   # list elements are set as whole lists (--set takes keys, not elements)
+            scenario = self.scenario_for(point)
+            varied = {k: v for k, v in varied.items() if split_element(k)[1] is None}
+            varied.update({name: list(scenario[name]) for name in sorted(lists)})
+        sets = " ".join(f"--set {k}={_toml_value(v)}" for k, v in {**fixed, **varied}.items())
         until = f" --until {self.until}" if self.until is not None else ""
         return (f"clustersim run {base} -o run-{run}.h5 --seed {self.run_seed(run)} --threads 1"
                 f"{until} {sets}").rstrip()
@@ -386,6 +426,8 @@ def _toml_value(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, str):
         return f'"{value}"'
+    if isinstance(value, (list, tuple)):   # no spaces: one shell word
+        return "[" + ",".join(_toml_value(v) for v in value) + "]"
     return repr(value)
 
 
@@ -400,19 +442,27 @@ def _factor(table: Mapping[str, Any], index: int, design: str, source: str, base
     if key == "scenario":
         # Whole scenario files compared: crossed with the other factors, never sampled.
         values = get("values") if "values" in table else None
-        if design != "full_factorial":
-            raise fail("key", key, "a scenario factor in the full_factorial design only (its "
-                       "values are files, not numbers to sample)")
+        if design not in ("full_factorial", "points"):
+            raise fail("key", key, "a scenario factor in the full_factorial or points design "
+                       "only (its values are files, not numbers to sample)")
         if (not values or not all(isinstance(v, str) and v.strip() for v in values)
                 or len(set(values)) != len(values)):
             raise fail("values", values, "a list of different scenario files (paths relative "
                        "to the sweep file)")
         return Factor(key, values=tuple(range(len(values))), integer=True,
                       scenarios=tuple(values))
-    spec = _SPECS.get(key)
+    name, element = split_element(key)
+    spec = _SPECS.get(name)
     if check_keys and spec is None:
-        raise fail("key", key, f"a known scenario key{did_you_mean(key, _SPECS)}")
-    if check_keys and spec["type"] not in ("number", "integer", "boolean"):
+        raise fail("key", key, f"a known scenario key{did_you_mean(name, _SPECS)}")
+    if check_keys and element is not None:
+        # One element of a list of numbers (`city.outside_growth[0]`); the rest is kept.
+        length = len(base[name]) if spec["type"] == "list of numbers" else 0
+        if element >= length:
+            raise fail("key", key, f"an element of a list of numbers within its length "
+                       f"({name} has {length})")
+        spec = {**spec, "type": "number"}
+    elif check_keys and spec["type"] not in ("number", "integer", "boolean"):
         raise fail("key", key, "a number, integer or boolean parameter (lists and strings "
                    "cannot be varied)")
     integer = bool(spec and spec["type"] == "integer")
@@ -420,6 +470,9 @@ def _factor(table: Mapping[str, Any], index: int, design: str, source: str, base
     def check_value(value: Any) -> None:
         if check_keys:
             try:
+                if element is not None:
+                    set_parameter(base.copy(), key, value)
+                    return
                 base.copy()[key] = int(round(value)) if integer and isinstance(value, float) \
                     else value
             except ScenarioError as error:

@@ -93,7 +93,7 @@ def test_a_bad_scenario_factor_is_refused_naming_the_key(tmp_path, vary, fragmen
 def test_a_scenario_factor_is_refused_in_a_sampled_design(tmp_path):
     text = SWEEP.replace('seeds = "per_replicate"', 'seeds = "per_replicate"\n'
                          'design = "latin_hypercube"\nsamples = 4')
-    with pytest.raises(SweepError, match="full_factorial design only"):
+    with pytest.raises(SweepError, match="full_factorial or points design"):
         SweepSpec.load(spec_file(tmp_path, text))
 
 
