@@ -349,9 +349,13 @@ def _sweep(args: argparse.Namespace) -> int:
     if args.workers is not None and args.workers < 1:
         raise ScenarioError(f"--workers {args.workers}: expected a positive number of worker "
                             "processes", key="workers", value=str(args.workers))
+    if args.run_timeout is not None and not args.run_timeout > 0:
+        raise ScenarioError(f"--run-timeout {args.run_timeout}: expected a positive number of "
+                            "seconds", key="run-timeout", value=str(args.run_timeout))
     started = time.perf_counter()
     try:
         results = run_sweep(spec, args.output, workers=args.workers, scheduler=args.scheduler,
+                            run_timeout=args.run_timeout,
                             progress=not args.quiet and sys.stderr.isatty(),
                             max_memory=None if args.max_memory is None
                             else args.max_memory * 2**30)
@@ -508,6 +512,10 @@ def build_parser() -> argparse.ArgumentParser:
     sweep.add_argument("--max-memory", metavar="GIB", type=float,
                        help="refuse a new sweep whose set-up needs more memory than this "
                        "(default: the memory available now)")
+    sweep.add_argument("--run-timeout", metavar="SECONDS", type=float,
+                       help="give up on a run that holds its worker longer than this: restart "
+                       "the worker, try the run again (default: 10 x the slowest run, at least "
+                       "10 min)")
     sweep.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     sweep.set_defaults(handler=_sweep)
 

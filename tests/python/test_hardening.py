@@ -274,3 +274,11 @@ def test_a_damaged_checkpoint_is_refused_by_run_from_with_nothing_written(tmp_pa
     assert not out.exists() and not (tmp_path / "resumed.h5.partial").exists()
     with pytest.raises(OutputError, match="damaged or was altered"):
         cs.Simulation.restore(checkpoint)
+
+
+def test_a_run_timeout_that_is_not_positive_is_refused(tmp_path):
+    result = run_cli("sweep", tiny_sweep(tmp_path), "-o", str(tmp_path / "s.h5"),
+                     "--run-timeout", "0")
+    assert result.returncode == 2
+    assert "--run-timeout 0.0: expected a positive number of seconds" in result.stderr
+    assert not (tmp_path / "s.h5").exists()
