@@ -3,8 +3,7 @@
 // denominators to register; the default is all three) and --threads=0,1,2,4,8,16 (the thread
 // counts; the default 0,1,2, 0 being the serial reference).
 //   build/python/benchmarks/clustersim_bench --scales=100 --benchmark_filter='phase/grow'
-//   build/python/benchmarks/clustersim_bench --scales=1 --threads=1,2,4,8,16 \
-//       --benchmark_filter='run/'
+//   clustersim_bench --scales=1 --threads=1,2,4,8,16 --benchmark_filter=run/
 #include <cstring>
 #include <iostream>
 #include <sstream>
