@@ -3,9 +3,11 @@
 // state other than the one written.
 #include <gtest/gtest.h>
 #include <hdf5.h>
+#include <unistd.h>
 
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -23,8 +25,12 @@ using namespace clustersim;
 
 namespace {
 
+// Per process: ctest runs each test in a process of its own, several at once, and every one
+// writes the original checkpoint.
 std::string temp_path(const std::string& name) {
-  return (std::filesystem::temp_directory_path() / ("clustersim-integrity-" + name)).string();
+  return (std::filesystem::temp_directory_path() /
+          ("clustersim-integrity-" + std::to_string(::getpid()) + "-" + name))
+      .string();
 }
 
 // The bytes of every array and scalar of a state, by name: two states are the same when these
@@ -82,6 +88,8 @@ struct Original {
 
 const Original& original() {
   static const Original* built = new Original();
+  static const int removed_at_exit = std::atexit([] { std::remove(original().path.c_str()); });
+  (void)removed_at_exit;
   return *built;
 }
 
