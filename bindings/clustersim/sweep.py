@@ -40,7 +40,7 @@ import numpy as np
 
 from clustersim import _core
 from clustersim._common import Progress, now
-from clustersim._files import check_output
+from clustersim._files import available_memory, check_output
 from clustersim.errors import OutputError
 from clustersim.scenario import Scenario
 from clustersim.sweepfile import TARGET_IDS, SeriesOutcome, SweepError, SweepSpec
@@ -1071,7 +1071,7 @@ def check_resources(spec: SweepSpec, points: np.ndarray, output: str, *,
     disk = float(n_runs * per_run)
     memory = float(n_runs * (3 * command + 256))
     free = shutil.disk_usage(os.path.dirname(os.path.abspath(output))).free
-    available = max_memory if max_memory is not None else _available_memory()
+    available = max_memory if max_memory is not None else available_memory()
 
     def size(n: float) -> str:
         return f"{n / 2**30:.1f} GiB" if n >= 2**30 else f"{n / 2**20:.0f} MiB"
@@ -1088,18 +1088,6 @@ def check_resources(spec: SweepSpec, points: np.ndarray, output: str, *,
         raise SweepError(f"{output}: {needs}; {limit}. Use fewer replicates or points, or split "
                          "the sweep", key="replicates", value=str(spec.replicates))
     return disk, memory
-
-
-def _available_memory() -> float | None:
-    """MemAvailable of /proc/meminfo in bytes (None where the system has no such file)."""
-    try:
-        with open("/proc/meminfo", encoding="ascii") as meminfo:
-            for line in meminfo:
-                if line.startswith("MemAvailable:"):
-                    return float(line.split()[1]) * 1024
-    except OSError:
-        return None
-    return None
 
 
 @contextlib.contextmanager
