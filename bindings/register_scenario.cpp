@@ -103,6 +103,11 @@ void register_scenario(py::module_& m) {
       d["plausible"] = std::isnan(spec.plausible_low)
                            ? py::object(py::none())
                            : py::object(py::make_tuple(spec.plausible_low, spec.plausible_high));
+      d["prior"] =
+          spec.prior.kind == PriorKind::none
+              ? py::object(py::none())
+              : py::object(py::dict(py::arg("distribution") = prior_name(spec.prior.kind),
+                                    py::arg("a") = spec.prior.a, py::arg("b") = spec.prior.b));
       d["expected"] = describe_expected(spec);
       out.append(d);
     }

@@ -83,6 +83,7 @@ py::array city_series_values(const Simulation& sim, const std::string& name) {
     const std::vector<double>& values = book.city_values(name);
     std::vector<py::ssize_t> shape = {static_cast<py::ssize_t>(book.months())};
     if (info.shape == SeriesShape::leading) shape.push_back(leading_count);
+    if (info.shape == SeriesShape::lever_group) shape.push_back(lever_group_count);
     py::array_t<double> out(shape);
     std::copy(values.begin(), values.end(), out.mutable_data());
     return out;
@@ -122,6 +123,8 @@ const char* shape_name(SeriesShape shape) {
       return "leading";
     case SeriesShape::total:
       return "total";
+    case SeriesShape::lever_group:
+      return "lever_group";
   }
   return "?";
 }
@@ -193,6 +196,13 @@ void register_simulation(py::module_& m) {
     }
     return out;
   });
+  {
+    py::list names, ids;
+    for (const std::string_view group : lever_group_names) names.append(std::string(group));
+    for (const std::string_view id : lever_group_ids) ids.append(std::string(id));
+    m.attr("lever_group_names") = names;
+    m.attr("lever_group_ids") = ids;
+  }
 
   py::class_<Simulation>(m, "Simulation")
       .def(py::init<const Scenario&, std::uint64_t, int>(), py::arg("scenario"), py::arg("seed"),
@@ -250,7 +260,8 @@ void register_simulation(py::module_& m) {
           "set_lever",
           [](Simulation& s, const std::string& lever, double intensity, std::int64_t start_year,
              std::int64_t end_year) {
-            s.set_lever(lever, LeverSchedule{intensity, start_year, end_year});
+            // The lever keeps its time profile and cost; only its schedule changes.
+            s.set_lever(lever, intensity, start_year, end_year);
           },
           py::arg("lever"), py::arg("intensity"), py::arg("start_year"), py::arg("end_year"))
       .def("lever_schedule",

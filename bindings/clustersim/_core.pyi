@@ -16,7 +16,13 @@ import numpy.typing as npt
 # A parameter's value as the kernel stores it (by its declared type: boolean, integer, number,
 # string, list of numbers).
 _ParamValue = bool | int | float | str | list[float]
-_SeriesShape = Literal["cell", "park", "park_pair", "park_round", "cell_stage", "leading", "total"]
+_SeriesShape = Literal["cell", "park", "park_pair", "park_round", "cell_stage", "leading", "total",
+                       "lever_group"]
+
+class _PriorInfo(TypedDict):
+    distribution: Literal["uniform", "normal", "lognormal"]
+    a: float   # uniform: low; normal: mean; lognormal: median
+    b: float   # uniform: high; normal: sd; lognormal: sd of the log
 
 class _ParameterInfo(TypedDict):
     key: str
@@ -28,6 +34,7 @@ class _ParameterInfo(TypedDict):
     description: str
     source: str
     plausible: tuple[float, float] | None   # believed range; None where exact or a choice
+    prior: _PriorInfo | None   # its 5-95 % interval is `plausible` (docs/levers.md)
     expected: str
 
 class _BaseParkInfo(TypedDict):
@@ -92,6 +99,8 @@ base_year: int
 sector_names: list[str]
 stage_names: list[str]
 park_ids: list[str]   # the 22 parks of data/parks.csv, in their order
+lever_group_names: list[str]   # the policy's twelve lever groups
+lever_group_ids: list[str]     # their ids: columns of the series policy_cost_cny
 
 def parameters() -> list[_ParameterInfo]: ...
 def base_data(arg0: Scenario, /) -> _BaseDataInfo: ...

@@ -13,6 +13,7 @@ FUND_KINDS = ["government", "private", "corporate"]
 SERIES = {s["name"]: s for s in _core.series_catalogue()}
 CITY_SERIES = {s["name"]: s for s in _core.city_series_catalogue()}
 LEADING = list(_core.sector_names)[:3]
+LEVER_GROUPS = list(_core.lever_group_ids)
 TARGETS = {t["id"]: t for t in _core.target_catalogue()}
 
 
@@ -61,6 +62,9 @@ def series_frame(level: str, name: str, values: np.ndarray, index: pd.PeriodInde
     if level == "city":
         if info["shape"] == "leading":
             frame = pd.DataFrame(values, index=index, columns=pd.Index(LEADING, name="sector"))
+        elif info["shape"] == "lever_group":
+            frame = pd.DataFrame(values, index=index,
+                                 columns=pd.Index(LEVER_GROUPS, name="lever_group"))
         else:
             frame = pd.DataFrame({"city": values}, index=index)
     elif level == "park":

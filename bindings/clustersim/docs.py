@@ -49,11 +49,19 @@ def _plausible(p: dict) -> str:
     if p["plausible"] is None:
         return ""
     low, high = p["plausible"]
-    return f"{low:g} to {high:g}"
+    prior = p.get("prior")
+    if not prior:
+        return f"{low:g} to {high:g}"
+    # A prior's 5-95 % interval, and the prior itself.
+    shape = {"lognormal": f"lognormal(median {prior['a']:g}, σ {prior['b']:.3g})",
+             "normal": f"normal({prior['a']:g}, sd {prior['b']:g})",
+             "uniform": f"uniform({prior['a']:g}, {prior['b']:g})"}[prior["distribution"]]
+    return f"{low:.3g} to {high:.3g}: {shape}"
 
 
 def parameter_table() -> str:
-    lines = ["| key | default | unit | valid | plausible | description | source |",
+    lines = ["| key | default | unit | valid | plausible (5-95 % of the prior, if any) | "
+             "description | source |",
              "|---|---|---|---|---|---|---|"]
     for p in parameters():
         cells = [f"`{p['key']}`", f"`{_value(p['default'])}`", p["unit"], _range(p),

@@ -26,7 +26,7 @@ import pandas as pd
 from clustersim import _core
 from clustersim._common import invalid_value
 from clustersim._files import decode_input, read_input
-from clustersim._frames import CITY_SERIES, LEADING, SERIES, TARGETS
+from clustersim._frames import CITY_SERIES, LEADING, LEVER_GROUPS, SERIES, TARGETS
 from clustersim.errors import ScenarioError
 
 BASE_YEAR = _core.base_year
@@ -145,7 +145,7 @@ def parse_quantity(text: str) -> Quantity:
         info = CITY_SERIES.get(name)
         if info is None:
             raise KeyError(f"a city series (city.<name>, names: {', '.join(CITY_SERIES)})")
-        allowed = LEADING if info["shape"] == "leading" else []
+        allowed = {"leading": LEADING, "lever_group": LEVER_GROUPS}.get(info["shape"], [])
     else:
         raise KeyError("a quantity zone.<series>[.<column>], park.<park>.<series>[.<column>], "
                        "city.<series>[.<column>] or target.<id>")

@@ -5,7 +5,9 @@ differences between scenarios (docs/outlook.md).
 An outlook is a sweep (its file is a sweep file, resumable, run on Dask like any sweep) whose
 design crosses the scenario files with `draws` joint draws of the uncertain parameters, each run
 `seeds` times. Every parameter with a plausible range (``parameters()``' ``plausible``) is drawn
-uniformly over it by a Latin hypercube: an assumption, stated where the results are read. Runs
+by a Latin hypercube: from its prior where it declares one (the lever effects and costs,
+docs/levers.md), uniformly over the range otherwise: assumptions, stated where the results are
+read. Runs
 share their seeds across scenarios and draws (replicate r has the same seed everywhere: common
 random numbers) and their parameter draws across scenarios, so a difference between scenarios
 is paired on both.
@@ -49,6 +51,30 @@ def uncertain_parameters() -> dict[str, tuple[float, float]]:
     return ranges
 
 
+def prior_quantiles(key: str, unit: np.ndarray) -> np.ndarray:
+    """The values of the uncertain parameter `key` at the probabilities `unit` (0 < u < 1): its
+    prior's quantiles, clipped to the valid range, or uniform over its plausible range."""
+    spec = _SPECS[key.split("[")[0]]
+    prior = spec.get("prior")
+    if not prior:
+        low, high = spec["plausible"]
+        return low + unit * (high - low)
+    from scipy.stats import norm
+    a, b = prior["a"], prior["b"]
+    if prior["distribution"] == "uniform":
+        values = a + unit * (b - a)
+    elif prior["distribution"] == "normal":
+        values = a + b * norm.ppf(unit)
+    elif prior["distribution"] == "lognormal":
+        values = a * np.exp(b * norm.ppf(unit))
+    else:
+        raise ValueError(f"{key}: unknown prior {prior['distribution']!r}")
+    return np.clip(values, spec["min"], spec["max"])
+
+
+_SPECS = {p["key"]: p for p in parameters()}
+
+
 @dataclass
 class OutlookSpec:
     """What an outlook runs: scenario files, parameter draws, seeds per draw, and the sweep's
@@ -81,9 +107,8 @@ class OutlookSpec:
         ranges = uncertain_parameters()
         keys = sorted(ranges)
         unit = qmc.LatinHypercube(d=len(keys), seed=self.seed).random(self.draws)
-        low = np.array([ranges[k][0] for k in keys])
-        high = np.array([ranges[k][1] for k in keys])
-        return keys, low + unit * (high - low)
+        columns = [prior_quantiles(key, unit[:, j]) for j, key in enumerate(keys)]
+        return keys, np.column_stack(columns) if columns else unit
 
     def sweep_toml(self) -> str:
         """The sweep that runs this outlook: design points (scenario, draw) in scenario-major
@@ -233,7 +258,8 @@ def summary(results: SweepResults, year: int) -> str:
     lines = [f"P(target met by {year}) over {len(results.design()) // len(results.scenario_names())}"
              f" parameter draws x {results.replicates} seeds per scenario (95 % interval over "
              "draws); share of the target's variance from the uncertain parameters (rest: seeds)."
-             " The parameters are drawn uniformly over their plausible ranges: an assumption."]
+             " The parameters are drawn from their priors (lever effects and costs,"
+             " docs/levers.md) or uniformly over their plausible ranges: assumptions."]
     for name in results.scenario_names():
         lines.append(f"\n{name}")
         for target in TARGET_IDS:

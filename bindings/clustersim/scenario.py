@@ -54,7 +54,8 @@ def _hint(error: ScenarioError) -> ScenarioError:
     if error.key.startswith("policy.") and f"{error.key}.intensity" in _KEYS:
         # A lever is a table: its strength is the intensity (0 off, 1 as announced).
         hint = (f" (did you mean '{error.key}.intensity', the lever's intensity? a lever is "
-                "a table of intensity, start_year and end_year)")
+                "a table of intensity, start_year, end_year, effect_years, half_life_years and "
+                "cost_cny_per_year)")
     else:
         hint = did_you_mean(error.key, _KEYS)
     if not hint:

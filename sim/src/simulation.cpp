@@ -59,6 +59,7 @@ void Simulation::step() {
   update_policy(step_year);
   const StepContext ctx{params_, executor_, state_.seed, step, policy_};
   StepFlows flows(state_.parks.size());
+  add_policy_cost(step_year, flows.policy_cost_cny);
   const StepAccounts before =
       take_accounts(state_.firms, state_.talent, state_.parks.size(), executor_,
                     state_.firms.size(), closing_counts_ ? &*closing_counts_ : nullptr);
@@ -167,13 +168,43 @@ std::vector<double> Simulation::sector_momentum() const {
   return momentum;
 }
 
+void Simulation::add_policy_cost(int year, std::vector<double>& cost_by_group) const {
+  for (std::size_t l = 0; l < lever_count; ++l) {
+    cost_by_group[lever_group_index(lever_catalogue()[l].group)] +=
+        params_.levers[l].cost(year) / 12.0;
+  }
+  // The parks' own effort (section 3.4.3) is paid by the evaluation group: each park runs the
+  // programmes it controls at effort x the evaluation lever's level, at its share of the zone's
+  // floor space of their zone-wide cost.
+  const Parks& parks = state_.parks;
+  if (parks.effort.empty() || policy_.at(Lever::evaluation) == 0.0) return;
+  double zone_floor = 0.0;
+  for (std::size_t k = 0; k < parks.size(); ++k) {
+    if (parks.is_in_zone(k)) zone_floor += parks.floor_space_m2[k];
+  }
+  double programmes = 0.0;
+  for (std::size_t l = 0; l < lever_count; ++l) {
+    if (PolicyState::park_run(static_cast<Lever>(l)))
+      programmes += params_.levers[l].cost_cny_per_year;
+  }
+  double effort_cost = 0.0;
+  for (std::size_t k = 0; k < parks.size(); ++k) {
+    if (!parks.is_in_zone(k) || parks.effort[k] == 0.0) continue;
+    effort_cost += parks.effort[k] * policy_.at(Lever::evaluation) * programmes *
+                   parks.floor_space_m2[k] / zone_floor;
+  }
+  cost_by_group[lever_group_index(lever_info(Lever::evaluation).group)] += effort_cost / 12.0;
+}
+
 void Simulation::update_policy(int year) {
   for (std::size_t l = 0; l < lever_count; ++l) policy_.level[l] = params_.levers[l].level(year);
   policy_.in_zone = state_.parks.in_zone.empty() ? nullptr : &state_.parks.in_zone;
   policy_.standing = state_.parks.standing.empty() ? nullptr : &state_.parks.standing;
+  policy_.effort = state_.parks.effort.empty() ? nullptr : &state_.parks.effort;
 }
 
-void Simulation::set_lever(const std::string& lever, const LeverSchedule& schedule) {
+void Simulation::set_lever(const std::string& lever, double intensity, std::int64_t start_year,
+                           std::int64_t end_year) {
   std::size_t index = lever_count;
   for (std::size_t l = 0; l < lever_count; ++l) {
     if (lever_catalogue()[l].key == lever) index = l;
@@ -184,19 +215,23 @@ void Simulation::set_lever(const std::string& lever, const LeverSchedule& schedu
   }
   // Validated as scenario values are.
   Scenario check;
-  check.set(key + ".intensity", schedule.intensity);
-  check.set(key + ".start_year", schedule.start_year);
-  check.set(key + ".end_year", schedule.end_year);
-  if (schedule.start_year > schedule.end_year) {
+  check.set(key + ".intensity", intensity);
+  check.set(key + ".start_year", start_year);
+  check.set(key + ".end_year", end_year);
+  if (start_year > end_year) {
     throw ScenarioError(
-        key + ".end_year", format_value(schedule.end_year),
-        "a year at or after the lever's start_year (" + format_value(schedule.start_year) + ")");
+        key + ".end_year", format_value(end_year),
+        "a year at or after the lever's start_year (" + format_value(start_year) + ")");
   }
-  params_.levers[index] = schedule;
+  // The lever keeps its time profile (counted from the new start_year) and its cost.
+  LeverSchedule& schedule = params_.levers[index];
+  schedule.intensity = intensity;
+  schedule.start_year = start_year;
+  schedule.end_year = end_year;
   state_.lever_changes.push_back("after step " + std::to_string(state_.steps_done) + ": " + key +
-                                 " intensity=" + format_value(schedule.intensity) +
-                                 " start_year=" + std::to_string(schedule.start_year) +
-                                 " end_year=" + std::to_string(schedule.end_year));
+                                 " intensity=" + format_value(intensity) +
+                                 " start_year=" + std::to_string(start_year) +
+                                 " end_year=" + std::to_string(end_year));
 }
 
 void Simulation::run_until(int year) {

@@ -54,12 +54,15 @@ def test_the_design_pairs_scenarios_on_draws_and_seeds(tiny):
     keys, draws = spec.draw_points()
     assert len(design) == 2 * 3 and list(design["scenario"]) == ["baseline"] * 3 + \
         ["no-new-policy"] * 3
-    # The same parameter draw in both scenarios, each within its plausible range.
+    # The same parameter draw in both scenarios, each within its plausible range where it has
+    # no prior, within its valid range where it has one.
     values = design.drop(columns="scenario").to_numpy()
     assert np.array_equal(values[:3], values[3:])
     ranges = outlook.uncertain_parameters()
+    specs = {p["key"]: p for p in cs.parameters()}
     for j, key in enumerate(keys):
-        low, high = ranges[key]
+        spec = specs[key.split("[")[0]]
+        low, high = (spec["min"], spec["max"]) if spec["prior"] else ranges[key]
         assert ((values[:, j] >= low) & (values[:, j] <= high)).all()
     # Common random numbers: replicate r has one seed everywhere.
     runs = results.runs()
@@ -90,7 +93,7 @@ def test_probabilities_differences_and_variance_of_a_real_outlook(tiny):
     finite = v.dropna()
     assert np.allclose(finite["seeds"] + finite["parameters"], 1.0)
     text = outlook.summary(results, 2023)
-    assert "drawn uniformly over their plausible ranges: an assumption" in text
+    assert "drawn from their priors (lever effects and costs, docs/levers.md)" in text
 
 
 def test_a_recorded_command_repeats_its_run_with_the_drawn_parameters(tiny, tmp_path):

@@ -199,14 +199,15 @@ def test_a_lever_acts_only_inside_its_schedule():
     later = counterfactual(**{"policy.land.supply.intensity": 3.0,
                               "policy.land.supply.start_year": 2030})
     assert _series_bits(run(later)) == _series_bits(off)
-    # On in 2022 only: floor space grows faster in 2022, at the trend rate afterwards.
+    # On in 2022 only: floor space grows faster in 2022 (3 x policy.land.supply_growth 0.01 =
+    # 3 % more), at the trend rate afterwards.
     once = counterfactual(**{"policy.land.supply.intensity": 3.0,
                              "policy.land.supply.start_year": 2022,
                              "policy.land.supply.end_year": 2022})
     space_on = run(once).series("zone", "floor_space_m2")["zone"]
     space_off = off.series("zone", "floor_space_m2")["zone"]
     growth = lambda s, y: s[f"{y}-12"] / s[f"{y - 1}-12"]
-    assert space_on["2022-12"] > space_off["2022-12"] * 1.05
+    assert space_on["2022-12"] > space_off["2022-12"] * 1.025
     assert growth(space_on, 2024) == pytest.approx(growth(space_off, 2024), rel=1e-12)
 
 
@@ -495,9 +496,11 @@ def _run_to_2025(name):
 
 def test_every_target_is_moved_by_the_levers():
     # docs/model.md, "Which levers move each target": every lever strong against none, 1/10
-    # scale, the mean of seeds 1-3 in 2030. The measured gaps are wide (the smallest, nuclear
-    # points, 0 against 0.67; the others 7-200 %), so three fixed seeds suffice; a target
-    # that no lever reaches any more fails.
+    # scale, the mean of seeds 1-3 in 2030. With the effect sizes from evidence
+    # (docs/levers.md) the measured gaps are 5-100 % (the smallest: leading share 0.495 ->
+    # 0.523, new tech firms 218 -> 233), so three fixed seeds suffice; a target that no lever
+    # reaches any more fails. Nuclear points are 0 either way by 2030 at this scale: the levers
+    # raise young firms' revenue only a few per cent (next test), a finding of docs/levers.md.
     means = {}
     for name in ("no-new-policy", "all-levers-strong"):
         runs = []
@@ -510,6 +513,9 @@ def test_every_target_is_moved_by_the_levers():
             runs.append(run(sc, seed).targets().loc[2030, TARGET_IDS])
         means[name] = sum(runs) / len(runs)
     for target in TARGET_IDS:
+        if target == "nuclear_points":
+            assert means["all-levers-strong"][target] >= means["no-new-policy"][target]
+            continue
         assert means["all-levers-strong"][target] > means["no-new-policy"][target], (
             target, means["no-new-policy"][target], means["all-levers-strong"][target])
 
@@ -517,8 +523,9 @@ def test_every_target_is_moved_by_the_levers():
 def test_nuclear_points_start_at_zero_and_levers_raise_the_new_tracks():
     # The 2022 count is 0 (none existed before the policy) and only firms founded in the run
     # count, so the levers that raise entry and young firms' growth raise it. At 1/20, seeds
-    # 1-5, the zone's new firms earn 6-18 % more by 2025 with all levers strong (seed 3: 14 %);
-    # 5 % leaves room for the seed's noise without accepting "no effect".
+    # 1-5, the zone's new firms earn 0-3.4 % more by 2025 with all levers strong than in the
+    # baseline (seed 3: 2.4 %; effect sizes from evidence, docs/levers.md); 1 % leaves room for
+    # the seed's noise without accepting "no effect".
     base = _run_to_2025("baseline.toml")
     levers = _run_to_2025("all-levers-strong.toml")
     assert base.targets().loc[2022, "nuclear_points"] == 0
@@ -527,7 +534,7 @@ def test_nuclear_points_start_at_zero_and_levers_raise_the_new_tracks():
 
     def zone_new(sim):
         return float(sim.series("park", "new_firm_revenue_cny")[months].mean().sum())
-    assert zone_new(levers) > 1.05 * zone_new(base) > 0
+    assert zone_new(levers) > 1.01 * zone_new(base) > 0
 
 
 SHANGHAI_GDP_2022_CNY = 4465.28e9  # Shanghai 2022 statistical bulletin (H)
@@ -556,15 +563,15 @@ def test_rd_intensity_in_2022_fits_the_city_and_levers_move_it():
     rd_2022 = base.targets().loc[2022, "rd_intensity"]
     assert city_intensity < rd_2022 < p["targets.rd_intensity"]
     # Levers move it: IP protection raises firms' R&D and the programmes shift revenue to the
-    # R&D-intensive leading industries. Seeds 3-4 at 1/20: 2025 R&D/GDP 0.057 without the new
-    # policy, 0.066 in the baseline, 0.075 with all levers strong; the same seed, so the
-    # difference is the levers', not noise.
+    # R&D-intensive leading industries. Seeds 1-5 at 1/20: 2025 R&D/GDP 0.057-0.059 without
+    # the new policy, 0.060-0.062 in the baseline, 0.062-0.064 with all levers strong (seed 3:
+    # 0.0570, 0.0596, 0.0616); the same seed, so the difference is the levers', not noise.
     levers = _run_to_2025("all-levers-strong.toml")
     none = _run_to_2025("no-new-policy.toml")
     assert levers.targets().loc[2022, "rd_intensity"] == rd_2022
-    assert (none.targets().loc[2025, "rd_intensity"] + 0.004
+    assert (none.targets().loc[2025, "rd_intensity"] + 0.0015
             < base.targets().loc[2025, "rd_intensity"]
-            < levers.targets().loc[2025, "rd_intensity"] - 0.004)
+            < levers.targets().loc[2025, "rd_intensity"] - 0.0015)
 
 
 def test_new_tech_firms_count_registrations_at_the_zones_share_of_the_city():

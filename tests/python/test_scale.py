@@ -66,8 +66,13 @@ def met_by() -> dict:
     return counts
 
 
+# new_tech_firms: its bias (a sample's entries grow ~3 % faster) moves the verdict only where
+# the value lies near the threshold; with the levers sized from evidence (docs/levers.md) the
+# baseline's 2025 and 2030 values are not near it, so the verdicts agree. The bias remains, so
+# the catalogue keeps the target unfaithful at 1/10 and this expected failure is not strict.
 @pytest.mark.parametrize("target", [
-    pytest.param(t, marks=pytest.mark.xfail(strict=True, reason="not yet faithful at 1/10"))
+    pytest.param(t, marks=pytest.mark.xfail(strict=t != "new_tech_firms",
+                                            reason="not yet faithful at 1/10"))
     if t in NOT_FAITHFUL_AT_TENTH else t for t in TARGETS])
 def test_a_tenth_of_the_zone_gives_the_full_zones_verdict(target):
     counts = met_by()

@@ -101,7 +101,8 @@ class Simulation {
 
   // Changes a lever's schedule between steps (scenario key "policy.<lever>"); the change is
   // validated like a scenario value and logged in the output file's lever_changes.
-  void set_lever(const std::string& lever, const LeverSchedule& schedule);
+  void set_lever(const std::string& lever, double intensity, std::int64_t start_year,
+                 std::int64_t end_year);
 
   // The whole state of the run, read-only (io/checkpoint.hpp writes it).
   const RunState& state() const { return state_; }
@@ -132,6 +133,9 @@ class Simulation {
 
  private:
   void update_policy(int year);
+  // The month's fiscal cost of the levers by group (series policy_cost_cny), after
+  // update_policy.
+  void add_policy_cost(int year, std::vector<double>& cost_by_group) const;
   // The snapshots of the agents at the end of `label` (the base year or a December) that are
   // due and not yet in the output: firms with their incubators and funds, and talent.
   void write_snapshots(RunOutput& output, const std::string& label, int year, int month,
@@ -183,6 +187,7 @@ void visit_state_arrays(State& state, Visit&& visit) {
   visit("parks/standing", parks.standing);
   visit("parks/strikes", parks.strikes);
   visit("parks/score", parks.score);
+  visit("parks/effort", parks.effort);
   visit("parks/focus_mask", parks.focus_mask);
   auto& c = state.cells;
   visit("cells/firms", c.firms);

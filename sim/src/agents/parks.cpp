@@ -15,6 +15,7 @@ void Parks::reset_standing(std::int64_t max_named, const std::vector<double>& ba
   standing.assign(n, static_cast<std::int8_t>(Standing::normal));
   strikes.assign(n, 0);
   score.assign(n, std::nan(""));
+  effort.assign(n, 0.0);
   focus_mask.assign(n, 0);
   for (std::size_t k = 0; k < n; ++k) {
     // The named industries, largest base-year revenue first (ties: sector order).

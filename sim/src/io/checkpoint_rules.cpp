@@ -339,6 +339,7 @@ std::map<std::string, ArrayRule> state_rules(const RunState& state) {
        {"standing", standing},
        {"strikes", count()},
        {"score", finite_or_nan()},
+       {"effort", amount()},
        {"focus_mask", focus}});
   add("cells", cells,
       {{"firms", amount()},

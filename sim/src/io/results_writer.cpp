@@ -483,6 +483,7 @@ void ResultsWriter::finish(const SeriesBook& series, const TargetBook& targets,
       const std::vector<double>& values = series.city_values(info.name);
       std::vector<hsize_t> dims = {months};
       if (info.shape == SeriesShape::leading) dims.push_back(leading_count);
+      if (info.shape == SeriesShape::lever_group) dims.push_back(lever_group_count);
       file_->dataset<double>(city_group.get(), info.name, dims, values.data(), info.unit,
                              info.description);
     }

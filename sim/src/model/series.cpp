@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "clustersim/model/flows.hpp"
+#include "clustersim/scenario/levers.hpp"
 
 namespace clustersim {
 
@@ -182,6 +183,10 @@ const std::vector<SeriesInfo>& SeriesBook::city_catalogue() {
       series("firms_left_zone", "firms/month", S::total,
              "firms that relocated from the zone to the rest of the city",
              city_value(&CityRow::firms_left_zone, SeriesMeasure::flow)),
+      series("policy_cost_cny", "CNY/month", S::lever_group,
+             "fiscal cost of the policy levers by lever group: each acting lever's "
+             "intensity x policy.<lever>.cost_cny_per_year / 12 (full scale)",
+             city_value(&CityRow::policy_cost_cny, SeriesMeasure::flow)),
   };
   return declared;
 }
@@ -218,13 +223,17 @@ std::size_t series_row_size(SeriesShape shape, std::size_t parks) {
       return leading_count;
     case SeriesShape::total:
       return 1;
+    case SeriesShape::lever_group:
+      return lever_group_count;
   }
   return 0;
 }
 
 // Every flow a series records is sized by that series' shape; the audit's own flows here.
 StepFlows::StepFlows(std::size_t parks)
-    : firms_left_zone(parks * sector_count), talent_relocated(parks * parks) {
+    : firms_left_zone(parks * sector_count),
+      talent_relocated(parks * parks),
+      policy_cost_cny(lever_group_count, 0.0) {
   for (const SeriesInfo& info : SeriesBook::catalogue()) {
     if (info.step_flow) (this->*info.step_flow).assign(series_row_size(info.shape, parks), 0.0);
   }
@@ -293,6 +302,7 @@ CityRow city_row(const Parks& parks, const CellStats& cells, const StepFlows& fl
   row.vc_invested_cny = {zone_vc + removed_vc + city.outside_vc_cny};
   row.zone_vc_invested_cny = {zone_vc};
   row.firms_left_zone = {city.firms_moved_in * weight};
+  row.policy_cost_cny = flows.policy_cost_cny;  // budgets: full scale already
   return row;
 }
 

@@ -83,12 +83,18 @@ void rank_parks(const std::vector<double>& score, const ModelParameters& p, Park
   for (std::size_t r = 0; r < n; ++r) {
     const std::size_t k = order[r];
     parks.score[k] = score[k];
+    // Yardstick competition: a notified park, and less so one below the zone's mean, runs its
+    // own programmes harder until the next evaluation.
+    parks.effort[k] = fails[k]         ? p.evaluation_notice_effort
+                      : score[k] < 0.0 ? p.evaluation_low_rank_effort
+                                       : 0.0;
     if (fails[k]) {
       // One notice, two strikes and the plaque is removed.
       parks.strikes[k] += 1;
       if (parks.strikes[k] >= 2) {
         parks.standing[k] = static_cast<std::int8_t>(Standing::removed);
         parks.in_zone[k] = 0;
+        parks.effort[k] = 0.0;
       } else {
         parks.standing[k] = static_cast<std::int8_t>(Standing::notified);
       }

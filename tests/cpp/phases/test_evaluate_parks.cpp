@@ -88,3 +88,17 @@ TEST(Evaluation, TiesAreBrokenByParkOrder) {
   EXPECT_EQ(standing(parks, 0), Standing::priority);
   EXPECT_EQ(standing(parks, 1), Standing::normal);
 }
+
+TEST(Evaluation, NotifiedAndBelowMeanParksMakeAnEffortUntilTheNextRanking) {
+  // docs/model.md 3.4.3, park administrations: the notified park makes policy.evaluation.
+  // notice_effort, a park below the mean (score < 0) low_rank_effort, the others none; a
+  // removed park none.
+  Parks parks = five_parks();
+  ModelParameters p = ranking_parameters();
+  p.evaluation_notice_effort = 0.7;
+  p.evaluation_low_rank_effort = 0.2;
+  rank_parks({2.0, 1.0, 0.0, -0.5, -2.0}, p, parks);
+  EXPECT_EQ(parks.effort, (std::vector<double>{0.0, 0.0, 0.0, 0.2, 0.7}));
+  rank_parks({-0.5, 1.0, 0.5, 2.0, -1.5}, p, parks);  // park 4 removed, park 0 below the mean
+  EXPECT_EQ(parks.effort, (std::vector<double>{0.2, 0.0, 0.0, 0.0, 0.0}));
+}

@@ -122,9 +122,9 @@ TEST(RaiseFunds, NoCorporateFundWithoutAParent) {
 
 TEST(RaiseFunds, JanuaryCountsArePoissonAroundTheYearlyFlowsAndTheLeversRaiseThem) {
   // At full scale, January's counts are Poisson with means vc.new_funds_per_year {4, 25, 5};
-  // with the government fund, global network and corporate VC levers at level 1, 4 + 5, 25 x
-  // 1.2 and 5 + 3. Means over 1,000 seeds: the sd of a mean is sqrt(lambda / 1000), and the
-  // tolerance 4 sd.
+  // with the government fund, global network and corporate VC levers at level 1, 4 + n_G,
+  // 25 x (1 + f_G) and 5 + n_C (their effect sizes). Means over 1,000 seeds: the sd of a mean is
+  // sqrt(lambda / 1000), and the tolerance 4 sd.
   const ModelParameters p = Scenario().parameters();
   const FirmArrays firms = one_possible_parent();
   PolicyState levers;
@@ -147,7 +147,10 @@ TEST(RaiseFunds, JanuaryCountsArePoissonAroundTheYearlyFlowsAndTheLeversRaiseThe
     raise_funds(lever_funds, firms, p, static_cast<std::uint64_t>(seed), 2023, 13, false, levers);
     for (std::size_t f = 0; f < lever_funds.size(); ++f) with[lever_funds.kind[f]] += 1.0 / seeds;
   }
-  const double base[3] = {4.0, 25.0, 5.0}, lever[3] = {4.0 + 5.0, 25.0 * 1.2, 5.0 + 3.0};
+  const double base[3] = {4.0, 25.0, 5.0};
+  const double lever[3] = {4.0 + p.government_fund_new_per_year,
+                           25.0 * (1.0 + p.global_network_private_funds_gain),
+                           5.0 + p.corporate_vc_new_per_year};
   for (int k = 0; k < fund_kind_count; ++k) {
     EXPECT_NEAR(without[k], base[k], 4 * std::sqrt(base[k] / seeds)) << "kind " << k;
     EXPECT_NEAR(with[k], lever[k], 4 * std::sqrt(lever[k] / seeds)) << "kind " << k;

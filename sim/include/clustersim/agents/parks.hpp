@@ -21,10 +21,13 @@ struct Parks {
 
   // Standing after the annual evaluation (docs/model.md, "Evaluation and elimination"); empty
   // in hand-built test parks, which are all in the zone.
-  std::vector<std::uint8_t> in_zone;     // 0 once the plaque is removed: outside the zone's totals
-  std::vector<std::int8_t> standing;     // Standing
-  std::vector<std::int32_t> strikes;     // consecutive failed evaluations
-  std::vector<double> score;             // composite score at the last evaluation (NaN: none)
+  std::vector<std::uint8_t> in_zone;  // 0 once the plaque is removed: outside the zone's totals
+  std::vector<std::int8_t> standing;  // Standing
+  std::vector<std::int32_t> strikes;  // consecutive failed evaluations
+  std::vector<double> score;          // composite score at the last evaluation (NaN: none)
+  // The park administration's extra effort since its last evaluation: the level, per unit of
+  // the evaluation lever's, at which it runs its own land, space and incubator programmes.
+  std::vector<double> effort;
   std::vector<std::uint8_t> focus_mask;  // named industries kept under the focus lever
 
   // Fills the standing: every park in the zone, normal, and its named industries kept.

@@ -26,6 +26,8 @@ struct StepFlows {
   std::vector<double> firms_left_zone;   // firms that moved to the rest of the city, per cell
   std::vector<double> talent_relocated;  // park x park: staff moved with their firm
   double operating_cash_cny = 0.0;       // all firms: revenue x margin of the month
+  // The month's fiscal cost of the levers per lever group (CNY, full scale: budgets, not agents).
+  std::vector<double> policy_cost_cny;
 
   // Sized for `parks` parks: the flows that series record by their series' shape
   // (model/series.cpp, where each series is declared), the audit's own flows here.

@@ -17,16 +17,18 @@ struct CityRow {
   std::vector<double> leading_industries_cny, zone_leading_industries_cny,
       outside_leading_industries_cny, outside_talent;  // per leading industry
   std::vector<double> vc_invested_cny, zone_vc_invested_cny, firms_left_zone;  // one value
+  std::vector<double> policy_cost_cny;                                         // per lever group
 };
 
 enum class SeriesShape {
-  cell,        // (park, sector)
-  park,        // (park)
-  park_pair,   // (origin park, destination park)
-  park_round,  // (park, financing round: seed, A, B, C, later)
-  cell_stage,  // (park, sector, stage)
-  leading,     // city level: (leading industry)
-  total,       // city level: one value
+  cell,         // (park, sector)
+  park,         // (park)
+  park_pair,    // (origin park, destination park)
+  park_round,   // (park, financing round: seed, A, B, C, later)
+  cell_stage,   // (park, sector, stage)
+  leading,      // city level: (leading industry)
+  total,        // city level: one value
+  lever_group,  // city level: (lever group of the policy)
 };
 
 // A stock is the state at the month's end; a flow is what happened during the month (summed

@@ -6,6 +6,7 @@
 // documentation. Intensity is dimensionless: 1 = as announced, 0 = off.
 
 #include <array>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
@@ -105,14 +106,69 @@ inline const LeverInfo& lever_info(Lever lever) {
   return lever_table[static_cast<std::size_t>(lever)];
 }
 
+// The twelve lever groups of the policy (docs/policy.md), in the order of the catalogue: the
+// index of the `policy_cost_cny` series.
+inline constexpr std::array<std::string_view, 12> lever_group_names = {"evaluation & elimination",
+                                                                       "leading-industry focus",
+                                                                       "land & space",
+                                                                       "firm cultivation",
+                                                                       "incubation",
+                                                                       "science & tech finance",
+                                                                       "talent",
+                                                                       "intellectual property",
+                                                                       "open innovation",
+                                                                       "industry programmes",
+                                                                       "global network",
+                                                                       "coordination"};
+inline constexpr std::size_t lever_group_count = lever_group_names.size();
+// Their ids: the first part of their levers' keys (series columns, scenario keys).
+inline constexpr std::array<std::string_view, lever_group_count> lever_group_ids = {
+    "evaluation", "focus", "land", "cultivation", "incubation", "finance",
+    "talent",     "ip",    "open", "industry",    "global",     "coordination"};
+
+constexpr std::size_t lever_group_index(std::string_view group) {
+  for (std::size_t g = 0; g < lever_group_count; ++g) {
+    if (lever_group_names[g] == group) return g;
+  }
+  return lever_group_count;
+}
+// Every lever names one of the twelve groups, and its key starts with the group's id (checked
+// when compiling).
+static_assert([] {
+  for (const LeverInfo& info : lever_table) {
+    const std::size_t g = lever_group_index(info.group);
+    if (g == lever_group_count) return false;
+    const std::string_view id = lever_group_ids[g];
+    if (info.key.substr(0, id.size()) != id || info.key[id.size()] != '.') return false;
+  }
+  return true;
+}());
+
 // A lever's schedule: `intensity` (1 = as announced, 0 = off) from January of start_year to
-// December of end_year.
+// December of end_year, and its time profile: its effect lasts `effect_years` from start_year
+// (0: as long as it acts; a programme of that length) and halves every `half_life_years` (0: it
+// does not fade). Its fiscal cost is `cost_cny_per_year` per unit of intensity for every year
+// the programme runs, faded or not: the budget is spent while the programme runs.
 struct LeverSchedule {
   double intensity{};
   std::int64_t start_year{};
   std::int64_t end_year{};
+  double effect_years{};
+  double half_life_years{};
+  double cost_cny_per_year{};
 
-  double level(int year) const { return year >= start_year && year <= end_year ? intensity : 0.0; }
+  // Whether the programme runs in `year`: inside the schedule and, if temporary, its length.
+  bool runs(int year) const {
+    if (year < start_year || year > end_year) return false;
+    return effect_years <= 0.0 || static_cast<double>(year - start_year) < effect_years;
+  }
+  double level(int year) const {
+    if (!runs(year) || intensity == 0.0) return 0.0;
+    if (half_life_years <= 0.0) return intensity;
+    return intensity * std::exp2(-static_cast<double>(year - start_year) / half_life_years);
+  }
+  // CNY per year at full scale.
+  double cost(int year) const { return runs(year) ? intensity * cost_cny_per_year : 0.0; }
 };
 
 }  // namespace clustersim

@@ -218,6 +218,8 @@ struct ModelParameters {
   std::vector<double> evaluation_score_weights{};
   double evaluation_priority_floor_space_growth{};
   double evaluation_priority_signal{};
+  double evaluation_notice_effort{};
+  double evaluation_low_rank_effort{};
   std::int64_t focus_max_named{};
   double focus_agglomeration_gain{};
   double focus_outside_drift{};
@@ -287,6 +289,19 @@ struct ModelParameters {
   bool talent_snapshot_float32{};
 };
 
+// The prior distribution of an uncertain parameter: what the outlook and sweeps draw (clipped to
+// the parameter's valid range). uniform: a = low, b = high; normal: a = mean, b = standard
+// deviation; lognormal: a = median, b = standard deviation of the log.
+enum class PriorKind { none, uniform, normal, lognormal };
+struct Prior {
+  PriorKind kind = PriorKind::none;
+  double a{};
+  double b{};
+};
+std::string prior_name(PriorKind kind);
+// The prior's q-quantile (0 < q < 1), not clipped.
+double prior_quantile(const Prior& prior, double q);
+
 struct ParamSpec {
   std::string key;
   ParamType type;
@@ -301,6 +316,9 @@ struct ParamSpec {
   // uncertainty; NaN where the value is exact, sourced to its stated precision or a choice.
   double plausible_low = std::numeric_limits<double>::quiet_NaN();
   double plausible_high = std::numeric_limits<double>::quiet_NaN();
+  // Set with the plausible range (its 5-95 % interval) for the lever effects and any parameter
+  // whose uncertainty has a shape; without it the plausible range is drawn uniformly.
+  Prior prior;
   std::function<void(ModelParameters&, const ParamValue&)> apply;
   bool lever_schedule = false;  // one of the three keys of a lever's schedule
 };
