@@ -1,0 +1,79 @@
+"""Group effects, costs and the interaction of the lever groups (clustersim.attribution)."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from clustersim import attribution
+from clustersim.sweep import run_sweep
+from clustersim.sweepfile import SweepSpec
+from conftest import SCENARIOS
+
+NAMES = ["no-new-policy", "levers-land", "levers-finance", "baseline"]
+
+
+@pytest.fixture(scope="module")
+def groups(tmp_path_factory):
+    files = [str(SCENARIOS / f"{name}.toml") for name in NAMES]
+    text = f"""
+[sweep]
+name = "tiny-groups"
+base = {json.dumps(files[0])}
+seed = 3
+replicates = 3
+seeds = "per_replicate"
+design = "full_factorial"
+until = 2024
+[sweep.set]
+scale = 0.01
+[[sweep.vary]]
+key = "scenario"
+values = {json.dumps(files)}
+[sweep.outcomes]
+targets = true
+series = [{{ level = "city", name = "policy_cost_cny", reduce = "sum" }}]
+"""
+    path = tmp_path_factory.mktemp("attribution") / "groups.h5"
+    return run_sweep(SweepSpec.from_toml(text, source="groups.toml"), path, client="inline")
+
+
+def test_group_effects_are_the_paired_differences_and_costs_the_budgets(groups):
+    effects = attribution.group_effects(groups, [2024])
+    assert set(effects.index.get_level_values("scenario")) == set(NAMES[1:])
+    # The same as SweepResults.difference, which is tested against SciPy.
+    diff = groups.difference("talent", 2024)
+    row = effects.loc[("baseline", "talent", 2024)]
+    assert row["effect"] == pytest.approx(diff.loc[3, "difference"])
+    assert (row["low"], row["high"]) == pytest.approx((diff.loc[3, "low"], diff.loc[3, "high"]))
+    # Costs: the land group's budgets in 2023 and 2024 (its programmes all run then; no park
+    # effort without the evaluation lever), nothing in the counterfactual.
+    sc = __import__("clustersim").Scenario.load(SCENARIOS / "levers-land.toml")
+    budget = sum(sc[f"policy.land.{lever}.cost_cny_per_year"]
+                 for lever in ("supply", "standard_factories", "upstairs", "consolidation"))
+    assert effects.loc[("levers-land", "talent", 2024), "cost_bn"] == pytest.approx(
+        2 * budget / 1e9, rel=1e-9)
+    per_bn = effects.loc[("levers-land", "talent", 2024)]
+    assert per_bn["effect_per_bn"] == pytest.approx(per_bn["effect"] / per_bn["cost_bn"])
+
+
+def test_the_interaction_is_the_package_less_the_sum_of_the_groups(groups):
+    inter = attribution.interaction(groups, [2024]).loc[("pct", 2024)]
+    values = attribution._values(groups, "pct", 2024)
+    whole = values[3] - values[0]
+    parts = (values[1] - values[0]) + (values[2] - values[0])
+    assert inter["package"] == pytest.approx(whole.mean())
+    assert inter["sum_of_groups"] == pytest.approx(parts.mean())
+    assert inter["interaction"] == pytest.approx((whole - parts).mean())
+    assert inter["low"] <= inter["interaction"] <= inter["high"]
+
+
+def test_the_tables_name_every_scenario_and_target(groups, tmp_path, capsys):
+    assert attribution.main([groups.path, "--years", "2024"]) == 0
+    text = capsys.readouterr().out
+    for name in NAMES[1:]:
+        assert f"| {name} |" in text
+    assert "| champions | 2024 |" in text and "interaction" in text
+    assert np.isfinite(attribution.group_effects(groups, [2023])["cost_bn"]).all()
