@@ -21,7 +21,9 @@ from clustersim.errors import ScenarioError
 from clustersim.scenario import Scenario, _flatten, parameters
 
 DESIGNS = ("full_factorial", "latin_hypercube", "saltelli", "points")
-DISTRIBUTIONS = ("uniform", "loguniform", "normal", "triangular")
+# "prior": the parameter's own prior (parameters()' `prior`, docs/levers.md), as uniform, normal
+# or lognormal; "lognormal" is reached only that way.
+DISTRIBUTIONS = ("uniform", "loguniform", "normal", "triangular", "prior")
 REDUCTIONS = ("december", "sum", "mean")
 TARGET_IDS = [t["id"] for t in _core.target_catalogue()]
 _SPECS = {p["key"]: p for p in parameters()}
@@ -127,7 +129,7 @@ class Factor:
     low: float | None = None     # uniform, loguniform, triangular
     high: float | None = None
     mode: float | None = None    # triangular
-    mean: float | None = None    # normal
+    mean: float | None = None    # normal; lognormal: of the log
     sd: float | None = None
     integer: bool = False
     # key = "scenario": whole scenario files compared (paths as written); the design holds the
@@ -143,6 +145,8 @@ class Factor:
             x = np.exp(np.log(self.low) + u * (np.log(self.high) - np.log(self.low)))
         elif self.distribution == "normal":
             x = stats.norm.ppf(u, loc=self.mean, scale=self.sd)
+        elif self.distribution == "lognormal":
+            x = np.exp(stats.norm.ppf(u, loc=self.mean, scale=self.sd))
         else:
             c = (self.mode - self.low) / (self.high - self.low)
             x = stats.triang.ppf(u, c, loc=self.low, scale=self.high - self.low)
@@ -310,6 +314,9 @@ class SweepSpec:
             elif f.distribution == "normal":
                 bounds.append([f.mean, f.sd])
                 dists.append("norm")
+            elif f.distribution == "lognormal":   # SALib's lognorm: the log's mean and sd
+                bounds.append([f.mean, f.sd])
+                dists.append("lognorm")
             else:
                 bounds.append([f.low, f.high, (f.mode - f.low) / (f.high - f.low)])
                 dists.append("triang")
@@ -495,6 +502,18 @@ def _factor(table: Mapping[str, Any], index: int, design: str, source: str, base
     if design == "points":
         return Factor(key, integer=integer)
     distribution = get("distribution")
+    if distribution == "prior":
+        prior = spec.get("prior") if spec else None
+        if prior is None or element is not None:
+            raise fail("distribution", distribution, "a parameter with a prior (the lever "
+                       "effects and costs, docs/levers.md); this one has none: give a range")
+        a, b = float(prior["a"]), float(prior["b"])
+        if prior["distribution"] == "lognormal":
+            return Factor(key, distribution="lognormal", mean=float(np.log(a)), sd=b,
+                          integer=integer)
+        if prior["distribution"] == "normal":
+            return Factor(key, distribution="normal", mean=a, sd=b, integer=integer)
+        return Factor(key, distribution="uniform", low=a, high=b, integer=integer)
     if distribution == "normal":
         mean, sd = get("mean"), get("sd")
         return Factor(key, distribution="normal", mean=float(mean), sd=float(sd), integer=integer)

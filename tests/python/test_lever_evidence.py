@@ -3,6 +3,7 @@ lever its time profile and cost, and the cost series adds up the budgets."""
 
 from __future__ import annotations
 
+import json
 import math
 
 import numpy as np
@@ -206,3 +207,40 @@ def test_notified_and_low_ranked_parks_run_their_own_programmes_harder_and_pay_f
         effort_cost = sum(effort[park] * level * programmes * share[park] for park in effort)
         expected = (level * sc["policy.evaluation.ranking.cost_cny_per_year"] + effort_cost) / 12
         assert cost.loc[month] == pytest.approx(expected, rel=1e-9), month
+
+
+def _sweep(design: str, key: str) -> str:
+    base = json.dumps(str(SCENARIOS / "no-new-policy.toml"))
+    return f"""
+[sweep]
+base = {base}
+design = "{design}"
+samples = 64
+[[sweep.vary]]
+key = "{key}"
+distribution = "prior"
+"""
+
+
+def test_a_sweep_samples_a_parameter_from_its_prior():
+    from clustersim.sweepfile import SweepSpec
+    from clustersim.errors import ScenarioError
+    spec = {p["key"]: p for p in cs.parameters()}["policy.land.supply_growth"]
+    sweep = SweepSpec.from_toml(_sweep("latin_hypercube", "policy.land.supply_growth"),
+                                source="prior.toml")
+    factor = sweep.factors[0]
+    low, high = factor.from_unit(np.array([0.05, 0.95]))
+    assert (low, high) == pytest.approx(tuple(spec["plausible"]), rel=1e-9)
+    assert factor.from_unit(np.array([0.5]))[0] == pytest.approx(spec["default"])
+    # A Latin hypercube of 64 has one point in each 1/64 of the probability: its median is
+    # within a stratum of the prior's.
+    points = sweep.points()[:, 0]
+    assert np.quantile(points, 0.5) == pytest.approx(spec["default"], rel=0.05)
+    # Saltelli through SALib's lognormal: every draw positive, median near the prior's (the
+    # N(D + 2) = 192 draws pin it within ~10 %).
+    saltelli = SweepSpec.from_toml(_sweep("saltelli", "policy.land.supply_growth"),
+                                   source="prior.toml").points()[:, 0]
+    assert (saltelli > 0).all()
+    assert np.median(saltelli) == pytest.approx(spec["default"], rel=0.1)
+    with pytest.raises(ScenarioError, match="a parameter with a prior"):
+        SweepSpec.from_toml(_sweep("latin_hypercube", "firms.growth.drift"), source="prior.toml")

@@ -1053,7 +1053,9 @@ std::vector<ParamSpec> city_and_policy_specs() {
           2.5, 0.6),
       lognormal(
           real("policy.finance.investment_loan_boost", &P::investment_loan_boost, 0.1, 0.0, 10.0,
-               "ratio", "Credit line of a venture-backed firm, per CNY of venture capital raised.",
+               "fraction",
+               "Relative increase of the growth boost after a venture round: a bank loan comes "
+               "with the round (loan/equity x the share of rounds with a loan).",
                "bound, no evaluation of the 2016 investment-loan pilots: loan/equity 0.2-0.35 "
                "(assumed) x "
                "share of rounds with a loan 0.3-0.5 (assumed) = 0.06-0.18; L"),
