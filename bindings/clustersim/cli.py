@@ -381,7 +381,7 @@ def _outlook(args: argparse.Namespace) -> int:
         raise ScenarioError(f"--workers {args.workers}: expected a positive number of worker "
                             "processes", key="workers", value=str(args.workers))
     spec = OutlookSpec(args.scenarios, draws=args.draws, seeds=args.seeds, seed=args.seed,
-                       scale=args.scale, until=args.until)
+                       scale=args.scale, until=args.until, split=args.split)
     started = time.perf_counter()
     try:
         results = run_outlook(spec, args.output, workers=args.workers, scheduler=args.scheduler,
@@ -533,6 +533,9 @@ def build_parser() -> argparse.ArgumentParser:
                          help="agents per real firm (default: the scenarios'; see README, "
                          "'Which scale for which target')")
     outlook.add_argument("--until", type=int, help="last year run (default: the horizon)")
+    outlook.add_argument("--split", action="store_true",
+                         help="also run the draws with only the model's parameters and with "
+                         "only the lever effects drawn: the variance by source (3x the runs)")
     outlook.add_argument("--year", type=int,
                          help="year of the printed summary (default 2025, the policy's)")
     _add_dask_options(outlook)

@@ -31,6 +31,15 @@ from clustersim.sweepfile import SweepSpec
 from clustersim.sweepresults import SweepResults
 
 TARGET_IDS = [t["id"] for t in _core.target_catalogue()]
+# The sets of draws of a split outlook: every uncertain parameter drawn; only the model's
+# (behavioural, base-year, city) parameters, the lever effects and costs held; only the lever
+# effects and costs (keys under "policy."), the model's held.
+SOURCES = ("joint", "model", "levers")
+
+
+def is_lever_key(key: str) -> bool:
+    """A lever's effect size or cost (docs/levers.md), as opposed to the model's parameters."""
+    return key.startswith("policy.")
 _MAX_DRAWS, _MAX_SEEDS = 100_000, 10_000
 
 
@@ -85,6 +94,9 @@ class OutlookSpec:
     seed: int = 1
     scale: float | None = None
     until: int | None = None
+    # Also run the draws with only the model's parameters drawn and with only the lever
+    # effects drawn (the others held at the first scenario's values): the variance by source.
+    split: bool = False
 
     def __post_init__(self) -> None:
         if not self.scenarios:
@@ -110,13 +122,37 @@ class OutlookSpec:
         columns = [prior_quantiles(key, unit[:, j]) for j, key in enumerate(keys)]
         return keys, np.column_stack(columns) if columns else unit
 
-    def sweep_toml(self) -> str:
-        """The sweep that runs this outlook: design points (scenario, draw) in scenario-major
-        order, `seeds` replicates with common random numbers."""
+    def held_values(self, keys: list[str]) -> np.ndarray:
+        """Each uncertain key's value in the first scenario: where a split outlook holds it."""
+        from clustersim.sweepfile import split_element
+        first = Scenario.load(self.scenarios[0])
+        values = []
+        for key in keys:
+            name, element = split_element(key)
+            value = first[name]
+            values.append(float(value[element] if element is not None else value))
+        return np.array(values)
+
+    def source_draws(self) -> tuple[list[str], list[np.ndarray]]:
+        """The keys and the draws of each set of SOURCES (one set unless split): the same
+        hypercube in every set, with the keys a set does not draw held."""
         keys, draws = self.draw_points()
+        if not self.split:
+            return keys, [draws]
+        held = self.held_values(keys)
+        lever = np.array([is_lever_key(k) for k in keys])
+        model_only = np.where(lever, held, draws)
+        levers_only = np.where(lever, draws, held)
+        return keys, [draws, model_only, levers_only]
+
+    def sweep_toml(self) -> str:
+        """The sweep that runs this outlook: design points (scenario, set, draw) in
+        scenario-major order, `seeds` replicates with common random numbers."""
+        keys, sets = self.source_draws()
         points = [[float(s), *map(float, draw)] for s in range(len(self.scenarios))
-                  for draw in draws]
-        lines = ["[sweep]", 'name = "outlook"', f"base = {json.dumps(self.scenarios[0])}",
+                  for draws in sets for draw in draws]
+        name = "outlook-split" if self.split else "outlook"
+        lines = ["[sweep]", f'name = "{name}"', f"base = {json.dumps(self.scenarios[0])}",
                  'design = "points"', f"replicates = {self.seeds}", 'seeds = "per_replicate"',
                  f"seed = {self.seed}"]
         if self.until is not None:
@@ -144,9 +180,18 @@ def run_outlook(spec: OutlookSpec, output: str | os.PathLike, **sweep_options: A
     return run_sweep(spec.sweep_spec(output + ".toml"), output, **sweep_options)
 
 
-def _frame(results: SweepResults, outcome: str, year: int) -> pd.DataFrame:
-    """One row per finished run: scenario name, draw, replicate, value in `year` (a target's
-    ``_met`` as met by that year, 0/1)."""
+def source_sets(results: SweepResults) -> int:
+    """How many sets of draws the outlook ran per scenario: 3 when split (SOURCES), else 1."""
+    import tomllib
+    name = tomllib.loads(results.meta["sweep_toml"]).get("sweep", {}).get("name")
+    return len(SOURCES) if name == "outlook-split" else 1
+
+
+def _frame(results: SweepResults, outcome: str, year: int, *, every_set: bool = False
+           ) -> pd.DataFrame:
+    """One row per finished run: scenario name, set (0 = joint draws; SOURCES), draw, replicate,
+    value in `year` (a target's ``_met`` as met by that year, 0/1). Only the joint draws unless
+    `every_set`."""
     table = results.outcome(outcome)
     if outcome.endswith("_met"):
         table = (table == 1).cummax(axis=1).astype(float)
@@ -156,13 +201,17 @@ def _frame(results: SweepResults, outcome: str, year: int) -> pd.DataFrame:
     runs = results.runs()
     design = results.design()
     names = design["scenario"].to_numpy()
-    draws = len(design) // len(results.scenario_names())
-    frame = pd.DataFrame({"scenario": names[runs["point"].to_numpy()],
-                          "draw": runs["point"].to_numpy() % draws,
+    per_scenario = len(design) // len(results.scenario_names())
+    draws = per_scenario // source_sets(results)
+    point = runs["point"].to_numpy()
+    frame = pd.DataFrame({"scenario": names[point],
+                          "set": (point % per_scenario) // draws,
+                          "draw": point % draws,
                           "replicate": runs["replicate"].to_numpy(),
                           "value": table[year].to_numpy(dtype=float),
                           "done": (runs["status"] == "done").to_numpy()})
-    return frame[frame["done"]].drop(columns="done")
+    frame = frame[frame["done"]].drop(columns="done")
+    return frame if every_set else frame[frame["set"] == 0].drop(columns="set")
 
 
 def _bootstrap(draw_values: pd.DataFrame, statistic, n: int = 1000, seed: int = 1,
@@ -194,31 +243,83 @@ def probabilities(results: SweepResults, year: int | None = None) -> pd.DataFram
                                        "high"]).set_index(["scenario", "target", "year"])
 
 
+def _components(values: pd.DataFrame) -> tuple[float, float]:
+    """The seeds' and the parameters' variance in (draw, replicate, value) rows. The outlook
+    crosses draws with common seeds (replicate r has one seed in every draw), so the rows are a
+    two-way table without replication, and a random-effects analysis of variance estimates
+    without bias the parameters' part (the variance of the draws' means less the residual mean
+    square over the seeds), the seeds' main part (likewise over the draws) and their
+    interaction (the residual mean square, which no design can tell from the seeds' noise, so
+    it counts as the seeds'). Returns (seeds' part, parameters' part); NaN without two draws of
+    two seeds each."""
+    table = values.pivot_table(index="draw", columns="replicate", values="value",
+                               aggfunc="first").dropna()
+    draws, seeds = table.shape
+    if draws < 2 or seeds < 2:
+        return np.nan, np.nan
+    x = table.to_numpy(dtype=float)
+    draw_means, seed_means, grand = x.mean(axis=1), x.mean(axis=0), x.mean()
+    residual = x - draw_means[:, None] - seed_means[None, :] + grand
+    interaction = float((residual**2).sum() / ((draws - 1) * (seeds - 1)))
+    between = float(draw_means.var(ddof=1)) - interaction / seeds
+    seed_main = float(seed_means.var(ddof=1)) - interaction / draws
+    return max(seed_main, 0.0) + interaction, between
+
+
 def variance_shares(values: pd.DataFrame) -> dict[str, float]:
-    """The law of total variance over (draw, replicate) values: the share due to seeds (the
-    mean within-draw variance) and to the uncertain parameters (the variance of the draws'
-    means). Population variances over equal-sized draws, so the two shares sum to exactly 1
-    (NaN where the values do not vary)."""
-    by_draw = values.groupby("draw")["value"]
-    total = float(values["value"].var(ddof=0))
-    seeds = float(by_draw.var(ddof=0).mean())
-    parameters_part = float(by_draw.mean().var(ddof=0))
+    """The variance of one run's outcome split by the law of total variance over (draw,
+    replicate) values: the seeds' part (within draws) and the uncertain parameters' (between
+    draws), each estimated without bias (_components; the parameters' part is at least 0), so
+    the two shares sum to 1. NaN where the values do not vary or there are not two draws of two
+    seeds."""
+    seeds, between = _components(values)
+    total = seeds + max(between, 0.0)
     if not total > 0:
         return {"total_variance": total, "seeds": np.nan, "parameters": np.nan}
-    return {"total_variance": total, "seeds": seeds / total, "parameters": parameters_part / total}
+    return {"total_variance": total, "seeds": seeds / total,
+            "parameters": max(between, 0.0) / total}
+
+
+def variance_sources(values: pd.DataFrame) -> dict[str, float]:
+    """The variance by source from a split outlook's (set, draw, replicate, value) rows: the
+    shares of seeds and of all parameters from the joint draws (law of total variance, summing
+    to 1), and within the parameters' share the model's parameters alone (set 1), the lever
+    effects alone (set 2) and what they add only together (the rest: interaction and
+    estimation error, which can be negative)."""
+    joint = variance_shares(values[values["set"] == 0])
+    total = joint["total_variance"]
+    if not total > 0:
+        return {**joint, "model": np.nan, "levers": np.nan, "together": np.nan}
+    model = _components(values[values["set"] == 1])[1] / total
+    levers = _components(values[values["set"] == 2])[1] / total
+    return {**joint, "model": model, "levers": levers,
+            "together": joint["parameters"] - model - levers}
+
+
+def _equal_draws(mine: pd.DataFrame) -> pd.DataFrame:
+    """Only the draws with every replicate (failed runs leave some short): the law of total
+    variance needs equal draws."""
+    counts = mine.groupby("draw").size()
+    if counts.nunique() == 1:
+        return mine
+    return mine[mine["draw"].isin(counts[counts == counts.max()].index)]
 
 
 def variance(results: SweepResults, year: int) -> pd.DataFrame:
     """Per scenario and target, the variance of the target's value in `year` and the shares due
-    to seeds and to the uncertain parameters."""
+    to seeds and to the uncertain parameters; for a split outlook also the parameters' share by
+    source (`model`, `levers`, `together`: variance_sources)."""
+    split = source_sets(results) > 1
     rows = []
     for target in TARGET_IDS:
-        frame = _frame(results, target, year)
+        frame = _frame(results, target, year, every_set=split)
         for name, mine in frame.groupby("scenario", sort=False):
-            counts = mine.groupby("draw").size()
-            if counts.nunique() != 1:   # unequal draws (failed runs): the identity needs equal
-                mine = mine[mine["draw"].isin(counts[counts == counts.max()].index)]
-            rows.append({"scenario": name, "target": target, **variance_shares(mine)})
+            if split:
+                parts = [_equal_draws(mine[mine["set"] == s]) for s in range(len(SOURCES))]
+                shares = variance_sources(pd.concat(parts))
+            else:
+                shares = variance_shares(_equal_draws(mine))
+            rows.append({"scenario": name, "target": target, **shares})
     return pd.DataFrame(rows).set_index(["scenario", "target"])
 
 
@@ -255,20 +356,30 @@ def summary(results: SweepResults, year: int) -> str:
     the share of the target's variance that the uncertain parameters explain."""
     p = probabilities(results, year)
     v = variance(results, year)
-    lines = [f"P(target met by {year}) over {len(results.design()) // len(results.scenario_names())}"
+    draws = len(results.design()) // len(results.scenario_names()) // source_sets(results)
+    lines = [f"P(target met by {year}) over {draws}"
              f" parameter draws x {results.replicates} seeds per scenario (95 % interval over "
              "draws); share of the target's variance from the uncertain parameters (rest: seeds)."
              " The parameters are drawn from their priors (lever effects and costs,"
              " docs/levers.md) or uniformly over their plausible ranges: assumptions."]
+    split = "levers" in v.columns
+    if split:
+        lines.append("Within it: the model's parameters alone, the lever effects alone, and what "
+                     "they add only together (interaction and estimation error).")
     for name in results.scenario_names():
         lines.append(f"\n{name}")
         for target in TARGET_IDS:
             row = p.loc[(name, target, year)]
-            share = v.loc[(name, target), "parameters"]
-            lines.append(f"  {target:<22} {row['p']:5.2f} [{row['low']:.2f}, {row['high']:.2f}]"
-                         f"   parameters {share:4.0%}" if not np.isnan(share) else
-                         f"  {target:<22} {row['p']:5.2f} [{row['low']:.2f}, {row['high']:.2f}]"
-                         "   (no variance)")
+            shares = v.loc[(name, target)]
+            text = f"  {target:<22} {row['p']:5.2f} [{row['low']:.2f}, {row['high']:.2f}]"
+            if np.isnan(shares["parameters"]):
+                lines.append(text + "   (no variance)")
+                continue
+            text += f"   parameters {shares['parameters']:4.0%}"
+            if split:
+                text += (f" (model {shares['model']:.0%}, levers {shares['levers']:.0%}, "
+                         f"together {shares['together']:.0%})")
+            lines.append(text)
     return "\n".join(lines)
 
 
