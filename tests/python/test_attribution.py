@@ -77,3 +77,42 @@ def test_the_tables_name_every_scenario_and_target(groups, tmp_path, capsys):
         assert f"| {name} |" in text
     assert "| champions | 2024 |" in text and "interaction" in text
     assert np.isfinite(attribution.group_effects(groups, [2023])["cost_bn"]).all()
+
+
+def test_shapley_values_of_a_toy_game_with_known_answers():
+    # v(S) = sum of w_i over S, plus c when players 0 and 1 are both in: the Shapley values are
+    # w_0 + c/2, w_1 + c/2 and w_i for the others. Every order of four players (24) gives
+    # them exactly; each order's marginals add up to v(all) - v(none).
+    import itertools
+    w, c = np.array([1.0, 2.0, -0.5, 4.0]), 3.0
+
+    def value(coalition):
+        return np.array([sum(w[i] for i in coalition) + (c if {0, 1} <= coalition else 0.0)])
+    orders = np.array(list(itertools.permutations(range(4))))
+    marginals = attribution.shapley_values(orders, value)
+    assert marginals.mean(axis=(0, 2)) == pytest.approx([w[0] + c / 2, w[1] + c / 2, w[2], w[3]])
+    assert np.allclose(marginals.sum(axis=1)[:, 0], w.sum() + c)
+    # Sampled orders cover every prefix once.
+    sampled = attribution.permutations(3, seed=2, players=4)
+    assert sorted(map(sorted, attribution.coalitions(sampled)))[0] == []
+    assert len(attribution.coalitions(sampled)) <= 3 * 4 + 1
+
+
+def test_the_shapley_values_of_a_real_sweep_add_up_to_the_package(tmp_path):
+    text = attribution.shapley_sweep_toml(orders=2, seed=3, replicates=2, until=2023,
+                                          scale=0.01,
+                                          base=str(SCENARIOS / "no-new-policy.toml"))
+    results = run_sweep(SweepSpec.from_toml(text, source=str(tmp_path / "s.toml")),
+                        tmp_path / "shapley.h5", client="inline")
+    values = attribution.shapley(results, [2023], boot=200)
+    design = results.design()
+    on = design[[f"policy.{k}.intensity" for k in attribution.LEVERS]].sum(axis=1)
+    full, none = int(on.idxmax()), int(on.idxmin())
+    for target in ("talent", "pct", "vc_share"):
+        table = attribution._values(results, target, 2023)
+        package = float((table[full] - table[none]).mean())
+        total = values.xs((target, 2023), level=("target", "year"))["shapley"].sum()
+        assert total == pytest.approx(package, rel=1e-9, abs=1e-9), target
+    row = values.loc[("finance", "vc_share", 2023)]
+    assert row["low"] <= row["shapley"] <= row["high"]
+    assert "| finance |" in attribution.shapley_markdown(results, [2023])
