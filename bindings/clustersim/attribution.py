@@ -23,14 +23,18 @@ TARGET_IDS = [t["id"] for t in _core.target_catalogue()]
 COST = "city.policy_cost_cny.sum"
 
 
-def _values(results: SweepResults, name: str, year: int) -> pd.DataFrame:
-    """(replicate x point) table of an outcome in a year over finished runs."""
+def _by_replicate(results: SweepResults, per_run: np.ndarray) -> pd.DataFrame:
+    """(replicate x point) table of one value per run, over finished runs."""
     runs = results.runs()
     done = (runs["status"] == "done").to_numpy()
-    table = results.outcome(name)[year].to_numpy(dtype=float)
     frame = pd.DataFrame({"point": runs["point"][done], "replicate": runs["replicate"][done],
-                          "value": table[done]})
+                          "value": per_run[done]})
     return frame.pivot(index="replicate", columns="point", values="value")
+
+
+def _values(results: SweepResults, name: str, year: int) -> pd.DataFrame:
+    """(replicate x point) table of an outcome in a year over finished runs."""
+    return _by_replicate(results, results.outcome(name)[year].to_numpy(dtype=float))
 
 
 def _interval(d: np.ndarray, level: float) -> tuple[float, float, float]:
@@ -46,13 +50,8 @@ def _interval(d: np.ndarray, level: float) -> tuple[float, float, float]:
 def _cumulative_cost(results: SweepResults, year: int) -> pd.DataFrame:
     """(replicate x point) fiscal cost of the levers from the first year to `year` (CNY)."""
     table = results.outcome(COST)
-    runs = results.runs()
-    done = (runs["status"] == "done").to_numpy()
     years = [y for y in results.years if y <= year]
-    total = table[years].sum(axis=1).to_numpy()
-    frame = pd.DataFrame({"point": runs["point"][done], "replicate": runs["replicate"][done],
-                          "value": total[done]})
-    return frame.pivot(index="replicate", columns="point", values="value")
+    return _by_replicate(results, table[years].sum(axis=1).to_numpy())
 
 
 def group_effects(results: SweepResults, years: list[int], *, reference: str = "no-new-policy",

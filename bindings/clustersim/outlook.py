@@ -27,7 +27,7 @@ import pandas as pd
 from clustersim import _core
 from clustersim.errors import ScenarioError
 from clustersim.scenario import Scenario, parameters
-from clustersim.sweepfile import SweepSpec
+from clustersim.sweepfile import _SPECS, SweepSpec, prior_factor
 from clustersim.sweepresults import SweepResults
 
 TARGET_IDS = [t["id"] for t in _core.target_catalogue()]
@@ -62,26 +62,14 @@ def uncertain_parameters() -> dict[str, tuple[float, float]]:
 
 def prior_quantiles(key: str, unit: np.ndarray) -> np.ndarray:
     """The values of the uncertain parameter `key` at the probabilities `unit` (0 < u < 1): its
-    prior's quantiles, clipped to the valid range, or uniform over its plausible range."""
+    prior's quantiles (the sweeps' `distribution = "prior"`), clipped to the valid range, or
+    uniform over its plausible range."""
     spec = _SPECS[key.split("[")[0]]
-    prior = spec.get("prior")
-    if not prior:
+    factor = prior_factor(spec["key"])
+    if factor is None:
         low, high = spec["plausible"]
         return low + unit * (high - low)
-    from scipy.stats import norm
-    a, b = prior["a"], prior["b"]
-    if prior["distribution"] == "uniform":
-        values = a + unit * (b - a)
-    elif prior["distribution"] == "normal":
-        values = a + b * norm.ppf(unit)
-    elif prior["distribution"] == "lognormal":
-        values = a * np.exp(b * norm.ppf(unit))
-    else:
-        raise ValueError(f"{key}: unknown prior {prior['distribution']!r}")
-    return np.clip(values, spec["min"], spec["max"])
-
-
-_SPECS = {p["key"]: p for p in parameters()}
+    return np.clip(factor.from_unit(unit), spec["min"], spec["max"])
 
 
 @dataclass

@@ -503,17 +503,11 @@ def _factor(table: Mapping[str, Any], index: int, design: str, source: str, base
         return Factor(key, integer=integer)
     distribution = get("distribution")
     if distribution == "prior":
-        prior = spec.get("prior") if spec else None
-        if prior is None or element is not None:
+        factor = prior_factor(key) if element is None else None
+        if factor is None:
             raise fail("distribution", distribution, "a parameter with a prior (the lever "
                        "effects and costs, docs/levers.md); this one has none: give a range")
-        a, b = float(prior["a"]), float(prior["b"])
-        if prior["distribution"] == "lognormal":
-            return Factor(key, distribution="lognormal", mean=float(np.log(a)), sd=b,
-                          integer=integer)
-        if prior["distribution"] == "normal":
-            return Factor(key, distribution="normal", mean=a, sd=b, integer=integer)
-        return Factor(key, distribution="uniform", low=a, high=b, integer=integer)
+        return factor
     if distribution == "normal":
         mean, sd = get("mean"), get("sd")
         return Factor(key, distribution="normal", mean=float(mean), sd=float(sd), integer=integer)
@@ -527,6 +521,22 @@ def _factor(table: Mapping[str, Any], index: int, design: str, source: str, base
     if distribution == "triangular":
         mode = float(get("mode", low=low, high=high))
     return Factor(key, distribution=distribution, low=low, high=high, mode=mode, integer=integer)
+
+
+def prior_factor(key: str) -> Factor | None:
+    """The factor that draws parameter `key` from its declared prior (parameters()' `prior`:
+    uniform, normal or lognormal), or None where it declares none."""
+    spec = _SPECS.get(key)
+    prior = spec.get("prior") if spec else None
+    if prior is None:
+        return None
+    a, b = float(prior["a"]), float(prior["b"])
+    integer = spec["type"] == "integer"
+    if prior["distribution"] == "lognormal":
+        return Factor(key, distribution="lognormal", mean=float(np.log(a)), sd=b, integer=integer)
+    if prior["distribution"] == "normal":
+        return Factor(key, distribution="normal", mean=a, sd=b, integer=integer)
+    return Factor(key, distribution="uniform", low=a, high=b, integer=integer)
 
 
 def _scenario_choices(factor: Factor, index: int, source: str, fixed: dict[str, Any],

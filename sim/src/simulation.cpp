@@ -170,8 +170,7 @@ std::vector<double> Simulation::sector_momentum() const {
 
 void Simulation::add_policy_cost(int year, std::vector<double>& cost_by_group) const {
   for (std::size_t l = 0; l < lever_count; ++l) {
-    cost_by_group[lever_group_index(lever_catalogue()[l].group)] +=
-        params_.levers[l].cost(year) / 12.0;
+    cost_by_group[lever_group_of[l]] += params_.levers[l].cost(year) / 12.0;
   }
   // The parks' own effort (section 3.4.3) is paid by the evaluation group: each park runs the
   // programmes it controls at effort x the evaluation lever's level, at its share of the zone's
@@ -193,7 +192,7 @@ void Simulation::add_policy_cost(int year, std::vector<double>& cost_by_group) c
     effort_cost += parks.effort[k] * policy_.at(Lever::evaluation) * programmes *
                    parks.floor_space_m2[k] / zone_floor;
   }
-  cost_by_group[lever_group_index(lever_info(Lever::evaluation).group)] += effort_cost / 12.0;
+  cost_by_group[lever_group_of[static_cast<std::size_t>(Lever::evaluation)]] += effort_cost / 12.0;
 }
 
 void Simulation::update_policy(int year) {

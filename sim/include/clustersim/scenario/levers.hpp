@@ -132,14 +132,20 @@ constexpr std::size_t lever_group_index(std::string_view group) {
   }
   return lever_group_count;
 }
+// Each lever's group (an index of lever_group_names), by lever.
+inline constexpr std::array<std::size_t, lever_count> lever_group_of = [] {
+  std::array<std::size_t, lever_count> group{};
+  for (std::size_t l = 0; l < lever_count; ++l) group[l] = lever_group_index(lever_table[l].group);
+  return group;
+}();
 // Every lever names one of the twelve groups, and its key starts with the group's id (checked
 // when compiling).
 static_assert([] {
-  for (const LeverInfo& info : lever_table) {
-    const std::size_t g = lever_group_index(info.group);
+  for (std::size_t l = 0; l < lever_count; ++l) {
+    const std::size_t g = lever_group_of[l];
     if (g == lever_group_count) return false;
-    const std::string_view id = lever_group_ids[g];
-    if (info.key.substr(0, id.size()) != id || info.key[id.size()] != '.') return false;
+    const std::string_view id = lever_group_ids[g], key = lever_table[l].key;
+    if (key.substr(0, id.size()) != id || key[id.size()] != '.') return false;
   }
   return true;
 }());
