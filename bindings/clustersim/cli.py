@@ -1,4 +1,5 @@
-"""The `clustersim` command: run, info, validate, sweep, calibrate, report, parameters.
+"""The `clustersim` command: run, info, validate, sweep, outlook, search, calibrate, report,
+parameters.
 
 Errors end with one line on stderr and a non-zero status (2: bad input, 1: a run failed,
 130: interrupted); no traceback unless CLUSTERSIM_DEBUG=1.
@@ -403,6 +404,37 @@ def _outlook(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def _search(args: argparse.Namespace) -> int:
+    from clustersim.search import SearchSpec, run_search, summary
+    if args.workers is not None and args.workers < 1:
+        raise ScenarioError(f"--workers {args.workers}: expected a positive number of worker "
+                            "processes", key="workers", value=str(args.workers))
+    levers = [x for part in args.levers for x in part.split(",") if x] if args.levers else None
+    spec = SearchSpec(args.base, args.target, args.year, probability=args.probability,
+                      levers=levers, max_intensity=args.max_intensity, step=args.step,
+                      start_year=args.start_year, draws=args.draws, seeds=args.seeds,
+                      seed=args.seed, scale=args.scale, trials=args.trials)
+    started = time.perf_counter()
+    args.resume_hint = (f"; {args.output} holds the candidates evaluated so far: run the same "
+                        "command again to resume")
+
+    def report_trial(trial: int, row: dict) -> None:
+        # Each trial is draws x seeds runs: a line per trial, with the time left at this pace.
+        spent = time.perf_counter() - started
+        left = spent / trial * (spec.trials - trial)
+        print(f"trial {trial}/{spec.trials}: cost {row['cost_cny'] / 1e9:,.1f} bn CNY, "
+              f"P = {row['p_met']:.2f}{' (meets P)' if row['feasible'] else ''}; "
+              f"{spent:.0f} s, about {left:.0f} s left", file=sys.stderr, flush=True)
+
+    result = run_search(spec, args.output, client="inline" if args.inline else None,
+                        workers=args.workers, scheduler=args.scheduler,
+                        on_trial=None if args.quiet else report_trial)
+    print(summary(spec, result))
+    print(f"\nwrote {args.output}/search.json and best.toml, "
+          f"{time.perf_counter() - started:.1f} s")
+    return 0
+
+
 def _calibrate(args: argparse.Namespace) -> int:
     from clustersim.calibfile import CalibrationSpec
     from clustersim.calibration import run_calibration
@@ -541,6 +573,38 @@ def build_parser() -> argparse.ArgumentParser:
     _add_dask_options(outlook)
     outlook.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     outlook.set_defaults(handler=_outlook)
+
+    search = commands.add_parser(
+        "search", help="the least-cost lever mix that reaches P(targets met by a year) over "
+        "the outlook's uncertainty (docs/search.md; re-run to resume)")
+    search.add_argument("base", help="scenario file the levers are set on, e.g. "
+                        "scenarios/no-new-policy.toml")
+    search.add_argument("--target", action="append", required=True, metavar="ID",
+                        help="a target that must be met (repeat for several: all of them)")
+    search.add_argument("--year", type=int, required=True, help="met by December of this year")
+    search.add_argument("--probability", type=float, default=0.8,
+                        help="the chance required over draws and seeds (default 0.8)")
+    search.add_argument("--levers", action="append", metavar="NAMES",
+                        help="decision variables, comma-separated: lever groups (land) or "
+                             "levers (land.supply); default every group")
+    search.add_argument("--max-intensity", type=float, default=2.0,
+                        help="each variable's highest intensity (default 2)")
+    search.add_argument("--step", type=float, default=0.25, help="intensity grid step")
+    search.add_argument("--start-year", type=int, default=2023,
+                        help="the year the levers switch on (default 2023)")
+    search.add_argument("--trials", type=int, default=40, help="candidate mixes evaluated")
+    search.add_argument("--draws", type=int, default=8,
+                        help="joint parameter draws per candidate (the same for every one)")
+    search.add_argument("--seeds", type=int, default=2, help="seeds per draw")
+    search.add_argument("--seed", type=int, default=1, help="seed of the draws, runs and search")
+    search.add_argument("--scale", type=float, help="sample fraction of every run")
+    search.add_argument("-o", "--output", required=True,
+                        help="search directory (candidates, search.json, best.toml)")
+    where = _add_dask_options(search)
+    where.add_argument("--inline", action="store_true",
+                       help="no Dask: every simulation in this process (the same result)")
+    search.add_argument("-q", "--quiet", action="store_true", help="no line per trial")
+    search.set_defaults(handler=_search)
 
     calib = commands.add_parser("calibrate", help="fit parameters to observations (SMC-ABC) "
                                 "into an HDF5 fit file (re-run the same command to resume)")

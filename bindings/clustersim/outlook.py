@@ -35,6 +35,9 @@ TARGET_IDS = [t["id"] for t in _core.target_catalogue()]
 # (behavioural, base-year, city) parameters, the lever effects and costs held; only the lever
 # effects and costs (keys under "policy."), the model's held.
 SOURCES = ("joint", "model", "levers")
+# The levers' fiscal cost per year by lever group (CNY), kept per run: its sum over groups.
+COST_SERIES = "policy_cost_cny"
+COST = f"city.{COST_SERIES}.sum"
 
 
 def is_lever_key(key: str) -> bool:
@@ -153,6 +156,9 @@ class OutlookSpec:
         lines += ["[[sweep.vary]]", 'key = "scenario"', f"values = {json.dumps(self.scenarios)}"]
         for key in keys:
             lines += ["[[sweep.vary]]", f'key = "{key}"']
+        # The levers' budgets beside the targets: the brief's cost and effect per bn CNY.
+        lines += ["[sweep.outcomes]", "targets = true",
+                  f'series = [{{ level = "city", name = "{COST_SERIES}", reduce = "sum" }}]']
         return "\n".join(lines) + "\n"
 
     def sweep_spec(self, source: str) -> SweepSpec:
