@@ -185,3 +185,15 @@ def test_a_split_outlook_holds_the_other_source_at_the_first_scenarios_values(tm
     assert (outlook.probabilities(results, 2023)["runs"] == 6).all()
     text = outlook.summary(results, 2023)
     assert "over 3 parameter draws" in text and "levers" in text
+
+
+def test_the_fast_bootstrap_draws_the_same_resamples_as_the_plain_one():
+    # Unequal runs per draw (a failed run leaves a draw short) and NaN-free values: the
+    # vectorised mean of each resample equals the label-gathered one to rounding.
+    rng = np.random.default_rng(8)
+    draws = np.repeat(np.arange(7), [3, 4, 4, 2, 4, 4, 1])
+    values = pd.Series(rng.normal(size=len(draws)), index=draws)
+    fast = outlook._bootstrap(values, np.mean, n=300, seed=4)
+    plain = outlook._bootstrap_plain(values, np.mean, n=300, seed=4)
+    assert fast == pytest.approx(plain, rel=1e-12)
+    assert np.isnan(outlook._bootstrap(values[values.index == 0])[0])
