@@ -383,6 +383,8 @@ def _outlook(args: argparse.Namespace) -> int:
                             "processes", key="workers", value=str(args.workers))
     spec = OutlookSpec(args.scenarios, draws=args.draws, seeds=args.seeds, seed=args.seed,
                        scale=args.scale, until=args.until, split=args.split)
+    if args.brief:   # refused before hours of runs, not after
+        check_output(args.brief, {"outlook file": args.output}, example="brief.html")
     started = time.perf_counter()
     try:
         results = run_outlook(spec, args.output, workers=args.workers, scheduler=args.scheduler,
@@ -401,6 +403,9 @@ def _outlook(args: argparse.Namespace) -> int:
     failed = int((runs["status"] == "failed").sum())
     print(f"\nwrote {args.output}: {len(runs)} runs ({failed} failed), "
           f"{time.perf_counter() - started:.1f} s")
+    if args.brief:
+        from clustersim.brief import write_brief
+        print(f"wrote {write_brief(args.output, args.brief, year=args.year)}")
     return 1 if failed else 0
 
 
@@ -473,11 +478,13 @@ def _calibrate(args: argparse.Namespace) -> int:
 
 def _report(args: argparse.Namespace) -> int:
     from clustersim.report import write_report
-    check_output(args.output, {"results file": args.file}, example="report.html")
+    check_output(args.output, {"results file": args.file, "attribution sweep": args.attribution},
+                 example="report.html")
     if args.seeds is not None and not 1 <= args.seeds <= 1000:
         raise ScenarioError(f"--seeds {args.seeds}: expected a number of runs in [1, 1000]",
                             key="seeds", value=str(args.seeds))
-    write_report(args.file, args.output, seeds=args.seeds or 0)
+    write_report(args.file, args.output, seeds=args.seeds or 0, year=args.year,
+                 attribution=args.attribution)
     print(f"wrote {args.output}")
     return 0
 
@@ -569,7 +576,10 @@ def build_parser() -> argparse.ArgumentParser:
                          help="also run the draws with only the model's parameters and with "
                          "only the lever effects drawn: the variance by source (3x the runs)")
     outlook.add_argument("--year", type=int,
-                         help="year of the printed summary (default 2025, the policy's)")
+                         help="year of the printed summary (default 2025, the policy's) and of "
+                         "the brief's verdicts (default: the last year)")
+    outlook.add_argument("--brief", metavar="HTML",
+                         help="also write the policy brief (as clustersim report does)")
     _add_dask_options(outlook)
     outlook.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     outlook.set_defaults(handler=_outlook)
@@ -624,6 +634,12 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--seeds", type=int, metavar="N",
                         help="for a run: also run its scenario with seeds 1..N and show each "
                              "target's seed spread and P(met)")
+    report.add_argument("--year", type=int,
+                        help="for an outlook: the year of the brief's verdicts (default: its "
+                             "last)")
+    report.add_argument("--attribution", metavar="SWEEP",
+                        help="for an outlook: add the lever groups ranked by a lever-groups or "
+                             "Shapley sweep file (docs/levers.md)")
     report.set_defaults(handler=_report)
 
     params = commands.add_parser("parameters", help="list every parameter with its default")

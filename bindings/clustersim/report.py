@@ -312,10 +312,25 @@ def h5_file(path: str):
     return h5py.File(path, "r")
 
 
-def write_report(path: str | os.PathLike, output: str | os.PathLike, *, seeds: int = 0) -> str:
+def _report_text(path: str, kind: str | None, *, seeds: int, year: int | None,
+                 attribution: str | os.PathLike | None) -> str:
+    """A run's report, an outlook's brief or another sweep's report; --year and --attribution
+    are for a brief only."""
+    from clustersim import brief
+    if kind == SWEEP_FORMAT and brief.is_outlook(SweepResults(path)):
+        return brief.brief_html(path, year=year, attribution=attribution)
+    if year is not None or attribution is not None:
+        brief.load(path, option="--year" if year is not None else "--attribution")
+    return sweep_report(path) if kind == SWEEP_FORMAT else run_report(path, seeds=seeds)
+
+
+def write_report(path: str | os.PathLike, output: str | os.PathLike, *, seeds: int = 0,
+                 year: int | None = None, attribution: str | os.PathLike | None = None) -> str:
     """Writes the report of a results or sweep file to ``output`` (written whole: a temporary
     file renamed into place); returns the output path. ``seeds`` > 0 adds to a run's report the
-    spread of its scenario over that many seeds."""
+    spread of its scenario over that many seeds. An outlook file gets its policy brief
+    (clustersim.brief), for the verdict ``year`` and with the lever groups of the sweep
+    ``attribution`` if given."""
     path, output = os.fspath(path), os.fspath(output)
     check_output(output, {"results file": path}, example="report.html")
     try:
@@ -328,7 +343,7 @@ def write_report(path: str | os.PathLike, output: str | os.PathLike, *, seeds: i
     if seeds and kind == SWEEP_FORMAT:
         raise OutputError(f"{path}: --seeds is for the report of one run; a sweep file has its "
                           "replicates already")
-    text = sweep_report(path) if kind == SWEEP_FORMAT else run_report(path, seeds=seeds)
+    text = _report_text(path, kind, seeds=seeds, year=year, attribution=attribution)
     with written_whole(output) as handle:
         handle.write(text)
     return output
