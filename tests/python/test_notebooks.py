@@ -19,6 +19,7 @@ NOTEBOOKS = [
     "03-uncertainty-and-sensitivity.ipynb",
     "04-parks.ipynb",
     "05-mid-run-policy.ipynb",
+    "06-outlook-and-search.ipynb",
 ]
 
 
