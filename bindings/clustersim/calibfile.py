@@ -15,6 +15,7 @@ import numpy as np
 from clustersim._common import did_you_mean, value_error
 from clustersim._files import decode_input, read_input
 from clustersim._schema import Field, Schema
+from clustersim.calibfacts import FactMoment, parse_facts
 from clustersim.errors import ScenarioError
 from clustersim.observations import Observations
 from clustersim.scenario import Scenario
@@ -54,7 +55,11 @@ CALIBRATION_SCHEMA = Schema(
           description="stop once the acceptance threshold is below this"),
     Field("report_only", "strings", default=[],
           expected="a list of moment labels (e.g. \"target.new_tech_firms@2022\")",
-          description="moments the check reports but the distance leaves out"))
+          description="moments the check reports but the distance leaves out"),
+    Field("facts", "tables", default=[],
+          expected="an array of tables ([[calibration.facts]] statistic, value, sd, years, "
+                   "source)",
+          description="behavioural facts compared with statistics over simulated years"))
 PRIOR_SCHEMA = Schema(
     Field("key", "any", description="a number or integer scenario key, or key[index] of a list"),
     Field("range", "range", expected="[low, high] with low < high (a uniform prior)",
@@ -111,6 +116,7 @@ class CalibrationSpec:
     base_source: str = ""
     observations_source: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    facts: list[FactMoment] = field(default_factory=list)   # behavioural facts (calibfacts)
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> CalibrationSpec:
@@ -165,7 +171,8 @@ class CalibrationSpec:
         table = get("parameters")
         priors = [_prior(t, i, source, base) for i, t in enumerate(table)]
         report_only = get("report_only")
-        labels = [m.label for m in observations.moments()]
+        facts = parse_facts(get("facts"), source, int(base["horizon_year"]))
+        labels = [m.label for m in observations.moments()] + [f.label for f in facts]
         for label in report_only:
             if label not in labels:
                 raise fail("report_only", label,
@@ -186,7 +193,7 @@ class CalibrationSpec:
                    report_only=tuple(dict.fromkeys(report_only)),
                    seed=get("seed"), scale=float(scale), base_scale=base_scale,
                    batch=get("batch"), source=source,
-                   base_source=base_source, observations_source=obs_source)
+                   base_source=base_source, observations_source=obs_source, facts=facts)
         for point in (p.low for p in priors), (p.high for p in priors):
             spec.scenario_for(dict(zip(keys, point, strict=True))).validate()
         return spec
@@ -194,6 +201,15 @@ class CalibrationSpec:
     @property
     def keys(self) -> list[str]:
         return [p.key for p in self.priors]
+
+    def moments(self) -> list[Any]:
+        """What a simulation must reproduce: the observations' moments, then the facts."""
+        return [*self.observations.moments(), *self.facts]
+
+    @property
+    def until(self) -> int:
+        """The last year a simulation must reach."""
+        return max([self.observations.last_year(), *(f.last for f in self.facts)])
 
     def scenario_for(self, values: Mapping[str, float]) -> Scenario:
         """The base scenario with these parameter values (integers rounded), validated per key."""
@@ -210,6 +226,7 @@ class CalibrationSpec:
                 f"report_only={list(self.report_only)!r} "
                 f"seed={self.seed} scale={self.scale!r} base_scale={self.base_scale!r} "
                 f"batch={self.batch}\npriors: {priors}\n"
+                + (f"facts: {[f.to_dict() for f in self.facts]!r}\n" if self.facts else "") +
                 f"observations:\n{self.observations.to_csv()}\nbase:\n{self.base.to_toml()}")
 
 

@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 from pyabc.sampler import Sampler
 
+from clustersim.calibfacts import measure, run_and_trace
 from clustersim.calibfile import (METHODS, CalibrationError, CalibrationSpec, abc_name,
                                   set_parameter, split_element)
 from clustersim._files import check_output
@@ -55,7 +56,8 @@ class ModelRun:
         self.scenario_toml = spec.base.to_toml()
         self.priors = list(spec.priors)
         self.observations_csv = spec.observations.to_csv()
-        self.until = spec.observations.last_year()
+        self.facts = list(spec.facts)
+        self.until = spec.until
         self._parsed: tuple[Scenario, Observations] | None = None
 
     def __getstate__(self) -> dict:
@@ -79,16 +81,19 @@ class ModelRun:
         if seed is None:
             seed = int(np.random.randint(0, 2**31 - 1))
         sim = Simulation(scenario, seed=seed, threads=1)
-        sim.run(self.until)
-        return observations.statistics(sim)
+        trace = run_and_trace(sim, self.until, self.facts)
+        return {**observations.statistics(sim), **measure(trace, self.facts)}
 
 
 class Distance:
     """sqrt(sum(((simulated - observed) / sd)^2)) over the fitted moments (all but
-    ``report_only``); inf if any is NaN."""
+    ``report_only``); inf if any is NaN. ``moments``: the observations' and the facts'
+    (``CalibrationSpec.moments()``), or an Observations table."""
 
-    def __init__(self, observations: Observations, report_only: Sequence[str] = ()):
-        moments = [m for m in observations.moments() if m.label not in report_only]
+    def __init__(self, moments: Observations | Sequence[Any], report_only: Sequence[str] = ()):
+        if isinstance(moments, Observations):
+            moments = moments.moments()
+        moments = [m for m in moments if m.label not in report_only]
         self.labels = [m.label for m in moments]
         self.sd = np.array([m.sd for m in moments])
 
@@ -133,12 +138,15 @@ class OrderedSampler(Sampler):
     evaluations). The driver's RNG is seeded by (seed, t) at each generation's start."""
 
     def __init__(self, seed: int, batch: int, client: Any = None,
-                 on_batch: Callable[[int, int], None] | None = None):
+                 on_batch: Callable[[int, int], None] | None = None,
+                 budget: float = math.inf, spent: int = 0):
         super().__init__()
         self.seed = seed
         self.batch = batch
         self.client = client
         self.on_batch = on_batch
+        self.budget = budget   # simulations at most, in all: no batch starts beyond it
+        self.spent = spent     # simulations run so far (a resume starts at the history's)
 
     def map(self, function: Callable[[], Any], seeds: list[int]) -> list[Any]:
         return _map(self.client, _evaluate, function, seeds)
@@ -150,9 +158,12 @@ class OrderedSampler(Sampler):
         sample = self._create_empty_sample()
         accepted = evaluations = batch = 0
         while accepted < n and evaluations < max_eval:
+            if self.spent + self.batch > self.budget:
+                break   # the generation stays unfinished: the fit is the one before it
             seeds = [_seed32(self.seed, generation, batch, i) for i in range(self.batch)]
             particles = self.map(simulate_one, seeds)
             evaluations += len(particles)
+            self.spent += len(particles)
             for particle in particles:
                 if accepted == n:
                     break
@@ -184,7 +195,7 @@ def posterior_check(fit: Fit, draws: int = 20, *, seed: int = 1, client: Any = N
              _seed32(seed, d, 7)) for d, i in enumerate(picks)]
     results = _map(client, _predict, model, runs)
     rows = []
-    for m in spec.observations.moments():
+    for m in spec.moments():
         sim = np.array([r[m.label] for r in results], dtype=float)
         low, median, high = np.nanquantile(sim, [0.05, 0.5, 0.95])
         rows.append({"moment": m.label, "kind": m.kind, "year": m.year,
@@ -238,27 +249,32 @@ def run_calibration(spec: CalibrationSpec | str | os.PathLike, output: str | os.
             os.unlink(db)
     logging.getLogger("ABC").setLevel(logging.WARNING)
     logging.getLogger("pyabc").setLevel(logging.WARNING)
-    observations = spec.observations
-    x0 = {m.label: m.observed for m in observations.moments()}
+    x0 = {m.label: m.observed for m in spec.moments()}
     prior = pyabc.Distribution(**{abc_name(p.key): pyabc.RV("uniform", 0.0, 1.0)
                                   for p in spec.priors})
     started = time.perf_counter()
     with _client(client, workers, scheduler) as dask_client:
-        sampler = OrderedSampler(spec.seed, spec.batch, dask_client, on_batch)
-        abc = pyabc.ABCSMC(ModelRun(spec), prior, Distance(observations, spec.report_only),
+        sampler = OrderedSampler(spec.seed, spec.batch, dask_client, on_batch,
+                                 budget=spec.budget)
+        abc = pyabc.ABCSMC(ModelRun(spec), prior, Distance(spec.moments(), spec.report_only),
                            population_size=spec.population, sampler=sampler)
         if resume:
             history = abc.load("sqlite:///" + db, 1)
+            sampler.spent = int(history.total_nr_simulations)
         else:
             with open(stamp, "w", encoding="utf-8") as handle:
                 handle.write(identity)
             history = abc.new("sqlite:///" + db, x0)
         remaining = spec.generations - (history.max_t + 1)
-        if remaining > 0 and history.total_nr_simulations < spec.budget:
+        if remaining > 0 and sampler.spent + spec.batch <= spec.budget:
             history = abc.run(minimum_epsilon=spec.min_epsilon, max_nr_populations=remaining,
                               max_total_nr_simulations=spec.budget)
     wall_s = time.perf_counter() - started
-    _write_fit(output, spec, history, wall_s, resume)
+    if history.max_t < 0:
+        raise CalibrationError(f"budget {spec.budget}: no generation finished within it; "
+                               f"expected a budget of several times the population "
+                               f"({spec.population})", key="budget", value=str(spec.budget))
+    _write_fit(output, spec, history, wall_s, resume, sampler.spent)
     for path in (db, stamp):
         os.unlink(path)
     return Fit(output)

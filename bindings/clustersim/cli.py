@@ -444,6 +444,9 @@ def _calibrate(args: argparse.Namespace) -> int:
     from clustersim.calibfile import CalibrationSpec
     from clustersim.calibration import run_calibration
     spec = CalibrationSpec.load(args.calibration)
+    if args.posterior:   # refused before the simulations, not after
+        check_output(args.posterior, {"calibration file": args.calibration,
+                                      "fit file": args.output}, example="posterior.csv")
     if args.workers is not None and args.workers < 1:
         raise ScenarioError(f"--workers {args.workers}: expected a positive number of worker "
                             "processes", key="workers", value=str(args.workers))
@@ -453,10 +456,14 @@ def _calibrate(args: argparse.Namespace) -> int:
 
     def report_batch(generation: int, batch: int) -> None:
         # A calibration runs for minutes to hours: one line per batch says it is alive.
+        # How many generations SMC needs is not known in advance; the budget bounds it, so
+        # the estimate is the time to spend the rest of the budget at this pace (at most).
         batches["n"] += 1
+        done, spent = batches["n"] * spec.batch, time.perf_counter() - started
+        left = max(0, spec.budget - done) * spent / done
         print(f"clustersim: generation {generation} of at most {spec.generations}, batch "
-              f"{batch + 1}: {batches['n'] * spec.batch} simulations in "
-              f"{time.perf_counter() - started:.0f} s", file=sys.stderr, flush=True)
+              f"{batch + 1}: {done} of at most {spec.budget} simulations in {spent:.0f} s, "
+              f"at most about {left:.0f} s left", file=sys.stderr, flush=True)
 
     try:
         fit = run_calibration(spec, args.output, client=client, workers=args.workers,
@@ -473,6 +480,9 @@ def _calibrate(args: argparse.Namespace) -> int:
                      "constrained"]].to_string(float_format=lambda v: f"{v:.4g}"))
     print(f"wrote {args.output}: {len(fit.weights)} particles, {fit.meta['evaluations']} "
           f"simulations, {fit.meta['generations_run']} generations, {elapsed:.1f} s")
+    if args.posterior:
+        from clustersim.posterior import write_posterior
+        print(f"wrote {write_posterior(fit, args.posterior)}: the joint posterior")
     return 0
 
 
@@ -623,6 +633,9 @@ def build_parser() -> argparse.ArgumentParser:
     where = _add_dask_options(calib)
     where.add_argument("--inline", action="store_true",
                        help="no Dask: every simulation in this process (the same result)")
+    calib.add_argument("--posterior", metavar="CSV",
+                       help="also write the joint posterior (particles and weights) as CSV, "
+                            "for clustersim outlook --posterior")
     calib.add_argument("-q", "--quiet", action="store_true",
                        help="no progress lines (one per batch of simulations, on stderr)")
     calib.set_defaults(handler=_calibrate)

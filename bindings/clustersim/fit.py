@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from clustersim._files import open_own_file
+from clustersim.calibfacts import parse_facts
 from clustersim.calibfile import CalibrationSpec, Prior, set_parameter
 from clustersim.observations import Observations
 from clustersim.scenario import Scenario
@@ -132,7 +133,9 @@ class Fit:
                                min_epsilon=float(self.meta["min_epsilon"]),
                                report_only=tuple(json.loads(self.meta.get("report_only",
                                                                           "[]"))),
-                               source=self.meta["calibration_source"])
+                               source=self.meta["calibration_source"],
+                               facts=parse_facts(json.loads(self.meta.get("facts_json", "[]")),
+                                                 self.path, int(self.base["horizon_year"])))
         return spec
 
     def __repr__(self) -> str:

@@ -18,7 +18,7 @@ from clustersim.fit import CALIBRATION_FORMAT, CALIBRATION_FORMAT_VERSION, CONST
 
 
 def _write_fit(path: str, spec: CalibrationSpec, history: Any, wall_s: float,
-               resumed: bool) -> None:
+               resumed: bool, simulations: int | None = None) -> None:
     """Writes the fit to ``<path>.partial`` and renames it: never a file that looks whole."""
     t = history.max_t
     particles = history.get_population(t=t).particles
@@ -41,10 +41,12 @@ def _write_fit(path: str, spec: CalibrationSpec, history: Any, wall_s: float,
                        generations_run=int(t + 1), budget=spec.budget, batch=spec.batch,
                        min_epsilon=spec.min_epsilon, report_only=json.dumps(list(spec.report_only)),
                        scale=spec.scale, base_scale=spec.base_scale,
-                       evaluations=int(history.total_nr_simulations),
+                       evaluations=int(history.total_nr_simulations if simulations is None
+                                       else simulations),
                        calibration_toml=spec.text, calibration_source=spec.source,
                        base_scenario_toml=spec.base.to_toml(), base_source=spec.base_source,
                        observations_csv=spec.observations.to_csv(),
+                       facts_json=json.dumps([f.to_dict() for f in spec.facts]),
                        observations_source=spec.observations_source or spec.observations.source,
                        identity=spec.identity(), wall_s=wall_s, resumed=int(resumed),
                        clustersim_version=_core.__version__, git_revision=_core.git_revision,
@@ -62,7 +64,7 @@ def _write_fit(path: str, spec: CalibrationSpec, history: Any, wall_s: float,
         gens["t"] = pops["t"].to_numpy(dtype=np.int32)
         gens["epsilon"] = pops["epsilon"].to_numpy(dtype=float)
         gens["evaluations"] = pops["samples"].to_numpy(dtype=np.int64)
-        moments = spec.observations.moments()
+        moments = spec.moments()
         text = h5py.string_dtype()
         mom = f.create_group("moments")
         mom["label"] = np.array([m.label for m in moments], dtype=object).astype(text)

@@ -75,14 +75,20 @@ def volatility_size_exponent(growth: pd.DataFrame, bins: int = 10) -> float:
     return float(-np.polyfit(size.to_numpy(), np.log(sd.to_numpy()), 1)[0])
 
 
+def hazard_table(age_months: pd.Series | np.ndarray, exited: pd.Series | np.ndarray,
+                 max_age: int = 10) -> pd.Series:
+    """The share of firms that exited, by completed years of age at the start (0 = in the first
+    year of life; ages above ``max_age`` pooled): one firm-year per element."""
+    age = np.minimum(np.asarray(age_months) // 12, max_age)
+    return pd.Series(np.asarray(exited, dtype=bool)).groupby(age).mean()
+
+
 def hazard_by_age(results: Results, year: int, max_age: int = 10) -> pd.Series:
     """Share of the firms alive in December `year - 1` that exited by December `year`, by
     completed years of age at the start (0 = in the first year of life)."""
-    before = results.snapshot(year - 1).set_index("firm_id")
-    after_ids = results.snapshot(year)["firm_id"]
-    exited = ~before.index.isin(after_ids)
-    age = (before["age_months"] // 12).clip(upper=max_age)
-    return pd.Series(exited, index=before.index).groupby(age.to_numpy()).mean()
+    before = results.snapshot(year - 1)
+    exited = ~before["firm_id"].isin(results.snapshot(year)["firm_id"])
+    return hazard_table(before["age_months"], exited, max_age)
 
 
 def talent_moves_by_distance(results: Results,
@@ -154,9 +160,12 @@ def _top_share(results: Results, year: int, top: float = 0.06) -> float:
     return float(proceeds.iloc[: max(1, round(len(proceeds) * top))].sum() / proceeds.sum())
 
 
+EARLY_ROUNDS = ("seed", "A")   # Gastaud et al. 2019's early stage: seed, angel and A rounds
+
+
 def _early_share(results: Results, year: int) -> float:
     deals = results.snapshot(year, agents="deals")
-    return float(deals[deals["follow_on"] == 0]["round"].isin(["seed", "A"]).mean())
+    return float(deals[deals["follow_on"] == 0]["round"].isin(EARLY_ROUNDS).mean())
 
 
 def _hazard(age: int):

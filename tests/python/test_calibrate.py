@@ -326,11 +326,19 @@ range = [0.0, 0.3]
     # Progress on stderr, a line per batch of 8 (the calibration sample is generation 0).
     progress = [line for line in first.stderr.splitlines() if "simulations in" in line]
     assert progress and progress[0].startswith("clustersim: generation 0 of at most 2, batch 1: "
-                                               "8 simulations in")
+                                               "8 of at most 64 simulations in")
+    assert all(line.endswith(" s left") for line in progress)
     fit = cs.load_calibration(out)
     assert len(fit.weights) == 8 and fit.meta["generations_run"] == 2
-    again = run_cli("calibrate", str(toml), "-o", str(out), "--inline", check=True)
-    assert again.stdout.splitlines()[-1].split(",")[:3] == first.stdout.splitlines()[-1].split(
+    assert fit.meta["evaluations"] <= 64   # the budget: no batch starts beyond it
+    again = run_cli("calibrate", str(toml), "-o", str(out), "--inline", "--posterior",
+                    str(tmp_path / "posterior.csv"), check=True)
+    # A finished fit gives its joint posterior: the particles and weights, read back whole.
+    from clustersim.posterior import read_posterior
+    particles = read_posterior(tmp_path / "posterior.csv")
+    assert np.array_equal(particles["firms.growth.drift"], fit.posterior["firms.growth.drift"])
+    assert np.allclose(particles["weight"], fit.weights, rtol=1e-15, atol=0)
+    assert again.stdout.splitlines()[-2].split(",")[:3] == first.stdout.splitlines()[-1].split(
         ",")[:3]
     quiet = run_cli("calibrate", str(toml), "-o", str(tmp_path / "quiet.h5"), "--inline", "-q",
                     check=True)

@@ -159,11 +159,12 @@ def test_schema_describes_its_keys():
 
 
 def test_spec_file_schemas_declare_every_key_once_with_a_description():
+    from clustersim.calibfacts import FACT_SCHEMA
     from clustersim.calibfile import CALIBRATION_SCHEMA, PRIOR_SCHEMA
     from clustersim.sweepfile import (FACTOR_SCHEMA, OUTCOMES_SCHEMA, SERIES_OUTCOME_SCHEMA,
                                       SWEEP_SCHEMA)
     for schema in (SWEEP_SCHEMA, FACTOR_SCHEMA, OUTCOMES_SCHEMA, SERIES_OUTCOME_SCHEMA,
-                   CALIBRATION_SCHEMA, PRIOR_SCHEMA):
+                   CALIBRATION_SCHEMA, PRIOR_SCHEMA, FACT_SCHEMA):
         assert all(row["description"] for row in schema.describe()), schema.names
     assert SERIES_OUTCOME_SCHEMA.names == ["level", "name", "reduce", "column"]
     assert sorted(SWEEP_SCHEMA.names) == sorted(
@@ -171,4 +172,5 @@ def test_spec_file_schemas_declare_every_key_once_with_a_description():
          "until", "vary", "set", "points", "outcomes", "keep_runs"])
     assert sorted(CALIBRATION_SCHEMA.names) == sorted(
         ["name", "description", "base", "observations", "method", "population", "generations",
-         "budget", "seed", "scale", "batch", "parameters", "min_epsilon", "report_only"])
+         "budget", "seed", "scale", "batch", "parameters", "min_epsilon", "report_only",
+         "facts"])

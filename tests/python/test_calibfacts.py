@@ -1,0 +1,148 @@
+"""Behavioural facts as calibration moments (docs/calibration.md, "Behavioural facts"): the
+statistics on known traces, their agreement with the validation's file-based estimators, the
+file's errors, the budget and a recovery of a known start-up burn from the first-year hazard.
+
+Budgets: small.toml at 1/20 (about 2,000 firms, ~100 entrants a year), 2022-2024, ~0.1 s a
+simulation; the recovery runs ~250 simulations (~30 s on one core)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import clustersim as cs
+from clustersim.calibfacts import STATISTICS, Trace, measure, parse_facts, run_and_trace
+from clustersim.calibfile import CalibrationError, CalibrationSpec
+from clustersim.calibration import ModelRun, run_calibration
+from clustersim.observations import Observations
+from clustersim.validation import STATISTICS as VALIDATION, hazard_table
+
+from conftest import ROOT, SCENARIOS
+
+OBSERVED = Observations.from_csv(ROOT / "data" / "observed.csv")
+
+
+def fact(statistic: str, value: float, sd: float, years=(2023, 2024)) -> dict:
+    return {"statistic": statistic, "value": value, "sd": sd, "years": list(years),
+            "source": "test"}
+
+
+def test_statistics_on_a_known_trace():
+    firms = {2022: pd.DataFrame({"firm_id": [1, 2, 3, 4, 5, 6, 7],
+                                 "age_months": [3, 5, 8, 11, 13, 20, 75]}),
+             2023: pd.DataFrame({"firm_id": [1, 2, 5, 9], "age_months": [15, 17, 25, 4]}),
+             2024: pd.DataFrame({"firm_id": [1, 5, 9], "age_months": [27, 37, 16]})}
+    deals = pd.DataFrame({"follow_on": [0, 0, 0, 1, 0, 0],
+                          "round": ["seed", "A", "B", "seed", "C", "seed"],
+                          "step": [12, 20, 30, 30, 34, 11]})   # step 11 is 2022: outside
+    trace = Trace(firms, deals)
+    got = measure(trace, parse_facts(
+        [fact(s, 0.5, 0.1) for s in STATISTICS], "<test>", 2030))
+    # Firm-years at risk: age 0: 4 in 2023 (firms 3, 4 leave) + firm 9 in 2024 = 2 of 5; age 1:
+    # firms 5, 6 in 2023 (6 leaves) + firms 1, 2 in 2024 (2 leaves) = 2 of 4; age 2: firm 5 in
+    # 2024, stays. Exits: 3, 4, 6, 7 (aged 75 months) and 2: 4 of 5 under five years. New deals
+    # in 2023-24 (steps 12-35, follow-ons out): seed, A, B, C.
+    assert got["fact.hazard_age_0@2023-2024"] == pytest.approx(2 / 5)
+    assert got["fact.hazard_age_1@2023-2024"] == pytest.approx(2 / 4)
+    assert got["fact.hazard_age_2@2023-2024"] == 0.0   # firm 5, aged 2 in 2024, stays
+    assert got["fact.exits_within_5_years@2023-2024"] == pytest.approx(4 / 5)
+    assert got["fact.seed_and_a_share_of_new_deals@2023-2024"] == pytest.approx(2 / 4)
+
+
+def test_hazard_table_pools_old_ages():
+    table = hazard_table(np.array([0, 11, 12, 200, 300]), np.array([1, 0, 1, 1, 0]), max_age=10)
+    assert table.to_dict() == {0: 0.5, 1: 1.0, 10: 0.5}
+
+
+def test_in_memory_statistics_match_the_validation_estimators(tmp_path):
+    """The calibration measures on the running simulation, the validation on a results file:
+    the same run must give the same numbers (the file's snapshots are the reference)."""
+    sc = cs.Scenario.load(SCENARIOS / "small.toml")
+    sc["scale"], sc["horizon_year"] = 0.05, 2024
+    facts = parse_facts([fact("hazard_age_0", 0.1, 0.1, (2024, 2024)),
+                         fact("hazard_age_1", 0.1, 0.1, (2024, 2024)),
+                         fact("seed_and_a_share_of_new_deals", 0.5, 0.1, (2022, 2024))],
+                        "<test>", 2030)
+    sim = cs.Simulation(sc, seed=3, threads=1)
+    sim.run(output=tmp_path / "run.h5")
+    results = cs.load(tmp_path / "run.h5")
+    again = cs.Simulation(sc, seed=3, threads=1)
+    got = measure(run_and_trace(again, 2024, facts), facts)
+    assert got["fact.hazard_age_0@2024-2024"] == VALIDATION["hazard_age_0"](results, 2024)
+    assert got["fact.hazard_age_1@2024-2024"] == VALIDATION["hazard_age_1"](results, 2024)
+    # Over the whole run, the new deals of 2022-2024 are the validation's new deals.
+    assert got["fact.seed_and_a_share_of_new_deals@2022-2024"] == pytest.approx(
+        VALIDATION["seed_and_a_share_of_new_deals"](results, 2024))
+
+
+@pytest.mark.parametrize(("entry", "message"), [
+    ({"statistic": "hazard_age_9"}, "calibration.facts[0].statistic"),
+    ({"sd": 0.0}, "calibration.facts[0].sd"),
+    ({"sd": -1.0}, "calibration.facts[0].sd"),
+    ({"value": math.inf}, "calibration.facts[0].value"),
+    ({"years": [2021, 2023]}, "calibration.facts[0].years"),
+    ({"years": [2025, 2024]}, "calibration.facts[0].years"),
+    ({"years": [2024, 2040]}, "calibration.facts[0].years"),
+    ({"years": [2024.5, 2025]}, "calibration.facts[0].years"),
+    ({"years": [2024]}, "calibration.facts[0].years"),
+    ({"source": " "}, "calibration.facts[0].source"),
+    ({"band": [0, 1]}, "calibration.facts[0].band"),
+])
+def test_bad_facts_are_refused_naming_the_key(entry, message):
+    table = {**fact("hazard_age_0", 0.016, 0.005), **entry}
+    with pytest.raises(CalibrationError, match=message.replace("[", r"\[").replace("]", r"\]")):
+        parse_facts([table], "calib.toml", 2030)
+
+
+def test_a_fact_twice_and_report_only_facts():
+    with pytest.raises(CalibrationError, match="once"):
+        parse_facts([fact("hazard_age_0", 0.1, 0.1)] * 2, "calib.toml", 2030)
+    spec = spec_for({"report_only": ["fact.hazard_age_1@2023-2024"],
+                     "facts": [fact("hazard_age_0", 0.1, 0.1), fact("hazard_age_1", 0.1, 0.1)]})
+    labels = [m.label for m in spec.moments()]
+    assert labels[-2:] == ["fact.hazard_age_0@2023-2024", "fact.hazard_age_1@2023-2024"]
+    assert spec.until == 2024 and "facts:" in spec.identity()
+
+
+def spec_for(overrides: dict) -> CalibrationSpec:
+    sc = cs.Scenario.load(SCENARIOS / "small.toml")
+    sc["horizon_year"] = 2026
+    table = {"name": "facts", "seed": 4, "scale": 0.05, "population": 24, "generations": 4,
+             "budget": 400, "batch": 8, "report_only": [m.label for m in OBSERVED.moments()],
+             "parameters": [{"key": "firms.finance.startup_margin", "range": [-1.0, 0.0]}]}
+    table.update(overrides)
+    return CalibrationSpec.from_dict(table, source="<test>", base=sc, observations=OBSERVED)
+
+
+def test_recovers_a_known_start_up_burn_from_the_first_year_hazard(tmp_path):
+    """The first-year hazard simulated at a burn of -0.7 (seed 99, not a seed the fit uses) is
+    the fact; every observation is report-only, so the hazard alone informs the burn. sd 0.02:
+    about the hazard's seed-to-seed sd at this scale (~200 firm-years of age 0, hazard ~0.2)."""
+    true = -0.7
+    probe = spec_for({"facts": [fact("hazard_age_0", 0.2, 0.02)]})
+    model = ModelRun(probe)
+    unit = (true - (-1.0)) / 1.0
+    observed = model({"firms__finance__startup_margin": unit}, seed=99)
+    value = observed["fact.hazard_age_0@2023-2024"]
+    spec = spec_for({"facts": [fact("hazard_age_0", value, 0.02)]})
+    fit = run_calibration(spec, tmp_path / "fit.h5", client="inline")
+    assert fit.meta["evaluations"] <= spec.budget
+    ident = fit.identification().loc["firms.finance.startup_margin"]
+    assert ident["low_90"] <= true <= ident["high_90"]
+    assert ident["constrained"]   # the hazard at least halves the burn's uncertainty
+    # The facts travel with the fit: its spec, its moments and its check.
+    assert [f.to_dict() for f in fit.spec.facts] == [f.to_dict() for f in spec.facts]
+    check = fit.check(draws=4, seed=2)
+    row = check.loc["fact.hazard_age_0@2023-2024"]
+    assert row["kind"] == "fact" and row["fitted"] and row["observed"] == value
+
+
+def test_no_generation_within_the_budget_is_refused(tmp_path):
+    spec = spec_for({"budget": 16, "population": 24,
+                     "facts": [fact("hazard_age_0", 0.2, 0.02)]})
+    with pytest.raises(CalibrationError, match="budget 16"):
+        run_calibration(spec, tmp_path / "fit.h5", client="inline")
+    assert not (tmp_path / "fit.h5").exists()
