@@ -382,7 +382,8 @@ def _outlook(args: argparse.Namespace) -> int:
         raise ScenarioError(f"--workers {args.workers}: expected a positive number of worker "
                             "processes", key="workers", value=str(args.workers))
     spec = OutlookSpec(args.scenarios, draws=args.draws, seeds=args.seeds, seed=args.seed,
-                       scale=args.scale, until=args.until, split=args.split)
+                       scale=args.scale, until=args.until, split=args.split,
+                       posterior=args.posterior)
     if args.brief:   # refused before hours of runs, not after
         check_output(args.brief, {"outlook file": args.output}, example="brief.html")
     started = time.perf_counter()
@@ -585,6 +586,9 @@ def build_parser() -> argparse.ArgumentParser:
     outlook.add_argument("--split", action="store_true",
                          help="also run the draws with only the model's parameters and with "
                          "only the lever effects drawn: the variance by source (3x the runs)")
+    outlook.add_argument("--posterior", metavar="CSV",
+                         help="a calibration's joint posterior (clustersim calibrate "
+                              "--posterior): its parameters are drawn as whole particles")
     outlook.add_argument("--year", type=int,
                          help="year of the printed summary (default 2025, the policy's) and of "
                          "the brief's verdicts (default: the last year)")

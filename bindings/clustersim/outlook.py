@@ -26,6 +26,7 @@ import pandas as pd
 
 from clustersim import _core
 from clustersim.errors import ScenarioError
+from clustersim.posterior import WEIGHT, particles_at, read_posterior
 from clustersim.scenario import Scenario, parameters
 from clustersim.sweepfile import _SPECS, SweepSpec, prior_factor
 from clustersim.sweepresults import SweepResults
@@ -38,6 +39,16 @@ SOURCES = ("joint", "model", "levers")
 # The levers' fiscal cost per year by lever group (CNY), kept per run: its sum over groups.
 COST_SERIES = "policy_cost_cny"
 COST = f"city.{COST_SERIES}.sum"
+
+
+# The sweep file of an outlook that draws a posterior says which, on its first line.
+POSTERIOR_COMMENT = "# calibrated parameters drawn jointly from the posterior "
+
+
+def posterior_of(results: SweepResults) -> str | None:
+    """The posterior file an outlook drew its calibrated parameters from, or None."""
+    first = results.meta["sweep_toml"].split("\n", 1)[0]
+    return first[len(POSTERIOR_COMMENT):] if first.startswith(POSTERIOR_COMMENT) else None
 
 
 def is_lever_key(key: str) -> bool:
@@ -88,6 +99,9 @@ class OutlookSpec:
     # Also run the draws with only the model's parameters drawn and with only the lever
     # effects drawn (the others held at the first scenario's values): the variance by source.
     split: bool = False
+    # A calibration's joint posterior (clustersim.posterior): its parameters are drawn as whole
+    # particles by weight, not each from its own range.
+    posterior: str | None = None
 
     def __post_init__(self) -> None:
         if not self.scenarios:
@@ -103,15 +117,28 @@ class OutlookSpec:
         self.scenarios = [os.path.abspath(os.fspath(s)) for s in self.scenarios]
         for path in self.scenarios:
             Scenario.load(path)   # a clear error naming the file, before anything runs
+        if self.posterior is not None:
+            self.posterior = os.path.abspath(os.fspath(self.posterior))
+            read_posterior(self.posterior)   # likewise
 
     def draw_points(self) -> tuple[list[str], np.ndarray]:
         """The uncertain keys and their `draws` joint draws (rows), from the outlook seed."""
         from scipy.stats import qmc
-        ranges = uncertain_parameters()
-        keys = sorted(ranges)
-        unit = qmc.LatinHypercube(d=len(keys), seed=self.seed).random(self.draws)
-        columns = [prior_quantiles(key, unit[:, j]) for j, key in enumerate(keys)]
-        return keys, np.column_stack(columns) if columns else unit
+        particles = read_posterior(self.posterior) if self.posterior else None
+        calibrated = [k for k in particles.columns if k != WEIGHT] if particles is not None else []
+        keys = sorted(set(uncertain_parameters()) | set(calibrated))
+        free = [k for k in keys if k not in calibrated]
+        # One hypercube column per freely drawn key, and one that picks the particle.
+        unit = qmc.LatinHypercube(d=len(free) + bool(calibrated), seed=self.seed).random(
+            self.draws)
+        columns = {key: prior_quantiles(key, unit[:, j]) for j, key in enumerate(free)}
+        if particles is not None:
+            rows = particles_at(particles, unit[:, -1])
+            for key in calibrated:
+                values = particles[key].to_numpy()[rows]
+                integer = _SPECS[key.split("[")[0]]["type"] == "integer"
+                columns[key] = np.round(values) if integer else values
+        return keys, np.column_stack([columns[k] for k in keys]) if keys else unit
 
     def held_values(self, keys: list[str]) -> np.ndarray:
         """Each uncertain key's value in the first scenario: where a split outlook holds it."""
@@ -143,7 +170,8 @@ class OutlookSpec:
         points = [[float(s), *map(float, draw)] for s in range(len(self.scenarios))
                   for draws in sets for draw in draws]
         name = "outlook-split" if self.split else "outlook"
-        lines = ["[sweep]", f'name = "{name}"', f"base = {json.dumps(self.scenarios[0])}",
+        lines = [f"{POSTERIOR_COMMENT}{self.posterior}"] if self.posterior else []
+        lines += ["[sweep]", f'name = "{name}"', f"base = {json.dumps(self.scenarios[0])}",
                  'design = "points"', f"replicates = {self.seeds}", 'seeds = "per_replicate"',
                  f"seed = {self.seed}"]
         if self.until is not None:
@@ -377,6 +405,10 @@ def summary(results: SweepResults, year: int) -> str:
              "draws); share of the target's variance from the uncertain parameters (rest: seeds)."
              " The parameters are drawn from their priors (lever effects and costs,"
              " docs/levers.md) or uniformly over their plausible ranges: assumptions."]
+    posterior = posterior_of(results)
+    if posterior:
+        lines.append(f"The calibrated parameters are drawn jointly, as whole particles, from "
+                     f"the posterior {posterior}.")
     split = "levers" in v.columns
     if split:
         lines.append("Within it: the model's parameters alone, the lever effects alone, and what "
