@@ -419,7 +419,8 @@ def _search(args: argparse.Namespace) -> int:
     spec = SearchSpec(args.base, args.target, args.year, probability=args.probability,
                       levers=levers, max_intensity=args.max_intensity, step=args.step,
                       start_year=args.start_year, draws=args.draws, seeds=args.seeds,
-                      seed=args.seed, scale=args.scale, trials=args.trials)
+                      seed=args.seed, scale=args.scale, trials=args.trials,
+                      posterior=args.posterior)
     started = time.perf_counter()
     args.resume_hint = (f"; {args.output} holds the candidates evaluated so far: run the same "
                         "command again to resume")
@@ -622,6 +623,9 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--seeds", type=int, default=2, help="seeds per draw")
     search.add_argument("--seed", type=int, default=1, help="seed of the draws, runs and search")
     search.add_argument("--scale", type=float, help="sample fraction of every run")
+    search.add_argument("--posterior", metavar="CSV",
+                        help="a calibration's joint posterior, drawn as whole particles by "
+                             "every candidate's outlook")
     search.add_argument("-o", "--output", required=True,
                         help="search directory (candidates, search.json, best.toml)")
     where = _add_dask_options(search)

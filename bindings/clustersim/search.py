@@ -167,10 +167,15 @@ class SearchSpec:
     seed: int = 1
     scale: float | None = None
     trials: int = 40
+    posterior: str | None = None   # a calibration's joint posterior, drawn by every outlook
 
     def __post_init__(self) -> None:
         self.base = os.path.abspath(os.fspath(self.base))
         scenario = Scenario.load(self.base)   # a clear error naming the file first
+        if self.posterior is not None:
+            from clustersim.posterior import read_posterior
+            self.posterior = os.path.abspath(os.fspath(self.posterior))
+            read_posterior(self.posterior)   # likewise
         if not self.targets:
             raise ScenarioError("a search needs at least one target", key="targets",
                                 value="[]", expected=f"target ids among {', '.join(TARGET_IDS)}")
@@ -305,13 +310,15 @@ class _Judge:
         spec = self.spec
         toml = spec.scenario_toml(values)
         outlook_key = f"{spec.draws} {spec.seeds} {spec.seed} {spec.scale!r} {spec.year}"
+        if spec.posterior is not None:   # another posterior's draws are another candidate
+            outlook_key += " " + hashlib.sha256(Path(spec.posterior).read_bytes()).hexdigest()
         digest = hashlib.sha256((toml + outlook_key).encode()).hexdigest()[:16]
         scenario = os.path.join(self.directory, f"candidate-{digest}.toml")
         if not os.path.exists(scenario):
             with written_whole(scenario) as handle:
                 handle.write(toml)
         outlook = OutlookSpec([scenario], draws=spec.draws, seeds=spec.seeds, seed=spec.seed,
-                              scale=spec.scale, until=spec.year)
+                              scale=spec.scale, until=spec.year, posterior=spec.posterior)
         results = run_outlook(outlook, os.path.join(self.directory, f"candidate-{digest}.h5"),
                               client=self.client, progress=self.progress)
         return _probability_met(results, spec)

@@ -13,7 +13,7 @@ import pytest
 import clustersim as cs
 from clustersim import outlook, search
 from clustersim.errors import ScenarioError
-from conftest import SCENARIOS, run_cli
+from conftest import ROOT, SCENARIOS, run_cli
 
 COUNTERFACTUAL = str(SCENARIOS / "no-new-policy.toml")
 
@@ -217,3 +217,22 @@ def test_the_cli_searches_and_prints_the_mix(tmp_path):
     refused = run_cli("search", COUNTERFACTUAL, "--target", "nonsense", "--year", "2023",
                       "-o", str(tmp_path / "x"), "--inline")
     assert refused.returncode != 0 and "nonsense" in refused.stderr
+
+
+def test_a_search_draws_a_posterior_in_every_candidate(tmp_path):
+    from clustersim import outlook
+    from clustersim.posterior import read_posterior
+    shipped = ROOT / "data" / "posterior-behaviour-2022-wide.csv"
+    spec = search.SearchSpec(COUNTERFACTUAL, ["talent"], 2023, probability=0.5,
+                             levers=["talent"], draws=2, seeds=1, scale=0.01, trials=1,
+                             step=1.0, posterior=shipped)
+    search.run_search(spec, tmp_path / "s", client="inline")
+    [candidate] = [p for p in os.listdir(tmp_path / "s") if p.endswith(".h5")]
+    results = outlook.load_outlook(tmp_path / "s" / candidate)
+    assert outlook.posterior_of(results) == str(shipped)
+    drift = set(read_posterior(shipped)["firms.growth.drift"])
+    assert set(results.design()["firms.growth.drift"]) <= drift
+    # The candidate's name depends on the posterior: another one is another candidate.
+    plain = search.SearchSpec(**{**spec.__dict__, "posterior": None})
+    search.run_search(plain, tmp_path / "p", client="inline")
+    assert [p for p in os.listdir(tmp_path / "p") if p.endswith(".h5")] != [candidate]
