@@ -46,10 +46,20 @@ LIKELIHOOD_SOURCE = (
 CAVEAT = (
     "The uncertain parameters' distributions are assumptions: the lever effects and costs are "
     "drawn from their priors (docs/levers.md, mostly wide), the model's other parameters "
-    "uniformly and independently over their plausible ranges; the calibration's joint posterior "
-    "is not drawn yet, so the calibrated behavioural parameters sit at their defaults. With few "
+    "uniformly and independently over their plausible ranges; {posterior} With few "
     "draws the intervals are wide and undercover: raise <code>--draws</code> for a statement.")
+NO_POSTERIOR = ("no calibration posterior was drawn (<code>--posterior</code>), so the "
+                "behavioural parameters without a plausible range sit at their defaults.")
+WITH_POSTERIOR = ("the calibrated parameters are drawn jointly, as whole particles, from the "
+                  "posterior <code>{path}</code>, independently of the others.")
 DRIVERS_SHOWN = 5
+
+
+def caveat(results: SweepResults) -> str:
+    """CAVEAT, naming the posterior the outlook drew its calibrated parameters from, if any."""
+    path = outlook.posterior_of(results)
+    return CAVEAT.format(posterior=WITH_POSTERIOR.format(path=html.escape(path)) if path
+                         else NO_POSTERIOR)
 
 
 def likelihood(p: float) -> str:
@@ -312,7 +322,7 @@ def _header(brief: Brief) -> list[str]:
             f"failed. The verdicts are for <b>{brief.year}</b>; the reference scenario for the "
             f"comparisons is <b>{html.escape(brief.reference)}</b>.</p>")
     return [what, _table(["scenario", "description"], rows), _scale_note(faithful, scale),
-            f"<p class=\"note\"><b>What this does not include.</b> {CAVEAT}</p>",
+            f"<p class=\"note\"><b>What this does not include.</b> {caveat(results)}</p>",
             _likelihood_scale()]
 
 

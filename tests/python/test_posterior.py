@@ -103,6 +103,8 @@ def test_the_outlook_draws_whole_particles(posterior_file, tmp_path):
     results = outlook.run_outlook(spec, tmp_path / "o.h5", client="inline")
     assert outlook.posterior_of(results) == posterior_file
     assert f"from the posterior {posterior_file}" in outlook.summary(results, 2022)
+    from clustersim.brief import caveat
+    assert f"posterior <code>{posterior_file}</code>" in caveat(results)
     design = results.design()
     assert set(np.round(design[KEYS[0]], 12)) <= set(np.round(particles[KEYS[0]], 12))
 
