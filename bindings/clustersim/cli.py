@@ -296,7 +296,9 @@ def describe_fit(path: str) -> str:
         f"method:      {fit.meta.get('method', '')}, {fit.meta.get('generations_run', '?')} "
         f"generations, {fit.meta.get('evaluations', '?')} simulations, "
         f"{len(fit.weights)} particles",
-        f"parameters:  {', '.join(fit.keys)}"])
+        f"parameters:  {', '.join(fit.keys)}",
+        f"moments:     {len(fit.spec.moments())} ({len(fit.spec.facts)} behavioural facts, "
+        f"{len(fit.spec.report_only)} reported only)"])
 
 
 def _info(args: argparse.Namespace) -> int:

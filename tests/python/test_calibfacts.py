@@ -20,7 +20,7 @@ from clustersim.calibration import ModelRun, run_calibration
 from clustersim.observations import Observations
 from clustersim.validation import STATISTICS as VALIDATION, hazard_table
 
-from conftest import ROOT, SCENARIOS
+from conftest import ROOT, SCENARIOS, run_cli
 
 OBSERVED = Observations.from_csv(ROOT / "data" / "observed.csv")
 
@@ -135,6 +135,9 @@ def test_recovers_a_known_start_up_burn_from_the_first_year_hazard(tmp_path):
     assert ident["constrained"]   # the hazard at least halves the burn's uncertainty
     # The facts travel with the fit: its spec, its moments and its check.
     assert [f.to_dict() for f in fit.spec.facts] == [f.to_dict() for f in spec.facts]
+    info = run_cli("info", fit.path, check=True).stdout
+    assert f"moments:     {len(OBSERVED.moments()) + 1} (1 behavioural facts, " \
+        f"{len(OBSERVED.moments())} reported only)" in info
     check = fit.check(draws=4, seed=2)
     row = check.loc["fact.hazard_age_0@2023-2024"]
     assert row["kind"] == "fact" and row["fitted"] and row["observed"] == value

@@ -93,6 +93,7 @@ def test_fit_file_and_scenario(reference):
     info = run_cli("info", reference.path, check=True).stdout
     assert "a calibration fit" in info and f"{len(reference.weights)} particles" in info
     assert all(key in info for key in reference.keys)
+    assert "moments:     3 (0 behavioural facts, 0 reported only)" in info
     with h5py.File(reference.path) as f:
         assert f.attrs["format"] == "clustersim-calibration" and f.attrs["complete"] == 1
         assert set(f) >= {"posterior", "priors", "generations", "moments", "identification"}
