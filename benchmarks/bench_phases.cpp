@@ -59,7 +59,7 @@ const std::vector<PhaseCase>& phase_cases() {
       {"grow_firms", false, Over::firms, firms_part,
        [](W& w, const C& c) { grow_firms(w.firms, w.parks, w.cells, c); }},
       {"innovate", false, Over::firms, firms_part | flows_part,
-       [](W& w, const C& c) { innovate(w.firms, w.cells, c, w.flows); }},
+       [](W& w, const C& c) { innovate(w.firms, w.parks, w.cells, c, w.flows); }},
       {"check_firm_invariants", false, Over::firms, 0,
        [](W& w, const C& c) { check_firm_invariants(w.firms, c.executor, "bench", c.step); }},
       {"exit_firms", false, Over::firms, firms_part | flows_part,

@@ -77,7 +77,7 @@ void Simulation::step() {
   grow_city(state_.city, ctx);
   supply_floor_space(state_.parks, state_.cells, ctx);
   grow_firms(state_.firms, state_.parks, state_.cells, ctx, &flows);
-  innovate(state_.firms, state_.cells, ctx, flows);
+  innovate(state_.firms, state_.parks, state_.cells, ctx, flows);
   check_firm_invariants(state_.firms, executor_, "grow_firms", ctx.step);
   exit_firms(state_.firms, state_.incubators, ctx, flows.exits);
   vc_exits(state_.firms, state_.funds, state_.deals, ctx, flows);

@@ -314,7 +314,7 @@ observations = "{ROOT / 'data' / 'observed.csv'}"
 seed = 3
 population = 8
 generations = 2
-budget = 64
+budget = 200
 batch = 8
 
 [[calibration.parameters]]
@@ -327,11 +327,11 @@ range = [0.0, 0.3]
     # Progress on stderr, a line per batch of 8 (the calibration sample is generation 0).
     progress = [line for line in first.stderr.splitlines() if "simulations in" in line]
     assert progress and progress[0].startswith("clustersim: generation 0 of at most 2, batch 1: "
-                                               "8 of at most 64 simulations in")
+                                               "8 of at most 200 simulations in")
     assert all(line.endswith(" s left") for line in progress)
     fit = cs.load_calibration(out)
     assert len(fit.weights) == 8 and fit.meta["generations_run"] == 2
-    assert fit.meta["evaluations"] <= 64   # the budget: no batch starts beyond it
+    assert fit.meta["evaluations"] <= 200   # the budget: no batch starts beyond it
     again = run_cli("calibrate", str(toml), "-o", str(out), "--inline", "--posterior",
                     str(tmp_path / "posterior.csv"), check=True)
     # A finished fit gives its joint posterior: the particles and weights, read back whole.

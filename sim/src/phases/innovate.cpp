@@ -12,7 +12,8 @@
 
 namespace clustersim {
 
-void innovate(FirmArrays& firms, const CellStats& cells, const StepContext& ctx, StepFlows& flows) {
+void innovate(FirmArrays& firms, const Parks& parks, const CellStats& cells, const StepContext& ctx,
+              StepFlows& flows) {
   const ModelParameters& p = ctx.params;
   const double dt = 1.0 / months_per_year;
   struct Partial {
@@ -26,6 +27,16 @@ void innovate(FirmArrays& firms, const CellStats& cells, const StepContext& ctx,
   // when the levers are off.
   std::vector<double> intensity_of(n_cells), rate_factor(n_cells, 1.0), chain_factor(n_cells);
   std::vector<double> consortia_factor(n_cells / sector_count);
+  // Knowledge spillovers: patents per CNY of R&D scale with the park's employment density at
+  // the end of the previous step (the cells hold full-scale equivalents: any scale, one density).
+  std::vector<double> spillover_factor(n_cells / sector_count, 1.0);
+  for (std::size_t park = 0; park < spillover_factor.size(); ++park) {
+    double employees = 0.0;
+    for (int s = 0; s < sector_count; ++s) employees += cells.employees[cell_index(park, s)];
+    const double density = employees / parks.area_km2[park];
+    spillover_factor[park] =
+        std::pow(density / p.rd_reference_density_per_km2, p.rd_density_elasticity);
+  }
   for (std::size_t c = 0; c < n_cells; ++c) {
     const std::size_t park = c / sector_count;
     const int sector = static_cast<int>(c % sector_count);
@@ -76,7 +87,8 @@ void innovate(FirmArrays& firms, const CellStats& cells, const StepContext& ctx,
           }
           firms.productivity[i] = std::exp(log_productivity);
           // Patent applications, some of them under the PCT.
-          const double expected = rd_month / p.rd_cost_per_patent_cny;
+          const double expected =
+              rd_month / p.rd_cost_per_patent_cny * spillover_factor[firms.park[i]];
           auto draw = [&stream](double mean) {
             if (mean <= 0.0) return 0.0;
             boost::random::poisson_distribution<std::int64_t, double> count(mean);

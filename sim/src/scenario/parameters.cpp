@@ -338,6 +338,22 @@ std::vector<ParamSpec> model_specs() {
            "at the former R&D intensities; times 0.407, the ratio of the zone's 2022 firm R&D "
            "at the sourced intensities to that at the former ones (full scale, seed 1), which "
            "keeps the PCT fit (applications are proportional to R&D); not re-run"),
+      lognormal(
+          real("firms.rd.density_elasticity", &P::rd_density_elasticity, 0.26, 0.0, 2.0, "1",
+               "Knowledge spillovers: a firm's patent applications per CNY of R&D scale with its "
+               "park's employment density (employees per km2) to this power.",
+               "Carlino, Chatterjee & Hunt 2007, J. Urban Econ. 61:389-419: patents per capita "
+               "are 20 % higher in a US metropolitan area with twice the employment density, "
+               "ln 1.2 / ln 2 = 0.26 (20-30 % in their 2001 working paper); M (another country, "
+               "metropolitan areas, not parks); prior lognormal, 5-95 % 0.14-0.48"),
+          0.26, 0.37),
+      real("firms.rd.reference_density_per_km2", &P::rd_reference_density_per_km2, 12500.0,
+           1.0, 1e7, "employees/km2",
+           "Employment density at which the spillover factor is 1.",
+           "derived: the parks' employment densities in the base-year population averaged with "
+           "R&D weights as a power mean of exponent 0.26 (full scale, seeds 1-3: 12,240, "
+           "12,790, 12,390), so that at the default elasticity the zone's R&D files at the "
+           "calibrated cost per patent in 2022"),
       real("firms.rd.pct_share", &P::rd_pct_share, 0.05, 0.0, 1.0, "fraction",
            "Share of patent applications filed under the PCT.", "assumed"),
       real("firms.rd.chain_spillover", &P::rd_chain_spillover, 0.1, 0.0, 10.0, "1/year",
