@@ -290,6 +290,7 @@ def describe_checkpoint(path: str) -> str:
 def describe_fit(path: str) -> str:
     from clustersim.fit import Fit
     fit = Fit(path)
+    spec = fit.spec   # rebuilt from the file: once
     return "\n".join([
         f"file:        {path} ({os.path.getsize(path) / 1e6:.2f} MB): a calibration fit",
         f"name:        {fit.meta.get('name', '')}",
@@ -297,8 +298,8 @@ def describe_fit(path: str) -> str:
         f"generations, {fit.meta.get('evaluations', '?')} simulations, "
         f"{len(fit.weights)} particles",
         f"parameters:  {', '.join(fit.keys)}",
-        f"moments:     {len(fit.spec.moments())} ({len(fit.spec.facts)} behavioural facts, "
-        f"{len(fit.spec.report_only)} reported only)"])
+        f"moments:     {len(spec.moments())} ({len(spec.facts)} behavioural facts, "
+        f"{len(spec.report_only)} reported only)"])
 
 
 def _info(args: argparse.Namespace) -> int:

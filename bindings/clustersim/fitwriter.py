@@ -18,7 +18,7 @@ from clustersim.fit import CALIBRATION_FORMAT, CALIBRATION_FORMAT_VERSION, CONST
 
 
 def _write_fit(path: str, spec: CalibrationSpec, history: Any, wall_s: float,
-               resumed: bool, simulations: int | None = None) -> None:
+               resumed: bool, simulations: int) -> None:
     """Writes the fit to ``<path>.partial`` and renames it: never a file that looks whole."""
     t = history.max_t
     particles = history.get_population(t=t).particles
@@ -41,8 +41,7 @@ def _write_fit(path: str, spec: CalibrationSpec, history: Any, wall_s: float,
                        generations_run=int(t + 1), budget=spec.budget, batch=spec.batch,
                        min_epsilon=spec.min_epsilon, report_only=json.dumps(list(spec.report_only)),
                        scale=spec.scale, base_scale=spec.base_scale,
-                       evaluations=int(history.total_nr_simulations if simulations is None
-                                       else simulations),
+                       evaluations=int(simulations),
                        calibration_toml=spec.text, calibration_source=spec.source,
                        base_scenario_toml=spec.base.to_toml(), base_source=spec.base_source,
                        observations_csv=spec.observations.to_csv(),

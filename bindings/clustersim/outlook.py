@@ -28,7 +28,7 @@ from clustersim import _core
 from clustersim.errors import ScenarioError
 from clustersim.posterior import WEIGHT, particles_at, read_posterior
 from clustersim.scenario import Scenario, parameters
-from clustersim.sweepfile import _SPECS, SweepSpec, prior_factor
+from clustersim.sweepfile import _SPECS, SweepSpec, prior_factor, split_element
 from clustersim.sweepresults import SweepResults
 
 TARGET_IDS = [t["id"] for t in _core.target_catalogue()]
@@ -136,13 +136,12 @@ class OutlookSpec:
             rows = particles_at(particles, unit[:, -1])
             for key in calibrated:
                 values = particles[key].to_numpy()[rows]
-                integer = _SPECS[key.split("[")[0]]["type"] == "integer"
+                integer = _SPECS[split_element(key)[0]]["type"] == "integer"
                 columns[key] = np.round(values) if integer else values
         return keys, np.column_stack([columns[k] for k in keys]) if keys else unit
 
     def held_values(self, keys: list[str]) -> np.ndarray:
         """Each uncertain key's value in the first scenario: where a split outlook holds it."""
-        from clustersim.sweepfile import split_element
         first = Scenario.load(self.scenarios[0])
         values = []
         for key in keys:

@@ -347,9 +347,8 @@ std::vector<ParamSpec> model_specs() {
                "ln 1.2 / ln 2 = 0.26 (20-30 % in their 2001 working paper); M (another country, "
                "metropolitan areas, not parks); prior lognormal, 5-95 % 0.14-0.48"),
           0.26, 0.37),
-      real("firms.rd.reference_density_per_km2", &P::rd_reference_density_per_km2, 12500.0,
-           1.0, 1e7, "employees/km2",
-           "Employment density at which the spillover factor is 1.",
+      real("firms.rd.reference_density_per_km2", &P::rd_reference_density_per_km2, 12500.0, 1.0,
+           1e7, "employees/km2", "Employment density at which the spillover factor is 1.",
            "derived: the parks' employment densities in the base-year population averaged with "
            "R&D weights as a power mean of exponent 0.26 (full scale, seeds 1-3: 12,240, "
            "12,790, 12,390), so that at the default elasticity the zone's R&D files at the "

@@ -53,21 +53,24 @@ TEST(Innovate, PatentsPerRdRiseWithTheParksEmploymentDensity) {
   // reference density, Poisson sd 50): park 1 is four times as dense, so it files 4^0.26 = 1.434
   // times as many. Tolerance: 4 sd of each count. Innovation does not change.
   const ModelParameters p = Scenario().parameters();
-  FirmArrays firms = FirmsBuilder(20000).revenue(1e8).sector(Sector::ic).cash(0.0)
+  FirmArrays firms = FirmsBuilder(20000)
+                         .revenue(1e8)
+                         .sector(Sector::ic)
+                         .cash(0.0)
                          .park([](std::size_t i) { return static_cast<std::int16_t>(i % 2); })
                          .build();
   const Parks parks = ParksBuilder(2).area_km2(3.0).build();
   CellStats cells = CellsBuilder(2).build();
-  const double reference = p.rd_reference_density_per_km2 * 3.0;   // full-scale employees
-  cells.employees[cell_index(0, 1)] = reference;        // spread over sectors: the park's sum
+  const double reference = p.rd_reference_density_per_km2 * 3.0;  // full-scale employees
+  cells.employees[cell_index(0, 1)] = reference;  // spread over sectors: the park's sum
   cells.employees[cell_index(1, 0)] = 3.0 * reference;
   cells.employees[cell_index(1, 3)] = 1.0 * reference;
   StepFlows flows(2);
   innovate(firms, parks, cells, StepContext{p, Executor(2), 5, 1}, flows);
   const double expected = 10000 * p.rd_intensity[0] * 1e8 / 12 / p.rd_cost_per_patent_cny;
   EXPECT_NEAR(flows.patents[cell_index(0, 0)], expected, 200);
-  EXPECT_NEAR(flows.patents[cell_index(1, 0)],
-              expected * std::pow(4.0, p.rd_density_elasticity), 4 * std::sqrt(expected * 1.434));
+  EXPECT_NEAR(flows.patents[cell_index(1, 0)], expected * std::pow(4.0, p.rd_density_elasticity),
+              4 * std::sqrt(expected * 1.434));
   EXPECT_NEAR(p.rd_density_elasticity, 0.26, 1e-12);
   // Without spillovers an empty park's firms file as many as at the reference density.
   Scenario off;

@@ -93,8 +93,8 @@ struct ModelParameters {
   double rd_innovation_rate{};
   double rd_innovation_step{};
   double rd_cost_per_patent_cny{};
-  double rd_density_elasticity{};          // patents per R&D CNY rise with the park's density
-  double rd_reference_density_per_km2{};   // employees per km2 at which that factor is 1
+  double rd_density_elasticity{};         // patents per R&D CNY rise with the park's density
+  double rd_reference_density_per_km2{};  // employees per km2 at which that factor is 1
   double rd_pct_share{};
   double rd_chain_spillover{};
   double rd_little_giant_min_intensity{};
