@@ -416,27 +416,44 @@ def _drivers(brief: Brief, target: str) -> list[str]:
         if split:
             cells += [_share(row[k]) for k in ("model", "levers", "together")]
         rows.append(cells)
-    first = brief.names[0]
-    rho = rank_correlations(brief.results, target, brief.year, first).head(DRIVERS_SHOWN)
+    rho = driver_table(brief.results, target, brief.year, brief.names)
     return ["<h3>What drives its uncertainty</h3>",
             f"<p>The variance of one run's value in {brief.year}, split between the seeds "
             "(chance) and the uncertain parameters (law of total variance over the draws)"
             + ("; within the parameters' share, the model's parameters alone, the lever "
                "effects alone and what they add only together" if split else "") + ".</p>",
-            _table(header, rows), *_correlation_table(rho, first, brief.draws)]
+            _table(header, rows), *_correlation_table(rho, brief.draws)]
 
 
-def _correlation_table(rho: pd.DataFrame, scenario: str, draws: int) -> list[str]:
-    intro = (f"<p>The drawn parameters most associated with the outcome in {html.escape(scenario)}:"
-             f" Spearman's rank correlation over the {draws} draws between each parameter's "
-             "value and the draw's mean outcome. With few draws these are indicative only: rho "
-             "takes few values, and among many parameters some correlate by chance.</p>")
+def driver_table(results: SweepResults, target: str, year: int, names: list[str],
+                 shown: int = DRIVERS_SHOWN) -> pd.DataFrame:
+    """Spearman's rho of each drawn parameter with `target` in `year`, one column per scenario
+    (rank_correlations): the `shown` parameters with the largest |rho| in any scenario, the
+    largest first. The draws are the same in every scenario, so a parameter that matters in
+    one scenario and not in another shows it."""
+    columns = {name: rank_correlations(results, target, year, name)["rho"] for name in names}
+    table = pd.DataFrame(columns, columns=names)
+    if table.empty:
+        return table
+    order = table.abs().max(axis=1).sort_values(ascending=False, kind="stable").index
+    return table.loc[order].head(shown)
+
+
+def _correlation_table(rho: pd.DataFrame, draws: int) -> list[str]:
+    intro = ("<p>The drawn parameters most associated with the outcome, in any scenario: "
+             f"Spearman's rank correlation over the {draws} draws (the same draws in every "
+             "scenario) between each parameter's value and the draw's mean outcome; a positive "
+             "rho: a higher value goes with a higher outcome. With few draws these are "
+             "indicative only: rho takes few values, and among many parameters some correlate "
+             "by chance.</p>")
     if rho.empty:
         return [intro, "<p>None: the outcome does not vary between draws, or there are fewer "
                 "than 3 draws.</p>"]
     rows = [[f"{html.escape(parameter_name(k))}<br><code>{html.escape(k)}</code>",
-             f"{r:+.2f}", "higher" if r > 0 else "lower"] for k, r in rho["rho"].items()]
-    return [intro, _table(["parameter", "rho", "a higher value goes with a … outcome"], rows)]
+             *("–" if pd.isna(r) else f"{r:+.2f}" for r in row)]
+            for k, row in rho.iterrows()]
+    return [intro, _table(["parameter", *(f"rho in {html.escape(n)}" for n in rho.columns)],
+                          rows)]
 
 
 def _difference(value: float, unit: str, *, signed: bool = True) -> str:
@@ -595,13 +612,13 @@ def _reproduce(brief: Brief) -> list[str]:
 # --- lever groups measured elsewhere (--attribution)
 
 
-def group_contributions(path: str, year: int) -> tuple[pd.DataFrame, str, int]:
+def group_contributions(path: str, year: int) -> tuple[pd.DataFrame, str, int, str]:
     """Each lever group's contribution to each target's value (rows: group, target; columns:
     value, low, high, and per_bn where the sweep kept costs), from a lever-groups sweep (each
     group alone on no-new-policy: attribution.group_effects, the package "baseline" left out)
     or a Shapley sweep (attribution.shapley), in `year` or the sweep's last year before it.
-    Returns the table, what the value is, and its year; OutputError naming the file if it is
-    neither kind of sweep."""
+    Returns the table, what the value is, its year and the uncertainty it was measured over;
+    OutputError naming the file if it is neither kind of sweep."""
     from clustersim import attribution
     if file_format(path) != SWEEP_FORMAT:
         raise OutputError(f"--attribution {path}: not a sweep file; expected a lever-groups "
@@ -610,15 +627,26 @@ def group_contributions(path: str, year: int) -> tuple[pd.DataFrame, str, int]:
     results = SweepResults(path)
     name = str(results.meta.get("name", ""))
     at = min(year, results.years[-1])
+    seeds_only = ("every uncertain parameter at its default (the priors' centres), over seeds "
+                  "only: not over the outlook's draws")
     if name.startswith(attribution.SHAPLEY_NAME):
         table = attribution.shapley(results, [at]).xs(at, level="year")
+        draws, seeds = int(table["draws"].max()), int(table["replicates"].max())
+        posterior = outlook.posterior_of(results)
+        over = seeds_only if draws < 2 else (
+            f"{draws} joint draws of the uncertain parameters (lever effects and costs from "
+            "their priors, the model's parameters "
+            + (f"as whole particles of the posterior {os.path.basename(posterior)}"
+               if posterior else "from their priors or plausible ranges")
+            + f"; the same draws for every coalition) × {seeds} seeds, the interval over "
+            "orders, draws and seeds; after it, the range of the draws' own values (5–95 %)")
         return (table.rename(columns={"shapley": "value"}), "Shapley value (its mean marginal "
-                "contribution over the sampled orders of the groups)", at)
+                "contribution over the sampled orders of the groups)", at, over)
     if "no-new-policy" in results.scenario_names() and not is_outlook(results):
         table = attribution.group_effects(results, [at]).xs(at, level="year")
         table = table.drop(index="baseline", level="scenario", errors="ignore")
         return (table.rename(columns={"effect": "value", "effect_per_bn": "per_bn"}),
-                "effect alone on no-new-policy", at)
+                "effect alone on no-new-policy", at, seeds_only)
     raise OutputError(f"--attribution {path}: a sweep named {name!r}, neither a lever-groups "
                       "sweep (a scenario factor with no-new-policy) nor a Shapley sweep; "
                       "expected one of those (docs/levers.md)")
@@ -626,13 +654,16 @@ def group_contributions(path: str, year: int) -> tuple[pd.DataFrame, str, int]:
 
 def _attribution(path: str, year: int, thresholds: dict[str, dict[str, Any]]) -> list[str]:
     """The lever groups ranked by their contribution to each target (group_contributions)."""
-    table, what, at = group_contributions(path, year)
+    table, what, at, over = group_contributions(path, year)
+    spread = "draw_low" in table and bool(table["draw_low"].notna().any())
     rows = []
     for target in TARGETS:
         unit = TARGETS[target]["unit"]
         mine = table.xs(target, level="target").sort_values("value", ascending=False)
         ranked = [f"{i + 1}. {html.escape(g)}: {_difference(r['value'], unit)}"
                   f"{_interval(r['low'], r['high'], unit)}"
+                  + (f" (draws {_difference(r['draw_low'], unit)} to "
+                     f"{_difference(r['draw_high'], unit)})" if spread else "")
                   + (f", {_per_bn(r, unit)} per bn CNY"
                      if "per_bn" in r else "") for i, (g, r) in enumerate(mine.iterrows())]
         rows.append([_target_heading(target, thresholds), "<br>".join(ranked)])
@@ -642,8 +673,7 @@ def _attribution(path: str, year: int, thresholds: dict[str, dict[str, Any]]) ->
             f"ranked by its {what} on each target's value in {at}{note}, with its 95 % "
             "interval" + (" and per bn CNY of its cost (fractions in percentage points; † "
                           "the interval includes 0)" if "per_bn" in table else "")
-            + ". Measured in a separate sweep with every uncertain parameter at its default "
-            "(the priors' centres), over seeds only: not over the outlook's draws.</p>",
+            + f". Measured in a separate sweep with {html.escape(over)}.</p>",
             _table(["target", "lever groups, largest first"], rows)]
 
 

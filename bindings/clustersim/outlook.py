@@ -86,6 +86,29 @@ def prior_quantiles(key: str, unit: np.ndarray) -> np.ndarray:
     return np.clip(factor.from_unit(unit), spec["min"], spec["max"])
 
 
+def joint_draws(draws: int, seed: int, posterior: str | None = None
+                ) -> tuple[list[str], np.ndarray]:
+    """Every uncertain key (sorted) and `draws` joint draws of them (rows) from `seed`: a Latin
+    hypercube over the priors (uniform over a plausible range where a key has no prior), and,
+    with a posterior file, its parameters as whole particles picked by weight (one more
+    hypercube column). The outlook's draws, and those of a Shapley sweep over the uncertainty."""
+    from scipy.stats import qmc
+    particles = read_posterior(posterior) if posterior else None
+    calibrated = [k for k in particles.columns if k != WEIGHT] if particles is not None else []
+    keys = sorted(set(uncertain_parameters()) | set(calibrated))
+    free = [k for k in keys if k not in calibrated]
+    # One hypercube column per freely drawn key, and one that picks the particle.
+    unit = qmc.LatinHypercube(d=len(free) + bool(calibrated), seed=seed).random(draws)
+    columns = {key: prior_quantiles(key, unit[:, j]) for j, key in enumerate(free)}
+    if particles is not None:
+        rows = particles_at(particles, unit[:, -1])
+        for key in calibrated:
+            values = particles[key].to_numpy()[rows]
+            integer = _SPECS[split_element(key)[0]]["type"] == "integer"
+            columns[key] = np.round(values) if integer else values
+    return keys, np.column_stack([columns[k] for k in keys]) if keys else unit
+
+
 @dataclass
 class OutlookSpec:
     """What an outlook runs: scenario files, parameter draws, seeds per draw, and the sweep's
@@ -123,22 +146,7 @@ class OutlookSpec:
 
     def draw_points(self) -> tuple[list[str], np.ndarray]:
         """The uncertain keys and their `draws` joint draws (rows), from the outlook seed."""
-        from scipy.stats import qmc
-        particles = read_posterior(self.posterior) if self.posterior else None
-        calibrated = [k for k in particles.columns if k != WEIGHT] if particles is not None else []
-        keys = sorted(set(uncertain_parameters()) | set(calibrated))
-        free = [k for k in keys if k not in calibrated]
-        # One hypercube column per freely drawn key, and one that picks the particle.
-        unit = qmc.LatinHypercube(d=len(free) + bool(calibrated), seed=self.seed).random(
-            self.draws)
-        columns = {key: prior_quantiles(key, unit[:, j]) for j, key in enumerate(free)}
-        if particles is not None:
-            rows = particles_at(particles, unit[:, -1])
-            for key in calibrated:
-                values = particles[key].to_numpy()[rows]
-                integer = _SPECS[split_element(key)[0]]["type"] == "integer"
-                columns[key] = np.round(values) if integer else values
-        return keys, np.column_stack([columns[k] for k in keys]) if keys else unit
+        return joint_draws(self.draws, self.seed, self.posterior)
 
     def held_values(self, keys: list[str]) -> np.ndarray:
         """Each uncertain key's value in the first scenario: where a split outlook holds it."""

@@ -116,3 +116,96 @@ def test_the_shapley_values_of_a_real_sweep_add_up_to_the_package(tmp_path):
     row = values.loc[("finance", "vc_share", 2023)]
     assert row["low"] <= row["shapley"] <= row["high"]
     assert "| finance |" in attribution.shapley_markdown(results, [2023])
+
+
+@pytest.fixture(scope="module")
+def shapley_over_draws(tmp_path_factory):
+    """A Shapley sweep over 3 joint parameter draws x 2 seeds (2 orders, 1/100, to 2023)."""
+    folder = tmp_path_factory.mktemp("shapley-draws")
+    text = attribution.shapley_sweep_toml(orders=2, seed=3, replicates=2, until=2023,
+                                          scale=0.01, draws=3,
+                                          base=str(SCENARIOS / "no-new-policy.toml"))
+    return run_sweep(SweepSpec.from_toml(text, source=str(folder / "s.toml")),
+                     folder / "shapley.h5", client="inline")
+
+
+def test_a_shapley_sweep_over_draws_runs_every_coalition_at_the_same_draws(shapley_over_draws):
+    results = shapley_over_draws
+    orders = attribution.permutations(2, 3)
+    n = len(attribution.coalitions(orders))
+    assert attribution.shapley_draws(results) == 3
+    design = results.design()
+    assert len(design) == 3 * n
+    drawn = design.drop(columns=[f"policy.{k}.intensity" for k in attribution.LEVERS])
+    assert "policy.finance.investment_loan_boost" in drawn and "city.outside_growth[0]" in drawn
+    # The three draws differ from each other, and every coalition repeats them in order.
+    assert len(drawn.iloc[:3].drop_duplicates()) == 3
+    assert np.array_equal(drawn.to_numpy(), np.tile(drawn.iloc[:3].to_numpy(), (n, 1)))
+    # The outlook's draws from the same seed: an outlook and its attribution share them.
+    from clustersim.outlook import joint_draws
+    keys, draws = joint_draws(3, 3)
+    assert np.array_equal(drawn[keys].iloc[:3].to_numpy(), draws)
+
+
+def test_shapley_values_over_draws_add_up_and_pair_by_draw_and_seed(shapley_over_draws):
+    results = shapley_over_draws
+    values = attribution.shapley(results, [2023], boot=200)
+    design = results.design()
+    on = design[[f"policy.{k}.intensity" for k in attribution.LEVERS]].sum(axis=1).to_numpy()
+    runs = results.runs()
+    for target in ("talent", "pct", "leading_share"):
+        value = results.outcome(target)[2023].to_numpy(dtype=float)
+        point = runs["point"].to_numpy()
+        full = value[on[point] == on.max()]
+        none = value[on[point] == 0]
+        # Runs are ordered by point then replicate: draw d, seed r of the full coalition is
+        # paired with the same draw and seed of the empty one.
+        total = values.xs((target, 2023), level=("target", "year"))["shapley"].sum()
+        assert total == pytest.approx((full - none).mean(), rel=1e-9, abs=1e-9), target
+    row = values.loc[("talent", "talent", 2023)]
+    assert row["low"] <= row["shapley"] <= row["high"]
+    assert row["draw_low"] <= row["draw_high"] and (row["draws"], row["replicates"]) == (3, 2)
+    # Per draw: the mean over orders and seeds of a group's marginals, by hand for one group.
+    index, draw_of, _ = attribution._coalition_units(results, attribution.permutations(2, 3))
+    table = attribution._unit_table(results, "talent", 2023, draw_of,
+                                    np.repeat(np.arange(len(index)), 3))
+    g = attribution.GROUPS.index("talent")
+    per_draw = []
+    for d in range(3):
+        rows = table.xs(d, level="draw")
+        marg = [rows[index[frozenset(o[:list(o).index(g) + 1].tolist())]]
+                - rows[index[frozenset(o[:list(o).index(g)].tolist())]]
+                for o in attribution.permutations(2, 3)]
+        per_draw.append(np.mean(marg))
+    assert row["shapley"] == pytest.approx(np.mean(per_draw))
+    assert row["draw_low"] == pytest.approx(np.quantile(per_draw, 0.05))
+    text = attribution.shapley_markdown(results, [2023])
+    assert "parameter draws and seeds" in text and "5-95 % of the draws' own values" in text
+
+
+def test_a_design_that_is_not_a_shapley_sweeps_is_refused(shapley_over_draws):
+    results = shapley_over_draws
+    orders = attribution.permutations(2, 3)
+
+    class Shuffled:
+        # The same file with two points of the second coalition's draws swapped.
+        path = results.path
+
+        @staticmethod
+        def design():
+            design = results.design()
+            n = len(design)
+            return design.iloc[[0, 1, 2, 4, 3, *range(5, n)]].reset_index(drop=True)
+    with pytest.raises(KeyError, match="the design is not a Shapley sweep's"):
+        attribution._coalition_units(Shuffled, orders)
+
+
+def test_the_shapley_sweep_command_writes_the_draws(tmp_path):
+    out = tmp_path / "s.toml"
+    assert attribution.main(["--write-shapley-sweep", str(out), "--orders", "2", "--seed", "3",
+                             "--draws", "2", "--replicates", "1", "--scale", "0.01",
+                             "--base", str(SCENARIOS / "no-new-policy.toml")]) == 0
+    spec = SweepSpec.from_toml(out.read_text(), source=str(out))
+    assert len(spec.points()) == 2 * len(attribution.coalitions(attribution.permutations(2, 3)))
+    with pytest.raises(ValueError, match="draws = -1"):
+        attribution.shapley_sweep_toml(draws=-1)

@@ -18,8 +18,9 @@ from clustersim import attribution, brief, cli, outlook
 from clustersim.errors import OutputError
 from clustersim.sweep import run_sweep
 from clustersim.sweepfile import SweepSpec
-from conftest import SCENARIOS
+from conftest import ROOT, SCENARIOS
 
+ROOT_DATA = ROOT / "data" / "posterior-behaviour-2022-wide.csv"
 FILES = [str(SCENARIOS / f"{name}.toml") for name in
          ("baseline", "no-new-policy", "all-levers-strong")]
 NAMES = ["baseline", "no-new-policy", "all-levers-strong"]
@@ -234,12 +235,14 @@ def test_bad_input_is_refused_naming_the_file(tiny, groups, small_results, tmp_p
 
 
 def test_the_lever_groups_of_a_separate_sweep_are_ranked(groups):
-    table, what, year = brief.group_contributions(str(groups), 2030)
+    table, what, year, over = brief.group_contributions(str(groups), 2030)
+    assert over.startswith("every uncertain parameter at its default")
     assert (what, year) == ("effect alone on no-new-policy", 2023)
     effects = attribution.group_effects(cs.load_sweep(groups), [2023])
     assert table.loc[("levers-land", "talent"), "value"] == \
         effects.loc[("levers-land", "talent", 2023), "effect"]
-    section = "".join(brief._attribution(str(groups), 2030, cs.load_sweep(groups).thresholds()))
+    section = html.unescape("".join(brief._attribution(str(groups), 2030,
+                                                       cs.load_sweep(groups).thresholds())))
     assert "the sweep ends in 2023, before 2030" in section and "the priors' centres" in section
     assert "1. levers-land: " in section and "per bn CNY" in section
 
@@ -264,3 +267,62 @@ def test_the_brief_opens_in_a_headless_browser_with_every_image(tiny, tmp_path):
     assert "<title>images 10 broken 0</title>" in result.stdout
     assert [line for line in result.stderr.splitlines()
             if "CONSOLE" in line or "Uncaught" in line] == []
+
+
+@pytest.fixture(scope="module")
+def shapley_draws(tmp_path_factory):
+    """A tiny Shapley sweep over 3 joint draws (the shipped posterior's particles for the
+    calibrated parameters) x 1 seed: 2 orders, 1/100, to 2023."""
+    folder = tmp_path_factory.mktemp("shapley")
+    text = attribution.shapley_sweep_toml(
+        orders=2, seed=3, replicates=1, until=2023, scale=0.01, draws=3,
+        base=str(SCENARIOS / "no-new-policy.toml"),
+        posterior=str(ROOT_DATA))
+    run_sweep(SweepSpec.from_toml(text, source=str(folder / "s.toml")), folder / "s.h5",
+              client="inline")
+    return folder / "s.h5"
+
+
+def test_a_shapley_sweep_over_draws_ranks_the_groups_in_the_brief(tiny, shapley_draws,
+                                                                 tmp_path):
+    results, _, _ = tiny
+    table, what, year, over = brief.group_contributions(str(shapley_draws), YEAR)
+    assert year == 2023 and what.startswith("Shapley value")
+    assert "3 joint draws of the uncertain parameters" in over and "× 1 seeds" in over
+    assert "posterior-behaviour-2022-wide.csv" in over
+    values = attribution.shapley(cs.load_sweep(shapley_draws), [2023]).xs(2023, level="year")
+    assert np.array_equal(table["value"].to_numpy(), values["shapley"].to_numpy())
+    # The calibrated parameters were drawn as the posterior's particles.
+    particles = pd.read_csv(ROOT_DATA, comment="#")
+    drawn = cs.load_sweep(shapley_draws).design()["firms.growth.drift"].iloc[:3]
+    assert set(drawn) <= set(particles["firms.growth.drift"])
+    page = tmp_path / "brief.html"
+    assert cli.main(["report", results.path, "-o", str(page), "--attribution",
+                     str(shapley_draws)]) == 0
+    text = html.unescape(page.read_text(encoding="utf-8"))
+    section = text[text.index("<h2>Lever groups</h2>"):]
+    assert "the sweep ends in 2023, before 2024" in section and "(draws " in section
+    # Talent's groups in the order of their Shapley values, largest first.
+    talent = values.xs("talent", level="target")["shapley"].sort_values(ascending=False)
+    cell = re.search(r"<code>talent</code></td><td[^>]*>(.*?)</td>", section).group(1)
+    shown = re.findall(r"\d+\. (\w+): ", cell)
+    assert shown == list(talent.index)
+
+
+def test_the_drivers_are_ranked_in_every_scenario(tiny):
+    from scipy.stats import spearmanr
+    results, _, text = tiny
+    table = brief.driver_table(results, "talent", YEAR, NAMES, shown=91)
+    assert list(table.columns) == NAMES
+    # The second scenario's rho, by hand: its draws' mean talent against each parameter.
+    frame = outlook._frame(results, "talent", YEAR)
+    mine = frame[frame["scenario"] == NAMES[1]].groupby("draw")["value"].mean()
+    design = results.design()
+    rows = design[design["scenario"] == NAMES[1]].drop(columns="scenario").reset_index(drop=True)
+    key = "firms.rd.density_elasticity"
+    expected = spearmanr(rows[key].to_numpy(), mine.to_numpy()).statistic
+    assert table.loc[key, NAMES[1]] == pytest.approx(expected)
+    top = table.abs().max(axis=1).to_numpy()
+    assert np.all(np.diff(top) <= 0)
+    assert len(brief.driver_table(results, "talent", YEAR, NAMES)) == brief.DRIVERS_SHOWN
+    assert f"rho in {NAMES[2]}" in text and "the same draws in every scenario" in text
