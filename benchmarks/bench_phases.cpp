@@ -219,8 +219,12 @@ const World& month_before(std::size_t k, int denominator, const Executor& execut
 void time_phase(benchmark::State& state, std::size_t phase_index, int denominator, int threads,
                 double min_time_s) {
   using clock = std::chrono::steady_clock;
-  const Executor executor(threads);
+  Executor executor(threads);
   const World& input = month_before(phase_index, denominator, executor);
+  // On an arena of one thread the phase's parallel regions are recorded (only in the timed
+  // calls): its scaling bounds.
+  std::vector<Executor::Region> regions;
+  if (threads == 1) executor.record_regions(&regions);
   World work = input;
   const PolicyState policy = work.policy();  // points at work's parks, which stay in place
   const StepContext ctx{work.params, executor, work.seed, work.step, policy};
@@ -240,7 +244,10 @@ void time_phase(benchmark::State& state, std::size_t phase_index, int denominato
     }
     state.SetIterationTime(timed_s / static_cast<double>(calls));
     state.counters["calls"] = benchmark::Counter(static_cast<double>(calls));
+    if (threads == 1) report_scaling_bounds(state, regions, timed_s);
+    regions.clear();
   }
+  executor.record_regions(nullptr);
   report_agent_updates(state, count(phase.over, input));
 }
 

@@ -1,6 +1,8 @@
 // The whole monthly step, on the warmed Simulation restored from its checkpoint onto each thread
 // count, and whole runs of the default scenario.
+#include <chrono>
 #include <memory>
+#include <vector>
 
 #include "registry.hpp"
 #include "warm_state.hpp"
@@ -14,16 +16,23 @@ namespace {
 constexpr int months_per_call = 12;
 
 void time_step(benchmark::State& state, int denominator, int threads) {
-  double agent_updates = 0;
+  using clock = std::chrono::steady_clock;
+  double agent_updates = 0, stepped_s = 0;
+  // On an arena of one thread the steps' parallel regions are recorded: the scaling bounds.
+  std::vector<Executor::Region> regions;
   for (auto _ : state) {
     state.PauseTiming();
     std::unique_ptr<Simulation> sim = warm_simulation(denominator, threads);
+    if (threads == 1) sim->record_regions(&regions);
     state.ResumeTiming();
+    const clock::time_point begun = clock::now();
     for (int month = 0; month < months_per_call; ++month) {
       agent_updates += static_cast<double>(agents(*sim));
       sim->step();
     }
+    stepped_s += std::chrono::duration<double>(clock::now() - begun).count();
   }
+  if (threads == 1) report_scaling_bounds(state, regions, stepped_s);
   const double months = months_per_call * static_cast<double>(state.iterations());
   state.counters["months"] = benchmark::Counter(months_per_call);
   state.counters["agents"] = benchmark::Counter(agent_updates / months);

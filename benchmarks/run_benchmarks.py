@@ -38,6 +38,9 @@ BYTES_PER_AGENT = 300
 FILE_MB = 100
 
 
+BOUND_THREADS = (4, 8, 16)
+
+
 def machine(build: Path) -> dict:
     def first(path: str, key: str) -> str:
         try:
@@ -116,6 +119,11 @@ def run_suite(binary: Path, scales: list[int], gb_filter: str, min_time: float,
                                  / bench.get("months", 1)),
             "iterations": bench["iterations"], "agents": bench.get("agents"),
             "agent_updates_per_s": bench.get("agent_updates_per_s"),
+            # On 1 thread: the share of the time in parallel regions and the speed-up bounds
+            # on 4, 8 and 16 threads (registry.hpp, report_scaling_bounds).
+            "parallel_share": bench.get("parallel_share"),
+            "bounds": {str(t): bench[f"speedup_bound_{t}"] for t in BOUND_THREADS
+                       if f"speedup_bound_{t}" in bench},
         })
     return rows
 
@@ -269,8 +277,39 @@ def markdown(info: dict, rows: list[dict], cli: dict | None, goal_rows: list[dic
             lines.append(f"| {name} | {known['agents']:,.0f} | {rate(cells[0])} | {rate(one)} | "
                          f"{rate(two)} | {efficiency} |")
         lines.append("")
+    lines += bound_tables(rows)
     lines += scaling_tables(rows)
     return "\n".join(lines).rstrip() + "\n"
+
+
+def bound_tables(rows: list[dict]) -> list[str]:
+    """Per scale, from the 1-thread cases: each phase's and the step's share of time in
+    parallel regions, its serial time, and the speed-up bounds on 4, 8 and 16 threads
+    (README, "Scaling from one thread"); phases below 1 % of the step left out."""
+    lines = []
+    for denominator in sorted({r["denominator"] for r in rows if r["kind"] != "run"},
+                              reverse=True):
+        ones = [r for r in rows if r["denominator"] == denominator and r["threads"] == 1
+                and r["kind"] != "run" and r.get("parallel_share") is not None]
+        step = next((r for r in ones if r["phase"] == "step"), None)
+        if not ones or step is None:
+            continue
+        lines += [f"### Scale 1/{denominator}: scaling bounds from one thread", "",
+                  "| phase | 1 thread | in parallel regions | serial | " +
+                  " | ".join(f"bound on {t}" for t in BOUND_THREADS) + " |",
+                  "|---|---|---|---|" + "---|" * len(BOUND_THREADS)]
+        ones.sort(key=lambda r: (r["phase"] != "step", -r["seconds_per_call"]))
+        for r in ones:
+            if r["phase"] != "step" and r["seconds_per_call"] < 0.01 * step["seconds_per_call"]:
+                continue
+            serial = r["seconds_per_call"] * (1 - r["parallel_share"])
+            name = "**step** (per month)" if r["phase"] == "step" else f"`{r['phase']}`"
+            lines.append(f"| {name} | {r['seconds_per_call'] * 1e3:.3g} ms | "
+                         f"{r['parallel_share']:.1%} | {serial * 1e3:.3g} ms | " +
+                         " | ".join(f"{r['bounds'][str(t)]:.1f}×" if str(t) in r["bounds"]
+                                    else "–" for t in BOUND_THREADS) + " |")
+        lines.append("")
+    return lines
 
 
 def scaling_tables(rows: list[dict]) -> list[str]:

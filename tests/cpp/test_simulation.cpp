@@ -2,6 +2,7 @@
 // keeping, and conservation between agents and the recorded series.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstring>
 #include <map>
 #include <numeric>
@@ -42,6 +43,29 @@ TEST(Simulation, SameSeedGivesIdenticalBitsForAnyThreadCount) {
     EXPECT_TRUE(same(reference.targets().values(), parallel.targets().values()));
     EXPECT_EQ(reference.next_firm_id(), parallel.next_firm_id());
   }
+}
+
+// At 1/100 or 1/20 every firm fits in one block of 8,192, so the firm phases' parallel paths
+// (block-wise decisions booked in order, per-block partial sums) run inline. At a quarter of
+// the zone the firms span three blocks; one year, with its December (titles, compaction).
+TEST(Simulation, FirmPhasesOverSeveralBlocksGiveIdenticalBitsForAnyThreadCount) {
+  const Scenario scenario = test_support::small_scenario(0.25, 2022);
+  Simulation reference(scenario, 42, 0);
+  ASSERT_GT(reference.firms().size(), 2 * Executor::block_size);
+  reference.run_until(2022);
+  Simulation parallel(scenario, 42, 2);
+  parallel.run_until(2022);
+  EXPECT_TRUE(test_support::same_bits(reference.firms(), parallel.firms()));
+  EXPECT_TRUE(test_support::same_bits(reference.funds(), parallel.funds()));
+  EXPECT_TRUE(test_support::same_bits(reference.deals(), parallel.deals()));
+  EXPECT_TRUE(test_support::same_bits(reference.talent(), parallel.talent()));
+  // The run exercised vc_exits' booking: stakes settled by exits and written off.
+  const auto& status = parallel.deals().status;
+  EXPECT_GT(std::count(status.begin(), status.end(), static_cast<std::uint8_t>(DealStatus::exited)),
+            0);
+  EXPECT_GT(
+      std::count(status.begin(), status.end(), static_cast<std::uint8_t>(DealStatus::written_off)),
+      0);
 }
 
 TEST(Simulation, ReservingRoomForAgentsChangesNoResult) {

@@ -79,6 +79,9 @@ class Simulation {
   const ModelParameters& parameters() const { return params_; }
   std::uint64_t seed() const { return state_.seed; }
   int threads() const { return executor_.threads(); }
+  // Profiling (the benchmarks' scaling estimate): the step's parallel regions are appended to
+  // `regions` from now on; nullptr stops it.
+  void record_regions(std::vector<Executor::Region>* regions) { executor_.record_regions(regions); }
   const FirmArrays& firms() const { return state_.firms; }
   const TalentArrays& talent() const { return state_.talent; }
   const IncubatorArrays& incubators() const { return state_.incubators; }

@@ -29,7 +29,8 @@ void exit_firms(FirmArrays& firms, const IncubatorArrays& incubators, const Step
                 std::vector<double>& exits_per_cell) {
   const ModelParameters& p = ctx.params;
   const std::vector<double> zero(exits_per_cell.size(), 0.0);
-  const std::vector<double> exits = ctx.executor.reduce(
+  // Counts only, so finer ranges than blocks change no total.
+  const std::vector<double> exits = ctx.executor.reduce_counts(
       firms.size(), zero,
       [&](std::vector<double>& part, std::size_t begin, std::size_t end) {
         BatchedStreams streams(ctx.seed, firms.id.data(), end, ctx.step, Purpose::exit);

@@ -196,17 +196,26 @@ double grow_firm(FirmArrays& firms, std::size_t i, const CellStats& cells, const
 void grow_firms(FirmArrays& firms, const Parks& parks, const CellStats& cells,
                 const StepContext& ctx, StepFlows* flows) {
   const GrowthTables tables = growth_tables(parks, cells, ctx);
-  // The operating cash flow is summed per block in block order, for the step's accounts.
+  // Firms grow in ranges finer than the executor's blocks (Executor::for_ranges), so that a
+  // many-core machine has enough pieces to share out; each firm's month does not depend on the
+  // partition. Its operating cash flow goes to its own slot and is summed per block in firm
+  // order, blocks in order: the same sum, bit for bit, as one pass per block.
+  const std::size_t n = firms.size();
+  std::vector<double> cash(n, 0.0);
+  ctx.executor.for_ranges(n, [&](std::size_t begin, std::size_t end) {
+    BatchedStreams productivity(ctx.seed, firms.id.data(), end, ctx.step, Purpose::productivity);
+    BatchedStreams growth(ctx.seed, firms.id.data(), end, ctx.step, Purpose::growth);
+    for (std::size_t i = begin; i < end; ++i) {
+      if (firms.alive[i]) {
+        cash[i] = grow_firm(firms, i, cells, tables, ctx, productivity.at(i), growth.at(i));
+      }
+    }
+  });
   const double operating_cash_cny = ctx.executor.reduce(
-      firms.size(), 0.0,
+      n, 0.0,
       [&](double& block_cash, std::size_t begin, std::size_t end) {
-        BatchedStreams productivity(ctx.seed, firms.id.data(), end, ctx.step,
-                                    Purpose::productivity);
-        BatchedStreams growth(ctx.seed, firms.id.data(), end, ctx.step, Purpose::growth);
         for (std::size_t i = begin; i < end; ++i) {
-          if (firms.alive[i]) {
-            block_cash += grow_firm(firms, i, cells, tables, ctx, productivity.at(i), growth.at(i));
-          }
+          if (firms.alive[i]) block_cash += cash[i];
         }
       },
       [](double& sum, const double& part) { sum += part; });

@@ -50,7 +50,8 @@ void innovate(FirmArrays& firms, const Parks& parks, const CellStats& cells, con
     consortia_factor[park] =
         1.0 + p.consortia_innovation_gain * ctx.policy.at(Lever::consortia, park);
   }
-  const Partial total = ctx.executor.reduce(
+  // Counts only (innovations, patents), so finer ranges than blocks change no total.
+  const Partial total = ctx.executor.reduce_counts(
       firms.size(), zero,
       [&](Partial& part, std::size_t begin, std::size_t end) {
         for (std::size_t i = begin; i < end; ++i) {

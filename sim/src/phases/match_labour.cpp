@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
 #include <numeric>
 #include <span>
 
@@ -46,13 +47,15 @@ SearchersByMarket bucket_searchers(const TalentArrays& talent, std::size_t n_cel
     return cell_index(static_cast<std::size_t>(target_park[t]), sector[t]);
   };
   const std::size_t blocks = Executor::block_count(talent.size());
-  std::vector<std::uint32_t> block_searchers(talent.size());  // block b's from b * block_size
+  // Block b's from b * block_size. Not zero-filled: each block writes its part before reading
+  // it, and filling 1.3 million entries at full scale was a serial pass of its own.
+  const auto block_searchers = std::make_unique_for_overwrite<std::uint32_t[]>(talent.size());
   std::vector<std::size_t> searcher_count(blocks, 0);
   std::vector<std::size_t> offset(blocks * n_cells, 0);  // [block][market]
   executor.for_blocks(talent.size(), [&](std::size_t b, std::size_t begin, std::size_t end) {
     const std::uint8_t* const alive = talent.alive.data();
     const std::uint8_t* const intent = talent.intent.data();
-    std::uint32_t* const listed = block_searchers.data() + begin;
+    std::uint32_t* const listed = block_searchers.get() + begin;
     std::size_t found = 0;
     for (std::size_t t = begin; t < end; ++t) {
       listed[found] = static_cast<std::uint32_t>(t);
@@ -80,7 +83,7 @@ SearchersByMarket bucket_searchers(const TalentArrays& talent, std::size_t n_cel
     const double* const skill = talent.skill.data();
     const std::int64_t* const id = talent.id.data();
     const std::int32_t* const employer_index = talent.employer_index.data();
-    const std::uint32_t* const listed = block_searchers.data() + begin;
+    const std::uint32_t* const listed = block_searchers.get() + begin;
     std::size_t* const next = offset.data() + b * n_cells;
     for (std::size_t k = 0; k < searcher_count[b]; ++k) {
       const std::uint32_t t = listed[k];
@@ -154,6 +157,37 @@ std::vector<double> match_market(std::span<Searcher> seekers, std::vector<Employ
   return moves;
 }
 
+// Firms with openings, by market, in firm order: listed per block of firms in parallel, then
+// joined market by market, blocks in order.
+std::vector<std::vector<Employer>> list_employers(const FirmArrays& firms, std::size_t n_cells,
+                                                  const Executor& executor) {
+  std::vector<std::vector<std::vector<Employer>>> listed(Executor::block_count(firms.size()));
+  executor.for_blocks(firms.size(), [&](std::size_t b, std::size_t begin, std::size_t end) {
+    std::vector<std::vector<Employer>>& mine = listed[b];
+    mine.resize(n_cells);
+    for (std::size_t f = begin; f < end; ++f) {
+      if (!firms.alive[f] || firms.staffing_gap[f] <= 0) continue;
+      mine[cell_index(static_cast<std::size_t>(firms.park[f]), firms.sector[f])].push_back(
+          {firms.productivity[f], firms.id[f], static_cast<std::uint32_t>(f), firms.staffing_gap[f],
+           0.0});
+    }
+  });
+  std::vector<std::vector<Employer>> employers(n_cells);
+  executor.for_tasks(
+      n_cells,
+      [&](std::size_t market) {
+        std::size_t count = 0;
+        for (const auto& block : listed) count += block[market].size();
+        employers[market].reserve(count);
+        for (const auto& block : listed) {
+          employers[market].insert(employers[market].end(), block[market].begin(),
+                                   block[market].end());
+        }
+      },
+      firms.size());
+  return employers;
+}
+
 }  // namespace
 
 void match_labour(TalentArrays& talent, const FirmArrays& firms, const StepContext& ctx,
@@ -161,13 +195,7 @@ void match_labour(TalentArrays& talent, const FirmArrays& firms, const StepConte
   const std::size_t n_cells = flows.hires.size();
   const std::size_t n_parks = n_cells / sector_count;
   SearchersByMarket by_market = bucket_searchers(talent, n_cells, ctx.executor);
-  std::vector<std::vector<Employer>> employers(n_cells);
-  for (std::size_t f = 0; f < firms.size(); ++f) {
-    if (!firms.alive[f] || firms.staffing_gap[f] <= 0) continue;
-    employers[cell_index(static_cast<std::size_t>(firms.park[f]), firms.sector[f])].push_back(
-        {firms.productivity[f], firms.id[f], static_cast<std::uint32_t>(f), firms.staffing_gap[f],
-         0.0});
-  }
+  std::vector<std::vector<Employer>> employers = list_employers(firms, n_cells, ctx.executor);
   std::vector<std::vector<double>> moves(n_cells);  // per market: arrivals by origin park
   // On one thread when the talent fits in one block, as the bucketing passes above.
   ctx.executor.for_tasks(

@@ -13,6 +13,8 @@
 #include <oneapi/tbb/parallel_invoke.h>
 #include <oneapi/tbb/task_arena.h>
 
+#include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <exception>
 #include <memory>
@@ -34,6 +36,18 @@ class Executor {
 
   int threads() const { return threads_; }
   bool serial() const { return threads_ == 0; }
+
+  // A parallel region as a profile sees it: how many independent tasks it offered and its wall
+  // time. The benchmarks' scaling estimate reads these (benchmarks/README.md, "Scaling").
+  struct Region {
+    double seconds;                    // the region's wall time
+    std::vector<double> task_seconds;  // each task's own, in task order
+  };
+  // Every outermost parallel region from now on is appended to `regions` (nullptr: none, the
+  // default). Inline runs (the serial reference, a single task, under one block of agents) are
+  // not regions: on any number of threads they run on one. Regions nested in another (the
+  // loops inside run_both's halves) count as part of the outer one.
+  void record_regions(std::vector<Region>* regions) { regions_ = regions; }
 
   static std::size_t block_count(std::size_t n) { return (n + block_size - 1) / block_size; }
 
@@ -66,11 +80,12 @@ class Executor {
     }
 #else
     if (!serial() && n > 1 && items >= block_size) {
+      RegionTimer timer(*this, n);
       arena_->execute([&] {
         oneapi::tbb::parallel_for(
             oneapi::tbb::blocked_range<std::size_t>(0, n, 1),
             [&](const oneapi::tbb::blocked_range<std::size_t>& r) {
-              for (std::size_t t = r.begin(); t != r.end(); ++t) body(t);
+              for (std::size_t t = r.begin(); t != r.end(); ++t) timer.task(t, body);
             },
             oneapi::tbb::simple_partitioner());
       });
@@ -86,6 +101,41 @@ class Executor {
     for_blocks(n, [&](std::size_t, std::size_t begin, std::size_t end) {
       for (std::size_t i = begin; i < end; ++i) body(i);
     });
+  }
+
+  // Agents per task of the finer loops below (a multiple of first_blocks' 64 lanes): a hundred
+  // tasks where a full-scale run has ten blocks of firms, enough for a many-core machine to
+  // share out (benchmarks/README.md, "Scaling from one thread").
+  static constexpr std::size_t fine_task_agents = 1024;
+
+  // body(begin, end) for every range of fine_task_agents agents of [0, n): for loops whose
+  // agents do not depend on each other, so that no result depends on the partition.
+  template <class Body>
+  void for_ranges(std::size_t n, Body&& body) const {
+    const std::size_t tasks = (n + fine_task_agents - 1) / fine_task_agents;
+    for_tasks(
+        tasks,
+        [&](std::size_t t) {
+          const std::size_t begin = t * fine_task_agents;
+          body(begin, begin + fine_task_agents < n ? begin + fine_task_agents : n);
+        },
+        n);
+  }
+
+  // As reduce, over ranges of fine_task_agents agents instead of blocks. Only for partials
+  // whose total does not depend on how the agents are grouped: whole-number counts (exact in
+  // a double below 2^53), minima, maxima. A floating-point sum of other values must keep
+  // reduce's fixed blocks, or its last bits would change with the grouping.
+  template <class Partial, class Accumulate, class Combine>
+  Partial reduce_counts(std::size_t n, const Partial& zero, Accumulate&& accumulate,
+                        Combine&& combine) const {
+    std::vector<Partial> partials((n + fine_task_agents - 1) / fine_task_agents, zero);
+    for_ranges(n, [&](std::size_t begin, std::size_t end) {
+      accumulate(partials[begin / fine_task_agents], begin, end);
+    });
+    Partial total = zero;
+    for (const Partial& p : partials) combine(total, p);
+    return total;
   }
 
   // first() and second() side by side: two pieces of work that touch disjoint state (a serial
@@ -117,9 +167,11 @@ class Executor {
     guarded(second, second_error);
     other.join();
 #else
+    RegionTimer timer(*this, 2);
     arena_->execute([&] {
-      oneapi::tbb::parallel_invoke([&] { guarded(first, first_error); },
-                                   [&] { guarded(second, second_error); });
+      oneapi::tbb::parallel_invoke(
+          [&] { timer.task(0, [&](std::size_t) { guarded(first, first_error); }); },
+          [&] { timer.task(1, [&](std::size_t) { guarded(second, second_error); }); });
     });
 #endif
     if (first_error) std::rethrow_exception(first_error);
@@ -141,6 +193,49 @@ class Executor {
   }
 
  private:
+  // Times one parallel region and each of its tasks into regions_ when they are recorded and
+  // the region is the outermost; otherwise only runs the tasks.
+  class RegionTimer {
+   public:
+    RegionTimer(const Executor& executor, std::size_t tasks)
+        : executor_(executor.regions_ != nullptr && executor.region_depth_++ == 0 ? &executor
+                                                                                  : nullptr) {
+      if (executor_ == nullptr) return;
+      task_seconds_.assign(tasks, 0.0);
+      started_ = std::chrono::steady_clock::now();
+    }
+    ~RegionTimer() {
+      if (executor_ == nullptr) return;
+      const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - started_;
+      executor_->regions_->push_back({elapsed.count(), std::move(task_seconds_)});
+      executor_->region_depth_ = 0;  // nested regions left their count in
+    }
+    RegionTimer(const RegionTimer&) = delete;
+    RegionTimer& operator=(const RegionTimer&) = delete;
+
+    // body(t), timed when recorded (each task writes only its own entry).
+    template <class Body>
+    void task(std::size_t t, Body& body) {
+      if (executor_ == nullptr) {
+        body(t);
+        return;
+      }
+      const auto begun = std::chrono::steady_clock::now();
+      body(t);
+      task_seconds_[t] =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - begun).count();
+    }
+    template <class Body>
+    void task(std::size_t t, Body&& body) {
+      task(t, body);
+    }
+
+   private:
+    const Executor* executor_;
+    std::vector<double> task_seconds_;
+    std::chrono::steady_clock::time_point started_{};
+  };
+
 #ifdef CLUSTERSIM_THREAD_CHECKED_EXECUTOR
   // work(i) for i in [0, n), dealt round-robin to at least two threads (so that the checked run
   // is concurrent even with threads = 1).
@@ -159,6 +254,9 @@ class Executor {
 
   int threads_;
   std::unique_ptr<oneapi::tbb::task_arena> arena_;
+  std::vector<Region>* regions_ = nullptr;
+  // Regions entered and not yet left, while regions are recorded (only then touched).
+  mutable std::atomic<int> region_depth_{0};
 };
 
 }  // namespace clustersim
