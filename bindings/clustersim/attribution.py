@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from clustersim import _core
-from clustersim.outlook import POSTERIOR_COMMENT
+from clustersim.outlook import POSTERIOR_COMMENT, joint_draws
 from clustersim.sweepresults import SweepResults, load_sweep
 
 TARGET_IDS = [t["id"] for t in _core.target_catalogue()]
@@ -161,7 +161,6 @@ def shapley_sweep_toml(*, orders: int = 6, seed: int = 1, replicates: int = 4,
     order = permutations(orders, seed)
     keys, drawn = [], np.empty((1, 0))
     if draws:
-        from clustersim.outlook import joint_draws
         keys, drawn = joint_draws(draws, seed, posterior)
     points = []
     for coalition in coalitions(order):
@@ -242,9 +241,10 @@ def _coalition_units(results: SweepResults, orders: np.ndarray
 
 
 def _unit_table(results: SweepResults, outcome: str, year: int, draw_of: np.ndarray,
-                coalition_of: np.ndarray) -> pd.DataFrame:
-    """(draw, replicate) x coalition table of an outcome in a year over finished runs."""
-    runs = results.runs()
+                coalition_of: np.ndarray, runs: pd.DataFrame | None = None) -> pd.DataFrame:
+    """(draw, replicate) x coalition table of an outcome in a year over finished runs (`runs`:
+    results.runs(), read once by a caller that builds many tables)."""
+    runs = results.runs() if runs is None else runs
     done = (runs["status"] == "done").to_numpy()
     point = runs["point"].to_numpy()
     frame = pd.DataFrame({"draw": draw_of[point], "replicate": runs["replicate"].to_numpy(),
@@ -267,11 +267,12 @@ def shapley(results: SweepResults, years: list[int], *, level: float = 0.95,
     index, draw_of, draws = _coalition_units(results, orders)
     coalition_of = np.repeat(np.arange(len(index)), draws)
     every = frozenset(range(len(GROUPS)))
+    runs = results.runs()
     rng = np.random.default_rng(seed)
     rows = []
     for year in years:
         for target in TARGET_IDS:
-            table = _unit_table(results, target, year, draw_of, coalition_of)
+            table = _unit_table(results, target, year, draw_of, coalition_of, runs)
             # Failed runs leave holes: keep a full grid of draws x seeds by dropping the draws
             # (or, without draws, the seeds) that lack a run.
             complete = table.notna().all(axis=1)

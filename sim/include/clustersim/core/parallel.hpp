@@ -54,13 +54,7 @@ class Executor {
   // body(block_index, begin, end) for every block of [0, n).
   template <class Body>
   void for_blocks(std::size_t n, Body&& body) const {
-    const std::size_t blocks = block_count(n);
-    auto run_block = [&](std::size_t b) {
-      const std::size_t begin = b * block_size;
-      const std::size_t end = begin + block_size < n ? begin + block_size : n;
-      body(b, begin, end);
-    };
-    for_tasks(blocks, run_block);
+    for_chunks(n, block_size, body);
   }
 
   // body(task) for every task in [0, n), one task at a time: blocks of agents, or a few coarse,
@@ -112,14 +106,8 @@ class Executor {
   // agents do not depend on each other, so that no result depends on the partition.
   template <class Body>
   void for_ranges(std::size_t n, Body&& body) const {
-    const std::size_t tasks = (n + fine_task_agents - 1) / fine_task_agents;
-    for_tasks(
-        tasks,
-        [&](std::size_t t) {
-          const std::size_t begin = t * fine_task_agents;
-          body(begin, begin + fine_task_agents < n ? begin + fine_task_agents : n);
-        },
-        n);
+    auto range = [&](std::size_t, std::size_t begin, std::size_t end) { body(begin, end); };
+    for_chunks(n, fine_task_agents, range);
   }
 
   // As reduce, over ranges of fine_task_agents agents instead of blocks. Only for partials
@@ -129,13 +117,7 @@ class Executor {
   template <class Partial, class Accumulate, class Combine>
   Partial reduce_counts(std::size_t n, const Partial& zero, Accumulate&& accumulate,
                         Combine&& combine) const {
-    std::vector<Partial> partials((n + fine_task_agents - 1) / fine_task_agents, zero);
-    for_ranges(n, [&](std::size_t begin, std::size_t end) {
-      accumulate(partials[begin / fine_task_agents], begin, end);
-    });
-    Partial total = zero;
-    for (const Partial& p : partials) combine(total, p);
-    return total;
+    return reduce_chunks(n, fine_task_agents, zero, accumulate, combine);
   }
 
   // first() and second() side by side: two pieces of work that touch disjoint state (a serial
@@ -183,39 +165,59 @@ class Executor {
   template <class Partial, class Accumulate, class Combine>
   Partial reduce(std::size_t n, const Partial& zero, Accumulate&& accumulate,
                  Combine&& combine) const {
-    std::vector<Partial> partials(block_count(n), zero);
-    for_blocks(n, [&](std::size_t b, std::size_t begin, std::size_t end) {
-      accumulate(partials[b], begin, end);
-    });
+    return reduce_chunks(n, block_size, zero, accumulate, combine);
+  }
+
+ private:
+  // body(chunk, begin, end) for every chunk of `size` agents of [0, n), one task each (inline
+  // under one block of agents, as for_tasks says).
+  template <class Body>
+  void for_chunks(std::size_t n, std::size_t size, Body& body) const {
+    for_tasks((n + size - 1) / size,
+              [&](std::size_t chunk) {
+                const std::size_t begin = chunk * size;
+                body(chunk, begin, begin + size < n ? begin + size : n);
+              },
+              n);
+  }
+
+  // One Partial per chunk of `size` agents, folded in chunk order.
+  template <class Partial, class Accumulate, class Combine>
+  Partial reduce_chunks(std::size_t n, std::size_t size, const Partial& zero,
+                        Accumulate& accumulate, Combine& combine) const {
+    std::vector<Partial> partials((n + size - 1) / size, zero);
+    auto fill = [&](std::size_t chunk, std::size_t begin, std::size_t end) {
+      accumulate(partials[chunk], begin, end);
+    };
+    for_chunks(n, size, fill);
     Partial total = zero;
     for (const Partial& p : partials) combine(total, p);
     return total;
   }
 
- private:
   // Times one parallel region and each of its tasks into regions_ when they are recorded and
   // the region is the outermost; otherwise only runs the tasks.
   class RegionTimer {
    public:
     RegionTimer(const Executor& executor, std::size_t tasks)
-        : executor_(executor.regions_ != nullptr && executor.region_depth_++ == 0 ? &executor
-                                                                                  : nullptr) {
+        : counted_(executor.regions_ != nullptr ? &executor : nullptr),
+          executor_(counted_ != nullptr && executor.region_depth_++ == 0 ? counted_ : nullptr) {
       if (executor_ == nullptr) return;
       task_seconds_.assign(tasks, 0.0);
       started_ = std::chrono::steady_clock::now();
     }
     ~RegionTimer() {
+      if (counted_ != nullptr) --counted_->region_depth_;
       if (executor_ == nullptr) return;
       const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - started_;
       executor_->regions_->push_back({elapsed.count(), std::move(task_seconds_)});
-      executor_->region_depth_ = 0;  // nested regions left their count in
     }
     RegionTimer(const RegionTimer&) = delete;
     RegionTimer& operator=(const RegionTimer&) = delete;
 
     // body(t), timed when recorded (each task writes only its own entry).
     template <class Body>
-    void task(std::size_t t, Body& body) {
+    void task(std::size_t t, Body&& body) {
       if (executor_ == nullptr) {
         body(t);
         return;
@@ -225,13 +227,10 @@ class Executor {
       task_seconds_[t] =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - begun).count();
     }
-    template <class Body>
-    void task(std::size_t t, Body&& body) {
-      task(t, body);
-    }
 
    private:
-    const Executor* executor_;
+    const Executor* counted_;   // recording: this region counts in region_depth_
+    const Executor* executor_;  // recording and outermost: this region is recorded
     std::vector<double> task_seconds_;
     std::chrono::steady_clock::time_point started_{};
   };
