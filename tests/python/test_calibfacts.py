@@ -118,15 +118,18 @@ def spec_for(overrides: dict) -> CalibrationSpec:
 
 
 def test_recovers_a_known_start_up_burn_from_the_first_year_hazard(tmp_path):
-    """The first-year hazard simulated at a burn of -0.7 (seed 99, not a seed the fit uses) is
-    the fact; every observation is report-only, so the hazard alone informs the burn. sd 0.02:
-    about the hazard's seed-to-seed sd at this scale (~200 firm-years of age 0, hazard ~0.2)."""
+    """The first-year hazard simulated at a burn of -0.7, averaged over seeds 97-99 (not seeds
+    the fit uses), is the fact; every observation is report-only, so the hazard alone informs
+    the burn. sd 0.02: about the hazard's seed-to-seed sd at this scale (~200 firm-years of age
+    0, hazard ~0.25). Three seeds and not one: a single seed's hazard is itself a draw 0.01-0.02
+    off the mean (seed 99: 0.256 against 0.240 and 0.244 for seeds 5 and 6), which put the truth
+    1.8 posterior sd from the posterior mean, outside a 90 % interval."""
     true = -0.7
     probe = spec_for({"facts": [fact("hazard_age_0", 0.2, 0.02)]})
     model = ModelRun(probe)
     unit = (true - (-1.0)) / 1.0
-    observed = model({"firms__finance__startup_margin": unit}, seed=99)
-    value = observed["fact.hazard_age_0@2023-2024"]
+    value = float(np.mean([model({"firms__finance__startup_margin": unit}, seed=seed)
+                           ["fact.hazard_age_0@2023-2024"] for seed in (97, 98, 99)]))
     spec = spec_for({"facts": [fact("hazard_age_0", value, 0.02)]})
     fit = run_calibration(spec, tmp_path / "fit.h5", client="inline")
     assert fit.meta["evaluations"] <= spec.budget

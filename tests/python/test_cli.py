@@ -210,7 +210,7 @@ def test_info_describes_sweep_and_checkpoint_files(tmp_path):
 
 def test_parameters_command():
     result = run_cli("parameters", check=True)
-    assert "firms.exit.base_hazard = 0.04" in result.stdout
+    assert "firms.exit.base_hazard = 0.061" in result.stdout
     finance = run_cli("parameters", "policy.finance", check=True).stdout
     keys = [line.split(" = ")[0] for line in finance.splitlines() if " = " in line
             and not line.startswith(" ")]

@@ -19,7 +19,7 @@ def test_shipped_scenarios_load_and_validate():
 
 def test_dotted_access_and_defaults():
     sc = cs.Scenario()
-    assert sc["firms.exit.base_hazard"] == 0.04
+    assert sc["firms.exit.base_hazard"] == 0.061
     sc["scale"] = 0.01
     sc["firms.exit.base_hazard"] = 0.05
     assert sc["scale"] == 0.01 and sc.is_set("scale")

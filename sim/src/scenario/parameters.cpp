@@ -188,9 +188,14 @@ std::vector<ParamSpec> model_specs() {
            "Mean age of base-year firms (ages are drawn exponentially).", "assumed"),
       real("population.initial_productivity_sd", &P::initial_productivity_sd, 0.5, 0.0, 3.0,
            "log points", "Standard deviation of log productivity among firms.", "assumed"),
-      real("population.cash_to_revenue", &P::cash_to_revenue, 0.25, 0.0, 10.0, "years of revenue",
+      real("population.cash_to_revenue", &P::cash_to_revenue, 0.52, 0.0, 10.0, "years of revenue",
            "Cash held by base-year firms as a multiple of annual revenue (plus start-up capital).",
-           "assumed"),
+           "calibrated jointly: posterior mean 0.52 [90 %: 0.15, 0.80], posterior sd / prior sd "
+           "0.94 (not constrained: the outlook draws it jointly with the others from "
+           "data/posterior-behaviour-2022-wide.csv), by clustersim calibrate "
+           "scenarios/calibration/behaviour-2022-wide.toml (SMC-ABC, 1/10 scale, 10,992 "
+           "simulations; the 2022 growth and PCT figures, SAIC 2013 start-up hazards and exits, "
+           "Gastaud et al. 2019 deal mix; docs/calibration.md)"),
 
       // --- firm growth
       real("firms.revenue_per_employee_cny", &P::revenue_per_employee_cny, 1.56e6, 1e4, 1e8,
@@ -205,12 +210,15 @@ std::vector<ParamSpec> model_specs() {
            "2016-21 at current prices (Guangzhou statistical yearbook 2022, table 11-10); not "
            "identified by the 2022 figures (scenarios/calibration/behaviour-2022-labour.toml: "
            "posterior sd / prior sd 1.02)"),
-      real("firms.growth.drift", &P::growth_drift, 0.01, -1.0, 1.0, "1/year",
+      real("firms.growth.drift", &P::growth_drift, -0.025, -1.0, 1.0, "1/year",
            "Base drift of log revenue.",
-           "calibrated: posterior mean 0.012 [90 %: -0.041, 0.097], posterior sd / prior sd "
-           "0.32, to the Science City's revenue and IC growth and the city's leading-industry "
-           "and IC growth in 2022 by clustersim calibrate scenarios/calibration/"
-           "behaviour-2022.toml"),
+           "calibrated in two stages: posterior mean -0.025 [90 %: -0.084, 0.042], posterior sd / "
+           "prior sd 0.33 (constrained), by clustersim calibrate "
+           "scenarios/calibration/behaviour-2022.toml (the Science City's revenue and IC growth, "
+           "the city's leading-industry and IC growth in 2022 and the zone's PCT applications) "
+           "with the five other behavioural parameters at the joint posterior mean of "
+           "scenarios/calibration/behaviour-2022-wide.toml, whose 90 % interval for it is [-0.074, "
+           "0.158] (docs/calibration.md)"),
       real("firms.growth.productivity_effect", &P::growth_productivity_effect, 0.05, -1.0, 1.0,
            "1/year per log point", "Extra drift per log point of productivity.",
            "assumed (K+S: productive firms gain share)"),
@@ -250,8 +258,13 @@ std::vector<ParamSpec> model_specs() {
            "Operating cash margin at productivity 1.", "assumed"),
       real("firms.finance.margin_productivity", &P::margin_productivity, 0.05, -1.0, 1.0,
            "per log point", "Change of margin per log point of productivity.", "assumed"),
-      real("firms.finance.startup_margin", &P::startup_margin, -0.4, -10.0, 1.0,
-           "fraction of revenue", "Cash margin of a start-up (burn).", "assumed"),
+      real("firms.finance.startup_margin", &P::startup_margin, -0.065, -10.0, 1.0,
+           "fraction of revenue", "Cash margin of a start-up (burn).",
+           "calibrated jointly: posterior mean -0.065 [90 %: -0.109, -0.020], posterior sd / prior "
+           "sd 0.10 (constrained), by clustersim calibrate "
+           "scenarios/calibration/behaviour-2022-wide.toml (SMC-ABC, 1/10 scale, 10,992 "
+           "simulations; the 2022 growth and PCT figures, SAIC 2013 start-up hazards and exits, "
+           "Gastaud et al. 2019 deal mix; docs/calibration.md)"),
 
       // --- stages
       real("firms.stage.growth_revenue_cny", &P::stage_growth_revenue_cny, 2.0e7, 0.0, 1e13,
@@ -330,14 +343,14 @@ std::vector<ParamSpec> model_specs() {
       real("firms.rd.innovation_step", &P::rd_innovation_step, 0.05, 0.001, 2.0, "log points",
            "Mean productivity jump of an innovation (exponential).",
            "assumed (K+S: innovation draws)"),
-      real("firms.rd.cost_per_patent_cny", &P::rd_cost_per_patent_cny, 2.24e6, 1.0, 1e13, "CNY",
+      real("firms.rd.cost_per_patent_cny", &P::rd_cost_per_patent_cny, 1.7e6, 1.0, 1e13, "CNY",
            "R&D spending per expected patent application.",
-           "calibrated, then rescaled: posterior mean 5.47e6 [90 %: 3.23e6, 1.00e7], posterior "
-           "sd / prior sd 0.46, to the zone's assumed 70 % of the city's 5,591 PCT applications "
-           "in 2022 (CNIPA; H) by clustersim calibrate scenarios/calibration/behaviour-2022.toml "
-           "at the former R&D intensities; times 0.407, the ratio of the zone's 2022 firm R&D "
-           "at the sourced intensities to that at the former ones (full scale, seed 1), which "
-           "keeps the PCT fit (applications are proportional to R&D); not re-run"),
+           "calibrated in two stages: posterior mean 1.74e6 [90 %: 1.09e6, 2.57e6], posterior sd / "
+           "prior sd 0.28 (constrained), to the zone's assumed 70 % of the city's 5,591 PCT "
+           "applications in 2022 (CNIPA; H) and the 2022 growth figures by clustersim calibrate "
+           "scenarios/calibration/behaviour-2022.toml with the five other behavioural parameters "
+           "at the joint posterior mean of scenarios/calibration/behaviour-2022-wide.toml, whose "
+           "90 % interval for it is [9.9e5, 5.88e6] (docs/calibration.md)"),
       lognormal(
           real("firms.rd.density_elasticity", &P::rd_density_elasticity, 0.26, 0.0, 2.0, "1",
                "Knowledge spillovers: a firm's patent applications per CNY of R&D scale with its "
@@ -379,8 +392,14 @@ std::vector<ParamSpec> model_specs() {
                 "reference revenue.",
                 "years 1-3: 1.6 %, 6.3 %, 9.5 %; >= 8 % to year 7 (SAIC 2013); later years "
                 "assumed"),
-      real("firms.exit.base_hazard", &P::exit_base_hazard, 0.04, 0.0, 1.0, "1/year",
-           "Annual exit hazard after the ages listed in hazard_by_age.", "assumed"),
+      real("firms.exit.base_hazard", &P::exit_base_hazard, 0.061, 0.0, 1.0, "1/year",
+           "Annual exit hazard after the ages listed in hazard_by_age.",
+           "calibrated jointly: posterior mean 0.061 [90 %: 0.014, 0.090], posterior sd / prior sd "
+           "1.03 (not constrained: the outlook draws it jointly with the others from "
+           "data/posterior-behaviour-2022-wide.csv), by clustersim calibrate "
+           "scenarios/calibration/behaviour-2022-wide.toml (SMC-ABC, 1/10 scale, 10,992 "
+           "simulations; the 2022 growth and PCT figures, SAIC 2013 start-up hazards and exits, "
+           "Gastaud et al. 2019 deal mix; docs/calibration.md)"),
       real("firms.exit.size_exponent", &P::exit_size_exponent, 0.2, 0.0, 5.0, "1",
            "Hazard falls as (R_ref / R)^gamma above the reference revenue.", "assumed"),
       real("firms.exit.ref_revenue_cny", &P::exit_ref_revenue_cny, 2.0e7, 1.0, 1e14, "CNY/year",
@@ -597,9 +616,14 @@ std::vector<ParamSpec> model_specs() {
               "Oldest age at which a private firm still seeks venture rounds.",
               "assumed: 10 years, the usual bound of a start-up or young firm in venture "
               "statistics; 5-15 years plausible"),
-      integer("vc.months_between_rounds", &P::vc_months_between_rounds, 12, 1, 120, "months",
+      integer("vc.months_between_rounds", &P::vc_months_between_rounds, 13, 1, 120, "months",
               "Months after a round before the firm seeks the next.",
-              "assumed: a convention of the model; 12-24 months between rounds is common"),
+              "calibrated jointly: posterior mean 12.8 [90 %: 6.5, 23.2], posterior sd / prior sd "
+              "0.63 (not constrained: the outlook draws it jointly with the others from "
+              "data/posterior-behaviour-2022-wide.csv), by clustersim calibrate "
+              "scenarios/calibration/behaviour-2022-wide.toml (SMC-ABC, 1/10 scale, 10,992 "
+              "simulations; the 2022 growth and PCT figures, SAIC 2013 start-up hazards and exits, "
+              "Gastaud et al. 2019 deal mix; docs/calibration.md)"),
       real("vc.signal_revenue_weight", &P::vc_signal_revenue_weight, 0.5, 0.0, 10.0,
            "signal units per log point",
            "Weight of the firm's log revenue (relative to entry.median_revenue_cny) in the signal "
@@ -613,11 +637,16 @@ std::vector<ParamSpec> model_specs() {
            "Smallest round, as a multiple of the typical size of its round.", "assumed"),
       real("vc.round_size_factor_max", &P::vc_round_size_factor_max, 3.0, 1.0, 100.0, "ratio",
            "Largest round, as a multiple of the typical size of its round.", "assumed"),
-      real("vc.seek_rate", &P::vc_seek_rate, 0.5, 0.0, 12.0, "1/year",
+      real("vc.seek_rate", &P::vc_seek_rate, 2.0, 0.0, 12.0, "1/year",
            "Rate at which an eligible leading-sector firm (private, at most "
            "vc.seek_max_age_months old, vc.months_between_rounds after its last round) seeks a "
            "round.",
-           "assumed"),
+           "calibrated jointly: posterior mean 2.04 [90 %: 1.20, 2.56], posterior sd / prior sd "
+           "0.53 (not constrained: the outlook draws it jointly with the others from "
+           "data/posterior-behaviour-2022-wide.csv), by clustersim calibrate "
+           "scenarios/calibration/behaviour-2022-wide.toml (SMC-ABC, 1/10 scale, 10,992 "
+           "simulations; the 2022 growth and PCT figures, SAIC 2013 start-up hazards and exits, "
+           "Gastaud et al. 2019 deal mix; docs/calibration.md)"),
       real("vc.non_leading_seek_factor", &P::vc_non_leading_seek_factor, 0.3, 0.0, 1.0, "ratio",
            "Seek rate of other-sector firms relative to leading-sector ones.", "assumed"),
       real_list("vc.round_size_cny", &P::vc_round_size_cny, {3e6, 2e7, 6e7, 1.5e8, 4e8}, 1e4, 1e12,

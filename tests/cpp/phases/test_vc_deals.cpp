@@ -76,8 +76,10 @@ TEST(VcDeals, ExistingInvestorsFollowOnFromReserves) {
            flows);
   ASSERT_EQ(deals.size(), 1u);
   const std::int64_t first_investor = deals.fund[0];
-  // A year later the firm raises its A round: the first investor takes its pro-rata share.
-  vc_deals(firms, funds, deals, StepContext{p, Executor(1), 1, 13}, 2023, flat_momentum(),
+  // As soon as it may raise again (13 months later) the firm raises its A round: the first
+  // investor takes its pro-rata share.
+  const auto next_round = static_cast<std::uint32_t>(1 + p.vc_months_between_rounds);
+  vc_deals(firms, funds, deals, StepContext{p, Executor(1), 1, next_round}, 2023, flat_momentum(),
            next_deal, flows);
   ASSERT_GE(deals.size(), 3u);
   EXPECT_EQ(deals.fund[1], first_investor);

@@ -28,7 +28,7 @@ TEST(Scenario, DefaultsFillEveryField) {
   EXPECT_EQ(p.scale, 1.0);
   EXPECT_EQ(p.horizon_year, 2035);
   EXPECT_EQ(p.firms_total, 70000);
-  EXPECT_EQ(p.exit_base_hazard, 0.04);
+  EXPECT_EQ(p.exit_base_hazard, 0.061);
   EXPECT_EQ(p.exit_hazard_by_age.size(), 9u);
   EXPECT_TRUE(p.firm_snapshots);
 }
