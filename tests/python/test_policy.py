@@ -507,11 +507,11 @@ def _non_business_rd(p, year):
 
 
 @functools.cache
-def _run_to_2025(name):
-    """A scenario at 1/20 scale, seed 3, run to 2025 (shared by the tests below)."""
+def _run_to_2025(name, seed=3):
+    """A scenario at 1/20 scale, seed 3 unless named, run to 2025 (shared by the tests below)."""
     sc = cs.Scenario.load(SCENARIOS / name)
     sc["scale"] = 0.05
-    return cs.Simulation(sc, seed=3, threads=2).run(until=2025)
+    return cs.Simulation(sc, seed=seed, threads=2).run(until=2025)
 
 
 def test_every_target_is_moved_by_the_levers():
@@ -559,12 +559,7 @@ def test_nuclear_points_start_at_zero_and_levers_raise_the_new_tracks():
     assert levers.targets().loc[2022, "nuclear_points"] == 0
 
     def zone_new(name, seed):
-        sc = cs.Scenario.load(SCENARIOS / name)
-        sc["scale"] = 0.05
-        sc["output.firm_snapshots"] = False
-        sc["output.talent_snapshots"] = False
-        sim = cs.Simulation(sc, seed=seed, threads=2).run(until=2025)
-        revenue = sim.series("park", "new_firm_revenue_cny")
+        revenue = _run_to_2025(name, seed).series("park", "new_firm_revenue_cny")
         return float(revenue[revenue.index.year == 2025].mean().sum())
     ratios = [zone_new("all-levers-strong.toml", seed) / zone_new("baseline.toml", seed)
               for seed in range(1, 6)]
