@@ -4,7 +4,7 @@ A stylised fact from a study up to 2022 (the start-up hazard by age, the early-s
 venture deals, ...) says how firms and funds behave, not what the zone measured in a year. It is
 compared with the same statistic over a window of simulated years, measured on the running
 simulation (no results file): firm snapshots at the Decembers the window needs, the deal table
-at its end. Description and measurement only; the calibration engine (clustersim.calibration)
+at its end and at the Decembers whose closed deals a return statistic reads. Description and measurement only; the calibration engine (clustersim.calibration)
 runs the simulations.
 
     [[calibration.facts]]
@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -27,16 +27,24 @@ import pandas as pd
 from clustersim._common import value_error
 from clustersim._schema import Field, Schema
 from clustersim.observations import BASE_YEAR
-from clustersim.validation import EARLY_ROUNDS, hazard_table
+from clustersim.validation import (EARLY_ROUNDS, closed_multiples, hazard_table,
+                                   top_share_of_proceeds)
 
 
 @dataclass
 class Trace:
     """What a window's statistics read: each December's living firms (``firm_id``,
-    ``age_months``; the key ``BASE_YEAR - 1`` is the initial population) and the deal table
-    at the window's end, with ``step`` counted in months from January of the base year."""
+    ``age_months``; the key ``BASE_YEAR - 1`` is the initial population), the deal table
+    at the window's end, with ``step`` the month of the deal (1: January of the base year),
+    and the deal table at each December a return statistic reads."""
     firms: dict[int, pd.DataFrame]
     deals: pd.DataFrame
+    deals_in_december: dict[int, pd.DataFrame] = field(default_factory=dict)
+
+
+def _months(first: int, last: int) -> tuple[int, int]:
+    """The steps of the years first to last: [lo, hi)."""
+    return (first - BASE_YEAR) * 12 + 1, (last - BASE_YEAR + 1) * 12 + 1
 
 
 def _exits(trace: Trace, first: int, last: int) -> pd.DataFrame:
@@ -69,9 +77,28 @@ def _exits_within_5_years(trace: Trace, first: int, last: int) -> float:
 def _early_share(trace: Trace, first: int, last: int) -> float:
     """Seed and A rounds among the new deals (follow-ons excluded) made in the window."""
     deals = trace.deals
-    lo, hi = (first - BASE_YEAR) * 12, (last - BASE_YEAR + 1) * 12
+    lo, hi = _months(first, last)
     new = deals[(deals["follow_on"] == 0) & (deals["step"] >= lo) & (deals["step"] < hi)]
     return float(new["round"].isin(EARLY_ROUNDS).mean()) if len(new) else math.nan
+
+
+def _closed(trace: Trace, first: int, last: int) -> pd.DataFrame:
+    """The deals made from January `first` on that were exited or written off by December
+    `last`, with their multiples (as clustersim.validation counts them from the base year)."""
+    deals = trace.deals_in_december[last]
+    return closed_multiples(deals[deals["step"] >= _months(first, last)[0]])
+
+
+def _closed_share(test: Callable[[pd.Series], pd.Series]) -> Callable[[Trace, int, int], float]:
+    def statistic(trace: Trace, first: int, last: int) -> float:
+        closed = _closed(trace, first, last)
+        return float(test(closed["multiple"]).mean()) if len(closed) else math.nan
+    return statistic
+
+
+def _top_share(trace: Trace, first: int, last: int) -> float:
+    closed = _closed(trace, first, last)
+    return top_share_of_proceeds(closed) if closed["proceeds_cny"].sum() > 0 else math.nan
 
 
 # statistic -> (function of a trace and the window's first and last year, description)
@@ -83,8 +110,18 @@ STATISTICS: dict[str, tuple[Callable[[Trace, int, int], float], str]] = {
                              "share of exits younger than five years"),
     "seed_and_a_share_of_new_deals": (_early_share,
                                       "seed and A rounds among new venture deals"),
+    "closed_deals_share_at_most_1x": (_closed_share(lambda m: m <= 1.0),
+                                      "closed venture deals that returned at most their cost"),
+    "closed_deals_share_at_least_10x": (_closed_share(lambda m: m >= 10.0),
+                                        "closed venture deals that returned ten times their "
+                                        "cost or more"),
+    "top_6pct_share_of_proceeds": (_top_share,
+                                   "share of the proceeds of closed deals made by their best "
+                                   "6 %"),
 }
 _NEEDS_FIRMS = {"hazard_age_0", "hazard_age_1", "hazard_age_2", "exits_within_5_years"}
+_NEEDS_DEALS_IN_DECEMBER = {"closed_deals_share_at_most_1x", "closed_deals_share_at_least_10x",
+                            "top_6pct_share_of_proceeds"}
 
 FACT_SCHEMA = Schema(
     Field("statistic", "choice", choices=tuple(STATISTICS),
@@ -181,27 +218,37 @@ def snapshot_years(facts: list[FactMoment]) -> list[int]:
     return sorted(years)
 
 
+def deal_snapshot_years(facts: list[FactMoment]) -> list[int]:
+    """The Decembers whose deal tables the return statistics read (each window's last)."""
+    return sorted({f.last for f in facts if f.statistic in _NEEDS_DEALS_IN_DECEMBER})
+
+
 def run_and_trace(sim: Any, until: int, facts: list[FactMoment]) -> Trace:
-    """Runs ``sim`` to December ``until``, keeping the firm snapshots the facts need."""
+    """Runs ``sim`` to December ``until``, keeping the firm and deal snapshots the facts
+    need."""
     firms: dict[int, pd.DataFrame] = {}
+    deals_in_december: dict[int, pd.DataFrame] = {}
     wanted = snapshot_years(facts)
+    wanted_deals = deal_snapshot_years(facts)
 
     def keep(year: int) -> None:
         frame = sim.firms.to_frame()
         firms[year] = frame[["firm_id", "age_months"]].copy()
     if BASE_YEAR - 1 in wanted:
         keep(BASE_YEAR - 1)
-    for year in sorted({y for y in wanted if y >= BASE_YEAR} | {until}):
+    for year in sorted({y for y in wanted if y >= BASE_YEAR} | set(wanted_deals) | {until}):
         sim.run(year)   # to December of that year
         if year in wanted:
             keep(year)
+        if year in wanted_deals:
+            deals_in_december[year] = sim.deals.to_frame()
     deals = sim.deals.to_frame() if facts else pd.DataFrame()
-    return Trace(firms, deals)
+    return Trace(firms, deals, deals_in_december)
 
 
 def measure(trace: Trace, facts: list[FactMoment]) -> dict[str, float]:
     return {f.label: STATISTICS[f.statistic][0](trace, f.first, f.last) for f in facts}
 
 
-__all__ = ["FACT_SCHEMA", "FactMoment", "STATISTICS", "Trace", "measure", "parse_facts",
-           "run_and_trace", "snapshot_years"]
+__all__ = ["FACT_SCHEMA", "FactMoment", "STATISTICS", "Trace", "deal_snapshot_years", "measure",
+           "parse_facts", "run_and_trace", "snapshot_years"]

@@ -117,12 +117,23 @@ def gibrat_tail_slope(growth: pd.DataFrame, x_min: float) -> float:
     return float(np.polyfit(tail["log_size"], tail["growth"], 1)[0])
 
 
-def closed_deals(results: Results, year: int) -> pd.DataFrame:
-    """Deals exited or written off by December `year`, with their multiple (proceeds / cost)."""
-    deals = results.snapshot(year, agents="deals")
+def closed_multiples(deals: pd.DataFrame) -> pd.DataFrame:
+    """The deals of a deal table that are exited or written off, with their multiple (proceeds /
+    cost)."""
     closed = deals[deals["status"] != "active"].copy()
     closed["multiple"] = closed["proceeds_cny"] / closed["amount_cny"]
     return closed
+
+
+def top_share_of_proceeds(closed: pd.DataFrame, top: float = 0.06) -> float:
+    """The share of all proceeds that the best `top` of the closed deals made (at least one)."""
+    proceeds = closed["proceeds_cny"].sort_values(ascending=False)
+    return float(proceeds.iloc[: max(1, round(len(proceeds) * top))].sum() / proceeds.sum())
+
+
+def closed_deals(results: Results, year: int) -> pd.DataFrame:
+    """Deals exited or written off by December `year`, with their multiple (proceeds / cost)."""
+    return closed_multiples(results.snapshot(year, agents="deals"))
 
 
 def patents_scaling_exponent(results: Results, year: int) -> float:
@@ -155,9 +166,8 @@ def _closed_share(results: Results, year: int, test) -> float:
     return float(test(closed_deals(results, year)["multiple"]).mean())
 
 
-def _top_share(results: Results, year: int, top: float = 0.06) -> float:
-    proceeds = closed_deals(results, year)["proceeds_cny"].sort_values(ascending=False)
-    return float(proceeds.iloc[: max(1, round(len(proceeds) * top))].sum() / proceeds.sum())
+def _top_share(results: Results, year: int) -> float:
+    return top_share_of_proceeds(closed_deals(results, year))
 
 
 EARLY_ROUNDS = ("seed", "A")   # Gastaud et al. 2019's early stage: seed, angel and A rounds

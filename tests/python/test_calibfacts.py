@@ -37,19 +37,46 @@ def test_statistics_on_a_known_trace():
              2024: pd.DataFrame({"firm_id": [1, 5, 9], "age_months": [27, 37, 16]})}
     deals = pd.DataFrame({"follow_on": [0, 0, 0, 1, 0, 0],
                           "round": ["seed", "A", "B", "seed", "C", "seed"],
-                          "step": [12, 20, 30, 30, 34, 11]})   # step 11 is 2022: outside
-    trace = Trace(firms, deals)
+                          "step": [13, 20, 30, 30, 36, 12]})   # step 12: December 2022
+    trace = Trace(firms, deals, {2024: RETURNS})
     got = measure(trace, parse_facts(
         [fact(s, 0.5, 0.1) for s in STATISTICS], "<test>", 2030))
     # Firm-years at risk: age 0: 4 in 2023 (firms 3, 4 leave) + firm 9 in 2024 = 2 of 5; age 1:
     # firms 5, 6 in 2023 (6 leaves) + firms 1, 2 in 2024 (2 leaves) = 2 of 4; age 2: firm 5 in
     # 2024, stays. Exits: 3, 4, 6, 7 (aged 75 months) and 2: 4 of 5 under five years. New deals
-    # in 2023-24 (steps 12-35, follow-ons out): seed, A, B, C.
+    # in 2023-24 (steps 13-36, follow-ons out): seed, A, B, C.
     assert got["fact.hazard_age_0@2023-2024"] == pytest.approx(2 / 5)
     assert got["fact.hazard_age_1@2023-2024"] == pytest.approx(2 / 4)
     assert got["fact.hazard_age_2@2023-2024"] == 0.0   # firm 5, aged 2 in 2024, stays
     assert got["fact.exits_within_5_years@2023-2024"] == pytest.approx(4 / 5)
     assert got["fact.seed_and_a_share_of_new_deals@2023-2024"] == pytest.approx(2 / 4)
+
+
+# Deals in December 2024: one made in 2022 (step 5), the rest from 2023 on; two active.
+RETURNS = pd.DataFrame({
+    "step": [5, 13, 14, 20, 25, 30, 31, 33, 35, 36],
+    "status": ["exited", "written_off", "exited", "exited", "written_off", "exited", "exited",
+               "exited", "active", "active"],
+    "amount_cny": [1.0, 2.0, 1.0, 1.0, 3.0, 2.0, 1.0, 1.0, 1.0, 1.0],
+    "proceeds_cny": [50.0, 0.0, 0.5, 1.0, 0.0, 6.0, 12.0, 30.0, 0.0, 0.0]})
+
+
+def test_return_statistics_on_known_deals():
+    """Closed deals made in 2023-24: multiples 0, 0.5, 1, 0, 3, 12, 30 (the 2022 deal's 50x and
+    the active deals out): 4 of 7 at most 1x, 2 of 7 at least 10x; the best 6 % of 7 deals
+    rounds to none, so the best one: 30 of 49.5."""
+    trace = Trace({}, RETURNS, {2024: RETURNS})
+    got = measure(trace, parse_facts(
+        [fact(s, 0.5, 0.1) for s in ("closed_deals_share_at_most_1x",
+                                     "closed_deals_share_at_least_10x",
+                                     "top_6pct_share_of_proceeds")], "<test>", 2030))
+    assert got["fact.closed_deals_share_at_most_1x@2023-2024"] == pytest.approx(4 / 7)
+    assert got["fact.closed_deals_share_at_least_10x@2023-2024"] == pytest.approx(2 / 7)
+    assert got["fact.top_6pct_share_of_proceeds@2023-2024"] == pytest.approx(30 / 49.5)
+    # From 2022 on, the 50x deal counts too: 3 of 8 at least 10x.
+    since_2022 = measure(trace, parse_facts([fact("closed_deals_share_at_least_10x", 0.5, 0.1,
+                                                  (2022, 2024))], "<test>", 2030))
+    assert since_2022["fact.closed_deals_share_at_least_10x@2022-2024"] == pytest.approx(3 / 8)
 
 
 def test_hazard_table_pools_old_ages():
@@ -64,7 +91,10 @@ def test_in_memory_statistics_match_the_validation_estimators(tmp_path):
     sc["scale"], sc["horizon_year"] = 0.05, 2024
     facts = parse_facts([fact("hazard_age_0", 0.1, 0.1, (2024, 2024)),
                          fact("hazard_age_1", 0.1, 0.1, (2024, 2024)),
-                         fact("seed_and_a_share_of_new_deals", 0.5, 0.1, (2022, 2024))],
+                         fact("seed_and_a_share_of_new_deals", 0.5, 0.1, (2022, 2024)),
+                         fact("closed_deals_share_at_most_1x", 0.5, 0.1, (2022, 2023)),
+                         fact("closed_deals_share_at_least_10x", 0.1, 0.1, (2022, 2024)),
+                         fact("top_6pct_share_of_proceeds", 0.5, 0.1, (2022, 2024))],
                         "<test>", 2030)
     sim = cs.Simulation(sc, seed=3, threads=1)
     sim.run(output=tmp_path / "run.h5")
@@ -76,6 +106,11 @@ def test_in_memory_statistics_match_the_validation_estimators(tmp_path):
     # Over the whole run, the new deals of 2022-2024 are the validation's new deals.
     assert got["fact.seed_and_a_share_of_new_deals@2022-2024"] == pytest.approx(
         VALIDATION["seed_and_a_share_of_new_deals"](results, 2024))
+    # Deals closed by December 2023 (a snapshot before the run's end) and 2024, from 2022 on.
+    for name, last in (("closed_deals_share_at_most_1x", 2023),
+                       ("closed_deals_share_at_least_10x", 2024),
+                       ("top_6pct_share_of_proceeds", 2024)):
+        assert got[f"fact.{name}@2022-{last}"] == pytest.approx(VALIDATION[name](results, last))
 
 
 @pytest.mark.parametrize(("entry", "message"), [
