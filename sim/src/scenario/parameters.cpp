@@ -11,6 +11,12 @@
 namespace clustersim {
 namespace {
 
+// The end of the source of every parameter that the wide calibration (stage one) set.
+const std::string wide_fit =
+    "by clustersim calibrate scenarios/calibration/behaviour-2022-wide.toml (SMC-ABC, 1/10 "
+    "scale, 10,992 simulations; the 2022 growth and PCT figures, SAIC 2013 start-up hazards and "
+    "exits, Gastaud et al. 2019 deal mix; docs/calibration.md)";
+
 template <class T>
 ParamSpec declare(std::string key, T ModelParameters::*member, ParamType type, ParamValue def,
                   double lo, double hi, std::string unit, std::string description,
@@ -192,10 +198,8 @@ std::vector<ParamSpec> model_specs() {
            "Cash held by base-year firms as a multiple of annual revenue (plus start-up capital).",
            "calibrated jointly: posterior mean 0.52 [90 %: 0.15, 0.80], posterior sd / prior sd "
            "0.94 (not constrained: the outlook draws it jointly with the others from "
-           "data/posterior-behaviour-2022-wide.csv), by clustersim calibrate "
-           "scenarios/calibration/behaviour-2022-wide.toml (SMC-ABC, 1/10 scale, 10,992 "
-           "simulations; the 2022 growth and PCT figures, SAIC 2013 start-up hazards and exits, "
-           "Gastaud et al. 2019 deal mix; docs/calibration.md)"),
+           "data/posterior-behaviour-2022-wide.csv), " +
+               wide_fit),
 
       // --- firm growth
       real("firms.revenue_per_employee_cny", &P::revenue_per_employee_cny, 1.56e6, 1e4, 1e8,
@@ -261,10 +265,8 @@ std::vector<ParamSpec> model_specs() {
       real("firms.finance.startup_margin", &P::startup_margin, -0.065, -10.0, 1.0,
            "fraction of revenue", "Cash margin of a start-up (burn).",
            "calibrated jointly: posterior mean -0.065 [90 %: -0.109, -0.020], posterior sd / prior "
-           "sd 0.10 (constrained), by clustersim calibrate "
-           "scenarios/calibration/behaviour-2022-wide.toml (SMC-ABC, 1/10 scale, 10,992 "
-           "simulations; the 2022 growth and PCT figures, SAIC 2013 start-up hazards and exits, "
-           "Gastaud et al. 2019 deal mix; docs/calibration.md)"),
+           "sd 0.10 (constrained), " +
+               wide_fit),
 
       // --- stages
       real("firms.stage.growth_revenue_cny", &P::stage_growth_revenue_cny, 2.0e7, 0.0, 1e13,
@@ -396,10 +398,8 @@ std::vector<ParamSpec> model_specs() {
            "Annual exit hazard after the ages listed in hazard_by_age.",
            "calibrated jointly: posterior mean 0.061 [90 %: 0.014, 0.090], posterior sd / prior sd "
            "1.03 (not constrained: the outlook draws it jointly with the others from "
-           "data/posterior-behaviour-2022-wide.csv), by clustersim calibrate "
-           "scenarios/calibration/behaviour-2022-wide.toml (SMC-ABC, 1/10 scale, 10,992 "
-           "simulations; the 2022 growth and PCT figures, SAIC 2013 start-up hazards and exits, "
-           "Gastaud et al. 2019 deal mix; docs/calibration.md)"),
+           "data/posterior-behaviour-2022-wide.csv), " +
+               wide_fit),
       real("firms.exit.size_exponent", &P::exit_size_exponent, 0.2, 0.0, 5.0, "1",
            "Hazard falls as (R_ref / R)^gamma above the reference revenue.", "assumed"),
       real("firms.exit.ref_revenue_cny", &P::exit_ref_revenue_cny, 2.0e7, 1.0, 1e14, "CNY/year",
@@ -620,10 +620,8 @@ std::vector<ParamSpec> model_specs() {
               "Months after a round before the firm seeks the next.",
               "calibrated jointly: posterior mean 12.8 [90 %: 6.5, 23.2], posterior sd / prior sd "
               "0.63 (not constrained: the outlook draws it jointly with the others from "
-              "data/posterior-behaviour-2022-wide.csv), by clustersim calibrate "
-              "scenarios/calibration/behaviour-2022-wide.toml (SMC-ABC, 1/10 scale, 10,992 "
-              "simulations; the 2022 growth and PCT figures, SAIC 2013 start-up hazards and exits, "
-              "Gastaud et al. 2019 deal mix; docs/calibration.md)"),
+              "data/posterior-behaviour-2022-wide.csv), " +
+                  wide_fit),
       real("vc.signal_revenue_weight", &P::vc_signal_revenue_weight, 0.5, 0.0, 10.0,
            "signal units per log point",
            "Weight of the firm's log revenue (relative to entry.median_revenue_cny) in the signal "
@@ -643,10 +641,8 @@ std::vector<ParamSpec> model_specs() {
            "round.",
            "calibrated jointly: posterior mean 2.04 [90 %: 1.20, 2.56], posterior sd / prior sd "
            "0.53 (not constrained: the outlook draws it jointly with the others from "
-           "data/posterior-behaviour-2022-wide.csv), by clustersim calibrate "
-           "scenarios/calibration/behaviour-2022-wide.toml (SMC-ABC, 1/10 scale, 10,992 "
-           "simulations; the 2022 growth and PCT figures, SAIC 2013 start-up hazards and exits, "
-           "Gastaud et al. 2019 deal mix; docs/calibration.md)"),
+           "data/posterior-behaviour-2022-wide.csv), " +
+               wide_fit),
       real("vc.non_leading_seek_factor", &P::vc_non_leading_seek_factor, 0.3, 0.0, 1.0, "ratio",
            "Seek rate of other-sector firms relative to leading-sector ones.", "assumed"),
       real_list("vc.round_size_cny", &P::vc_round_size_cny, {3e6, 2e7, 6e7, 1.5e8, 4e8}, 1e4, 1e12,
