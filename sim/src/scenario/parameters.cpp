@@ -678,6 +678,19 @@ std::vector<ParamSpec> model_specs() {
            "assumed"),
       integer("vc.boost_months", &P::vc_boost_months, 24, 0, 240, "months",
               "Months after a round during which the growth boost lasts.", "assumed"),
+      plausible(
+          real("vc.runway_months", &P::vc_runway_months, 18.0, 1.0, 600.0, "months",
+               "Months a round is sized to last: a funded private firm (start-up or growth "
+               "stage) spends its last round at this pace where that burns faster than its "
+               "margin, so one that neither raises again nor grows large runs out of cash.",
+               "assumed from practitioner guidance, C: Radicle 2019 ('How much runway should you "
+               "target between financing rounds?', Journal of Empirical Entrepreneurship): the "
+               "convention is 12-18 months, Fred Wilson advises 18; CB Insights' median gaps "
+               "between rounds are 12 (seed to A) and 15 months (A to B); US practice, 12-24 "
+               "plausible. Not identified by the venture-return facts: clustersim calibrate "
+               "scenarios/calibration/behaviour-2022-runway.toml gives a posterior mean of 19.5 "
+               "[90 %: 10.1, 33.0], posterior sd / prior sd 0.94 (docs/calibration.md)"),
+          12.0, 24.0),
       real("vc.ipo_valuation_cny", &P::vc_ipo_valuation_cny, 3.0e9, 1e6, 1e14, "CNY",
            "Valuation from which a venture-backed firm can list.", "assumed (STAR Market scale)"),
       real("vc.ipo_min_age_years", &P::vc_ipo_min_age_years, 3.0, 0.0, 50.0, "years",

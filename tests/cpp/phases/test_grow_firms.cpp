@@ -135,3 +135,56 @@ TEST(GrowFirms, RevenuePerEmployeeTrendRaisesWhatStaffProduce) {
   EXPECT_EQ(initial_head_count(1e8, 1.0, ic, p, 24),
             static_cast<std::int32_t>(std::ceil(1e8 / per_employee)));
 }
+
+TEST(GrowFirms, AFundedFirmSpendsItsLastRoundOverTheRunway) {
+  // A seed round of 3e6 CNY (post-money 1.5e7 at dilution 0.2) closed in month 1, a runway of
+  // 18 months: a private start-up or growth-stage firm spends 3e6 / 18 CNY a month, whatever its
+  // margin earns below that; a listed firm, a large one and one without a round (or with a round
+  // from before the base year, step 0) keep their margins.
+  Scenario s = quiet_growth(0.0);
+  s.set("vc.growth_boost", 0.0);
+  s.set("vc.runway_months", 18.0);
+  const ModelParameters p = s.parameters();
+  ASSERT_DOUBLE_EQ(p.vc_dilution[0], 0.2);
+  enum { funded, unfunded, listed, large, growth, before_base_year, n };
+  const auto revenue = [](std::size_t i) {
+    return i == large ? 1e9 : i == growth ? 5e7 : 1e6;
+  };
+  FirmArrays firms = FirmsBuilder(n)
+                         .sector(Sector::other)
+                         .age_months(6)
+                         .cash(3e6)
+                         .revenue(revenue)
+                         .stage([](std::size_t i) {
+                           return i == large ? Stage::large
+                                  : i == growth ? Stage::growth
+                                                : Stage::startup;
+                         })
+                         .build();
+  for (std::size_t i : {funded, listed, large, growth, before_base_year}) {
+    firms.rounds[i] = 1;
+    firms.last_round_step[i] = i == before_base_year ? 0 : 1;
+    firms.post_money_cny[i] = 1.5e7;
+  }
+  firms.exit_route[listed] = 1;
+  Parks parks = ParksBuilder(2).floor_space(1e12).build();
+  CellStats cells;
+  const Executor executor(2);
+  measure_cells(firms, parks, p, executor, cells);
+  for (std::uint32_t step = 2; step <= 13; ++step) {
+    grow_firms(firms, parks, cells, StepContext{p, executor, 1, step});
+  }
+  // Twelve months at 3e6 / 18 a month leave a third of the round.
+  EXPECT_NEAR(firms.cash_cny[funded], 1e6, 1e-6);
+  EXPECT_NEAR(firms.cash_cny[growth], 1e6, 1e-6);  // its margin earns 0.08 x 5e7 a year: less
+  const double startup_cash = 3e6 + 1e6 * p.startup_margin;  // a year of the start-up margin
+  EXPECT_NEAR(firms.cash_cny[unfunded], startup_cash, 1e-6);
+  EXPECT_NEAR(firms.cash_cny[listed], startup_cash, 1e-6);
+  EXPECT_NEAR(firms.cash_cny[before_base_year], startup_cash, 1e-6);
+  EXPECT_NEAR(firms.cash_cny[large], 3e6 + 1e9 * p.margin_base, 1e-3);
+  // Six more months spend the rest: the firm is out of cash, for exit_firms to close.
+  for (std::uint32_t step = 14; step <= 19; ++step) {
+    grow_firms(firms, parks, cells, StepContext{p, executor, 1, step});
+  }
+  EXPECT_LT(firms.cash_cny[funded], 1e-6);
+}

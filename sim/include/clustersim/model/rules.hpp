@@ -2,6 +2,7 @@
 // Rules shared by several phases and by the initial population: calendar and rates, wages,
 // stages, congestion, R&D intensity.
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 
@@ -57,6 +58,15 @@ inline double unicorn_threshold_cny(const ModelParameters& params) {
 // Whether a firm is young enough for the unicorn lists (vc.unicorn_max_age_years).
 inline bool young_enough_for_unicorn_lists(double age_months, const ModelParameters& params) {
   return age_months <= params.vc_unicorn_max_age_years * months_per_year;
+}
+
+// The money firm i raised in its last venture round (its post-money times that round's
+// dilution), the private money a guidance fund crowded in included.
+inline double last_round_cny(const FirmArrays& firms, std::size_t i,
+                             const ModelParameters& params) {
+  const std::size_t last =
+      std::min<std::size_t>(firms.rounds[i] - 1u, params.vc_dilution.size() - 1);
+  return firms.post_money_cny[i] * params.vc_dilution[last];
 }
 
 // The wage a firm of this productivity offers to talent of log skill 0 (CNY/year).

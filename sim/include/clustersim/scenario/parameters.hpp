@@ -191,6 +191,7 @@ struct ModelParameters {
   double vc_government_leverage{};
   double vc_growth_boost{};
   std::int64_t vc_boost_months{};
+  double vc_runway_months{};
   double vc_ipo_valuation_cny{};
   double vc_ipo_min_age_years{};
   double vc_ipo_rate{};
