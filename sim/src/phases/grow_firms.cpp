@@ -186,9 +186,9 @@ double grow_firm(FirmArrays& firms, std::size_t i, const CellStats& cells, const
                             : p.margin_base + p.margin_productivity * relative_productivity;
   double operating_cash_cny = firms.revenue_cny[i] * dt * margin;
   if (stage <= Stage::growth && firms.exit_route[i] == 0 && firms.last_round_step[i] > 0) {
-    // Runway: a round is sized to last vc.runway_months, and a funded start-up spends it at
-    // that pace (hiring ahead of revenue), whether or not the next round comes. Rounds before
-    // the base year (step 0) are in the base-year cash instead.
+    // Runway: a round is sized to last vc.runway_months, and a funded private firm (start-up
+    // or growth stage) spends it at that pace, hiring ahead of revenue, whether or not the next
+    // round comes. Rounds before the base year (step 0) are in the base-year cash instead.
     operating_cash_cny =
         std::min(operating_cash_cny, -last_round_cny(firms, i, p) / p.vc_runway_months);
   }
