@@ -4,8 +4,8 @@ A stylised fact from a study up to 2022 (the start-up hazard by age, the early-s
 venture deals, ...) says how firms and funds behave, not what the zone measured in a year. It is
 compared with the same statistic over a window of simulated years, measured on the running
 simulation (no results file): firm snapshots at the Decembers the window needs, the deal table
-at its end and at the Decembers whose closed deals a return statistic reads. Description and measurement only; the calibration engine (clustersim.calibration)
-runs the simulations.
+at its end and at the Decembers whose closed deals a return statistic reads. Description and
+measurement only; the calibration engine (clustersim.calibration) runs the simulations.
 
     [[calibration.facts]]
     statistic = "hazard_age_0"
@@ -242,7 +242,10 @@ def run_and_trace(sim: Any, until: int, facts: list[FactMoment]) -> Trace:
             keep(year)
         if year in wanted_deals:
             deals_in_december[year] = sim.deals.to_frame()
-    deals = sim.deals.to_frame() if facts else pd.DataFrame()
+    # The table at `until` is read once, whether or not a return statistic keeps it too.
+    deals = deals_in_december.get(until)
+    if deals is None:
+        deals = sim.deals.to_frame() if facts else pd.DataFrame()
     return Trace(firms, deals, deals_in_december)
 
 

@@ -147,20 +147,17 @@ TEST(GrowFirms, AFundedFirmSpendsItsLastRoundOverTheRunway) {
   const ModelParameters p = s.parameters();
   ASSERT_DOUBLE_EQ(p.vc_dilution[0], 0.2);
   enum { funded, unfunded, listed, large, growth, before_base_year, n };
-  const auto revenue = [](std::size_t i) {
-    return i == large ? 1e9 : i == growth ? 5e7 : 1e6;
-  };
-  FirmArrays firms = FirmsBuilder(n)
-                         .sector(Sector::other)
-                         .age_months(6)
-                         .cash(3e6)
-                         .revenue(revenue)
-                         .stage([](std::size_t i) {
-                           return i == large ? Stage::large
-                                  : i == growth ? Stage::growth
-                                                : Stage::startup;
-                         })
-                         .build();
+  const auto revenue = [](std::size_t i) { return i == large ? 1e9 : i == growth ? 5e7 : 1e6; };
+  FirmArrays firms =
+      FirmsBuilder(n)
+          .sector(Sector::other)
+          .age_months(6)
+          .cash(3e6)
+          .revenue(revenue)
+          .stage([](std::size_t i) {
+            return i == large ? Stage::large : i == growth ? Stage::growth : Stage::startup;
+          })
+          .build();
   for (std::size_t i : {funded, listed, large, growth, before_base_year}) {
     firms.rounds[i] = 1;
     firms.last_round_step[i] = i == before_base_year ? 0 : 1;
