@@ -34,7 +34,8 @@ from clustersim.validation import (EARLY_ROUNDS, closed_multiples, hazard_table,
 @dataclass
 class Trace:
     """What a window's statistics read: each December's living firms (``firm_id``,
-    ``age_months``; the key ``BASE_YEAR - 1`` is the initial population), the deal table
+    ``age_months``, ``exit_route``, ``vc_raised_cny``; the key ``BASE_YEAR - 1`` is the
+    initial population), the deal table
     at the window's end, with ``step`` the month of the deal (1: January of the base year),
     and the deal table at each December a return statistic reads."""
     firms: dict[int, pd.DataFrame]
@@ -101,6 +102,32 @@ def _top_share(trace: Trace, first: int, last: int) -> float:
     return top_share_of_proceeds(closed) if closed["proceeds_cny"].sum() > 0 else math.nan
 
 
+ACQUIRED = 2   # firms.exit_route of an acquired firm (docs/model.md 3.3.19)
+
+
+def _acquisitions(trace: Trace, first: int, last: int) -> pd.DataFrame:
+    """The firms acquired from January `first` to December `last` (private in December
+    `first` - 1 or founded since, acquired and alive in December `last`), with the price paid
+    (``price_cny``: an exited deal's proceeds over its stake) and ``vc_raised_cny``."""
+    before, after = trace.firms[first - 1], trace.firms[last]
+    earlier = before.loc[before["exit_route"] != 0, "firm_id"]
+    acquired = after[(after["exit_route"] == ACQUIRED) & ~after["firm_id"].isin(earlier)]
+    deals = trace.deals_in_december[last]
+    exited = deals[(deals["status"] == "exited") & (deals["stake"] > 0)]
+    price = (exited["proceeds_cny"] / exited["stake"]).groupby(exited["firm"]).first()
+    acquired = acquired.assign(price_cny=acquired["firm_id"].map(price))
+    return acquired.dropna(subset=["price_cny"])
+
+
+def _acquired_share(test: Callable[[pd.Series], pd.Series]
+                    ) -> Callable[[Trace, int, int], float]:
+    def statistic(trace: Trace, first: int, last: int) -> float:
+        acquired = _acquisitions(trace, first, last)
+        ratio = acquired["price_cny"] / acquired["vc_raised_cny"]
+        return float(test(ratio).mean()) if len(acquired) else math.nan
+    return statistic
+
+
 # statistic -> (function of a trace and the window's first and last year, description)
 STATISTICS: dict[str, tuple[Callable[[Trace, int, int], float], str]] = {
     "hazard_age_0": (_hazard(0), "exit hazard in the first year of life"),
@@ -118,10 +145,18 @@ STATISTICS: dict[str, tuple[Callable[[Trace, int, int], float], str]] = {
     "top_6pct_share_of_proceeds": (_top_share,
                                    "share of the proceeds of closed deals made by their best "
                                    "6 %"),
+    "acquisitions_share_below_vc_raised": (_acquired_share(lambda r: r < 1.0),
+                                           "acquisitions priced below the venture capital the "
+                                           "firm raised"),
+    "acquisitions_share_at_least_10x_vc_raised": (_acquired_share(lambda r: r >= 10.0),
+                                                  "acquisitions priced at ten times the venture "
+                                                  "capital the firm raised or more"),
 }
 _NEEDS_FIRMS = {"hazard_age_0", "hazard_age_1", "hazard_age_2", "exits_within_5_years"}
+_ACQUISITION_STATISTICS = {"acquisitions_share_below_vc_raised",
+                           "acquisitions_share_at_least_10x_vc_raised"}
 _NEEDS_DEALS_IN_DECEMBER = {"closed_deals_share_at_most_1x", "closed_deals_share_at_least_10x",
-                            "top_6pct_share_of_proceeds"}
+                            "top_6pct_share_of_proceeds"} | _ACQUISITION_STATISTICS
 
 FACT_SCHEMA = Schema(
     Field("statistic", "choice", choices=tuple(STATISTICS),
@@ -215,6 +250,8 @@ def snapshot_years(facts: list[FactMoment]) -> list[int]:
     for f in facts:
         if f.statistic in _NEEDS_FIRMS:
             years.update(range(f.first - 1, f.last + 1))
+        if f.statistic in _ACQUISITION_STATISTICS:
+            years.update((f.first - 1, f.last))
     return sorted(years)
 
 
@@ -233,7 +270,7 @@ def run_and_trace(sim: Any, until: int, facts: list[FactMoment]) -> Trace:
 
     def keep(year: int) -> None:
         frame = sim.firms.to_frame()
-        firms[year] = frame[["firm_id", "age_months"]].copy()
+        firms[year] = frame[["firm_id", "age_months", "exit_route", "vc_raised_cny"]].copy()
     if BASE_YEAR - 1 in wanted:
         keep(BASE_YEAR - 1)
     for year in sorted({y for y in wanted if y >= BASE_YEAR} | set(wanted_deals) | {until}):

@@ -40,7 +40,8 @@ def test_statistics_on_a_known_trace():
                           "step": [13, 20, 30, 30, 36, 12]})   # step 12: December 2022
     trace = Trace(firms, deals, {2024: RETURNS})
     got = measure(trace, parse_facts(
-        [fact(s, 0.5, 0.1) for s in STATISTICS], "<test>", 2030))
+        [fact(s, 0.5, 0.1) for s in STATISTICS if not s.startswith("acquisitions")],
+        "<test>", 2030))
     # Firm-years at risk: age 0: 4 in 2023 (firms 3, 4 leave) + firm 9 in 2024 = 2 of 5; age 1:
     # firms 5, 6 in 2023 (6 leaves) + firms 1, 2 in 2024 (2 leaves) = 2 of 4; age 2: firm 5 in
     # 2024, stays. Exits: 3, 4, 6, 7 (aged 75 months) and 2: 4 of 5 under five years. New deals
@@ -77,6 +78,32 @@ def test_return_statistics_on_known_deals():
     since_2022 = measure(trace, parse_facts([fact("closed_deals_share_at_least_10x", 0.5, 0.1,
                                                   (2022, 2024))], "<test>", 2030))
     assert since_2022["fact.closed_deals_share_at_least_10x@2022-2024"] == pytest.approx(3 / 8)
+
+
+def test_acquisition_statistics_on_known_firms():
+    """Acquired in 2023-24 with a price: firms 1 (price 5 for 10 raised), 5 (50 for 4: 12.5x)
+    and 7 (20 for 10). Out: firm 2, acquired by December 2022; firm 3, listed; firm 4, private;
+    firm 6, acquired without a deal to price it. So 1 of 3 below the money raised, 1 of 3 at
+    ten times it or more."""
+    firms = {2022: pd.DataFrame({"firm_id": [1, 2, 3, 4], "age_months": [50, 60, 70, 80],
+                                 "exit_route": [0, 2, 0, 0],
+                                 "vc_raised_cny": [10.0, 5.0, 10.0, 1.0]}),
+             2024: pd.DataFrame({"firm_id": [1, 2, 3, 4, 5, 6, 7],
+                                 "age_months": [74, 84, 94, 104, 50, 50, 50],
+                                 "exit_route": [2, 2, 1, 0, 2, 2, 2],
+                                 "vc_raised_cny": [10.0, 5.0, 10.0, 1.0, 4.0, 3.0, 10.0]})}
+    deals = pd.DataFrame({"firm": [1, 2, 3, 4, 5, 5, 7],
+                          "status": ["exited", "exited", "exited", "active", "exited", "exited",
+                                     "exited"],
+                          "stake": [0.1, 0.2, 0.1, 0.1, 0.05, 0.05, 0.5],
+                          "proceeds_cny": [0.5, 1.0, 3.0, 0.0, 2.5, 2.5, 10.0]})
+    trace = Trace(firms, deals, {2024: deals})
+    facts = parse_facts([fact("acquisitions_share_below_vc_raised", 0.4, 0.1),
+                         fact("acquisitions_share_at_least_10x_vc_raised", 0.1, 0.1)],
+                        "<test>", 2030)
+    got = measure(trace, facts)
+    assert got["fact.acquisitions_share_below_vc_raised@2023-2024"] == pytest.approx(1 / 3)
+    assert got["fact.acquisitions_share_at_least_10x_vc_raised@2023-2024"] == pytest.approx(1 / 3)
 
 
 def test_hazard_table_pools_old_ages():

@@ -65,9 +65,15 @@ void vc_exits(FirmArrays& firms, FundArrays& funds, DealArrays& deals, const Ste
     }
     const std::size_t c = cell_index(static_cast<std::size_t>(firms.park[i]), firms.sector[i]);
     (route == 1 ? flows.ipos : flows.acquisitions)[c] += 1.0;
+    // A listing is priced at the mark; an acquirer's price varies around it (a third draw).
+    double price_cny = firms.valuation_cny[i];
+    if (route == 2) {
+      boost::random::normal_distribution<double> price_noise(0.0, 1.0);
+      price_cny = acquisition_price_cny(price_cny, price_noise(stream), p);
+    }
     for (std::uint32_t d : by_firm.of(i)) {
       deals.status[d] = static_cast<std::uint8_t>(DealStatus::exited);
-      deals.proceeds_cny[d] = deals.stake[d] * firms.valuation_cny[i];
+      deals.proceeds_cny[d] = deals.stake[d] * price_cny;
       funds.realized_cny[static_cast<std::size_t>(deals.fund[d])] += deals.proceeds_cny[d];
     }
   }

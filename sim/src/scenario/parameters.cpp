@@ -703,6 +703,23 @@ std::vector<ParamSpec> model_specs() {
       real("vc.acquisition_rate", &P::vc_acquisition_rate, 0.03, 0.0, 12.0, "1/year",
            "Rate at which a venture-backed private firm of 4 years or more is acquired.",
            "assumed"),
+      // Proceeds feed no rule (no fund raises on its returns), so these two move no target
+      // and the outlook does not draw them; their uncertainty is the fit's (calibration.md).
+      real("vc.acquisition_price_log_mean", &P::vc_acquisition_price_log_mean, -1.81, -10.0, 10.0,
+           "log points",
+           "Mean log ratio of an acquisition's price to the firm's mark (post-money scaled by "
+           "revenue growth since the round): a trade buyer pays for the business, not for the "
+           "growth the last round priced.",
+           "fitted, C: clustersim calibrate scenarios/calibration/behaviour-2022-acquisitions.toml "
+           "(posterior mean; 90 %: -2.80 to -0.76, posterior sd / prior sd 0.59) to the share of "
+           "US venture-backed acquisitions priced below the money raised (Sand Hill "
+           "Econometrics 2014: 65 %; Woodward 2021, CCIA: 42 %) and at ten times it or more "
+           "(NVCA Q1 2010: 14 %)"),
+      real("vc.acquisition_price_log_sd", &P::vc_acquisition_price_log_sd, 1.26, 0.0, 10.0,
+           "log points",
+           "Standard deviation of the log ratio of an acquisition's price to the firm's mark.",
+           "fitted, D: the same fit (posterior mean; 90 %: 0.56 to 1.94, posterior sd / prior "
+           "sd 0.75: hardly identified)"),
       real("vc.cny_per_usd", &P::vc_cny_per_usd, 6.73, 0.1, 100.0, "CNY/USD",
            "Exchange rate for the unicorn threshold.", "2022 average (PBoC central parity ~6.73)"),
       real("vc.unicorn_valuation_usd", &P::vc_unicorn_valuation_usd, 1.0e9, 1e6, 1e13, "USD",

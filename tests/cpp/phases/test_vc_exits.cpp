@@ -1,5 +1,9 @@
-// Phase vc_exits (docs/model.md 3.3.19) on hand-made worlds: write-offs, listing and unicorns.
+// Phase vc_exits (docs/model.md 3.3.19) on hand-made worlds: write-offs, listing, unicorns and
+// acquisition prices.
 #include <gtest/gtest.h>
+
+#include <cmath>
+#include <vector>
 
 #include "clustersim/phases/vc_deals.hpp"
 #include "clustersim/phases/vc_exits.hpp"
@@ -8,6 +12,7 @@
 
 using namespace clustersim;
 using test_support::eager_vc;
+using test_support::FirmsBuilder;
 using test_support::flat_momentum;
 using test_support::FundsBuilder;
 using test_support::vc_seeker;
@@ -75,4 +80,89 @@ TEST(VcExits, WriteOffsListingAndUnicorns) {
   one.age_months[0] -= 1;
   vc_exits(one, fund, held, StepContext{q, Executor(1), 1, 5}, flows);
   EXPECT_EQ(one.stage[0], static_cast<std::uint8_t>(Stage::unicorn));
+}
+
+namespace {
+
+// n firms of age 60 months with one round each (post-money 1e8 at revenue 1e7, the mark) and
+// one deal of stake 0.2, none able to list: each month some are acquired.
+struct AcquisitionWorld {
+  FirmArrays firms;
+  FundArrays funds = FundsBuilder({FundKind::private_vc}).size(1e12).build();
+  DealArrays deals;
+
+  explicit AcquisitionWorld(std::size_t n)
+      : firms(FirmsBuilder(n).first_id(1).stage(Stage::growth).age_months(60).build()) {
+    deals.resize(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      firms.rounds[i] = 1;
+      firms.last_round_step[i] = 1;
+      firms.post_money_cny[i] = 1e8;
+      firms.revenue_at_round_cny[i] = firms.revenue_cny[i];
+      firms.vc_raised_cny[i] = 2e7;
+      deals.id[i] = static_cast<std::int64_t>(i);
+      deals.fund[i] = 0;
+      deals.firm[i] = firms.id[i];
+      deals.firm_index[i] = static_cast<std::int32_t>(i);
+      deals.amount_cny[i] = 2e7;
+      deals.stake[i] = 0.2;
+      deals.status[i] = static_cast<std::uint8_t>(DealStatus::active);
+      deals.alive[i] = 1;
+    }
+  }
+};
+
+Scenario acquirers(double log_mean, double log_sd) {
+  Scenario s;
+  s.set("vc.ipo_rate", 0.0);
+  s.set("vc.acquisition_rate", 12.0);  // monthly probability 1 - 1/e
+  s.set("vc.acquisition_price_log_mean", log_mean);
+  s.set("vc.acquisition_price_log_sd", log_sd);
+  return s;
+}
+
+}  // namespace
+
+TEST(VcExits, AnAcquirerPaysTheMarkTimesAFixedFactor) {
+  // Without dispersion every acquisition pays exactly a quarter of the mark (1e8).
+  const ModelParameters p = acquirers(std::log(0.25), 0.0).parameters();
+  AcquisitionWorld world(50);
+  StepFlows flows(1);
+  vc_exits(world.firms, world.funds, world.deals, StepContext{p, Executor(1), 1, 2}, flows);
+  std::size_t acquired = 0;
+  for (std::size_t i = 0; i < world.firms.size(); ++i) {
+    if (world.firms.exit_route[i] != 2) {
+      EXPECT_EQ(world.deals.status[i], static_cast<std::uint8_t>(DealStatus::active));
+      continue;
+    }
+    ++acquired;
+    EXPECT_DOUBLE_EQ(world.firms.valuation_cny[i], 1e8);  // the mark itself is unchanged
+    EXPECT_DOUBLE_EQ(world.deals.proceeds_cny[i], 0.2 * 0.25 * 1e8);
+  }
+  EXPECT_GT(acquired, 0u);
+  EXPECT_EQ(flows.acquisitions[0], static_cast<double>(acquired));
+  EXPECT_DOUBLE_EQ(world.funds.realized_cny[0], acquired * 0.2 * 0.25 * 1e8);
+}
+
+TEST(VcExits, AcquisitionPricesAreLognormalAroundTheMark) {
+  // 4,000 firms, ~2,500 acquired: the log price ratio's mean has a standard error of
+  // 0.9 / sqrt(2500) = 0.018 and its sd one of ~0.9 / sqrt(5000) = 0.013, so 0.06 is over
+  // four standard errors of either.
+  const ModelParameters p = acquirers(-1.2, 0.9).parameters();
+  AcquisitionWorld world(4000);
+  StepFlows flows(1);
+  vc_exits(world.firms, world.funds, world.deals, StepContext{p, Executor(1), 7, 2}, flows);
+  std::vector<double> log_ratio;
+  for (std::size_t i = 0; i < world.firms.size(); ++i) {
+    if (world.firms.exit_route[i] != 2) continue;
+    log_ratio.push_back(std::log(world.deals.proceeds_cny[i] / (0.2 * 1e8)));
+  }
+  ASSERT_GT(log_ratio.size(), 2000u);
+  const double n = static_cast<double>(log_ratio.size());
+  double mean = 0.0;
+  for (double x : log_ratio) mean += x / n;
+  double variance = 0.0;
+  for (double x : log_ratio) variance += (x - mean) * (x - mean) / (n - 1.0);
+  EXPECT_NEAR(mean, -1.2, 0.06);
+  EXPECT_NEAR(std::sqrt(variance), 0.9, 0.06);
 }

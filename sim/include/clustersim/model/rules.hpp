@@ -69,6 +69,14 @@ inline double last_round_cny(const FirmArrays& firms, std::size_t i,
   return firms.post_money_cny[i] * params.vc_dilution[last];
 }
 
+// What an acquirer pays for a venture-backed firm marked at mark_cny, given a standard normal
+// draw z: the mark times a lognormal factor (vc.acquisition_price_log_mean, _log_sd). A trade
+// buyer prices the business it buys, not the growth the last round priced, so many pay less.
+inline double acquisition_price_cny(double mark_cny, double z, const ModelParameters& params) {
+  return mark_cny *
+         std::exp(params.vc_acquisition_price_log_mean + params.vc_acquisition_price_log_sd * z);
+}
+
 // The wage a firm of this productivity offers to talent of log skill 0 (CNY/year).
 double wage_offer(double productivity, const ModelParameters& params);
 

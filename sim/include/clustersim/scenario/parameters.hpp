@@ -196,6 +196,8 @@ struct ModelParameters {
   double vc_ipo_min_age_years{};
   double vc_ipo_rate{};
   double vc_acquisition_rate{};
+  double vc_acquisition_price_log_mean{};
+  double vc_acquisition_price_log_sd{};
   double vc_cny_per_usd{};
   double vc_unicorn_valuation_usd{};
   double vc_unicorn_max_age_years{};
