@@ -346,3 +346,12 @@ range = [0.0, 0.3]
     assert "simulations in" not in quiet.stderr and "wrote" in quiet.stdout
     bad = run_cli("calibrate", str(tmp_path / "none.toml"), "-o", str(out))
     assert bad.returncode == 2 and "cannot read the calibration file" in bad.stderr
+
+
+@pytest.mark.parametrize("path", sorted((SCENARIOS / "calibration").glob("*.toml")),
+                         ids=lambda p: p.name)
+def test_every_shipped_calibration_file_loads(path):
+    """The fits docs/calibration.md quotes must stay reproducible as keys and statistics change:
+    each shipped calibration file loads, with at least one parameter and one moment."""
+    spec = CalibrationSpec.load(path)
+    assert spec.priors and spec.moments()

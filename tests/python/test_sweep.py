@@ -397,3 +397,12 @@ def test_cli_sweep_on_a_running_scheduler_and_kept_run_files(tmp_path):
         targets = cs.load(tmp_path / "remote.h5.runs" / kept[run]).targets()
         assert targets["pct"].to_numpy().tobytes() == \
             results.outcome("pct").loc[run].to_numpy().tobytes()
+
+
+@pytest.mark.parametrize("path", sorted((SCENARIOS / "sweeps").glob("*.toml")),
+                         ids=lambda p: p.name)
+def test_every_shipped_sweep_file_loads(path):
+    """The experiments the docs quote (docs/levers.md) must stay runnable as the scenario keys
+    change: each shipped sweep file loads, its keys exist and its first point validates."""
+    spec = SweepSpec.load(path)
+    assert len(spec.points()) >= 1
