@@ -4,8 +4,9 @@ A stylised fact from a study up to 2022 (the start-up hazard by age, the early-s
 venture deals, ...) says how firms and funds behave, not what the zone measured in a year. It is
 compared with the same statistic over a window of simulated years, measured on the running
 simulation (no results file): firm snapshots at the Decembers the window needs, the deal table
-at its end and at the Decembers whose closed deals a return statistic reads. Description and
-measurement only; the calibration engine (clustersim.calibration) runs the simulations.
+at its end and at the Decembers whose closed deals or acquisitions a statistic reads.
+Description and measurement only; the calibration engine (clustersim.calibration) runs the
+simulations.
 
     [[calibration.facts]]
     statistic = "hazard_age_0"
@@ -35,9 +36,9 @@ from clustersim.validation import (EARLY_ROUNDS, closed_multiples, hazard_table,
 class Trace:
     """What a window's statistics read: each December's living firms (``firm_id``,
     ``age_months``, ``exit_route``, ``vc_raised_cny``; the key ``BASE_YEAR - 1`` is the
-    initial population), the deal table
-    at the window's end, with ``step`` the month of the deal (1: January of the base year),
-    and the deal table at each December a return statistic reads."""
+    initial population), the deal table at the window's end, with ``step`` the month of the
+    deal (1: January of the base year), and the deal table at each December a return or
+    acquisition statistic reads."""
     firms: dict[int, pd.DataFrame]
     deals: pd.DataFrame
     deals_in_december: dict[int, pd.DataFrame] = field(default_factory=dict)

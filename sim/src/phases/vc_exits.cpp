@@ -65,7 +65,8 @@ void vc_exits(FirmArrays& firms, FundArrays& funds, DealArrays& deals, const Ste
     }
     const std::size_t c = cell_index(static_cast<std::size_t>(firms.park[i]), firms.sector[i]);
     (route == 1 ? flows.ipos : flows.acquisitions)[c] += 1.0;
-    // A listing is priced at the mark; an acquirer's price varies around it (a third draw).
+    // A listing is priced at the mark; an acquirer pays it times a lognormal factor (a third
+    // draw of the stream), mostly less.
     double price_cny = firms.valuation_cny[i];
     if (route == 2) {
       boost::random::normal_distribution<double> price_noise(0.0, 1.0);
