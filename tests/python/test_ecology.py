@@ -165,3 +165,29 @@ def test_talent_snapshots_store_skill_and_wage_in_single_precision_unless_asked(
     np.testing.assert_array_equal(narrow["wage_cny"].to_numpy(),
                                   full["wage_cny"].to_numpy().astype(np.float32))
     assert (narrow["talent_id"].to_numpy() == full["talent_id"].to_numpy()).all()
+
+
+def test_acquisition_prices_move_proceeds_and_nothing_else():
+    """docs/model.md 3.3.19: an acquirer pays the mark times a fitted factor. Proceeds feed no
+    rule (no fund raises on its returns), which is why the outlook does not draw the factor: the
+    same run at a price of the mark (factor 1) must differ in proceeds and realised money only."""
+    at_mark = small(horizon=2026, scale=0.05)
+    at_mark["vc.acquisition_price_log_mean"] = 0.0
+    at_mark["vc.acquisition_price_log_sd"] = 0.0
+    fitted = cs.Simulation(small(horizon=2026, scale=0.05), seed=8, threads=2).run()
+    marked = cs.Simulation(at_mark, seed=8, threads=2).run()
+    pd.testing.assert_frame_equal(fitted.targets(), marked.targets())
+    pd.testing.assert_frame_equal(fitted.firms.to_frame(), marked.firms.to_frame())
+    a, b = fitted.deals.to_frame(), marked.deals.to_frame()
+    pd.testing.assert_frame_equal(a.drop(columns="proceeds_cny"), b.drop(columns="proceeds_cny"))
+    acquired = fitted.firms.to_frame().query("exit_route == 2")["firm_id"]
+    sold = (a["status"] == "exited") & a["firm"].isin(acquired)
+    assert sold.sum() > 0, "the run must have acquisitions to compare"
+    # Acquired stakes pay the mark times a different factor per firm; listed ones the mark.
+    ratio = a.loc[sold, "proceeds_cny"] / b.loc[sold, "proceeds_cny"]
+    assert (ratio != 1.0).all() and ratio.groupby(a.loc[sold, "firm"]).nunique().eq(1).all()
+    assert (a.loc[~sold, "proceeds_cny"] == b.loc[~sold, "proceeds_cny"]).all()
+    funds_a, funds_b = fitted.funds.to_frame(), marked.funds.to_frame()
+    assert (funds_a["realized_cny"] != funds_b["realized_cny"]).any()
+    pd.testing.assert_frame_equal(funds_a.drop(columns=["realized_cny"]),
+                                  funds_b.drop(columns=["realized_cny"]))
