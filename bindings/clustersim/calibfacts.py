@@ -91,10 +91,13 @@ def _closed(trace: Trace, first: int, last: int) -> pd.DataFrame:
     return closed_multiples(deals[deals["step"] >= _months(first, last)[0]])
 
 
-def _closed_share(test: Callable[[pd.Series], pd.Series]) -> Callable[[Trace, int, int], float]:
+def _share(rows: Callable[[Trace, int, int], pd.DataFrame],
+           test: Callable[[pd.Series], pd.Series]) -> Callable[[Trace, int, int], float]:
+    """The statistic: the share of a window's rows (closed deals, acquisitions) whose
+    ``multiple`` passes `test`; NaN without rows."""
     def statistic(trace: Trace, first: int, last: int) -> float:
-        closed = _closed(trace, first, last)
-        return float(test(closed["multiple"]).mean()) if len(closed) else math.nan
+        frame = rows(trace, first, last)
+        return float(test(frame["multiple"]).mean()) if len(frame) else math.nan
     return statistic
 
 
@@ -109,24 +112,17 @@ ACQUIRED = 2   # firms.exit_route of an acquired firm (docs/model.md 3.3.19)
 def _acquisitions(trace: Trace, first: int, last: int) -> pd.DataFrame:
     """The firms acquired from January `first` to December `last` (private in December
     `first` - 1 or founded since, acquired and alive in December `last`), with the price paid
-    (``price_cny``: an exited deal's proceeds over its stake) and ``vc_raised_cny``."""
+    (``price_cny``: an exited deal's proceeds over its stake) and its ``multiple`` of the
+    venture capital the firm raised (``vc_raised_cny``)."""
     before, after = trace.firms[first - 1], trace.firms[last]
     earlier = before.loc[before["exit_route"] != 0, "firm_id"]
     acquired = after[(after["exit_route"] == ACQUIRED) & ~after["firm_id"].isin(earlier)]
     deals = trace.deals_in_december[last]
     exited = deals[(deals["status"] == "exited") & (deals["stake"] > 0)]
     price = (exited["proceeds_cny"] / exited["stake"]).groupby(exited["firm"]).first()
-    acquired = acquired.assign(price_cny=acquired["firm_id"].map(price))
-    return acquired.dropna(subset=["price_cny"])
-
-
-def _acquired_share(test: Callable[[pd.Series], pd.Series]
-                    ) -> Callable[[Trace, int, int], float]:
-    def statistic(trace: Trace, first: int, last: int) -> float:
-        acquired = _acquisitions(trace, first, last)
-        ratio = acquired["price_cny"] / acquired["vc_raised_cny"]
-        return float(test(ratio).mean()) if len(acquired) else math.nan
-    return statistic
+    acquired = acquired.assign(price_cny=acquired["firm_id"].map(price)).dropna(
+        subset=["price_cny"])
+    return acquired.assign(multiple=acquired["price_cny"] / acquired["vc_raised_cny"])
 
 
 # statistic -> (function of a trace and the window's first and last year, description)
@@ -138,18 +134,18 @@ STATISTICS: dict[str, tuple[Callable[[Trace, int, int], float], str]] = {
                              "share of exits younger than five years"),
     "seed_and_a_share_of_new_deals": (_early_share,
                                       "seed and A rounds among new venture deals"),
-    "closed_deals_share_at_most_1x": (_closed_share(lambda m: m <= 1.0),
+    "closed_deals_share_at_most_1x": (_share(_closed, lambda m: m <= 1.0),
                                       "closed venture deals that returned at most their cost"),
-    "closed_deals_share_at_least_10x": (_closed_share(lambda m: m >= 10.0),
+    "closed_deals_share_at_least_10x": (_share(_closed, lambda m: m >= 10.0),
                                         "closed venture deals that returned ten times their "
                                         "cost or more"),
     "top_6pct_share_of_proceeds": (_top_share,
                                    "share of the proceeds of closed deals made by their best "
                                    "6 %"),
-    "acquisitions_share_below_vc_raised": (_acquired_share(lambda r: r < 1.0),
+    "acquisitions_share_below_vc_raised": (_share(_acquisitions, lambda r: r < 1.0),
                                            "acquisitions priced below the venture capital the "
                                            "firm raised"),
-    "acquisitions_share_at_least_10x_vc_raised": (_acquired_share(lambda r: r >= 10.0),
+    "acquisitions_share_at_least_10x_vc_raised": (_share(_acquisitions, lambda r: r >= 10.0),
                                                   "acquisitions priced at ten times the venture "
                                                   "capital the firm raised or more"),
 }
