@@ -49,7 +49,8 @@ const std::vector<PhaseCase>& phase_cases() {
   static const std::vector<PhaseCase> cases = {
       {"raise_funds", true, Over::funds, funds_part,
        [](W& w, const C& c) {
-         raise_funds(w.funds, w.firms, w.params, w.seed, w.year(), c.step, false, c.policy);
+         raise_funds(w.funds, w.firms, w.deals, w.params, w.seed, w.year(), c.step, false,
+                     c.policy);
        }},
       {"develop_incubators", true, Over::incubators, incubators_part,
        [](W& w, const C& c) { develop_incubators(w.incubators, w.parks, w.cells, c); }},
@@ -68,7 +69,8 @@ const std::vector<PhaseCase>& phase_cases() {
        [](W& w, const C& c) { vc_exits(w.firms, w.funds, w.deals, c, w.flows); }},
       {"vc_deals", false, Over::firms, firms_part | funds_part | deals_part | flows_part,
        [](W& w, const C& c) {
-         vc_deals(w.firms, w.funds, w.deals, c, w.year(), w.momentum, w.next_deal_id, w.flows);
+         vc_deals(w.firms, w.funds, w.deals, w.parks, c, w.year(), w.momentum, w.next_deal_id,
+                  w.flows);
        }},
       {"relocate_firms", false, Over::firms, firms_part | talent_part | city_part | flows_part,
        [](W& w, const C& c) {

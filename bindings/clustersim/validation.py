@@ -136,17 +136,29 @@ def closed_deals(results: Results, year: int) -> pd.DataFrame:
     return closed_multiples(results.snapshot(year, agents="deals"))
 
 
+def _scaling_exponent(results: Results, name: str, years: list[int]) -> float:
+    """Slope of log `name` summed over `years` on log employment in December of the last, across
+    the parks where both are positive (Bettencourt et al. 2007's urban scaling, parks as places)."""
+    flows = results.series("park", name)
+    employees = results.series("park", "employees")
+    by_park = pd.DataFrame({
+        "flow": flows[np.isin(flows.index.year, years)].T.groupby(level=0).sum().sum(axis=1),
+        "employees": employees[employees.index.year == years[-1]].iloc[-1]
+        .groupby(level=0).sum()})
+    by_park = by_park[(by_park["flow"] > 0) & (by_park["employees"] > 0)]
+    return float(np.polyfit(np.log(by_park["employees"]), np.log(by_park["flow"]), 1)[0])
+
+
 def patents_scaling_exponent(results: Results, year: int) -> float:
     """Slope of log patents granted in `year` on log employment in December, across parks
     (Bettencourt et al. 2007's urban scaling, with parks as places)."""
-    patents = results.series("park", "patents")
-    employees = results.series("park", "employees")
-    in_year = patents.index.year == year
-    by_park = pd.DataFrame({
-        "patents": patents[in_year].T.groupby(level=0).sum().sum(axis=1),
-        "employees": employees[in_year].iloc[-1].groupby(level=0).sum()})
-    by_park = by_park[(by_park["patents"] > 0) & (by_park["employees"] > 0)]
-    return float(np.polyfit(np.log(by_park["employees"]), np.log(by_park["patents"]), 1)[0])
+    return _scaling_exponent(results, "patents", [year])
+
+
+def venture_capital_scaling_exponent(results: Results, year: int) -> float:
+    """Slope of log venture capital invested in the five years to `year` on log employment in
+    December of `year`, across parks. Five years, as a park's yearly rounds are few and lumpy."""
+    return _scaling_exponent(results, "vc_invested_cny", list(range(year - 4, year + 1)))
 
 
 def monthly_hires_per_talent(results: Results, year: int) -> float:

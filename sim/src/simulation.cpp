@@ -21,7 +21,7 @@ Simulation::Simulation(const Scenario& scenario, const BaseData& data, std::uint
   state_.firms = std::move(population.firms);
   state_.talent = std::move(population.talent);
   state_.incubators = std::move(population.incubators);
-  raise_funds(state_.funds, state_.firms, params_, state_.seed, base_year, 0, true);
+  raise_funds(state_.funds, state_.firms, state_.deals, params_, state_.seed, base_year, 0, true);
   state_.next_firm_id = population.next_firm_id;
   state_.first_new_firm_id = population.next_firm_id;
   state_.next_talent_id = population.next_talent_id;
@@ -69,8 +69,8 @@ void Simulation::step() {
   if (ctx.step > 1 && (ctx.step - 1) % 12 == 0) {  // each January
     start_incubator_year(state_.incubators);
     start_fund_year(state_.funds);
-    raise_funds(state_.funds, state_.firms, params_, state_.seed, step_year, ctx.step, false,
-                policy_);
+    raise_funds(state_.funds, state_.firms, state_.deals, params_, state_.seed, step_year, ctx.step,
+                false, policy_);
   }
   if ((ctx.step - 1) % 12 == 0)
     develop_incubators(state_.incubators, state_.parks, state_.cells, ctx);
@@ -81,8 +81,8 @@ void Simulation::step() {
   check_firm_invariants(state_.firms, executor_, "grow_firms", ctx.step);
   exit_firms(state_.firms, state_.incubators, ctx, flows.exits);
   vc_exits(state_.firms, state_.funds, state_.deals, ctx, flows);
-  vc_deals(state_.firms, state_.funds, state_.deals, ctx, step_year, sector_momentum(),
-           state_.next_deal_id, flows);
+  vc_deals(state_.firms, state_.funds, state_.deals, state_.parks, ctx, step_year,
+           sector_momentum(), state_.next_deal_id, flows);
   relocate_firms(state_.firms, state_.talent, state_.parks, state_.cells, ctx, state_.city, flows);
   graduate_incubatees(state_.incubators, state_.firms, state_.cells, ctx, flows);
   talent_life(state_.talent, state_.firms, state_.parks, state_.cells, ctx, flows);

@@ -88,3 +88,38 @@ def test_input_check(fact, scenario, measured):
     # Imposed by a rule or the initial population: this proves the input is as intended, not
     # that the model explains the fact.
     _judge(fact, scenario, measured)
+
+
+class _ParkSeries:
+    """A run's park series, made by hand: for each name, a function of (park, year) giving the
+    monthly value; employees likewise."""
+
+    def __init__(self, values: dict, parks: list, years: range):
+        import pandas as pd
+        index = pd.date_range(f"{years[0]}-01-31", f"{years[-1]}-12-31", freq="ME")
+        columns = pd.MultiIndex.from_tuples([(park, "ic") for park in parks])
+        self._frames = {
+            name: pd.DataFrame([[value(park, month.year) for park in parks] for month in index],
+                               index=index, columns=columns)
+            for name, value in values.items()}
+
+    def series(self, level: str, name: str):
+        assert level == "park"
+        return self._frames[name]
+
+
+def test_the_scaling_exponents_are_slopes_on_employment_across_parks():
+    # Parks of 100, 1,000 and 10,000 employees (500 in park d) in December 2030. Monthly VC is
+    # 0.01 x employees^1.3 in 2026-2030 and flat before, and park d has none: the slope over
+    # the five years to 2030 is 1.3 (to rounding), since d is left out (log 0) and the flat
+    # years before 2026 are not summed (with them it would be lower).
+    employees = {"a": 100.0, "b": 1000.0, "c": 10000.0, "d": 500.0}
+    def vc(park, year):
+        return 0.0 if park == "d" else (0.01 * employees[park] ** 1.3 if year >= 2026 else 1e6)
+    results = _ParkSeries({"vc_invested_cny": vc, "employees": lambda p, y: employees[p],
+                           "patents": lambda p, y: employees[p] ** (1.1 if y == 2030 else 0.5)},
+                          list(employees), range(2020, 2031))
+    assert validation.venture_capital_scaling_exponent(results, 2030) == pytest.approx(1.3)
+    # The patents' exponent is the same slope over the one year.
+    assert validation.patents_scaling_exponent(results, 2030) == pytest.approx(1.1)
+    assert validation.patents_scaling_exponent(results, 2029) == pytest.approx(0.5)

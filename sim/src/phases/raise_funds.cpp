@@ -7,15 +7,37 @@
 #include <cmath>
 #include <numeric>
 #include <span>
+#include <vector>
 
 #include "clustersim/core/random.hpp"
 #include "clustersim/model/rules.hpp"
 
 namespace clustersim {
 
-void raise_funds(FundArrays& funds, const FirmArrays& firms, const ModelParameters& p,
-                 std::uint64_t seed, int year, std::uint32_t step, bool base_year_funds,
-                 const PolicyState& policy) {
+namespace {
+
+// The parks of the new deals (not follow-ons) made in the twelve months before `step`, one entry
+// per deal, of firms still in the arrays: where the venture network is. Deals are appended month
+// by month and never removed, so they are a suffix of the arrays.
+std::vector<std::int16_t> recent_deal_parks(const DealArrays& deals, const FirmArrays& firms,
+                                            std::uint32_t step) {
+  std::vector<std::int16_t> parks;
+  const auto since = static_cast<std::int64_t>(step) - 12;
+  for (std::size_t d = deals.size(); d-- > 0 && deals.step[d] >= since;) {
+    if (deals.follow_on[d] || deals.firm_index[d] < 0) continue;
+    parks.push_back(firms.park[static_cast<std::size_t>(deals.firm_index[d])]);
+  }
+  std::reverse(parks.begin(), parks.end());  // in deal order
+  return parks;
+}
+
+}  // namespace
+
+void raise_funds(FundArrays& funds, const FirmArrays& firms, const DealArrays& deals,
+                 const ModelParameters& p, std::uint64_t seed, int year, std::uint32_t step,
+                 bool base_year_funds, const PolicyState& policy) {
+  // Venture capital goes where the deals are (Sorenson & Stuart 2001; Chen et al. 2010).
+  const std::vector<std::int16_t> deal_parks = recent_deal_parks(deals, firms, step);
   // Levers adding funds each year: the government innovation fund, corporate venture funds of
   // tech leaders, and (global network) more private, partly foreign, funds.
   const std::array<double, fund_kind_count> new_per_year = {
@@ -91,8 +113,14 @@ void raise_funds(FundArrays& funds, const FirmArrays& firms, const ModelParamete
           break;
         }
       }
-      if (static_cast<FundKind>(kind) != FundKind::corporate && !firms.id.empty()) {
-        // Home park: that of a firm drawn at random (funds sit where the firms are).
+      if (static_cast<FundKind>(kind) != FundKind::corporate && !deal_parks.empty()) {
+        // Home park: that of a recent deal drawn at random (the venture network's parks).
+        const auto d = std::min(
+            deal_parks.size() - 1,
+            static_cast<std::size_t>(stream.uniform01() * static_cast<double>(deal_parks.size())));
+        funds.park[f] = deal_parks[d];
+      } else if (static_cast<FundKind>(kind) != FundKind::corporate && !firms.id.empty()) {
+        // No deals yet (the base year): that of a firm drawn at random.
         const auto i = std::min(
             firms.size() - 1,
             static_cast<std::size_t>(stream.uniform01() * static_cast<double>(firms.size())));

@@ -23,6 +23,23 @@ struct Candidate {
   double signal;
 };
 
+// vc_proximity for every (firm's park, fund's home park), computed once a month: 22 x 22
+// powers instead of one per fund scanned. Hand-built test parks have no distances: all 1.
+class VcProximity {
+ public:
+  VcProximity(const Parks& parks, const ModelParameters& p)
+      : n_(parks.distance_km.empty() ? 0 : parks.size()), table_(n_ * n_) {
+    for (std::size_t k = 0; k < n_ * n_; ++k) table_[k] = vc_proximity(parks.distance_km[k], p);
+  }
+  double of(std::size_t firm_park, std::size_t fund_park) const {
+    return firm_park < n_ && fund_park < n_ ? table_[firm_park * n_ + fund_park] : 1.0;
+  }
+
+ private:
+  std::size_t n_;
+  std::vector<double> table_;
+};
+
 // A fund's part of a round: a follow-on from its reserve or a new investment.
 struct Ticket {
   std::size_t fund;
@@ -30,10 +47,44 @@ struct Ticket {
   bool follow_on;
 };
 
+// Deal flow by park: a firm gets in front of investors as often as the venture network within
+// its reach allows. A park's reach is the sum of the investing funds' proximities to it; its
+// factor is the reach over the mean reach of the firms that may seek, so the cluster's deal flow
+// stays that of vc.seek_rate and only its spread over the parks follows the network.
+std::vector<double> deal_flow_factors(const FirmArrays& firms, const FundArrays& funds,
+                                      const VcProximity& proximity, std::size_t n_parks, int year,
+                                      const ModelParameters& p) {
+  std::vector<double> reach(n_parks, 0.0), may_seek(n_parks, 0.0);
+  for (std::size_t f = 0; f < funds.size(); ++f) {
+    if (!funds.open[f] || year >= funds.vintage_year[f] + funds.investment_years[f]) continue;
+    const auto home = static_cast<std::size_t>(funds.park[f]);
+    for (std::size_t k = 0; k < n_parks; ++k) reach[k] += proximity.of(k, home);
+  }
+  for (std::size_t i = 0; i < firms.size(); ++i) {
+    if (firms.alive[i] && firms.exit_route[i] == 0 &&
+        firms.age_months[i] <= p.vc_seek_max_age_months) {
+      may_seek[static_cast<std::size_t>(firms.park[i])] += 1.0;
+    }
+  }
+  double reached = 0.0, seekers = 0.0;
+  for (std::size_t k = 0; k < n_parks; ++k) {
+    reached += may_seek[k] * reach[k];
+    seekers += may_seek[k];
+  }
+  std::vector<double> factor(n_parks, 1.0);
+  if (reached <= 0.0) return factor;  // no investing fund: vc.seek_rate as it is
+  const double mean_reach = reached / seekers;
+  for (std::size_t k = 0; k < n_parks; ++k) factor[k] = reach[k] / mean_reach;
+  return factor;
+}
+
 // Seek: young private firms, some months after their last round, with a monthly chance by
-// park, sector and incubation; each draws the noise of its signal. Most promising first.
+// park (its deal flow), sector and incubation; each draws the noise of its signal. Most
+// promising first.
 std::vector<Candidate> seek_rounds(const FirmArrays& firms, const StepContext& ctx,
-                                   const std::vector<double>& momentum, std::size_t n_parks) {
+                                   const std::vector<double>& momentum,
+                                   const std::vector<double>& deal_flow) {
+  const std::size_t n_parks = deal_flow.size();
   const ModelParameters& p = ctx.params;
   // The monthly chance to seek, per park, for (leading sector?, incubated?): a few values
   // instead of a power per firm.
@@ -42,7 +93,8 @@ std::vector<Candidate> seek_rounds(const FirmArrays& firms, const StepContext& c
     for (int leading = 0; leading < 2; ++leading) {
       for (int incubated = 0; incubated < 2; ++incubated) {
         // Incubation-investment linkage: incubatees meet investors more often.
-        const double rate = p.vc_seek_rate * (leading ? 1.0 : p.vc_non_leading_seek_factor) *
+        const double rate = p.vc_seek_rate * deal_flow[k] *
+                            (leading ? 1.0 : p.vc_non_leading_seek_factor) *
                             (incubated ? 1.0 + p.incubation_investment_seek_gain *
                                                    ctx.policy.at(Lever::incubation_investment, k)
                                        : 1.0);
@@ -232,12 +284,14 @@ void book_round(std::size_t i, int round, const std::vector<Ticket>& tickets, do
 
 }  // namespace
 
-void vc_deals(FirmArrays& firms, FundArrays& funds, DealArrays& deals, const StepContext& ctx,
-              int year, const std::vector<double>& momentum, std::int64_t& next_deal_id,
-              StepFlows& flows) {
+void vc_deals(FirmArrays& firms, FundArrays& funds, DealArrays& deals, const Parks& parks,
+              const StepContext& ctx, int year, const std::vector<double>& momentum,
+              std::int64_t& next_deal_id, StepFlows& flows) {
   const ModelParameters& p = ctx.params;
-  const std::vector<Candidate> candidates =
-      seek_rounds(firms, ctx, momentum, flows.hires.size() / sector_count);
+  const VcProximity proximity(parks, p);
+  const std::vector<Candidate> candidates = seek_rounds(
+      firms, ctx, momentum,
+      deal_flow_factors(firms, funds, proximity, flows.hires.size() / sector_count, year, p));
   const Holdings by_firm = holdings_by_firm(deals, firms.size());
   FundScan scan(funds, year);
   std::vector<Ticket> tickets;
@@ -252,6 +306,7 @@ void vc_deals(FirmArrays& firms, FundArrays& funds, DealArrays& deals, const Ste
     // Screen: the government fund lever tilts guidance funds to early rounds (they screen seed
     // and A rounds less strictly). Below every kind's screen no fund leads: no round to price.
     const std::size_t firm_park = static_cast<std::size_t>(firms.park[i]);
+    const bool leading = is_leading(firms.sector[i]);
     auto screen = [&](int kind) {
       const double tilt =
           kind == static_cast<int>(FundKind::government) && round <= 1
@@ -289,7 +344,10 @@ void vc_deals(FirmArrays& firms, FundArrays& funds, DealArrays& deals, const Ste
                       [f](const Ticket& t) { return t.fund == f; })) {  // once per round
         continue;
       }
-      if (!is_leading(firms.sector[i]) && stream.uniform01() < funds.hard_tech[f]) continue;
+      // Declined: a firm outside the fund's reach (distance) or outside hard tech.
+      const double keeps = proximity.of(firm_park, static_cast<std::size_t>(funds.park[f])) *
+                           (leading ? 1.0 : 1.0 - funds.hard_tech[f]);
+      if ((!leading || keeps < 1.0) && stream.uniform01() < 1.0 - keeps) continue;
       const double dry_powder = funds.size_cny[f] * (1.0 - reserve_share) -
                                 (funds.invested_cny[f] - funds.follow_on_cny[f]);
       const double ticket =

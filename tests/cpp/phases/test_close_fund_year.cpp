@@ -20,8 +20,8 @@ TEST(CloseFundYear, MarksHoldingsAndClosesFundsAtTheEndOfTheirLife) {
   DealArrays deals;
   std::int64_t next_deal = 0;
   StepFlows flows(1);
-  vc_deals(firms, funds, deals, StepContext{p, Executor(1), 1, 1}, 2022, flat_momentum(), next_deal,
-           flows);
+  vc_deals(firms, funds, deals, Parks{}, StepContext{p, Executor(1), 1, 1}, 2022, flat_momentum(),
+           next_deal, flows);
   firms.valuation_cny[0] = 1e9;
   close_fund_year(funds, deals, firms, p, 2022);
   EXPECT_NEAR(funds.nav_cny[0], deals.stake[0] * 1e9, 1e-3);

@@ -44,7 +44,7 @@ TEST(RaiseFunds, BaseYearFundsAreTheInitialCountsAtScale) {
   const ModelParameters p = s.parameters();
   const FirmArrays firms = one_possible_parent();
   FundArrays funds;
-  raise_funds(funds, firms, p, 5, 2022, 0, true);
+  raise_funds(funds, firms, DealArrays{}, p, 5, 2022, 0, true);
   ASSERT_EQ(funds.size(), 20u);
   EXPECT_EQ(count_by_kind(funds), (std::vector<int>{2, 15, 3}));
   for (std::size_t f = 0; f < funds.size(); ++f) {
@@ -94,11 +94,11 @@ TEST(RaiseFunds, BaseYearFundsAreTheInitialCountsAtScale) {
   // expected (llround: 0, 2, 0 -> 1, 2, 1); none of a kind with no initial funds.
   s.set("scale", 0.01);
   FundArrays few;
-  raise_funds(few, firms, s.parameters(), 5, 2022, 0, true);
+  raise_funds(few, firms, DealArrays{}, s.parameters(), 5, 2022, 0, true);
   EXPECT_EQ(count_by_kind(few), (std::vector<int>{1, 2, 1}));
   s.set("vc.initial_funds", std::vector<double>{0.0, 150.0, 30.0});
   FundArrays no_government;
-  raise_funds(no_government, firms, s.parameters(), 5, 2022, 0, true);
+  raise_funds(no_government, firms, DealArrays{}, s.parameters(), 5, 2022, 0, true);
   EXPECT_EQ(count_by_kind(no_government), (std::vector<int>{0, 2, 1}));
 }
 
@@ -111,9 +111,9 @@ TEST(RaiseFunds, NoCorporateFundWithoutAParent) {
   const ModelParameters p = s.parameters();
   const FirmArrays firms = FirmsBuilder(10).revenue(1e7).build();
   FundArrays funds;
-  raise_funds(funds, firms, p, 5, 2022, 0, true);
+  raise_funds(funds, firms, DealArrays{}, p, 5, 2022, 0, true);
   EXPECT_EQ(count_by_kind(funds), (std::vector<int>{2, 15, 0}));
-  raise_funds(funds, firms, p, 5, 2023, 13, false);
+  raise_funds(funds, firms, DealArrays{}, p, 5, 2023, 13, false);
   const std::vector<int> january = count_by_kind(funds, 17);
   EXPECT_GT(january[0], 0);  // Poisson(40) each: never 0 in practice
   EXPECT_GT(january[1], 0);
@@ -137,14 +137,15 @@ TEST(RaiseFunds, JanuaryCountsArePoissonAroundTheYearlyFlowsAndTheLeversRaiseThe
     // Three funds already there: the new ones continue their ids.
     FundArrays funds =
         FundsBuilder({FundKind::government, FundKind::private_vc, FundKind::corporate}).build();
-    raise_funds(funds, firms, p, static_cast<std::uint64_t>(seed), 2023, 13, false);
+    raise_funds(funds, firms, DealArrays{}, p, static_cast<std::uint64_t>(seed), 2023, 13, false);
     for (std::size_t f = 3; f < funds.size(); ++f) {
       ASSERT_EQ(funds.id[f], static_cast<std::int64_t>(f));
       ASSERT_EQ(funds.vintage_year[f], 2023);  // a January fund's vintage is the year
       without[funds.kind[f]] += 1.0 / seeds;
     }
     FundArrays lever_funds;
-    raise_funds(lever_funds, firms, p, static_cast<std::uint64_t>(seed), 2023, 13, false, levers);
+    raise_funds(lever_funds, firms, DealArrays{}, p, static_cast<std::uint64_t>(seed), 2023, 13,
+                false, levers);
     for (std::size_t f = 0; f < lever_funds.size(); ++f) with[lever_funds.kind[f]] += 1.0 / seeds;
   }
   const double base[3] = {4.0, 25.0, 5.0};
@@ -155,4 +156,42 @@ TEST(RaiseFunds, JanuaryCountsArePoissonAroundTheYearlyFlowsAndTheLeversRaiseThe
     EXPECT_NEAR(without[k], base[k], 4 * std::sqrt(base[k] / seeds)) << "kind " << k;
     EXPECT_NEAR(with[k], lever[k], 4 * std::sqrt(lever[k] / seeds)) << "kind " << k;
   }
+}
+
+TEST(RaiseFunds, NewFundsSitWhereTheLastYearsNewDealsWere) {
+  // January of 2024 (step 25). Firms in parks 0 and 1 (one_possible_parent: even in 0, odd in 1).
+  // The new deals of the last twelve months (steps 13-24) are all in firms of park 1; a new deal
+  // in park 0 two years ago and a recent follow-on in park 0 do not count. So every new guidance
+  // and private fund sits in park 1, and the corporate fund in its parent's park (1).
+  Scenario s;
+  s.set("vc.new_funds_per_year", std::vector<double>{30.0, 30.0, 30.0});
+  const ModelParameters p = s.parameters();
+  const FirmArrays firms = one_possible_parent();
+  DealArrays deals;
+  auto add = [&](std::int32_t firm, std::int32_t step, bool follow_on) {
+    const std::size_t d = deals.size();
+    deals.resize(d + 1);
+    deals.firm_index[d] = firm;
+    deals.step[d] = step;
+    deals.follow_on[d] = follow_on ? 1 : 0;
+  };
+  add(0, 3, false);   // park 0, two years ago
+  add(1, 14, false);  // park 1
+  add(3, 20, false);  // park 1
+  add(2, 22, true);   // park 0, a follow-on
+  add(5, 24, false);  // park 1
+  FundArrays funds;
+  raise_funds(funds, firms, deals, p, 5, 2024, 25, false);
+  ASSERT_GT(funds.size(), 30u);  // Poisson(30) for each kind
+  for (std::size_t f = 0; f < funds.size(); ++f) EXPECT_EQ(funds.park[f], 1) << "fund " << f;
+
+  // With a recent new deal in park 0 too, both parks get new funds, in proportion to their
+  // deals (1 of 4 in park 0: the count over ~60 funds is far from 0 and from all).
+  add(4, 24, false);
+  FundArrays mixed;
+  raise_funds(mixed, firms, deals, p, 5, 2024, 25, false);
+  int in_park_0 = 0;
+  for (std::size_t f = 0; f < mixed.size(); ++f) in_park_0 += mixed.park[f] == 0 ? 1 : 0;
+  EXPECT_GT(in_park_0, 0);
+  EXPECT_LT(in_park_0, static_cast<int>(mixed.size()) / 2);
 }

@@ -211,11 +211,12 @@ TEST(ReferenceEquivalence, VcDeals) {
         shake_funds(w, rng);
       },
       [](World& w, const StepContext& c) {
-        vc_deals(w.firms, w.funds, w.deals, c, w.year(), w.momentum, w.next_deal_id, w.flows);
+        vc_deals(w.firms, w.funds, w.deals, w.parks, c, w.year(), w.momentum, w.next_deal_id,
+                 w.flows);
       },
       [](World& w, const StepContext& c) {
-        reference::vc_deals(w.firms, w.funds, w.deals, c, w.year(), w.momentum, w.next_deal_id,
-                            w.flows);
+        reference::vc_deals(w.firms, w.funds, w.deals, w.parks, c, w.year(), w.momentum,
+                            w.next_deal_id, w.flows);
       },
       3, &StepFlows::vc_rounds, rounds);
   EXPECT_EQ(cases, 8 * 4 * 3);

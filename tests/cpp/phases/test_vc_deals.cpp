@@ -6,12 +6,14 @@
 #include <cmath>
 #include <vector>
 
+#include "clustersim/model/rules.hpp"
 #include "clustersim/phases/vc_deals.hpp"
 #include "clustersim/scenario/scenario.hpp"
 #include "fixtures.hpp"
 
 using namespace clustersim;
 using test_support::eager_vc;
+using test_support::FirmsBuilder;
 using test_support::flat_momentum;
 using test_support::FundsBuilder;
 using test_support::vc_seeker;
@@ -23,8 +25,8 @@ TEST(VcDeals, ARoundAddsCashStakesAndAValuation) {
   DealArrays deals;
   std::int64_t next_deal = 0;
   StepFlows flows(1);
-  vc_deals(firms, funds, deals, StepContext{p, Executor(1), 1, 1}, 2022, flat_momentum(), next_deal,
-           flows);
+  vc_deals(firms, funds, deals, Parks{}, StepContext{p, Executor(1), 1, 1}, 2022, flat_momentum(),
+           next_deal, flows);
   ASSERT_EQ(deals.size(), 1u);
   const double signal = std::log(4.0) + 0.5 * std::log(2e7 / p.entry_median_revenue_cny);
   const double target = p.vc_round_size_cny[0] * std::clamp(std::exp(signal / 2), 0.3, 3.0);
@@ -52,8 +54,8 @@ TEST(VcDeals, LargeRoundsAreSyndicatedAndGuidanceMoneyCrowdsInPrivateMoney) {
   DealArrays deals;
   std::int64_t next_deal = 0;
   StepFlows flows(1);
-  vc_deals(firms, funds, deals, StepContext{p, Executor(1), 1, 1}, 2022, flat_momentum(), next_deal,
-           flows);
+  vc_deals(firms, funds, deals, Parks{}, StepContext{p, Executor(1), 1, 1}, 2022, flat_momentum(),
+           next_deal, flows);
   ASSERT_EQ(deals.size(), 3u);  // a lead and two co-investors
   double from_funds = 0, government = 0;
   for (std::size_t d = 0; d < deals.size(); ++d) {
@@ -72,15 +74,15 @@ TEST(VcDeals, ExistingInvestorsFollowOnFromReserves) {
   DealArrays deals;
   std::int64_t next_deal = 0;
   StepFlows flows(1);
-  vc_deals(firms, funds, deals, StepContext{p, Executor(1), 1, 1}, 2022, flat_momentum(), next_deal,
-           flows);
+  vc_deals(firms, funds, deals, Parks{}, StepContext{p, Executor(1), 1, 1}, 2022, flat_momentum(),
+           next_deal, flows);
   ASSERT_EQ(deals.size(), 1u);
   const std::int64_t first_investor = deals.fund[0];
   // As soon as it may raise again (13 months later) the firm raises its A round: the first
   // investor takes its pro-rata share.
   const auto next_round = static_cast<std::uint32_t>(1 + p.vc_months_between_rounds);
-  vc_deals(firms, funds, deals, StepContext{p, Executor(1), 1, next_round}, 2023, flat_momentum(),
-           next_deal, flows);
+  vc_deals(firms, funds, deals, Parks{}, StepContext{p, Executor(1), 1, next_round}, 2023,
+           flat_momentum(), next_deal, flows);
   ASSERT_GE(deals.size(), 3u);
   EXPECT_EQ(deals.fund[1], first_investor);
   EXPECT_EQ(deals.follow_on[1], 1);
@@ -101,8 +103,8 @@ TEST(VcDeals, NoRoundWithoutAWillingInvestor) {
   DealArrays deals;
   std::int64_t next_deal = 0;
   StepFlows flows(1);
-  vc_deals(firms, funds, deals, StepContext{p, Executor(1), 1, 1}, 2022, flat_momentum(), next_deal,
-           flows);
+  vc_deals(firms, funds, deals, Parks{}, StepContext{p, Executor(1), 1, 1}, 2022, flat_momentum(),
+           next_deal, flows);
   EXPECT_EQ(deals.size(), 0u);
   EXPECT_EQ(firms.rounds[0], 0);
   EXPECT_EQ(firms.cash_cny[0], 1e6);
@@ -121,8 +123,126 @@ TEST(VcDeals, SectorMomentumRaisesTheSignal) {
     FundArrays funds = FundsBuilder({FundKind::private_vc}).size(1e9).build();
     DealArrays deals;
     const std::vector<double> growth(sector_count, momentum);
-    vc_deals(firms, funds, deals, StepContext{p, Executor(1), 1, 1}, 2022, growth, next_deal,
-             flows);
+    vc_deals(firms, funds, deals, Parks{}, StepContext{p, Executor(1), 1, 1}, 2022, growth,
+             next_deal, flows);
     EXPECT_EQ(deals.size(), momentum > 0 ? 1u : 0u) << momentum;
   }
+}
+
+TEST(VcDeals, AFundTakesPartInFarRoundsAtTheProximityDecay) {
+  // 4,000 IC firms in park 1 each seek a round; the only fund sits in park 0, 161 km away (ten
+  // times the reference distance), with room for every deal. At the default elasticity log 2 /
+  // log 10 it leads a round with probability 10^-0.301 = 0.49996 (Sorenson & Stuart: ten times
+  // farther, half as often). The share's sd is sqrt(0.25 / 4000) = 0.0079; the tolerance 0.03
+  // is over 3.5 sd.
+  const ModelParameters p = eager_vc().parameters();
+  const std::size_t n = 4000;
+  FirmArrays firms = vc_seeker().park(1).build();
+  FirmArrays many = FirmsBuilder(n)
+                        .first_id(1000)
+                        .park(1)
+                        .stage(Stage::startup)
+                        .age_months(24)
+                        .revenue(2e7)
+                        .productivity(4.0)
+                        .cash(1e6)
+                        .build();
+  FundArrays funds = FundsBuilder({FundKind::private_vc}).size(1e12).build();
+  funds.deals_per_year[0] = static_cast<std::int32_t>(n);
+  funds.park[0] = 0;
+  Parks parks;
+  parks.id = {"near", "far"};
+  parks.distance_km = {0.0, 161.0, 161.0, 0.0};
+  DealArrays deals;
+  std::int64_t next_deal = 0;
+  StepFlows flows(2);
+  vc_deals(many, funds, deals, parks, StepContext{p, Executor(1), 1, 1}, 2022, flat_momentum(2),
+           next_deal, flows);
+  const double share = static_cast<double>(deals.size()) / static_cast<double>(n);
+  EXPECT_NEAR(vc_proximity(161.0, p), 0.5, 1e-3);
+  EXPECT_NEAR(share, vc_proximity(161.0, p), 0.03);
+
+  // Within the reference distance, and without distances (hand-built parks), no round is
+  // declined: the single firm gets its round at 10 km as it does with no parks at all.
+  parks.distance_km = {0.0, 10.0, 10.0, 0.0};
+  DealArrays near_deals;
+  next_deal = 0;
+  StepFlows near_flows(2);
+  vc_deals(firms, funds, near_deals, parks, StepContext{p, Executor(1), 1, 1}, 2022,
+           flat_momentum(2), next_deal, near_flows);
+  EXPECT_EQ(near_deals.size(), 1u);
+  EXPECT_DOUBLE_EQ(vc_proximity(10.0, p), 1.0);
+}
+
+TEST(VcDeals, AtZeroElasticityDistanceChangesNoRound) {
+  // The proximity rule off: the same world gives the same deals whether the fund is next door
+  // or 161 km away (no draw is added for a leading-sector firm, so the streams line up too).
+  Scenario s = eager_vc();
+  s.set("vc.proximity_elasticity", 0.0);
+  const ModelParameters p = s.parameters();
+  auto run = [&](double distance_km) {
+    FirmArrays firms = FirmsBuilder(200)
+                           .first_id(1000)
+                           .park(1)
+                           .stage(Stage::startup)
+                           .age_months(24)
+                           .revenue(2e7)
+                           .productivity([](std::size_t i) { return 1.0 + 0.02 * double(i); })
+                           .cash(1e6)
+                           .build();
+    FundArrays funds = FundsBuilder({FundKind::private_vc, FundKind::government}).build();
+    Parks parks;
+    parks.id = {"home", "other"};
+    parks.distance_km = {0.0, distance_km, distance_km, 0.0};
+    DealArrays deals;
+    std::int64_t next_deal = 0;
+    StepFlows flows(2);
+    vc_deals(firms, funds, deals, parks, StepContext{p, Executor(1), 1, 1}, 2022, flat_momentum(2),
+             next_deal, flows);
+    return std::vector<std::int64_t>(deals.firm.begin(), deals.firm.end());
+  };
+  const std::vector<std::int64_t> near = run(1.0);
+  EXPECT_FALSE(near.empty());
+  EXPECT_EQ(near, run(161.0));
+}
+
+TEST(VcDeals, DealFlowFollowsTheFundsWithinAParksReach) {
+  // 4,000 IC firms in each of two parks 161 km apart; the one fund sits in park 0, with room
+  // for every deal. Reach: 1 in park 0, w = 0.49996 in park 1; the firms are as many in each,
+  // so the mean reach is (1 + w) / 2 and the deal-flow factors are 2 / (1 + w) and 2w / (1 + w)
+  // (1.3334, 0.6666). At vc.seek_rate 0.6 a firm of park 0 seeks with monthly probability
+  // mp(0.6 x 1.3334) and one of park 1 with mp(0.6 x 0.6666), and the fund then declines a
+  // firm of park 1 half the time. Expected rounds 502 and 83; sd 21 and 9; tolerance 4 sd.
+  Scenario s = eager_vc();
+  s.set("vc.seek_rate", 0.6);
+  const ModelParameters p = s.parameters();
+  const std::size_t n = 4000;
+  FirmArrays firms =
+      FirmsBuilder(2 * n)
+          .first_id(1000)
+          .park([n](std::size_t i) { return static_cast<std::int16_t>(i < n ? 0 : 1); })
+          .stage(Stage::startup)
+          .age_months(24)
+          .revenue(2e7)
+          .productivity(4.0)
+          .cash(1e6)
+          .build();
+  FundArrays funds = FundsBuilder({FundKind::private_vc}).size(1e12).build();
+  funds.deals_per_year[0] = static_cast<std::int32_t>(2 * n);
+  Parks parks;
+  parks.id = {"home", "far"};
+  parks.distance_km = {0.0, 161.0, 161.0, 0.0};
+  DealArrays deals;
+  std::int64_t next_deal = 0;
+  StepFlows flows(2);
+  vc_deals(firms, funds, deals, parks, StepContext{p, Executor(1), 1, 1}, 2022, flat_momentum(2),
+           next_deal, flows);
+  const double w = vc_proximity(161.0, p);
+  const double home = double(n) * monthly_probability(0.6 * 2.0 / (1.0 + w));
+  const double far = double(n) * monthly_probability(0.6 * 2.0 * w / (1.0 + w)) * w;
+  const double rounds_home = flows.vc_rounds[cell_index(0, static_cast<int>(Sector::ic))];
+  const double rounds_far = flows.vc_rounds[cell_index(1, static_cast<int>(Sector::ic))];
+  EXPECT_NEAR(rounds_home, home, 4.0 * std::sqrt(home));
+  EXPECT_NEAR(rounds_far, far, 4.0 * std::sqrt(far));
+  EXPECT_GT(rounds_home, 4.0 * rounds_far);  // 6x expected: the network, not noise
 }

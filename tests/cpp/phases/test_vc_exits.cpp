@@ -36,8 +36,8 @@ TEST(VcExits, WriteOffsListingAndUnicorns) {
   std::int64_t next_deal = 0;
   StepFlows flows(1);
   firms.age_months[0] = 60;
-  vc_deals(firms, funds, deals, StepContext{p, Executor(1), 1, 1}, 2022, flat_momentum(), next_deal,
-           flows);
+  vc_deals(firms, funds, deals, Parks{}, StepContext{p, Executor(1), 1, 1}, 2022, flat_momentum(),
+           next_deal, flows);
   ASSERT_EQ(deals.size(), 2u);
   // Firm 42 triples its revenue: marked at 3x post-money; above US$1 bn it is a unicorn.
   firms.post_money_cny[0] = 4e9;
@@ -64,8 +64,8 @@ TEST(VcExits, WriteOffsListingAndUnicorns) {
   FirmArrays one = vc_seeker().build();
   FundArrays fund = FundsBuilder({FundKind::private_vc}).size(1e10).build();
   DealArrays held;
-  vc_deals(one, fund, held, StepContext{q, Executor(1), 1, 1}, 2022, flat_momentum(), next_deal,
-           flows);
+  vc_deals(one, fund, held, Parks{}, StepContext{q, Executor(1), 1, 1}, 2022, flat_momentum(),
+           next_deal, flows);
   one.post_money_cny[0] = 2 * q.vc_unicorn_valuation_usd * q.vc_cny_per_usd;
   vc_exits(one, fund, held, StepContext{q, Executor(1), 1, 2}, flows);
   EXPECT_EQ(one.stage[0], static_cast<std::uint8_t>(Stage::unicorn));

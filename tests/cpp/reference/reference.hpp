@@ -21,8 +21,8 @@ void match_labour(TalentArrays& talent, const FirmArrays& firms, const StepConte
                   StepFlows& flows);
 
 // docs/model.md 3.3.20: venture rounds (seek, screen, syndicate, book).
-void vc_deals(FirmArrays& firms, FundArrays& funds, DealArrays& deals, const StepContext& ctx,
-              int year, const std::vector<double>& momentum, std::int64_t& next_deal_id,
-              StepFlows& flows);
+void vc_deals(FirmArrays& firms, FundArrays& funds, DealArrays& deals, const Parks& parks,
+              const StepContext& ctx, int year, const std::vector<double>& momentum,
+              std::int64_t& next_deal_id, StepFlows& flows);
 
 }  // namespace clustersim::reference

@@ -7,13 +7,14 @@
 #include <map>
 
 #include "clustersim/core/random.hpp"
+#include "clustersim/model/rules.hpp"
 #include "reference.hpp"
 
 namespace clustersim::reference {
 
-void vc_deals(FirmArrays& firms, FundArrays& funds, DealArrays& deals, const StepContext& ctx,
-              int year, const std::vector<double>& momentum, std::int64_t& next_deal_id,
-              StepFlows& flows) {
+void vc_deals(FirmArrays& firms, FundArrays& funds, DealArrays& deals, const Parks& parks,
+              const StepContext& ctx, int year, const std::vector<double>& momentum,
+              std::int64_t& next_deal_id, StepFlows& flows) {
   const ModelParameters& p = ctx.params;
   // Seek: young firms, a year after their last round, with a monthly chance by sector and
   // incubation; the signal funds see.
@@ -21,6 +22,34 @@ void vc_deals(FirmArrays& firms, FundArrays& funds, DealArrays& deals, const Ste
     std::size_t firm;
     double signal;
   };
+  // Deal flow: each park's reach (investing funds weighted by proximity) over the mean reach of
+  // the firms that may seek.
+  auto nearness = [&](std::size_t firm_park, std::size_t fund_park) {
+    return parks.distance_km.empty() || fund_park >= parks.size()
+               ? 1.0
+               : vc_proximity(parks.distance(firm_park, fund_park), p);
+  };
+  const std::size_t n_parks = flows.hires.size() / sector_count;
+  std::vector<double> reach(n_parks, 0.0);
+  for (std::size_t k = 0; k < n_parks; ++k) {
+    for (std::size_t f = 0; f < funds.size(); ++f) {
+      if (funds.open[f] && year < funds.vintage_year[f] + funds.investment_years[f]) {
+        reach[k] += nearness(k, static_cast<std::size_t>(funds.park[f]));
+      }
+    }
+  }
+  std::vector<double> may_seek(n_parks, 0.0);  // counted by park, then summed in park order
+  for (std::size_t i = 0; i < firms.size(); ++i) {
+    if (firms.alive[i] && firms.exit_route[i] == 0 &&
+        firms.age_months[i] <= p.vc_seek_max_age_months) {
+      may_seek[static_cast<std::size_t>(firms.park[i])] += 1.0;
+    }
+  }
+  double reached = 0.0, seekers = 0.0;
+  for (std::size_t k = 0; k < n_parks; ++k) {
+    reached += may_seek[k] * reach[k];
+    seekers += may_seek[k];
+  }
   std::vector<Candidate> candidates;
   for (std::size_t i = 0; i < firms.size(); ++i) {
     if (!firms.alive[i] || firms.exit_route[i] != 0 ||
@@ -34,7 +63,9 @@ void vc_deals(FirmArrays& firms, FundArrays& funds, DealArrays& deals, const Ste
     }
     const auto park = static_cast<std::size_t>(firms.park[i]);
     const bool leading = is_leading(firms.sector[i]), incubated = firms.incubator[i] >= 0;
-    const double rate = p.vc_seek_rate * (leading ? 1.0 : p.vc_non_leading_seek_factor) *
+    const double deal_flow = reached > 0.0 ? reach[park] / (reached / seekers) : 1.0;
+    const double rate = p.vc_seek_rate * deal_flow *
+                        (leading ? 1.0 : p.vc_non_leading_seek_factor) *
                         (incubated ? 1.0 + p.incubation_investment_seek_gain *
                                                ctx.policy.at(Lever::incubation_investment, park)
                                    : 1.0);
@@ -110,7 +141,13 @@ void vc_deals(FirmArrays& firms, FundArrays& funds, DealArrays& deals, const Ste
           (funds.sector[f] != 255 && funds.sector[f] != firms.sector[i]) || ticketed) {
         continue;
       }
-      if (!is_leading(firms.sector[i]) && stream.uniform01() < funds.hard_tech[f]) continue;
+      // Declined for distance (no distances: none) or for not being hard tech.
+      const double keeps = nearness(static_cast<std::size_t>(firms.park[i]),
+                                    static_cast<std::size_t>(funds.park[f])) *
+                           (is_leading(firms.sector[i]) ? 1.0 : 1.0 - funds.hard_tech[f]);
+      if ((!is_leading(firms.sector[i]) || keeps < 1.0) && stream.uniform01() < 1.0 - keeps) {
+        continue;
+      }
       const double dry_powder = funds.size_cny[f] * (1.0 - p.vc_reserve_share) -
                                 (funds.invested_cny[f] - funds.follow_on_cny[f]);
       const double ticket =

@@ -77,6 +77,14 @@ inline double acquisition_price_cny(double mark_cny, double z, const ModelParame
          std::exp(params.vc_acquisition_price_log_mean + params.vc_acquisition_price_log_sd * z);
 }
 
+// A fund's chance to take part in a round of a firm distance_km from its home park, relative to
+// a firm next door: 1 within vc.proximity_reference_km, falling as a power of the distance
+// beyond it (vc.proximity_elasticity). Deal information travels through local ties.
+inline double vc_proximity(double distance_km, const ModelParameters& params) {
+  if (distance_km <= params.vc_proximity_reference_km) return 1.0;
+  return std::pow(distance_km / params.vc_proximity_reference_km, -params.vc_proximity_elasticity);
+}
+
 // The wage a firm of this productivity offers to talent of log skill 0 (CNY/year).
 double wage_offer(double productivity, const ModelParameters& params);
 

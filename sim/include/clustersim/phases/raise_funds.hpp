@@ -8,9 +8,11 @@
 namespace clustersim {
 
 // New funds of each kind: in the base year the initial population (vintages spread over the
-// investment period), afterwards each January's Poisson number of new funds.
-void raise_funds(FundArrays& funds, const FirmArrays& firms, const ModelParameters& params,
-                 std::uint64_t seed, int year, std::uint32_t step, bool base_year_funds,
-                 const PolicyState& policy = PolicyState::neutral());
+// investment period), afterwards each January's Poisson number of new funds. A new guidance or
+// private fund sits where the last twelve months' new deals were made (`deals`); with none, where
+// the firms are. A corporate fund sits in its parent's park.
+void raise_funds(FundArrays& funds, const FirmArrays& firms, const DealArrays& deals,
+                 const ModelParameters& params, std::uint64_t seed, int year, std::uint32_t step,
+                 bool base_year_funds, const PolicyState& policy = PolicyState::neutral());
 
 }  // namespace clustersim

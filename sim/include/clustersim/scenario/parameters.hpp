@@ -188,6 +188,8 @@ struct ModelParameters {
   double vc_momentum_weight{};
   std::vector<double> vc_screening{};
   std::vector<double> vc_hard_tech{};
+  double vc_proximity_elasticity{};
+  double vc_proximity_reference_km{};
   double vc_government_leverage{};
   double vc_growth_boost{};
   std::int64_t vc_boost_months{};
