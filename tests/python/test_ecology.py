@@ -183,9 +183,12 @@ def test_acquisition_prices_move_proceeds_and_nothing_else():
     acquired = fitted.firms.to_frame().query("exit_route == 2")["firm_id"]
     sold = (a["status"] == "exited") & a["firm"].isin(acquired)
     assert sold.sum() > 0, "the run must have acquisitions to compare"
-    # Acquired stakes pay the mark times a different factor per firm; listed ones the mark.
+    # Acquired stakes pay the mark times a different factor per firm; listed ones the mark. A
+    # firm's stakes share one factor up to rounding: (stake x price x factor) / (stake x price)
+    # can differ from the factor in the last bit, so within 1e-12, not exactly.
     ratio = a.loc[sold, "proceeds_cny"] / b.loc[sold, "proceeds_cny"]
-    assert (ratio != 1.0).all() and ratio.groupby(a.loc[sold, "firm"]).nunique().eq(1).all()
+    per_firm = ratio.groupby(a.loc[sold, "firm"])
+    assert (ratio != 1.0).all() and (per_firm.max() / per_firm.min() - 1.0).abs().max() < 1e-12
     assert (a.loc[~sold, "proceeds_cny"] == b.loc[~sold, "proceeds_cny"]).all()
     funds_a, funds_b = fitted.funds.to_frame(), marked.funds.to_frame()
     assert (funds_a["realized_cny"] != funds_b["realized_cny"]).any()
