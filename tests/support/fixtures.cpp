@@ -368,12 +368,18 @@ FirmsBuilder new_firms(std::size_t n) {
 }
 
 FirmsBuilder vc_seeker(double productivity) {
-  FirmsBuilder firms(1);
-  firms.first_id(42)
+  FirmsBuilder firms = vc_seekers(1);
+  firms.first_id(42).productivity(productivity);
+  return firms;
+}
+
+FirmsBuilder vc_seekers(std::size_t n) {
+  FirmsBuilder firms(n);
+  firms.first_id(1000)
       .stage(Stage::startup)
       .age_months(24)
       .revenue(2e7)
-      .productivity(productivity)
+      .productivity(4.0)
       .cash(1e6);
   return firms;
 }

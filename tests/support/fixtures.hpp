@@ -219,6 +219,9 @@ FirmsBuilder new_firms(std::size_t n);
 // seeks a round this month under eager_vc().
 FirmsBuilder vc_seeker(double productivity = 4.0);
 
+// n such firms (productivity 4), ids from 1000, in park 0: refine park or productivity.
+FirmsBuilder vc_seekers(std::size_t n);
+
 // Job seekers (the TalentBuilder's defaults) with log skills 0, 0.1, 0.2, ...
 TalentBuilder seekers(std::size_t n);
 

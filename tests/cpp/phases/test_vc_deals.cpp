@@ -13,10 +13,10 @@
 
 using namespace clustersim;
 using test_support::eager_vc;
-using test_support::FirmsBuilder;
 using test_support::flat_momentum;
 using test_support::FundsBuilder;
 using test_support::vc_seeker;
+using test_support::vc_seekers;
 
 TEST(VcDeals, ARoundAddsCashStakesAndAValuation) {
   const ModelParameters p = eager_vc().parameters();
@@ -138,15 +138,7 @@ TEST(VcDeals, AFundTakesPartInFarRoundsAtTheProximityDecay) {
   const ModelParameters p = eager_vc().parameters();
   const std::size_t n = 4000;
   FirmArrays firms = vc_seeker().park(1).build();
-  FirmArrays many = FirmsBuilder(n)
-                        .first_id(1000)
-                        .park(1)
-                        .stage(Stage::startup)
-                        .age_months(24)
-                        .revenue(2e7)
-                        .productivity(4.0)
-                        .cash(1e6)
-                        .build();
+  FirmArrays many = vc_seekers(n).park(1).build();
   FundArrays funds = FundsBuilder({FundKind::private_vc}).size(1e12).build();
   funds.deals_per_year[0] = static_cast<std::int32_t>(n);
   funds.park[0] = 0;
@@ -181,14 +173,9 @@ TEST(VcDeals, AtZeroElasticityDistanceChangesNoRound) {
   s.set("vc.proximity_elasticity", 0.0);
   const ModelParameters p = s.parameters();
   auto run = [&](double distance_km) {
-    FirmArrays firms = FirmsBuilder(200)
-                           .first_id(1000)
+    FirmArrays firms = vc_seekers(200)
                            .park(1)
-                           .stage(Stage::startup)
-                           .age_months(24)
-                           .revenue(2e7)
                            .productivity([](std::size_t i) { return 1.0 + 0.02 * double(i); })
-                           .cash(1e6)
                            .build();
     FundArrays funds = FundsBuilder({FundKind::private_vc, FundKind::government}).build();
     Parks parks;
@@ -218,14 +205,8 @@ TEST(VcDeals, DealFlowFollowsTheFundsWithinAParksReach) {
   const ModelParameters p = s.parameters();
   const std::size_t n = 4000;
   FirmArrays firms =
-      FirmsBuilder(2 * n)
-          .first_id(1000)
+      vc_seekers(2 * n)
           .park([n](std::size_t i) { return static_cast<std::int16_t>(i < n ? 0 : 1); })
-          .stage(Stage::startup)
-          .age_months(24)
-          .revenue(2e7)
-          .productivity(4.0)
-          .cash(1e6)
           .build();
   FundArrays funds = FundsBuilder({FundKind::private_vc}).size(1e12).build();
   funds.deals_per_year[0] = static_cast<std::int32_t>(2 * n);
