@@ -136,6 +136,53 @@ def closed_deals(results: Results, year: int) -> pd.DataFrame:
     return closed_multiples(results.snapshot(year, agents="deals"))
 
 
+LISTED, ACQUIRED = 1, 2   # firms.exit_route (docs/model.md 3.3.19)
+
+
+def exit_cases(deals: pd.DataFrame, routes: pd.Series) -> pd.DataFrame:
+    """Exit cases (a fund leaving a firm, as Zero2IPO counts them: one per fund and firm however
+    many rounds it joined) with their cost, proceeds and the firm's route, from a deal table and
+    each firm's exit route (`routes`, by firm id; NaN where unknown)."""
+    exited = deals[deals["status"] == "exited"]
+    cases = exited.groupby(["fund", "firm"], as_index=False, observed=True)[
+        ["amount_cny", "proceeds_cny"]].sum()
+    cases["route"] = cases["firm"].map(routes)
+    return cases
+
+
+def exit_cases_by_route(deals: pd.DataFrame, routes: pd.Series) -> pd.Series:
+    """The number of exit cases by the firm's route (NaN: unknown)."""
+    return exit_cases(deals, routes)["route"].value_counts(dropna=False)
+
+
+def exit_routes(results: Results, year: int) -> pd.Series:
+    """Each firm's exit route (1 listed, 2 acquired) from the December snapshots up to `year`: a
+    route never changes once taken, and a firm that later closed is still in the earlier ones."""
+    routes: dict[int, int] = {}
+    for snap_year in [y for y in results.snapshot_years() if y <= year]:
+        firms = results.snapshot(snap_year)
+        gone = firms[firms["exit_route"] != 0]
+        routes.update(zip(gone["firm_id"].tolist(), gone["exit_route"].tolist()))
+    return pd.Series(routes, dtype="float64")
+
+
+def listing_share_of_exits(results: Results, year: int) -> float:
+    """Listings' share of the exit cases by listing or acquisition up to December `year`. A firm
+    that listed or was sold and closed within the same calendar year is in no snapshot, so its
+    cases are left out (under 2 % of the cases at full scale)."""
+    cases = exit_cases_by_route(results.snapshot(year, agents="deals"), exit_routes(results, year))
+    listed, acquired = cases.get(LISTED, 0), cases.get(ACQUIRED, 0)
+    return float(listed / (listed + acquired))
+
+
+def listing_mean_multiple(results: Results, year: int) -> float:
+    """Mean multiple (proceeds / cost) of the exit cases by listing up to December `year`, as
+    Zero2IPO's average book return of listing exits."""
+    cases = exit_cases(results.snapshot(year, agents="deals"), exit_routes(results, year))
+    listed = cases[cases["route"] == LISTED]
+    return float((listed["proceeds_cny"] / listed["amount_cny"]).mean())
+
+
 def _scaling_exponent(results: Results, name: str, years: list[int]) -> float:
     """Slope of log `name` summed over `years` on log employment in December of the last, across
     the parks where both are positive (Bettencourt et al. 2007's urban scaling, parks as places)."""
@@ -209,6 +256,8 @@ STATISTICS = {
     "closed_deals_share_at_most_1x": lambda r, y: _closed_share(r, y, lambda m: m <= 1.0),
     "closed_deals_share_at_least_10x": lambda r, y: _closed_share(r, y, lambda m: m >= 10.0),
     "top_6pct_share_of_proceeds": _top_share,
+    "listing_share_of_exits": listing_share_of_exits,
+    "listing_mean_multiple": listing_mean_multiple,
     "seed_and_a_share_of_new_deals": _early_share,
     "talent_moves_near_over_far": _near_over_far,
     "monthly_hires_per_talent": monthly_hires_per_talent,

@@ -123,3 +123,50 @@ def test_the_scaling_exponents_are_slopes_on_employment_across_parks():
     # The patents' exponent is the same slope over the one year.
     assert validation.patents_scaling_exponent(results, 2030) == pytest.approx(1.1)
     assert validation.patents_scaling_exponent(results, 2029) == pytest.approx(0.5)
+
+
+class _Snapshots:
+    """A run's December snapshots, made by hand: firms by year and the deals of the last."""
+
+    def __init__(self, firms: dict, deals):
+        self._firms, self._deals = firms, deals
+
+    def snapshot_years(self, agents: str = "firms"):
+        return sorted(self._firms)
+
+    def snapshot(self, year, agents: str = "firms"):
+        return self._deals if agents == "deals" else self._firms[year]
+
+
+def test_the_listing_share_counts_exit_cases_by_the_route_each_firm_took():
+    import pandas as pd
+    # Firm 1 listed in 2028 and closed in 2030 (only the 2028 snapshot knows its route); firm 2
+    # was acquired in 2029; firm 3 is private and firm 4 closed unlisted. Fund 10 joined two
+    # rounds of firm 1: one exit case, not two. Written-off and active deals are not exits.
+    firms = {2028: pd.DataFrame({"firm_id": [1, 2, 3, 4], "exit_route": [1, 0, 0, 0]}),
+             2029: pd.DataFrame({"firm_id": [1, 2, 3, 4], "exit_route": [1, 2, 0, 0]}),
+             2030: pd.DataFrame({"firm_id": [2, 3], "exit_route": [2, 0]}),
+             2031: pd.DataFrame({"firm_id": [3], "exit_route": [2]})}   # after the year: unread
+    deals = pd.DataFrame({"fund": [10, 10, 11, 12, 13, 14, 15],
+                          "firm": [1, 1, 1, 2, 3, 3, 4],
+                          "status": ["exited", "exited", "exited", "exited", "active",
+                                     "exited", "written_off"],
+                          "amount_cny": 1.0, "proceeds_cny": 1.0})
+    run = _Snapshots(firms, deals)
+    # Firm 3's exited deal has no route by 2030 (a firm that listed and closed within a year).
+    cases = validation.exit_cases_by_route(deals, validation.exit_routes(run, 2030))
+    assert cases.get(1.0) == 2 and cases.get(2.0) == 1
+    assert cases[cases.index.isna()].sum() == 1
+    assert validation.listing_share_of_exits(run, 2030) == pytest.approx(2 / 3)
+
+
+def test_the_listing_multiple_is_the_mean_over_a_funds_exits_by_listing():
+    import pandas as pd
+    # Fund 10 put 1 + 1 into listed firm 1 and got 6 back: one case at 3x. Fund 11 got 10x from
+    # firm 1; fund 12 got 0.5x from acquired firm 2 (not a listing). Mean of 3 and 10: 6.5.
+    firms = {2030: pd.DataFrame({"firm_id": [1, 2], "exit_route": [1, 2]})}
+    deals = pd.DataFrame({"fund": [10, 10, 11, 12], "firm": [1, 1, 1, 2],
+                          "status": ["exited"] * 4, "amount_cny": [1.0, 1.0, 2.0, 4.0],
+                          "proceeds_cny": [2.0, 4.0, 20.0, 2.0]})
+    assert validation.listing_mean_multiple(_Snapshots(firms, deals), 2030) == pytest.approx(6.5)
+    assert validation.listing_share_of_exits(_Snapshots(firms, deals), 2030) == pytest.approx(2 / 3)
