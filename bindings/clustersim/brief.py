@@ -27,6 +27,7 @@ from clustersim.attribution import _number
 from clustersim.errors import OutputError, ScenarioError
 from clustersim.report import _img, _lever_table, _page, _scale_note, _table
 from clustersim.scenario import Scenario, parameters
+from clustersim.screening import held_assumptions
 from clustersim.sweepfile import split_element
 from clustersim.sweepresults import SWEEP_FORMAT, SweepResults
 
@@ -46,8 +47,13 @@ LIKELIHOOD_SOURCE = (
 CAVEAT = (
     "The uncertain parameters' distributions are assumptions: the lever effects and costs are "
     "drawn from their priors (docs/levers.md, mostly wide), the model's other parameters "
-    "uniformly and independently over their plausible ranges; {posterior} With few "
-    "draws the intervals are wide and undercover: raise <code>--draws</code> for a statement.")
+    "uniformly and independently over their plausible ranges; {posterior} {held} assumed "
+    "parameters have no plausible range and sit at their defaults in every run, so their "
+    "uncertainty is not in these probabilities (<code>clustersim screen</code> measures how "
+    "much each moves the targets: halving or doubling some moves a target by half or more, "
+    "docs/outlook.md). "
+    "With few draws the intervals are wide and undercover: raise <code>--draws</code> for a "
+    "statement.")
 NO_POSTERIOR = ("no calibration posterior was drawn (<code>--posterior</code>), so the "
                 "behavioural parameters without a plausible range sit at their defaults.")
 WITH_POSTERIOR = ("the calibrated parameters are drawn jointly, as whole particles, from the "
@@ -58,7 +64,8 @@ DRIVERS_SHOWN = 5
 def caveat(results: SweepResults) -> str:
     """CAVEAT, naming the posterior the outlook drew its calibrated parameters from, if any."""
     path = outlook.posterior_of(results)
-    return CAVEAT.format(posterior=WITH_POSTERIOR.format(path=html.escape(path)) if path
+    return CAVEAT.format(held=len(held_assumptions(lists=True)),
+                         posterior=WITH_POSTERIOR.format(path=html.escape(path)) if path
                          else NO_POSTERIOR)
 
 

@@ -1,4 +1,4 @@
-"""The `clustersim` command: run, info, validate, sweep, outlook, search, calibrate, report,
+"""The `clustersim` command: run, info, validate, sweep, outlook, screen, search, calibrate, report,
 parameters.
 
 Errors end with one line on stderr and a non-zero status (2: bad input, 1: a run failed,
@@ -504,6 +504,43 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _screen(args: argparse.Namespace) -> int:
+    from clustersim.screening import ScreeningSpec, ranking, run_screening
+    if args.workers is not None and args.workers < 1:
+        raise ScenarioError(f"--workers {args.workers}: expected a positive number of worker "
+                            "processes", key="workers", value=str(args.workers))
+    spec = ScreeningSpec(args.scenario, factor=args.factor, seeds=args.seeds, seed=args.seed,
+                         scale=args.scale, until=args.until, keys=args.key or None)
+    started = time.perf_counter()
+    try:
+        results = run_screening(spec, args.output, workers=args.workers,
+                                scheduler=args.scheduler,
+                                progress=not args.quiet and sys.stderr.isatty())
+    except KeyboardInterrupt:
+        print(f"\nclustersim: interrupted; {args.output} holds the runs finished so far: run "
+              "the same command again to resume", file=sys.stderr)
+        return 130
+    year = args.year if args.year is not None else results.years[-1]
+    if year not in results.years:
+        raise ScenarioError(f"--year {year}: expected a year the runs reach "
+                            f"({results.years[0]}-{results.years[-1]})", key="year",
+                            value=str(year))
+    table = ranking(results, year)
+    with pd.option_context("display.max_rows", None, "display.width", 200,
+                           "display.max_colwidth", 80):
+        print(f"held assumptions stepped x/÷ {args.factor:g}, effects on the targets in {year} "
+              f"(paired over {args.seeds} seeds; a move counts where its 95 % interval "
+              "excludes 0):")
+        print(table.to_string(index=False))
+    for key, why in spec.skipped.items():
+        print(f"not stepped: {key}: {why}")
+    runs = results.runs()
+    failed = int((runs["status"] == "failed").sum())
+    print(f"\nwrote {args.output}: {len(runs)} runs ({failed} failed), "
+          f"{time.perf_counter() - started:.1f} s")
+    return 1 if failed else 0
+
+
 def _add_dask_options(command: argparse.ArgumentParser) -> argparse._MutuallyExclusiveGroup:
     """--workers or --scheduler: where a sweep's or a calibration's runs go."""
     where = command.add_mutually_exclusive_group()
@@ -601,6 +638,26 @@ def build_parser() -> argparse.ArgumentParser:
     _add_dask_options(outlook)
     outlook.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     outlook.set_defaults(handler=_outlook)
+
+    screen = commands.add_parser(
+        "screen", help="how much each assumed parameter that the outlook holds at its default "
+        "moves the targets: one step down and up at a time (docs/outlook.md; re-run to resume)")
+    screen.add_argument("scenario", help="scenario TOML file")
+    screen.add_argument("-o", "--output", required=True, help="sweep file to write (HDF5)")
+    screen.add_argument("--factor", type=float, default=2.0,
+                        help="each step divides and multiplies the default by this (default 2)")
+    screen.add_argument("--seeds", type=int, default=2,
+                        help="replicates per point, common to every point (default 2)")
+    screen.add_argument("--seed", type=int, default=1, help="seed of the runs")
+    screen.add_argument("--scale", type=float, help="agents per firm (default: the scenario's)")
+    screen.add_argument("--until", type=int, help="last year run (default: the horizon)")
+    screen.add_argument("--year", type=int, help="year of the effects (default: the last)")
+    screen.add_argument("--key", action="append",
+                        help="step only this parameter (repeatable; default: every held "
+                             "assumption)")
+    _add_dask_options(screen)
+    screen.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    screen.set_defaults(handler=_screen)
 
     search = commands.add_parser(
         "search", help="the least-cost lever mix that reaches P(targets met by a year) over "

@@ -28,6 +28,7 @@ from clustersim import _core
 from clustersim.errors import ScenarioError
 from clustersim.posterior import WEIGHT, particles_at, read_posterior
 from clustersim.scenario import Scenario, parameters
+from clustersim.screening import held_assumptions
 from clustersim.sweepfile import _SPECS, SweepSpec, prior_factor, split_element
 from clustersim.sweepresults import SweepResults
 
@@ -411,7 +412,10 @@ def summary(results: SweepResults, year: int) -> str:
              f" parameter draws x {results.replicates} seeds per scenario (95 % interval over "
              "draws); share of the target's variance from the uncertain parameters (rest: seeds)."
              " The parameters are drawn from their priors (lever effects and costs,"
-             " docs/levers.md) or uniformly over their plausible ranges: assumptions."]
+             " docs/levers.md) or uniformly over their plausible ranges: assumptions."
+             f" {len(held_assumptions(lists=True))} assumed parameters without a plausible range"
+             " sit at their defaults in every run: their uncertainty is not counted here"
+             " (clustersim screen, docs/outlook.md)."]
     posterior = posterior_of(results)
     if posterior:
         lines.append(f"The calibrated parameters are drawn jointly, as whole particles, from "

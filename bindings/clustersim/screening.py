@@ -1,0 +1,204 @@
+"""Screening of the assumed parameters that the outlook holds at their defaults.
+
+The outlook (clustersim.outlook) draws every parameter with a plausible range; a parameter whose
+source says "assumed" and that has none stays at its default in every run, so its uncertainty is
+not in the outlook's probabilities. This module measures how much each of them moves the
+targets: a one-at-a-time sweep (design "points") that runs the scenario at the defaults and,
+for each such parameter, at its default divided and multiplied by a factor (clipped to its valid
+range), every point with the same seeds (common random numbers). `effects` reads the paired
+differences from the defaults; docs/outlook.md reports them.
+
+    clustersim screen scenarios/baseline.toml -o screen.h5 --scale 0.1 --until 2030 --seeds 2
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from clustersim import _core
+from clustersim.errors import ScenarioError
+from clustersim.scenario import Scenario, parameters
+from clustersim.sweepfile import SweepSpec
+from clustersim.sweepresults import SweepResults
+
+TARGETS = tuple(t["id"] for t in _core.target_catalogue())
+
+
+def held_assumptions(*, lists: bool = False) -> list[dict[str, Any]]:
+    """The parameters whose source begins with "assumed" and that have no plausible range:
+    those the outlook holds at their defaults. Numbers and integers (what a screening steps);
+    with `lists`, also the lists of numbers (an age table, one value per industry)."""
+    kinds = ("number", "integer", "list of numbers") if lists else ("number", "integer")
+    return [p for p in parameters()
+            if str(p.get("source", "")).startswith("assumed") and not p.get("plausible")
+            and p["type"] in kinds]
+
+
+def steps(spec: dict[str, Any], factor: float) -> tuple[float | None, float | None]:
+    """The values below and above a parameter's default: default / factor and default x factor,
+    clipped to its valid range (integers rounded outward); None where a step is impossible (a
+    zero default, or a default at the end of its range)."""
+    default, low_end, high_end = spec["default"], spec["min"], spec["max"]
+    if default == 0:
+        return None, None
+    low, high = sorted((default / factor, default * factor))
+    if spec["type"] == "integer":
+        low, high = math.floor(low), math.ceil(high)
+    low = max(low, low_end) if low_end is not None else low
+    high = min(high, high_end) if high_end is not None else high
+    return (None if low == default else float(low)), (None if high == default else float(high))
+
+
+@dataclass
+class ScreeningSpec:
+    """What a screening runs: one scenario file, the parameters stepped (default: every held
+    assumption), the factor of each step, seeds per point and the sweep's fixed settings."""
+    scenario: str
+    factor: float = 2.0
+    seeds: int = 2
+    seed: int = 1
+    scale: float | None = None
+    until: int | None = None
+    keys: list[str] | None = None
+    skipped: dict[str, str] = field(default_factory=dict, init=False)
+
+    def __post_init__(self) -> None:
+        if not (isinstance(self.factor, (int, float)) and self.factor > 1):
+            raise ScenarioError(f"factor = {self.factor!r}; expected a number above 1",
+                                key="factor", value=repr(self.factor),
+                                expected="a number above 1")
+        if isinstance(self.seeds, bool) or not isinstance(self.seeds, int) or self.seeds < 2:
+            raise ScenarioError(f"seeds = {self.seeds!r}; expected a whole number of 2 or more "
+                                "(the differences need a spread)", key="seeds",
+                                value=repr(self.seeds), expected="a whole number >= 2")
+        self.scenario = os.path.abspath(os.fspath(self.scenario))
+        Scenario.load(self.scenario)   # a clear error naming the file, before anything runs
+        known = {p["key"]: p for p in held_assumptions()}
+        if self.keys is not None:
+            for key in self.keys:
+                if key not in known:
+                    raise ScenarioError(f"{key!r} is not a held assumption; expected one of "
+                                        f"clustersim.screening.held_assumptions()", key=key,
+                                        value=key, expected="an assumed parameter the outlook "
+                                        "does not draw")
+
+    def points(self) -> tuple[list[str], list[list[float]], list[tuple[str, str]]]:
+        """The keys, the design points (point 0 the scenario's values, then each key's steps)
+        and each point's (key, "low" | "high"). A step whose scenario does not validate (a
+        bound that another parameter sets) is skipped, with why, in `skipped`."""
+        specs = {p["key"]: p for p in held_assumptions()}
+        base = Scenario.load(self.scenario)
+        keys = sorted(self.keys if self.keys is not None else specs)
+        defaults = [float(base[k]) for k in keys]
+        points, labels = [list(defaults)], [("", "defaults")]
+        self.skipped = {}
+        for j, key in enumerate(keys):
+            spec = dict(specs[key], default=base[key])
+            for side, value in zip(("low", "high"), steps(spec, self.factor)):
+                if value is None:
+                    self.skipped.setdefault(key, f"no {side} step from {base[key]!r}")
+                    continue
+                trial = base.copy()
+                trial[key] = int(value) if spec["type"] == "integer" else value
+                try:
+                    trial.validate()
+                except ScenarioError as error:
+                    self.skipped.setdefault(key, f"{side} step {value!r}: {error}")
+                    continue
+                point = list(defaults)
+                point[j] = value
+                points.append(point)
+                labels.append((key, side))
+        return keys, points, labels
+
+    def sweep_toml(self) -> str:
+        keys, points, _ = self.points()
+        lines = ["[sweep]", 'name = "screening"', f"base = {json.dumps(self.scenario)}",
+                 'design = "points"', f"replicates = {self.seeds}", 'seeds = "per_replicate"',
+                 f"seed = {self.seed}"]
+        if self.until is not None:
+            lines.append(f"until = {self.until}")
+        lines.append("points = [" + ", ".join("[" + ", ".join(repr(x) for x in p) + "]"
+                                              for p in points) + "]")
+        lines.append("[sweep.set]")
+        if self.scale is not None:
+            lines.append(f"scale = {self.scale!r}")
+        for key in keys:
+            lines += ["[[sweep.vary]]", f'key = "{key}"']
+        lines += ["[sweep.outcomes]", "targets = true"]
+        return "\n".join(lines) + "\n"
+
+    def sweep_spec(self, source: str) -> SweepSpec:
+        return SweepSpec.from_toml(self.sweep_toml(), source=source)
+
+
+def run_screening(spec: ScreeningSpec, output: str | os.PathLike, **sweep_options: Any
+                  ) -> SweepResults:
+    """Runs (or resumes) the screening into `output` (a sweep file)."""
+    from clustersim.sweep import run_sweep
+    output = os.fspath(output)
+    return run_sweep(spec.sweep_spec(output + ".toml"), output, **sweep_options)
+
+
+def _steps_of(results: SweepResults) -> list[tuple[str, str, float, float]]:
+    """Each point after the first: (key, side, value, default), read from the design."""
+    design = results.design()
+    defaults = design.iloc[0]
+    rows = []
+    for p in range(1, len(design)):
+        changed = [k for k in design.columns if design.iloc[p][k] != defaults[k]]
+        key = changed[0]
+        side = "low" if design.iloc[p][key] < defaults[key] else "high"
+        rows.append((key, side, float(design.iloc[p][key]), float(defaults[key])))
+    return rows
+
+
+def effects(results: SweepResults, year: int, *, targets: tuple[str, ...] = TARGETS
+            ) -> pd.DataFrame:
+    """Each step's paired difference from the defaults in each target's value in `year`, with
+    its 95 % t-interval over the seeds, and the change in how many seeds meet the target by
+    then. One row per (parameter, side, target); `moves` is True where the interval excludes 0.
+    `relative` is the difference over the target's mean at the defaults."""
+    steps_ = _steps_of(results)
+    rows = []
+    for target in targets:
+        value = results.difference(target, year)
+        met = results.difference(f"{target}_met", year)
+        for p, (key, side, stepped, default) in enumerate(steps_, start=1):
+            v = value.loc[p]
+            base = v["reference_mean"]
+            rows.append((key, side, default, stepped, target, base, v["difference"], v["low"],
+                         v["high"], v["difference"] / base if base else np.nan,
+                         bool(v["low"] > 0 or v["high"] < 0), met.loc[p, "difference"]))
+    return pd.DataFrame(rows, columns=["parameter", "side", "default", "value", "target",
+                                       "target_at_defaults", "difference", "low", "high",
+                                       "relative", "moves", "met_difference"])
+
+
+def ranking(results: SweepResults, year: int) -> pd.DataFrame:
+    """Per parameter: the largest relative move of any target (either step) among the moves the
+    seeds can tell from noise, the targets it moves, and the targets whose verdict by `year` a
+    step flips in every seed (met in all and in none, or the reverse: one seed's flip near a
+    threshold is noise); largest first."""
+    table = effects(results, year)
+    rows = []
+    for key, mine in table.groupby("parameter", sort=False):
+        moved = mine[mine["moves"]]
+        largest = moved.loc[moved["relative"].abs().idxmax()] if len(moved) else None
+        rows.append((key, float(mine["default"].iloc[0]),
+                     float(abs(largest["relative"])) if largest is not None else 0.0,
+                     (f"{largest['target']} {largest['relative']:+.1%} ({largest['side']})"
+                      if largest is not None else ""),
+                     ", ".join(sorted(set(moved["target"]))),
+                     ", ".join(sorted(set(mine.loc[mine["met_difference"].abs() == 1,
+                                                   "target"])))))
+    return pd.DataFrame(rows, columns=["parameter", "default", "largest_move", "largest",
+                                       "targets_moved", "verdicts_flipped"]
+                        ).sort_values("largest_move", ascending=False).reset_index(drop=True)

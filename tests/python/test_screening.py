@@ -1,0 +1,103 @@
+"""The screening of the assumed parameters that the outlook holds at their defaults
+(clustersim.screening, `clustersim screen`; docs/outlook.md)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from clustersim import screening
+from clustersim.errors import ScenarioError
+from clustersim.outlook import uncertain_parameters
+from conftest import SCENARIOS
+
+
+def test_the_held_assumptions_are_the_assumed_numbers_the_outlook_does_not_draw():
+    held = screening.held_assumptions()
+    keys = {p["key"] for p in held}
+    assert len(keys) > 50   # the gap this module measures is large, not a corner
+    assert not keys & {k.split("[")[0] for k in uncertain_parameters()}
+    for p in held:
+        assert p["source"].startswith("assumed") and not p.get("plausible")
+        assert p["type"] in ("number", "integer")
+    # A drawn assumption (a plausible range) and a fitted parameter are not held.
+    assert "vc.runway_months" not in keys and "vc.acquisition_price_log_mean" not in keys
+    # The brief and the outlook's summary count the lists too (an age table...).
+    lists = screening.held_assumptions(lists=True)
+    assert len(lists) > len(held) and any(p["type"] == "list of numbers" for p in lists)
+
+
+def test_a_step_halves_and_doubles_within_the_valid_range():
+    number = {"type": "number", "default": 0.3, "min": 0.0, "max": 0.5}
+    assert screening.steps(number, 2.0) == (0.15, 0.5)           # clipped to the maximum
+    at_end = {"type": "number", "default": 1.0, "min": 0.0, "max": 1.0}
+    assert screening.steps(at_end, 2.0) == (0.5, None)           # no step beyond the end
+    integer = {"type": "integer", "default": 3, "min": 0, "max": 100}
+    assert screening.steps(integer, 2.0) == (1.0, 6.0)           # 1.5 rounded down
+    assert screening.steps(dict(integer, default=0), 2.0) == (None, None)   # no relative step
+
+
+def test_bad_settings_are_refused_with_the_key():
+    with pytest.raises(ScenarioError, match="factor"):
+        screening.ScreeningSpec(str(SCENARIOS / "baseline.toml"), factor=1.0)
+    with pytest.raises(ScenarioError, match="seeds"):
+        screening.ScreeningSpec(str(SCENARIOS / "baseline.toml"), seeds=1)
+    with pytest.raises(ScenarioError, match="vc.runway_months"):
+        screening.ScreeningSpec(str(SCENARIOS / "baseline.toml"), keys=["vc.runway_months"])
+
+
+def test_a_step_another_parameter_forbids_is_skipped_with_why():
+    spec = screening.ScreeningSpec(str(SCENARIOS / "baseline.toml"),
+                                   keys=["talent.mean_age_years"])
+    keys, points, labels = spec.points()
+    # Doubling the mean age passes the retirement age: only the low step runs.
+    assert labels == [("", "defaults"), ("talent.mean_age_years", "low")]
+    assert "retirement" in spec.skipped["talent.mean_age_years"]
+
+
+def test_the_effects_are_paired_differences_from_the_defaults(tmp_path):
+    # Two parameters, 1/100 scale, 2022-2023, 2 seeds: 5 points x 2 runs (about 3 s). Doubling
+    # the entry rate must raise the new tech firms a day in 2023 in both seeds (entries are
+    # the target's numerator), and halving it lower them.
+    spec = screening.ScreeningSpec(str(SCENARIOS / "baseline.toml"), scale=0.01, until=2023,
+                                   keys=["firms.entry.rate", "talent.leave_rate"])
+    results = screening.run_screening(spec, tmp_path / "screen.h5", workers=1, progress=False)
+    table = screening.effects(results, 2023)
+    assert set(table["parameter"]) == {"firms.entry.rate", "talent.leave_rate"}
+    entry = table[(table["parameter"] == "firms.entry.rate") &
+                  (table["target"] == "new_tech_firms")].set_index("side")
+    assert entry.loc["high", "value"] == pytest.approx(0.2)
+    assert entry.loc["high", "difference"] > 0 > entry.loc["low", "difference"]
+    # The difference is the mean over seeds of the stepped run minus the default run.
+    runs = results.runs()
+    values = results.outcome("new_tech_firms")[2023]
+    point = 2   # defaults, entry low, entry high, leave low, leave high (keys sorted)
+    by_seed = [values[(runs["point"] == point) & (runs["replicate"] == r)].iloc[0] -
+               values[(runs["point"] == 0) & (runs["replicate"] == r)].iloc[0] for r in (0, 1)]
+    assert entry.loc["high", "difference"] == pytest.approx(np.mean(by_seed))
+    ranked = screening.ranking(results, 2023)
+    assert ranked.iloc[0]["parameter"] == "firms.entry.rate"
+    assert "new_tech_firms" in ranked.iloc[0]["targets_moved"]
+    # A verdict is flipped where a step changes "met by 2023" in every seed, the same way, and
+    # only then: checked against the runs themselves for every parameter and target.
+    for _, row in ranked.iterrows():
+        flipped = set(filter(None, row["verdicts_flipped"].split(", ")))
+        mine = [p for p, label in enumerate(spec.points()[2]) if label[0] == row["parameter"]]
+        for target in screening.TARGETS:
+            met = (results.outcome(f"{target}_met") == 1).cummax(axis=1)[2023]
+            def seeds_of(point):
+                return [bool(met[(runs["point"] == point) & (runs["replicate"] == r)].iloc[0])
+                        for r in (0, 1)]
+            every_seed = any(all(a != b for a, b in zip(seeds_of(p), seeds_of(0))) and
+                             len(set(seeds_of(p))) == 1 for p in mine)
+            assert (target in flipped) == every_seed, (row["parameter"], target)
+
+
+def test_the_docs_state_how_many_assumptions_the_outlook_holds():
+    # README and docs/outlook.md quote the count; it must follow the parameter table.
+    from conftest import ROOT
+    count = len(screening.held_assumptions(lists=True))
+    assert f"{count} assumed ones sit at their" in (ROOT / "README.md").read_text(encoding="utf-8")
+    outlook = (ROOT / "docs" / "outlook.md").read_text(encoding="utf-8")
+    assert f"**{count} assumed parameters are held at their defaults.**" in outlook
+    assert f"of the {len(screening.held_assumptions())} move some target" in outlook
