@@ -505,17 +505,28 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _screen(args: argparse.Namespace) -> int:
-    from clustersim.screening import ScreeningSpec, ranking, run_screening
+    from clustersim.screening import (ScreeningSpec, policy_ranking, ranking, run_screening)
     if args.workers is not None and args.workers < 1:
         raise ScenarioError(f"--workers {args.workers}: expected a positive number of worker "
                             "processes", key="workers", value=str(args.workers))
-    spec = ScreeningSpec(args.scenario, factor=args.factor, seeds=args.seeds, seed=args.seed,
-                         scale=args.scale, until=args.until, keys=args.key or None)
+    specs = [ScreeningSpec(path, factor=args.factor, seeds=args.seeds, seed=args.seed,
+                           scale=args.scale, until=args.until, keys=args.key or None)
+             for path in [args.scenario] + ([args.against] if args.against else [])]
+    outputs = [args.output] + ([os.path.splitext(args.output)[0] + "-against.h5"]
+                               if args.against else [])
+    if args.against:   # the same steps in both, or the effects could not be paired
+        if specs[0].points()[1] != specs[1].points()[1]:
+            raise ScenarioError(f"--against {args.against}: its held assumptions differ from "
+                                f"{args.scenario}'s, so the steps would differ", key="against",
+                                value=args.against, expected="a scenario with the same values "
+                                "of the assumed parameters")
+    spec = specs[0]
     started = time.perf_counter()
     try:
-        results = run_screening(spec, args.output, workers=args.workers,
-                                scheduler=args.scheduler,
-                                progress=not args.quiet and sys.stderr.isatty())
+        every = [run_screening(s, out, workers=args.workers, scheduler=args.scheduler,
+                               progress=not args.quiet and sys.stderr.isatty())
+                 for s, out in zip(specs, outputs)]
+        results = every[0]
     except KeyboardInterrupt:
         print(f"\nclustersim: interrupted; {args.output} holds the runs finished so far: run "
               "the same command again to resume", file=sys.stderr)
@@ -532,12 +543,19 @@ def _screen(args: argparse.Namespace) -> int:
               f"(paired over {args.seeds} seeds; a move counts where its 95 % interval "
               "excludes 0):")
         print(table.to_string(index=False))
+        if args.against:
+            print(f"\nshifts of the effect of {os.path.basename(args.scenario)} against "
+                  f"{os.path.basename(args.against)} in {year} (paired by seed):")
+            print(policy_ranking(every[0], every[1], year).to_string(index=False))
     for key, why in spec.skipped.items():
         print(f"not stepped: {key}: {why}")
-    runs = results.runs()
-    failed = int((runs["status"] == "failed").sum())
-    print(f"\nwrote {args.output}: {len(runs)} runs ({failed} failed), "
-          f"{time.perf_counter() - started:.1f} s")
+    failed = 0
+    for out, done in zip(outputs, every):
+        runs = done.runs()
+        failed += int((runs["status"] == "failed").sum())
+        print(f"{'' if out != outputs[0] else chr(10)}wrote {out}: {len(runs)} runs "
+              f"({int((runs['status'] == 'failed').sum())} failed)")
+    print(f"{time.perf_counter() - started:.1f} s")
     return 1 if failed else 0
 
 
@@ -652,6 +670,10 @@ def build_parser() -> argparse.ArgumentParser:
     screen.add_argument("--scale", type=float, help="agents per firm (default: the scenario's)")
     screen.add_argument("--until", type=int, help="last year run (default: the horizon)")
     screen.add_argument("--year", type=int, help="year of the effects (default: the last)")
+    screen.add_argument("--against", metavar="SCENARIO",
+                        help="also screen this scenario (the counterfactual) with the same steps "
+                             "and seeds, into <output>-against.h5, and rank how each step shifts "
+                             "the first scenario's effect against it")
     screen.add_argument("--key", action="append",
                         help="step only this parameter (repeatable; default: every held "
                              "assumption)")

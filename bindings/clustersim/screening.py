@@ -202,3 +202,72 @@ def ranking(results: SweepResults, year: int) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["parameter", "default", "largest_move", "largest",
                                        "targets_moved", "verdicts_flipped"]
                         ).sort_values("largest_move", ascending=False).reset_index(drop=True)
+
+
+def _by_point_and_seed(results: SweepResults, name: str, year: int) -> pd.DataFrame:
+    """An outcome in `year` as a table of design points (rows) by replicate (columns), over
+    finished runs."""
+    runs = results.runs()
+    done = runs["status"] == "done"
+    values = results.outcome(name)[year]
+    return pd.DataFrame({"point": runs.loc[done, "point"], "replicate": runs.loc[done, "replicate"],
+                         "value": values[done]}).pivot(index="point", columns="replicate",
+                                                       values="value")
+
+
+def policy_effect_shifts(with_policy: SweepResults, without_policy: SweepResults, year: int, *,
+                         targets: tuple[str, ...] = TARGETS, level: float = 0.95
+                         ) -> pd.DataFrame:
+    """How each step changes the policy's effect: two screenings of the same design and seeds,
+    one of a policy scenario and one of its counterfactual. Per seed, the effect is the policy
+    run minus the counterfactual run at the same point; the shift is that effect at the step
+    minus the effect at the defaults, averaged over seeds with a `level` t-interval. One row per
+    (parameter, side, target); `moves` where the interval excludes 0; `relative` is the shift
+    over the mean effect at the defaults."""
+    from scipy import stats
+    design = with_policy.design()
+    if not design.equals(without_policy.design()) or \
+            with_policy.runs()["seed"].tolist() != without_policy.runs()["seed"].tolist():
+        raise ValueError(f"{with_policy.path} and {without_policy.path} are not screenings of "
+                         "the same design and seeds; expected the same parameters, steps, "
+                         "--seeds and --seed")
+    steps_ = _steps_of(with_policy)
+    rows = []
+    for target in targets:
+        effect = (_by_point_and_seed(with_policy, target, year) -
+                  _by_point_and_seed(without_policy, target, year))
+        at_defaults = effect.loc[0]
+        for p, (key, side, stepped, default) in enumerate(steps_, start=1):
+            shift = (effect.loc[p] - at_defaults).dropna().to_numpy()
+            n = len(shift)
+            mean = float(shift.mean()) if n else np.nan
+            half = float(stats.t.ppf(0.5 + level / 2, n - 1) * shift.std(ddof=1) / np.sqrt(n)) \
+                if n > 1 else np.nan
+            base = float(at_defaults.mean())
+            rows.append((key, side, default, stepped, target, base, mean, mean - half,
+                         mean + half, mean / base if base else np.nan,
+                         bool(mean - half > 0 or mean + half < 0)))
+    return pd.DataFrame(rows, columns=["parameter", "side", "default", "value", "target",
+                                       "effect_at_defaults", "shift", "low", "high", "relative",
+                                       "moves"])
+
+
+def policy_ranking(with_policy: SweepResults, without_policy: SweepResults, year: int
+                   ) -> pd.DataFrame:
+    """Per parameter: the largest relative shift of the policy's effect on any target (among
+    the shifts the seeds tell from noise) and the targets whose effect it shifts; largest
+    first."""
+    table = policy_effect_shifts(with_policy, without_policy, year)
+    table = table[np.isfinite(table["relative"])]
+    rows = []
+    for key, mine in table.groupby("parameter", sort=False):
+        moved = mine[mine["moves"]]
+        largest = moved.loc[moved["relative"].abs().idxmax()] if len(moved) else None
+        rows.append((key, float(mine["default"].iloc[0]),
+                     float(abs(largest["relative"])) if largest is not None else 0.0,
+                     (f"{largest['target']} {largest['relative']:+.1%} ({largest['side']})"
+                      if largest is not None else ""),
+                     ", ".join(sorted(set(moved["target"])))))
+    return pd.DataFrame(rows, columns=["parameter", "default", "largest_shift", "largest",
+                                       "effects_shifted"]
+                        ).sort_values("largest_shift", ascending=False).reset_index(drop=True)

@@ -101,3 +101,34 @@ def test_the_docs_state_how_many_assumptions_the_outlook_holds():
     outlook = (ROOT / "docs" / "outlook.md").read_text(encoding="utf-8")
     assert f"**{count} assumed parameters are held at their defaults.**" in outlook
     assert f"of the {len(screening.held_assumptions())} move some target" in outlook
+
+
+def test_the_policy_effect_shift_is_the_paired_change_of_the_effect(tmp_path):
+    # The baseline and the counterfactual screened with the same steps and seeds (1/100,
+    # 2022-2023, 2 seeds): per seed, the effect is baseline minus counterfactual at a point, and
+    # the shift is the effect at a step minus the effect at the defaults.
+    keys = ["firms.entry.rate", "talent.leave_rate"]
+    both = [screening.run_screening(
+        screening.ScreeningSpec(str(SCENARIOS / name), scale=0.01, until=2023, keys=keys),
+        tmp_path / f"{name}.h5", workers=1, progress=False)
+        for name in ("baseline.toml", "no-new-policy.toml")]
+    shifts = screening.policy_effect_shifts(*both, 2023)
+    row = shifts[(shifts["parameter"] == "firms.entry.rate") & (shifts["side"] == "high") &
+                 (shifts["target"] == "talent")].iloc[0]
+    def value(results, point, replicate):
+        runs = results.runs()
+        return results.outcome("talent")[2023][(runs["point"] == point) &
+                                               (runs["replicate"] == replicate)].iloc[0]
+    by_seed = [(value(both[0], 2, r) - value(both[1], 2, r)) -
+               (value(both[0], 0, r) - value(both[1], 0, r)) for r in (0, 1)]
+    assert row["shift"] == pytest.approx(np.mean(by_seed))
+    assert row["effect_at_defaults"] == pytest.approx(np.mean(
+        [value(both[0], 0, r) - value(both[1], 0, r) for r in (0, 1)]))
+    ranked = screening.policy_ranking(*both, 2023)
+    assert set(ranked["parameter"]) == set(keys)
+    # Screenings of other steps cannot be paired.
+    other = screening.run_screening(
+        screening.ScreeningSpec(str(SCENARIOS / "no-new-policy.toml"), scale=0.01, until=2023,
+                                keys=keys[:1]), tmp_path / "other.h5", workers=1, progress=False)
+    with pytest.raises(ValueError, match="same design"):
+        screening.policy_effect_shifts(both[0], other, 2023)
