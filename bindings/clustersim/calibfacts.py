@@ -28,7 +28,7 @@ import pandas as pd
 from clustersim._common import value_error
 from clustersim._schema import Field, Schema
 from clustersim.observations import BASE_YEAR
-from clustersim.validation import (EARLY_ROUNDS, closed_multiples, hazard_table,
+from clustersim.validation import (closed_multiples, early_share_of_new_deals, hazard_table,
                                    top_share_of_proceeds)
 
 
@@ -78,10 +78,7 @@ def _exits_within_5_years(trace: Trace, first: int, last: int) -> float:
 
 def _early_share(trace: Trace, first: int, last: int) -> float:
     """Seed and A rounds among the new deals (follow-ons excluded) made in the window."""
-    deals = trace.deals
-    lo, hi = _months(first, last)
-    new = deals[(deals["follow_on"] == 0) & (deals["step"] >= lo) & (deals["step"] < hi)]
-    return float(new["round"].isin(EARLY_ROUNDS).mean()) if len(new) else math.nan
+    return early_share_of_new_deals(trace.deals, first, last)
 
 
 def _closed(trace: Trace, first: int, last: int) -> pd.DataFrame:

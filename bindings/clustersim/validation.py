@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from clustersim import _core
 from clustersim.results import Results, load
 
 
@@ -237,6 +238,21 @@ def _early_share(results: Results, year: int) -> float:
     return float(deals[deals["follow_on"] == 0]["round"].isin(EARLY_ROUNDS).mean())
 
 
+def early_share_of_new_deals(deals: pd.DataFrame, first_year: int, last_year: int) -> float:
+    """Seed and A rounds among the new deals (follow-ons excluded) made from January
+    `first_year` to December `last_year` (a deal's `step`: January 2022 is 1)."""
+    new = deals[deals["follow_on"] == 0]
+    year = _core.base_year + (new["step"] - 1) // 12
+    made = new.loc[(year >= first_year) & (year <= last_year), "round"]
+    return float(made.isin(EARLY_ROUNDS).mean()) if len(made) else float("nan")
+
+
+def _early_share_last_four_years(results: Results, year: int) -> float:
+    # Past the base year's warm-up (its firms start without rounds) and the calibration's
+    # window (2025-26) when `year` is 2030.
+    return early_share_of_new_deals(results.snapshot(year, agents="deals"), year - 3, year)
+
+
 def _hazard(age: int):
     return lambda results, year: float(hazard_by_age(results, year)[age])
 
@@ -259,6 +275,7 @@ STATISTICS = {
     "listing_share_of_exits": listing_share_of_exits,
     "listing_mean_multiple": listing_mean_multiple,
     "seed_and_a_share_of_new_deals": _early_share,
+    "seed_and_a_share_of_new_deals_last_4_years": _early_share_last_four_years,
     "talent_moves_near_over_far": _near_over_far,
     "monthly_hires_per_talent": monthly_hires_per_talent,
     "patents_scaling_exponent": patents_scaling_exponent,

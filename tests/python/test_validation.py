@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from clustersim import validation
@@ -66,7 +67,8 @@ def test_the_facts_file_is_complete_and_explained():
         if fact["kind"] == "fitted":
             # The calibration that fits it exists and has the fact's statistic among its facts.
             calibration = (ROOT / fact["fitted_by"]).read_text(encoding="utf-8")
-            assert f'statistic = "{fact["statistic"]}"' in calibration, fact["id"]
+            fitted = fact.get("fitted_statistic", fact["statistic"])
+            assert f'statistic = "{fitted}"' in calibration, fact["id"]
         if "known_failure" in fact:
             assert fact["known_failure"] in anchors, fact["known_failure"]
 
@@ -170,3 +172,16 @@ def test_the_listing_multiple_is_the_mean_over_a_funds_exits_by_listing():
                           "proceeds_cny": [2.0, 4.0, 20.0, 2.0]})
     assert validation.listing_mean_multiple(_Snapshots(firms, deals), 2030) == pytest.approx(6.5)
     assert validation.listing_share_of_exits(_Snapshots(firms, deals), 2030) == pytest.approx(2 / 3)
+
+
+def test_the_early_share_after_the_warm_up_counts_new_deals_of_the_last_four_years():
+    import pandas as pd
+    # Steps 1-12 are 2022; 61-72 are 2027; 97-108 are 2030. The seed round of 2026 (step 60)
+    # and the follow-on are left out: of the new deals of 2027-2030, seed and A are 2 of 4.
+    deals = pd.DataFrame({"step": [1, 60, 61, 72, 97, 108, 100],
+                          "round": ["seed", "seed", "seed", "B", "A", "C", "seed"],
+                          "follow_on": [0, 0, 0, 0, 0, 0, 1]})
+    run = _Snapshots({}, deals)
+    assert validation.STATISTICS["seed_and_a_share_of_new_deals_last_4_years"](run, 2030) == 0.5
+    assert validation.early_share_of_new_deals(deals, 2022, 2030) == pytest.approx(4 / 6)
+    assert np.isnan(validation.early_share_of_new_deals(deals, 2031, 2031))
