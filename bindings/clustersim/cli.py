@@ -549,12 +549,12 @@ def _screen(args: argparse.Namespace) -> int:
             print(policy_ranking(every[0], every[1], year).to_string(index=False))
     for key, why in spec.skipped.items():
         print(f"not stepped: {key}: {why}")
+    print()
     failed = 0
     for out, done in zip(outputs, every):
-        runs = done.runs()
-        failed += int((runs["status"] == "failed").sum())
-        print(f"{'' if out != outputs[0] else chr(10)}wrote {out}: {len(runs)} runs "
-              f"({int((runs['status'] == 'failed').sum())} failed)")
+        status = done.runs()["status"]
+        failed += int((status == "failed").sum())
+        print(f"wrote {out}: {len(status)} runs ({int((status == 'failed').sum())} failed)")
     print(f"{time.perf_counter() - started:.1f} s")
     return 1 if failed else 0
 
