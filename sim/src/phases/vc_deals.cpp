@@ -53,19 +53,27 @@ struct Ticket {
 // stays that of vc.seek_rate and only its spread over the parks follows the network.
 std::vector<double> deal_flow_factors(const FirmArrays& firms, const FundArrays& funds,
                                       const VcProximity& proximity, std::size_t n_parks, int year,
-                                      const ModelParameters& p) {
-  std::vector<double> reach(n_parks, 0.0), may_seek(n_parks, 0.0);
+                                      const ModelParameters& p, const Executor& executor) {
+  std::vector<double> reach(n_parks, 0.0);
   for (std::size_t f = 0; f < funds.size(); ++f) {
     if (!funds.open[f] || year >= funds.vintage_year[f] + funds.investment_years[f]) continue;
     const auto home = static_cast<std::size_t>(funds.park[f]);
     for (std::size_t k = 0; k < n_parks; ++k) reach[k] += proximity.of(k, home);
   }
-  for (std::size_t i = 0; i < firms.size(); ++i) {
-    if (firms.alive[i] && firms.exit_route[i] == 0 &&
-        firms.age_months[i] <= p.vc_seek_max_age_months) {
-      may_seek[static_cast<std::size_t>(firms.park[i])] += 1.0;
-    }
-  }
+  // Counts only, so ranges in parallel give the serial totals whatever the grouping.
+  const std::vector<double> may_seek = executor.reduce_counts(
+      firms.size(), std::vector<double>(n_parks, 0.0),
+      [&](std::vector<double>& part, std::size_t begin, std::size_t end) {
+        for (std::size_t i = begin; i < end; ++i) {
+          if (firms.alive[i] && firms.exit_route[i] == 0 &&
+              firms.age_months[i] <= p.vc_seek_max_age_months) {
+            part[static_cast<std::size_t>(firms.park[i])] += 1.0;
+          }
+        }
+      },
+      [](std::vector<double>& sum, const std::vector<double>& part) {
+        for (std::size_t k = 0; k < sum.size(); ++k) sum[k] += part[k];
+      });
   double reached = 0.0, seekers = 0.0;
   for (std::size_t k = 0; k < n_parks; ++k) {
     reached += may_seek[k] * reach[k];
@@ -289,9 +297,10 @@ void vc_deals(FirmArrays& firms, FundArrays& funds, DealArrays& deals, const Par
               std::int64_t& next_deal_id, StepFlows& flows) {
   const ModelParameters& p = ctx.params;
   const VcProximity proximity(parks, p);
-  const std::vector<Candidate> candidates = seek_rounds(
-      firms, ctx, momentum,
-      deal_flow_factors(firms, funds, proximity, flows.hires.size() / sector_count, year, p));
+  const std::vector<Candidate> candidates =
+      seek_rounds(firms, ctx, momentum,
+                  deal_flow_factors(firms, funds, proximity, flows.hires.size() / sector_count,
+                                    year, p, ctx.executor));
   const Holdings by_firm = holdings_by_firm(deals, firms.size());
   FundScan scan(funds, year);
   std::vector<Ticket> tickets;
