@@ -163,8 +163,8 @@ def _steps_of(results: SweepResults) -> list[tuple[str, str, float, float]]:
 def effects(results: SweepResults, year: int, *, targets: tuple[str, ...] = TARGETS
             ) -> pd.DataFrame:
     """Each step's paired difference from the defaults in each target's value in `year`, with
-    its 95 % t-interval over the seeds, and the change in how many seeds meet the target by
-    then. One row per (parameter, side, target); `moves` is True where the interval excludes 0.
+    its 95 % t-interval over the seeds, and the change in the share of seeds that meet the
+    target by then (`met_difference`). One row per (parameter, side, target); `moves` is True where the interval excludes 0.
     `relative` is the difference over the target's mean at the defaults."""
     steps_ = _steps_of(results)
     rows = []
