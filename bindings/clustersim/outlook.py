@@ -29,7 +29,8 @@ from clustersim.errors import ScenarioError
 from clustersim.posterior import WEIGHT, particles_at, read_posterior
 from clustersim.scenario import Scenario, parameters
 from clustersim.screening import held_assumptions
-from clustersim.sweepfile import _SPECS, SweepSpec, prior_factor, split_element
+from clustersim.sweepfile import (_SPECS, SweepSpec, points_sweep_lines, prior_factor,
+                                  split_element)
 from clustersim.sweepresults import SweepResults
 
 TARGET_IDS = [t["id"] for t in _core.target_catalogue()]
@@ -179,16 +180,8 @@ class OutlookSpec:
                   for draws in sets for draw in draws]
         name = "outlook-split" if self.split else "outlook"
         lines = [f"{POSTERIOR_COMMENT}{self.posterior}"] if self.posterior else []
-        lines += ["[sweep]", f'name = "{name}"', f"base = {json.dumps(self.scenarios[0])}",
-                 'design = "points"', f"replicates = {self.seeds}", 'seeds = "per_replicate"',
-                 f"seed = {self.seed}"]
-        if self.until is not None:
-            lines.append(f"until = {self.until}")
-        lines.append("points = [" + ", ".join("[" + ", ".join(repr(x) for x in p) + "]"
-                                              for p in points) + "]")
-        lines.append("[sweep.set]")
-        if self.scale is not None:
-            lines.append(f"scale = {self.scale!r}")
+        lines += points_sweep_lines(name, self.scenarios[0], points, replicates=self.seeds,
+                                    seed=self.seed, until=self.until, scale=self.scale)
         lines += ["[[sweep.vary]]", 'key = "scenario"', f"values = {json.dumps(self.scenarios)}"]
         for key in keys:
             lines += ["[[sweep.vary]]", f'key = "{key}"']

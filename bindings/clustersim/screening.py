@@ -13,7 +13,6 @@ differences from the defaults; docs/outlook.md reports them.
 
 from __future__ import annotations
 
-import json
 import math
 import os
 from dataclasses import dataclass, field
@@ -25,7 +24,7 @@ import pandas as pd
 from clustersim import _core
 from clustersim.errors import ScenarioError
 from clustersim.scenario import Scenario, parameters
-from clustersim.sweepfile import SweepSpec
+from clustersim.sweepfile import SweepSpec, points_sweep_lines
 from clustersim.sweepresults import SweepResults
 
 TARGETS = tuple(t["id"] for t in _core.target_catalogue())
@@ -120,16 +119,8 @@ class ScreeningSpec:
 
     def sweep_toml(self) -> str:
         keys, points, _ = self.points()
-        lines = ["[sweep]", 'name = "screening"', f"base = {json.dumps(self.scenario)}",
-                 'design = "points"', f"replicates = {self.seeds}", 'seeds = "per_replicate"',
-                 f"seed = {self.seed}"]
-        if self.until is not None:
-            lines.append(f"until = {self.until}")
-        lines.append("points = [" + ", ".join("[" + ", ".join(repr(x) for x in p) + "]"
-                                              for p in points) + "]")
-        lines.append("[sweep.set]")
-        if self.scale is not None:
-            lines.append(f"scale = {self.scale!r}")
+        lines = points_sweep_lines("screening", self.scenario, points, replicates=self.seeds,
+                                   seed=self.seed, until=self.until, scale=self.scale)
         for key in keys:
             lines += ["[[sweep.vary]]", f'key = "{key}"']
         lines += ["[sweep.outcomes]", "targets = true"]
@@ -182,26 +173,36 @@ def effects(results: SweepResults, year: int, *, targets: tuple[str, ...] = TARG
                                        "relative", "moves", "met_difference"])
 
 
+def _largest_per_parameter(table: pd.DataFrame, largest: str, moved_targets: str
+                           ) -> pd.DataFrame:
+    """Per parameter of an `effects`-like table: its default, the largest |relative| among the
+    rows that move (0 if none) as column `largest`, that row in words, and the targets moved
+    (column `moved_targets`); largest first."""
+    rows = []
+    for key, mine in table.groupby("parameter", sort=False):
+        moved = mine[mine["moves"]]
+        top = moved.loc[moved["relative"].abs().idxmax()] if len(moved) else None
+        rows.append((key, float(mine["default"].iloc[0]),
+                     float(abs(top["relative"])) if top is not None else 0.0,
+                     f"{top['target']} {top['relative']:+.1%} ({top['side']})"
+                     if top is not None else "",
+                     ", ".join(sorted(set(moved["target"])))))
+    return pd.DataFrame(rows, columns=["parameter", "default", largest, "largest",
+                                       moved_targets]
+                        ).sort_values(largest, ascending=False).reset_index(drop=True)
+
+
 def ranking(results: SweepResults, year: int) -> pd.DataFrame:
     """Per parameter: the largest relative move of any target (either step) among the moves the
     seeds can tell from noise, the targets it moves, and the targets whose verdict by `year` a
     step flips in every seed (met in all and in none, or the reverse: one seed's flip near a
     threshold is noise); largest first."""
     table = effects(results, year)
-    rows = []
-    for key, mine in table.groupby("parameter", sort=False):
-        moved = mine[mine["moves"]]
-        largest = moved.loc[moved["relative"].abs().idxmax()] if len(moved) else None
-        rows.append((key, float(mine["default"].iloc[0]),
-                     float(abs(largest["relative"])) if largest is not None else 0.0,
-                     (f"{largest['target']} {largest['relative']:+.1%} ({largest['side']})"
-                      if largest is not None else ""),
-                     ", ".join(sorted(set(moved["target"]))),
-                     ", ".join(sorted(set(mine.loc[mine["met_difference"].abs() == 1,
-                                                   "target"])))))
-    return pd.DataFrame(rows, columns=["parameter", "default", "largest_move", "largest",
-                                       "targets_moved", "verdicts_flipped"]
-                        ).sort_values("largest_move", ascending=False).reset_index(drop=True)
+    ranked = _largest_per_parameter(table, "largest_move", "targets_moved")
+    flipped = table[table["met_difference"].abs() == 1].groupby("parameter")["target"].agg(
+        lambda targets: ", ".join(sorted(set(targets))))
+    ranked["verdicts_flipped"] = ranked["parameter"].map(flipped).fillna("")
+    return ranked
 
 
 def _by_point_and_seed(results: SweepResults, name: str, year: int) -> pd.DataFrame:
@@ -258,16 +259,5 @@ def policy_ranking(with_policy: SweepResults, without_policy: SweepResults, year
     the shifts the seeds tell from noise) and the targets whose effect it shifts; largest
     first."""
     table = policy_effect_shifts(with_policy, without_policy, year)
-    table = table[np.isfinite(table["relative"])]
-    rows = []
-    for key, mine in table.groupby("parameter", sort=False):
-        moved = mine[mine["moves"]]
-        largest = moved.loc[moved["relative"].abs().idxmax()] if len(moved) else None
-        rows.append((key, float(mine["default"].iloc[0]),
-                     float(abs(largest["relative"])) if largest is not None else 0.0,
-                     (f"{largest['target']} {largest['relative']:+.1%} ({largest['side']})"
-                      if largest is not None else ""),
-                     ", ".join(sorted(set(moved["target"])))))
-    return pd.DataFrame(rows, columns=["parameter", "default", "largest_shift", "largest",
-                                       "effects_shifted"]
-                        ).sort_values("largest_shift", ascending=False).reset_index(drop=True)
+    return _largest_per_parameter(table[np.isfinite(table["relative"])], "largest_shift",
+                                  "effects_shifted")

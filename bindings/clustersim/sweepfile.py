@@ -4,6 +4,7 @@ keep (docs/sweeps.md). Description only: nothing here runs a simulation."""
 from __future__ import annotations
 
 import itertools
+import json
 import os
 import re
 import tomllib
@@ -95,6 +96,23 @@ SERIES_OUTCOME_SCHEMA = Schema(   # undeclared keys of a series table are ignore
 # numbers:
 # ``city.outside_growth[0]`` (0-based, within the base scenario's list).
 _ELEMENT = re.compile(r"^(?P<key>[a-z0-9_.]+)\[(?P<index>[0-9]+)\]$")
+
+
+def points_sweep_lines(name: str, base: str, points: list[list[float]], *, replicates: int,
+                       seed: int, until: int | None, scale: float | None) -> list[str]:
+    """The head of a generated sweep file with the "points" design and common random numbers,
+    up to and including `[sweep.set]` (the outlook's and the screening's): the caller adds its
+    factors and outcomes."""
+    lines = ["[sweep]", f'name = "{name}"', f"base = {json.dumps(base)}", 'design = "points"',
+             f"replicates = {replicates}", 'seeds = "per_replicate"', f"seed = {seed}"]
+    if until is not None:
+        lines.append(f"until = {until}")
+    lines.append("points = [" + ", ".join("[" + ", ".join(repr(x) for x in p) + "]"
+                                          for p in points) + "]")
+    lines.append("[sweep.set]")
+    if scale is not None:
+        lines.append(f"scale = {scale!r}")
+    return lines
 
 
 def split_element(name: str) -> tuple[str, int | None]:

@@ -8,6 +8,7 @@ that tests, notebooks and docs/validation.md use the same measurements.
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 import tomllib
@@ -167,11 +168,18 @@ def exit_routes(results: Results, year: int) -> pd.Series:
     return pd.Series(routes, dtype="float64")
 
 
+@functools.lru_cache(maxsize=2)
+def _exit_cases_of(results: Results, year: int) -> pd.DataFrame:
+    """A run's exit cases up to December `year`: read once for both exit statistics (every
+    December firm snapshot is read for the routes). Callers must not modify it."""
+    return exit_cases(results.snapshot(year, agents="deals"), exit_routes(results, year))
+
+
 def listing_share_of_exits(results: Results, year: int) -> float:
     """Listings' share of the exit cases by listing or acquisition up to December `year`. A firm
     that listed or was sold and closed within the same calendar year is in no snapshot, so its
     cases are left out (under 2 % of the cases at full scale)."""
-    cases = exit_cases_by_route(results.snapshot(year, agents="deals"), exit_routes(results, year))
+    cases = _exit_cases_of(results, year)["route"].value_counts()
     listed, acquired = cases.get(LISTED, 0), cases.get(ACQUIRED, 0)
     return float(listed / (listed + acquired))
 
@@ -179,7 +187,7 @@ def listing_share_of_exits(results: Results, year: int) -> float:
 def listing_mean_multiple(results: Results, year: int) -> float:
     """Mean multiple (proceeds / cost) of the exit cases by listing up to December `year`, as
     Zero2IPO's average book return of listing exits."""
-    cases = exit_cases(results.snapshot(year, agents="deals"), exit_routes(results, year))
+    cases = _exit_cases_of(results, year)
     listed = cases[cases["route"] == LISTED]
     return float((listed["proceeds_cny"] / listed["amount_cny"]).mean())
 
