@@ -510,7 +510,8 @@ def _screen(args: argparse.Namespace) -> int:
         raise ScenarioError(f"--workers {args.workers}: expected a positive number of worker "
                             "processes", key="workers", value=str(args.workers))
     specs = [ScreeningSpec(path, factor=args.factor, seeds=args.seeds, seed=args.seed,
-                           scale=args.scale, until=args.until, keys=args.key or None)
+                           scale=args.scale, until=args.until, keys=args.key or None,
+                           hold_fit=not args.alone)
              for path in [args.scenario] + ([args.against] if args.against else [])]
     outputs = [args.output] + ([os.path.splitext(args.output)[0] + "-against.h5"]
                                if args.against else [])
@@ -677,6 +678,9 @@ def build_parser() -> argparse.ArgumentParser:
     screen.add_argument("--key", action="append",
                         help="step only this parameter (repeatable; default: every held "
                              "assumption)")
+    screen.add_argument("--alone", action="store_true",
+                        help="step each parameter alone, without the partner fitted to the same "
+                             "base-year figure (clustersim.screening.FIT_PARTNERS)")
     _add_dask_options(screen)
     screen.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     screen.set_defaults(handler=_screen)

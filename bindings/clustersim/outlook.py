@@ -28,7 +28,7 @@ from clustersim import _core
 from clustersim.errors import ScenarioError
 from clustersim.posterior import WEIGHT, particles_at, read_posterior
 from clustersim.scenario import Scenario, parameters
-from clustersim.screening import held_assumptions
+from clustersim.screening import FIT_PARTNERS, held_assumptions
 from clustersim.sweepfile import (_SPECS, SweepSpec, points_sweep_lines, prior_factor,
                                   split_element)
 from clustersim.sweepresults import SweepResults
@@ -93,7 +93,9 @@ def joint_draws(draws: int, seed: int, posterior: str | None = None
     """Every uncertain key (sorted) and `draws` joint draws of them (rows) from `seed`: a Latin
     hypercube over the priors (uniform over a plausible range where a key has no prior), and,
     with a posterior file, its parameters as whole particles picked by weight (one more
-    hypercube column). The outlook's draws, and those of a Shapley sweep over the uncertainty."""
+    hypercube column). A drawn key with a partner fitted to a base-year figure at its default
+    (screening.FIT_PARTNERS) moves the partner with it, so the partner is a key too. The
+    outlook's draws, and those of a Shapley sweep over the uncertainty."""
     from scipy.stats import qmc
     particles = read_posterior(posterior) if posterior else None
     calibrated = [k for k in particles.columns if k != WEIGHT] if particles is not None else []
@@ -108,7 +110,27 @@ def joint_draws(draws: int, seed: int, posterior: str | None = None
             values = particles[key].to_numpy()[rows]
             integer = _SPECS[split_element(key)[0]]["type"] == "integer"
             columns[key] = np.round(values) if integer else values
+    defaults = Scenario()
+    for key, (partner, multiplier) in FIT_PARTNERS.items():
+        if key in columns:
+            base = columns.get(partner, float(defaults[partner]))
+            columns[partner] = base * multiplier(columns[key], float(defaults[key]))
+    keys = sorted(columns)
     return keys, np.column_stack([columns[k] for k in keys]) if keys else unit
+
+
+def check_fit_partners(path: str) -> None:
+    """Refuses a scenario file that sets the partner of a drawn parameter (FIT_PARTNERS): the
+    draws derive it from the model's defaults, so the file's value would be lost."""
+    scenario, defaults = Scenario.load(path), Scenario()
+    drawn = {k.split("[")[0] for k in uncertain_parameters()}
+    for key, (partner, _) in FIT_PARTNERS.items():
+        if key in drawn and scenario[partner] != defaults[partner]:
+            raise ScenarioError(
+                f"{path}: key '{partner}' = {scenario[partner]!r}; the outlook draws '{key}' "
+                f"and derives '{partner}' from it (so that the base year keeps its data), "
+                f"expected the default {defaults[partner]!r}", key=partner,
+                value=repr(scenario[partner]), expected=f"the default {defaults[partner]!r}")
 
 
 @dataclass
@@ -141,7 +163,7 @@ class OutlookSpec:
                                     expected=f"a whole number in [1, {high}]")
         self.scenarios = [os.path.abspath(os.fspath(s)) for s in self.scenarios]
         for path in self.scenarios:
-            Scenario.load(path)   # a clear error naming the file, before anything runs
+            check_fit_partners(path)   # a clear error naming the file, before anything runs
         if self.posterior is not None:
             self.posterior = os.path.abspath(os.fspath(self.posterior))
             read_posterior(self.posterior)   # likewise

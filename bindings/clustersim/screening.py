@@ -8,6 +8,11 @@ for each such parameter, at its default divided and multiplied by a factor (clip
 range), every point with the same seeds (common random numbers). `effects` reads the paired
 differences from the defaults; docs/outlook.md reports them.
 
+A few held parameters share a base-year figure with a parameter that was fitted or derived
+against that figure at their default (`FIT_PARTNERS`): stepping one alone moves the base year
+off its data, and the move it reports is that of a model refuted in 2022. By default a step
+moves the partner with it so that the figure stays put (`hold_fit=False` steps it alone).
+
     clustersim screen scenarios/baseline.toml -o screen.h5 --scale 0.1 --until 2030 --seeds 2
 """
 
@@ -28,6 +33,24 @@ from clustersim.sweepfile import SweepSpec, points_sweep_lines
 from clustersim.sweepresults import SweepResults
 
 TARGETS = tuple(t["id"] for t in _core.target_catalogue())
+
+# Parameter -> (its partner, the partner's multiplier for a move from `old` to `new`) that keeps
+# the base-year figure the partner was fitted or derived to at the parameter's default. The
+# screening's steps and the outlook's draws (outlook.joint_draws) both move the partner.
+FIT_PARTNERS: dict[str, tuple[str, Any]] = {
+    # The zone's 2022 PCT applications fit the cost per patent: PCT = R&D / cost x share.
+    "firms.rd.pct_share": ("firms.rd.cost_per_patent_cny", lambda new, old: new / old),
+    # The 2022 registrations a day derive the tracked share from the entries of 2022, which
+    # are linear in the rate plus the entries it does not make (spin-offs, incubator teams,
+    # seed entries), as many as a rate of 0.045 makes (full scale, seeds 1-2: 103, 155, 266
+    # registrations a day at rates 0.05, 0.1, 0.2).
+    "firms.entry.rate": ("firms.entry.tracked_share",
+                         lambda new, old: (new + 0.045) / (old + 0.045)),
+    # The base-year head counts are revenue / (revenue per employee x productivity), whose
+    # mean rises with the lognormal's spread as exp(sd^2 / 2); the scale keeps them.
+    "population.initial_productivity_sd": (
+        "firms.revenue_per_employee_cny", lambda new, old: np.exp((new ** 2 - old ** 2) / 2)),
+}
 
 
 def held_assumptions(*, lists: bool = False) -> list[dict[str, Any]]:
@@ -66,6 +89,7 @@ class ScreeningSpec:
     scale: float | None = None
     until: int | None = None
     keys: list[str] | None = None
+    hold_fit: bool = True
     skipped: dict[str, str] = field(default_factory=dict, init=False)
 
     def __post_init__(self) -> None:
@@ -88,17 +112,28 @@ class ScreeningSpec:
                                         value=key, expected="an assumed parameter the outlook "
                                         "does not draw")
 
+    def partners(self) -> list[str]:
+        """The partner parameters the design varies with the held ones (FIT_PARTNERS), after
+        them; none without `hold_fit`."""
+        if not self.hold_fit:
+            return []
+        keys = self.keys if self.keys is not None else [p["key"] for p in held_assumptions()]
+        return sorted({FIT_PARTNERS[k][0] for k in keys if k in FIT_PARTNERS})
+
     def points(self) -> tuple[list[str], list[list[float]], list[tuple[str, str]]]:
-        """The keys, the design points (point 0 the scenario's values, then each key's steps)
-        and each point's (key, "low" | "high"). A step whose scenario does not validate (a
-        bound that another parameter sets) is skipped, with why, in `skipped`."""
+        """The keys (the held parameters, then their partners), the design points (point 0 the
+        scenario's values, then each held key's steps) and each point's (key, "low" | "high").
+        A step whose scenario does not validate (a bound that another parameter sets) is
+        skipped, with why, in `skipped`."""
         specs = {p["key"]: p for p in held_assumptions()}
         base = Scenario.load(self.scenario)
-        keys = sorted(self.keys if self.keys is not None else specs)
+        held = sorted(self.keys if self.keys is not None else specs)
+        partners = self.partners()
+        keys = held + partners
         defaults = [float(base[k]) for k in keys]
         points, labels = [list(defaults)], [("", "defaults")]
         self.skipped = {}
-        for j, key in enumerate(keys):
+        for j, key in enumerate(held):
             spec = dict(specs[key], default=base[key])
             for side, value in zip(("low", "high"), steps(spec, self.factor)):
                 if value is None:
@@ -106,13 +141,18 @@ class ScreeningSpec:
                     continue
                 trial = base.copy()
                 trial[key] = int(value) if spec["type"] == "integer" else value
+                point = list(defaults)
+                point[j] = value
+                if key in FIT_PARTNERS and FIT_PARTNERS[key][0] in partners:
+                    partner, multiplier = FIT_PARTNERS[key]
+                    moved = float(base[partner] * multiplier(value, float(base[key])))
+                    trial[partner] = moved
+                    point[keys.index(partner)] = moved
                 try:
                     trial.validate()
                 except ScenarioError as error:
                     self.skipped.setdefault(key, f"{side} step {value!r}: {error}")
                     continue
-                point = list(defaults)
-                point[j] = value
                 points.append(point)
                 labels.append((key, side))
         return keys, points, labels
@@ -145,7 +185,7 @@ def _steps_of(results: SweepResults) -> list[tuple[str, str, float, float]]:
     rows = []
     for p in range(1, len(design)):
         changed = [k for k in design.columns if design.iloc[p][k] != defaults[k]]
-        key = changed[0]
+        key = changed[0]   # the held parameters come before their partners
         side = "low" if design.iloc[p][key] < defaults[key] else "high"
         rows.append((key, side, float(design.iloc[p][key]), float(defaults[key])))
     return rows
@@ -194,14 +234,18 @@ def _largest_per_parameter(table: pd.DataFrame, largest: str, moved_targets: str
 
 def ranking(results: SweepResults, year: int) -> pd.DataFrame:
     """Per parameter: the largest relative move of any target (either step) among the moves the
-    seeds can tell from noise, the targets it moves, and the targets whose verdict by `year` a
+    seeds can tell from noise, the targets it moves, the targets whose verdict by `year` a
     step flips in every seed (met in all and in none, or the reverse: one seed's flip near a
-    threshold is noise); largest first."""
+    threshold is noise), and the largest move in the runs' first year (`base_year_move`: the
+    year whose figures the calibration fitted, so a step that moves it is partly refuted by
+    them); largest first."""
     table = effects(results, year)
     ranked = _largest_per_parameter(table, "largest_move", "targets_moved")
     flipped = table[table["met_difference"].abs() == 1].groupby("parameter")["target"].agg(
         lambda targets: ", ".join(sorted(set(targets))))
-    ranked["verdicts_flipped"] = ranked["parameter"].map(flipped).fillna("")
+    ranked["verdicts_flipped"] = [flipped.get(key, "") for key in ranked["parameter"]]
+    first = _largest_per_parameter(effects(results, results.years[0]), "move", "moved")
+    ranked["base_year_move"] = ranked["parameter"].map(first.set_index("parameter")["largest"])
     return ranked
 
 

@@ -10,6 +10,8 @@ import pytest
 
 import clustersim as cs
 from clustersim import outlook
+from clustersim.errors import ScenarioError
+from clustersim.screening import FIT_PARTNERS
 from conftest import SCENARIOS, run_cli
 
 FILES = [str(SCENARIOS / "baseline.toml"), str(SCENARIOS / "no-new-policy.toml")]
@@ -74,7 +76,10 @@ def test_the_design_pairs_scenarios_on_draws_and_seeds(tiny):
     assert np.array_equal(values[:3], values[3:])
     ranges = outlook.uncertain_parameters()
     specs = {p["key"]: p for p in cs.parameters()}
+    derived = {partner for partner, _ in FIT_PARTNERS.values()} - set(ranges)
     for j, key in enumerate(keys):
+        if key in derived:
+            continue   # a fitted partner, derived from its parameter's draw (tested below)
         spec = specs[key.split("[")[0]]
         low, high = (spec["min"], spec["max"]) if spec["prior"] else ranges[key]
         assert ((values[:, j] >= low) & (values[:, j] <= high)).all()
@@ -82,6 +87,46 @@ def test_the_design_pairs_scenarios_on_draws_and_seeds(tiny):
     runs = results.runs()
     assert (runs.groupby("replicate")["seed"].nunique() == 1).all()
     assert (runs["status"] == "done").all()
+
+
+def test_a_drawn_parameter_moves_its_fitted_partner(tmp_path):
+    # The productivity spread is drawn; the revenue per employee follows it so that the
+    # base-year head counts (revenue / (revenue per employee x productivity)) keep their mean.
+    keys, draws = outlook.joint_draws(16, seed=3)
+    assert "population.initial_productivity_sd" in outlook.uncertain_parameters()
+    assert "firms.revenue_per_employee_cny" not in outlook.uncertain_parameters()
+    spread = draws[:, keys.index("population.initial_productivity_sd")]
+    per_employee = draws[:, keys.index("firms.revenue_per_employee_cny")]
+    default = cs.Scenario()
+    expected = default["firms.revenue_per_employee_cny"] * np.exp(
+        (spread ** 2 - default["population.initial_productivity_sd"] ** 2) / 2)
+    np.testing.assert_allclose(per_employee, expected, rtol=1e-12)
+    assert spread.min() < 0.5 < spread.max()   # the draws fall on both sides of the default
+    # What the partner keeps: base-year talent (the leading sectors' head counts) at a spread of
+    # 1.0 is +50 % alone and +5 % with the partner (1/50, seeds 1-3: +4.8 to +6.1 %; whole head
+    # counts per firm keep it above the full scale's -4 to +2 %); 10 % bounds that noise.
+    _, multiplier = FIT_PARTNERS["population.initial_productivity_sd"]
+
+    def talent_2022(spread, partner):
+        scenario = cs.Scenario.load(SCENARIOS / "baseline.toml")
+        scenario["scale"] = 0.02
+        scenario["population.initial_productivity_sd"] = spread
+        if partner:
+            scenario["firms.revenue_per_employee_cny"] = float(
+                scenario["firms.revenue_per_employee_cny"] * multiplier(spread, 0.5))
+        sim = cs.Simulation(scenario, seed=1)
+        sim.run(until=2022)
+        return sim.targets().loc[2022, "talent"]
+
+    at_default = talent_2022(0.5, False)
+    assert abs(talent_2022(1.0, True) / at_default - 1) < 0.10
+    assert talent_2022(1.0, False) / at_default - 1 > 0.3
+    # A scenario that sets the partner would lose its value to the draws: refused by name.
+    bad = tmp_path / "bad.toml"
+    bad.write_text(f'base = "{(SCENARIOS / "baseline.toml").as_posix()}"\n'
+                   "[firms]\nrevenue_per_employee_cny = 2.0e6\n", encoding="utf-8")
+    with pytest.raises(ScenarioError, match="firms.revenue_per_employee_cny"):
+        outlook.OutlookSpec([str(bad)], draws=2, seeds=2)
 
 
 def test_probabilities_differences_and_variance_of_a_real_outlook(tiny):

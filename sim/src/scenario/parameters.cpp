@@ -192,8 +192,19 @@ std::vector<ParamSpec> model_specs() {
            "assumed: unicorn lists are dominated by valuations of US$1-2 bn with a long tail; L"),
       real("population.mean_age_years", &P::mean_age_years, 8.0, 0.1, 50.0, "years",
            "Mean age of base-year firms (ages are drawn exponentially).", "assumed"),
-      real("population.initial_productivity_sd", &P::initial_productivity_sd, 0.5, 0.0, 3.0,
-           "log points", "Standard deviation of log productivity among firms.", "assumed"),
+      plausible(
+          real("population.initial_productivity_sd", &P::initial_productivity_sd, 0.5, 0.0, 3.0,
+               "log points",
+               "Standard deviation of log productivity (revenue per employee relative to "
+               "firms.revenue_per_employee_cny) among base-year firms.",
+               "assumed, L: the nearest published measure is the dispersion of revenue "
+               "productivity (TFPR) within 4-digit manufacturing industries, s.d. 0.74 (1998) "
+               "to 0.63 (2005) in China and 0.41-0.49 in the US (Hsieh & Klenow 2009, QJE "
+               "124(4):1403-1448, Table IV); revenue per employee also varies with capital per "
+               "worker, and young high-tech firms with little revenue widen it. Plausible "
+               "0.45-1.0. The outlook draws it and moves firms.revenue_per_employee_cny by "
+               "exp((sd^2 - 0.25) / 2), which keeps the base-year head counts"),
+          0.45, 1.0),
       real("population.cash_to_revenue", &P::cash_to_revenue, 0.52, 0.0, 10.0, "years of revenue",
            "Cash held by base-year firms as a multiple of annual revenue (plus start-up capital).",
            "calibrated jointly: posterior mean 0.52 [90 %: 0.15, 0.80], posterior sd / prior sd "
@@ -235,8 +246,15 @@ std::vector<ParamSpec> model_specs() {
       real("firms.growth.young_bonus", &P::growth_young_bonus, 0.3, 0.0, 5.0, "1/year",
            "Extra drift of a newborn firm, decaying with age (small young firms grow faster).",
            "assumed (Evans 1987)"),
-      real("firms.growth.young_decay_years", &P::growth_young_decay_years, 3.0, 0.1, 50.0, "years",
-           "Age scale over which the young-firm bonus decays.", "assumed"),
+      plausible(
+          real("firms.growth.young_decay_years", &P::growth_young_decay_years, 3.0, 0.1, 50.0,
+               "years", "Age scale over which the young-firm bonus decays.",
+               "assumed, L: Haltiwanger, Jarmin & Miranda 2013 (REStat 95(2):347-361; US "
+               "Census BDS and LBD) find that, conditional on survival, young firms grow faster "
+               "than mature ones of the same size and that the gap closes over the first years "
+               "('up or out'); no decay scale is published. Plausible 1.5-6 years: at age 10 "
+               "they leave 0.1-19 % of the newborn bonus. The outlook draws it"),
+          1.5, 6.0),
       real("firms.growth.volatility_ref", &P::volatility_ref, 0.35, 0.0, 5.0, "1/sqrt(year)",
            "Standard deviation of annual log growth at the reference size.",
            "assumed (Stanley et al. 1996 orders of magnitude)"),
@@ -456,8 +474,14 @@ std::vector<ParamSpec> model_specs() {
            "assumed"),
       real("talent.leave_rate", &P::talent_leave_rate, 0.03, 0.0, 1.0, "1/year",
            "Annual probability that employed talent leave Shanghai.", "assumed"),
-      real("talent.seeker_leave_rate", &P::talent_seeker_leave_rate, 0.5, 0.0, 1.0, "1/year",
-           "Annual probability that talent seeking a job leave Shanghai.", "assumed"),
+      plausible(
+          real("talent.seeker_leave_rate", &P::talent_seeker_leave_rate, 0.5, 0.0, 1.0, "1/year",
+               "Annual probability that talent seeking a job leave Shanghai.",
+               "assumed, L: no study found measures how fast people without a job leave "
+               "Shanghai; 0.5 a year is two years on average before one who finds no job "
+               "leaves. Plausible 0.2-1.0 (one to five years). The outlook draws it: doubling "
+               "it triples the policy's talent effect (clustersim screen, docs/outlook.md)"),
+          0.2, 1.0),
       real("talent.job_search_rate", &P::talent_job_search_rate, 0.3, 0.0, 1.0, "1/year",
            "Annual probability that employed talent search for a better job in a given month's "
            "market (on-the-job search: poaching).",
