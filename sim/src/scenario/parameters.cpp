@@ -316,13 +316,21 @@ std::vector<ParamSpec> model_specs() {
           0.55, 0.80),
       real("firms.titles.hidden_champion_min_revenue_cny", &P::hidden_champion_min_revenue_cny,
            4.0e8, 0.0, 1e14, "CNY/year", "Lower revenue bound of a hidden champion.",
-           "assumed (large firm, NBS)"),
+           "MIIT and CFIE single-champion rules: a firm with annual sales below 400 m CNY may "
+           "apply only if it is already a national little giant (MIIT & CFIE notice Chanyehan "
+           "[2019] No. 78; the 2021 notice the same); the model takes 400 m as the bound and "
+           "leaves out that exception (also NBS 2017's large-firm revenue bound); H for the "
+           "figure, simplified"),
       real("firms.titles.hidden_champion_max_revenue_cny", &P::hidden_champion_max_revenue_cny,
            3.5e10, 0.0, 1e14, "CNY/year",
            "Upper revenue bound of a hidden champion (little known: below 5 bn EUR).",
            "Simon's definition (< 5 bn EUR, ~35 bn CNY)"),
       real("firms.titles.hidden_champion_min_age_years", &P::hidden_champion_min_age_years, 10.0,
-           0.0, 100.0, "years", "Minimum age of a hidden champion.", "assumed"),
+           0.0, 100.0, "years", "Minimum age of a hidden champion.",
+           "MIIT single-champion criteria: 10 years or more in the field, 3 for a new product "
+           "(MIIT Chanye [2016] No. 105; MIIT & CFIE notice Zhengfahan [2022] No. 47); "
+           "H for the criterion; the model does not know firms' products, so it applies the "
+           "10 years to every firm"),
       plausible(
           real("firms.titles.hidden_champion_productivity_quantile",
                &P::hidden_champion_productivity_quantile, 0.97, 0.0, 1.0, "quantile",
