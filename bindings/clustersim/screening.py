@@ -195,8 +195,9 @@ def effects(results: SweepResults, year: int, *, targets: tuple[str, ...] = TARG
             ) -> pd.DataFrame:
     """Each step's paired difference from the defaults in each target's value in `year`, with
     its 95 % t-interval over the seeds, and the change in the share of seeds that meet the
-    target by then (`met_difference`). One row per (parameter, side, target); `moves` is True where the interval excludes 0.
-    `relative` is the difference over the target's mean at the defaults."""
+    target by then (`met_difference`). One row per (parameter, side, target); `moves` is True
+    where the interval excludes 0. `relative` is the difference over the target's mean at the
+    defaults."""
     steps_ = _steps_of(results)
     rows = []
     for target in targets:
