@@ -53,6 +53,13 @@ FIT_PARTNERS: dict[str, tuple[str, Any]] = {
 }
 
 
+def moved_partner(scenario: Scenario, key: str, value: float) -> tuple[str, float]:
+    """The partner of `key` (FIT_PARTNERS) and its value once `key` moves from its value in
+    `scenario` to `value`."""
+    partner, multiplier = FIT_PARTNERS[key]
+    return partner, float(scenario[partner] * multiplier(value, float(scenario[key])))
+
+
 def held_assumptions(*, lists: bool = False) -> list[dict[str, Any]]:
     """The parameters whose source begins with "assumed" and that have no plausible range:
     those the outlook holds at their defaults. Numbers and integers (what a screening steps);
@@ -144,8 +151,7 @@ class ScreeningSpec:
                 point = list(defaults)
                 point[j] = value
                 if key in FIT_PARTNERS and FIT_PARTNERS[key][0] in partners:
-                    partner, multiplier = FIT_PARTNERS[key]
-                    moved = float(base[partner] * multiplier(value, float(base[key])))
+                    partner, moved = moved_partner(base, key, value)
                     trial[partner] = moved
                     point[keys.index(partner)] = moved
                 try:

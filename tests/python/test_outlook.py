@@ -11,7 +11,7 @@ import pytest
 import clustersim as cs
 from clustersim import outlook
 from clustersim.errors import ScenarioError
-from clustersim.screening import FIT_PARTNERS
+from clustersim.screening import FIT_PARTNERS, moved_partner
 from conftest import SCENARIOS, run_cli
 
 FILES = [str(SCENARIOS / "baseline.toml"), str(SCENARIOS / "no-new-policy.toml")]
@@ -89,6 +89,20 @@ def test_the_design_pairs_scenarios_on_draws_and_seeds(tiny):
     assert (runs["status"] == "done").all()
 
 
+def _in_2022(target: str, key: str, value: float, partner: bool) -> float:
+    """`target` in December 2022 (baseline at 1/50, seed 1) with `key` at `value`, its fitted
+    partner moved with it (screening.moved_partner) or left at the baseline's value."""
+    scenario = cs.Scenario.load(SCENARIOS / "baseline.toml")
+    scenario["scale"] = 0.02
+    if partner:
+        name, moved = moved_partner(scenario, key, value)
+        scenario[name] = moved
+    scenario[key] = value
+    sim = cs.Simulation(scenario, seed=1)
+    sim.run(until=2022)
+    return sim.targets().loc[2022, target]
+
+
 def test_a_drawn_parameter_moves_its_fitted_partner(tmp_path):
     # The productivity spread is drawn; the revenue per employee follows it so that the
     # base-year head counts (revenue / (revenue per employee x productivity)) keep their mean.
@@ -105,18 +119,8 @@ def test_a_drawn_parameter_moves_its_fitted_partner(tmp_path):
     # What the partner keeps: base-year talent (the leading sectors' head counts) at a spread of
     # 1.0 is +50 % alone and +5 % with the partner (1/50, seeds 1-3: +4.8 to +6.1 %; whole head
     # counts per firm keep it above the full scale's -4 to +2 %); 10 % bounds that noise.
-    _, multiplier = FIT_PARTNERS["population.initial_productivity_sd"]
-
     def talent_2022(spread, partner):
-        scenario = cs.Scenario.load(SCENARIOS / "baseline.toml")
-        scenario["scale"] = 0.02
-        scenario["population.initial_productivity_sd"] = spread
-        if partner:
-            scenario["firms.revenue_per_employee_cny"] = float(
-                scenario["firms.revenue_per_employee_cny"] * multiplier(spread, 0.5))
-        sim = cs.Simulation(scenario, seed=1)
-        sim.run(until=2022)
-        return sim.targets().loc[2022, "talent"]
+        return _in_2022("talent", "population.initial_productivity_sd", spread, partner)
 
     at_default = talent_2022(0.5, False)
     assert abs(talent_2022(1.0, True) / at_default - 1) < 0.10
@@ -135,18 +139,8 @@ def test_a_drawn_parameter_moves_its_fitted_partner(tmp_path):
     # What it keeps: registrations a day in 2022 at twice the rate, with and without it
     # (1/50, seed 1). Measured over seeds 1-3: alone +71 to +76 %, with the partner +1 to +4 %
     # (full scale +1 to +2 %); 10 % bounds 1/50's noise.
-    _, entry_multiplier = FIT_PARTNERS["firms.entry.rate"]
-
     def registrations_2022(rate, partner):
-        scenario = cs.Scenario.load(SCENARIOS / "baseline.toml")
-        scenario["scale"] = 0.02
-        scenario["firms.entry.rate"] = rate
-        if partner:
-            scenario["firms.entry.tracked_share"] = float(
-                scenario["firms.entry.tracked_share"] * entry_multiplier(rate, 0.1))
-        sim = cs.Simulation(scenario, seed=1)
-        sim.run(until=2022)
-        return sim.targets().loc[2022, "new_tech_firms"]
+        return _in_2022("new_tech_firms", "firms.entry.rate", rate, partner)
 
     at_default = registrations_2022(0.1, False)
     assert abs(registrations_2022(0.2, True) / at_default - 1) < 0.10
