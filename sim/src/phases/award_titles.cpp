@@ -2,23 +2,87 @@
 
 #include <algorithm>
 #include <array>
-#include <boost/random/exponential_distribution.hpp>
-#include <boost/random/poisson_distribution.hpp>
 #include <cmath>
-#include <map>
+#include <utility>
+#include <vector>
 
-#include "clustersim/core/random.hpp"
 #include "clustersim/model/rules.hpp"
 
 namespace clustersim {
 
+namespace {
+
+// A firm meets a title's criteria other than productivity (docs/model.md 3.3.23, step 1).
+bool champion_candidate(const FirmArrays& firms, std::size_t i, const ModelParameters& p) {
+  const double revenue = firms.revenue_cny[i];
+  return revenue >= p.hidden_champion_min_revenue_cny &&
+         revenue <= p.hidden_champion_max_revenue_cny &&
+         firms.age_months[i] / months_per_year >= p.hidden_champion_min_age_years;
+}
+
+bool little_giant_candidate(const FirmArrays& firms, std::size_t i, const ModelParameters& p) {
+  const double revenue = firms.revenue_cny[i];
+  return revenue >= p.little_giant_min_revenue_cny && revenue < p.stage_large_revenue_cny &&
+         firms.age_months[i] / months_per_year >= p.little_giant_min_age_years &&
+         p.rd_intensity[firms.sector[i]] >= p.rd_little_giant_min_intensity;
+}
+
+// The candidates each list names, per sector: the top share (1 - quantile) of each sector's
+// candidates, with the total rounded to the nearest whole firm and split across sectors by
+// largest remainder. A bound at a quantile of a few dozen candidates (a sector at 1/10 scale)
+// would name a share that rounds up to one firm in every sector; the remainders keep the total
+// at (1 - quantile) of all candidates whatever the scale (docs/model.md 3.3.23, step 1).
+std::array<std::size_t, sector_count> allot(
+    const std::array<std::vector<std::int64_t>, sector_count>& pools, double quantile) {
+  std::array<std::size_t, sector_count> named{};
+  std::array<double, sector_count> remainder{};
+  double quota_total = 0.0;
+  std::size_t floors = 0;
+  for (std::size_t s = 0; s < sector_count; ++s) {
+    const double quota = (1.0 - quantile) * static_cast<double>(pools[s].size());
+    named[s] = static_cast<std::size_t>(std::floor(quota));
+    remainder[s] = quota - std::floor(quota);
+    quota_total += quota;
+    floors += named[s];
+  }
+  const auto total = static_cast<std::size_t>(std::floor(quota_total + 0.5));
+  for (std::size_t extra = floors; extra < total; ++extra) {
+    std::size_t best = sector_count;  // the largest remainder left; ties: the first sector
+    for (std::size_t s = 0; s < sector_count; ++s) {
+      if (remainder[s] > 0.0 && (best == sector_count || remainder[s] > remainder[best])) {
+        best = s;
+      }
+    }
+    if (best == sector_count) break;
+    ++named[best];
+    remainder[best] = 0.0;
+  }
+  return named;
+}
+
+// Marks the `count` most productive of `pool` (ties: the lower id).
+void mark_most_productive(const FirmArrays& firms, std::vector<std::int64_t> pool,
+                          std::size_t count, std::vector<std::uint8_t>& marked) {
+  count = std::min(count, pool.size());
+  auto more_productive = [&](std::int64_t a, std::int64_t b) {
+    const auto i = static_cast<std::size_t>(a), j = static_cast<std::size_t>(b);
+    return firms.productivity[i] > firms.productivity[j] ||
+           (firms.productivity[i] == firms.productivity[j] && firms.id[i] < firms.id[j]);
+  };
+  std::partial_sort(pool.begin(), pool.begin() + static_cast<std::ptrdiff_t>(count), pool.end(),
+                    more_productive);
+  for (std::size_t k = 0; k < count; ++k) marked[static_cast<std::size_t>(pool[k])] = 1;
+}
+
+}  // namespace
+
 void award_titles(FirmArrays& firms, const ModelParameters& p, const Executor& executor) {
-  // Blocks of firms gather each sector's productivities and each cell's largest candidate for
-  // chain leader in parallel. Neither result depends on how the blocks are combined: the k-th
-  // smallest value does not depend on the order of the values, and the largest firm is the
-  // maximum of a total order (revenue, then id).
+  // Blocks of firms gather each sector's candidates for the two lists and each cell's largest
+  // candidate for chain leader in parallel. Neither result depends on how the blocks are
+  // combined: the k-th smallest value does not depend on the order of the values, and the
+  // largest firm is the maximum of a total order (revenue, then id).
   struct Partial {
-    std::array<std::vector<double>, sector_count> productivity;
+    std::array<std::vector<std::int64_t>, sector_count> champion_pool, giant_pool;  // indices
     std::vector<std::int64_t> largest;  // per cell: firm index, -1 if none
   };
   auto larger = [&](std::int64_t a, std::int64_t b) {  // firm a beats firm b (b may be none)
@@ -31,73 +95,68 @@ void award_titles(FirmArrays& firms, const ModelParameters& p, const Executor& e
     if (largest.size() <= c) largest.resize(c + 1, -1);
     if (i >= 0 && larger(i, largest[c])) largest[c] = i;
   };
+  auto append = [](auto& to, const auto& from) { to.insert(to.end(), from.begin(), from.end()); };
   Partial found = executor.reduce(
       firms.size(), Partial{},
       [&](Partial& part, std::size_t begin, std::size_t end) {
         for (std::size_t i = begin; i < end; ++i) {
-          if (!firms.alive[i]) continue;
-          part.productivity[firms.sector[i]].push_back(firms.productivity[i]);
-          // A unicorn keeps its title and does not block its cell's next-largest firm.
-          if (!is_leading(firms.sector[i]) ||
-              firms.stage[i] == static_cast<std::uint8_t>(Stage::unicorn) ||
-              firms.revenue_cny[i] < p.chain_leader_min_revenue_cny) {
+          // A unicorn keeps its title: it is in no pool and does not block its cell's
+          // next-largest firm.
+          if (!firms.alive[i] || firms.stage[i] == static_cast<std::uint8_t>(Stage::unicorn)) {
             continue;
           }
-          keep_larger(part.largest,
-                      cell_index(static_cast<std::size_t>(firms.park[i]), firms.sector[i]),
-                      static_cast<std::int64_t>(i));
+          const std::uint8_t s = firms.sector[i];
+          if (champion_candidate(firms, i, p)) {
+            part.champion_pool[s].push_back(static_cast<std::int64_t>(i));
+          }
+          if (little_giant_candidate(firms, i, p)) {
+            part.giant_pool[s].push_back(static_cast<std::int64_t>(i));
+          }
+          if (is_leading(s) && firms.revenue_cny[i] >= p.chain_leader_min_revenue_cny) {
+            keep_larger(part.largest, cell_index(static_cast<std::size_t>(firms.park[i]), s),
+                        static_cast<std::int64_t>(i));
+          }
         }
       },
       [&](Partial& total, const Partial& part) {
         for (std::size_t s = 0; s < sector_count; ++s) {
-          total.productivity[s].insert(total.productivity[s].end(), part.productivity[s].begin(),
-                                       part.productivity[s].end());
+          append(total.champion_pool[s], part.champion_pool[s]);
+          append(total.giant_pool[s], part.giant_pool[s]);
         }
         for (std::size_t c = 0; c < part.largest.size(); ++c) {
           keep_larger(total.largest, c, part.largest[c]);
         }
       });
-  // Each sector's productivity quantiles among living firms: hidden champions are world class,
-  // little giants stand out among their peers (both lists are selective).
-  std::array<double, sector_count> champion_bound{}, giant_bound{};
-  for (std::size_t s = 0; s < sector_count; ++s) {
-    std::vector<double>& values = found.productivity[s];
-    if (values.empty()) continue;
-    auto quantile = [&](double q) {
-      const auto k = static_cast<std::size_t>(q * static_cast<double>(values.size() - 1));
-      std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(k),
-                       values.end());
-      return values[k];
-    };
-    champion_bound[s] = quantile(p.hidden_champion_productivity_quantile);
-    giant_bound[s] = quantile(p.little_giant_productivity_quantile);
-  }
   // Chain leaders: the largest leading-industry firm of each park x sector, above the bound.
   std::vector<std::uint8_t> leader(firms.size(), 0);
   for (const std::int64_t i : found.largest) {
     if (i >= 0) leader[static_cast<std::size_t>(i)] = 1;
   }
+  // Each list names the more productive of its sector's candidates; a chain leader takes its
+  // own title, so it is no champion candidate.
+  for (auto& pool : found.champion_pool) {
+    std::erase_if(pool, [&](std::int64_t i) { return leader[static_cast<std::size_t>(i)] != 0; });
+  }
+  std::vector<std::uint8_t> champion(firms.size(), 0), giant(firms.size(), 0);
+  const auto champions = allot(found.champion_pool, p.hidden_champion_productivity_quantile);
+  const auto giants = allot(found.giant_pool, p.little_giant_productivity_quantile);
+  for (std::size_t s = 0; s < sector_count; ++s) {
+    mark_most_productive(firms, std::move(found.champion_pool[s]), champions[s], champion);
+    mark_most_productive(firms, std::move(found.giant_pool[s]), giants[s], giant);
+  }
 
   executor.for_each(firms.size(), [&](std::size_t i) {
     if (!firms.alive[i] || firms.stage[i] == static_cast<std::uint8_t>(Stage::unicorn)) return;
-    const double revenue = firms.revenue_cny[i];
-    const double age_years = firms.age_months[i] / months_per_year;
     Stage title;
     if (leader[i]) {
       title = Stage::chain_leader;
-    } else if (revenue >= p.hidden_champion_min_revenue_cny &&
-               revenue <= p.hidden_champion_max_revenue_cny &&
-               age_years >= p.hidden_champion_min_age_years &&
-               firms.productivity[i] >= champion_bound[firms.sector[i]]) {
+    } else if (champion[i]) {
       title = Stage::hidden_champion;
-    } else if (revenue >= p.little_giant_min_revenue_cny && revenue < p.stage_large_revenue_cny &&
-               age_years >= p.little_giant_min_age_years &&
-               p.rd_intensity[firms.sector[i]] >= p.rd_little_giant_min_intensity &&
-               firms.productivity[i] >= giant_bound[firms.sector[i]]) {
+    } else if (giant[i]) {
       title = Stage::little_giant;
     } else {
       const auto current = static_cast<Stage>(firms.stage[i]);
-      title = classify_stage(revenue, firms.age_months[i],
+      title = classify_stage(firms.revenue_cny[i], firms.age_months[i],
                              current > Stage::large ? Stage::growth : current, p);
     }
     firms.stage[i] = static_cast<std::uint8_t>(title);

@@ -305,15 +305,17 @@ std::vector<ParamSpec> model_specs() {
            "MIIT criteria (at least 3 years of operation)"),
       plausible(
           real("firms.titles.little_giant_productivity_quantile",
-               &P::little_giant_productivity_quantile, 0.68, 0.0, 1.0, "quantile",
-               "A little giant's productivity is at least this quantile of its sector's firms "
-               "(the list is selective: of the firms that meet the size, age and R&D criteria, "
-               "the more productive are named).",
-               "fitted so that December 2022 holds 359 (median, seeds 1-10) of the sourced "
-               "~354: Shanghai 262 national little giants after batches 1-3 (SHEITC, Sep 2021; "
-               "H) times the national stock's growth with batch 4 (4,669 to 8,997, Aug 2022; H) "
-               "times the zone's ~70 % (CALIBRATION.md; M); range for 240-480 firms; L"),
-          0.55, 0.80),
+               &P::little_giant_productivity_quantile, 0.595, 0.0, 1.0, "quantile",
+               "Little giants are the most productive (1 - this) of the little-giant "
+               "candidates, the firms that meet the size, age and R&D criteria, in each sector "
+               "(the list is selective); the total is rounded and split across sectors by "
+               "largest remainder.",
+               "fitted so that December 2022 holds 353 (median, seeds 1-10, full scale) of the "
+               "sourced ~354: Shanghai 262 national little giants after batches 1-3 (SHEITC, "
+               "Sep 2021; H) times the national stock's growth with batch 4 (4,669 to 8,997, "
+               "Aug 2022; H) times the zone's ~70 % (CALIBRATION.md; M); range for 240-480 "
+               "firms; L"),
+          0.45, 0.725),
       real("firms.titles.hidden_champion_min_revenue_cny", &P::hidden_champion_min_revenue_cny,
            4.0e8, 0.0, 1e14, "CNY/year", "Lower revenue bound of a hidden champion.",
            "MIIT and CFIE single-champion rules: a firm with annual sales below 400 m CNY may "
@@ -333,15 +335,17 @@ std::vector<ParamSpec> model_specs() {
            "10 years to every firm"),
       plausible(
           real("firms.titles.hidden_champion_productivity_quantile",
-               &P::hidden_champion_productivity_quantile, 0.97, 0.0, 1.0, "quantile",
-               "A hidden champion's productivity is at least this quantile of its sector's "
-               "firms (world-class in its niche).",
-               "fitted so that December 2022 holds 23 (median, seeds 1-10) of the sourced ~23: "
-               "Shanghai's 38 national manufacturing single champions (14 firms + 24 products, "
-               "batches 1-7, Shanghai Securities News 2023-05-23; M-H) times the zone's share "
-               "0.6 (as for unicorns; L); no official hidden-champion list found; range for "
-               "15-30 firms; L"),
-          0.96, 0.98),
+               &P::hidden_champion_productivity_quantile, 0.967, 0.0, 1.0, "quantile",
+               "Hidden champions are the most productive (1 - this) of the champion "
+               "candidates, the firms that meet the size and age criteria, in each sector "
+               "(world-class in their niche); the total is rounded and split across sectors by "
+               "largest remainder.",
+               "fitted so that December 2022 holds 23 (median, seeds 1-10, full scale) of the "
+               "sourced ~23: Shanghai's 38 national manufacturing single champions (14 firms + "
+               "24 products, batches 1-7, Shanghai Securities News 2023-05-23; M-H) times the "
+               "zone's share 0.6 (as for unicorns; L); no official hidden-champion list found; "
+               "range for 15-30 firms; L"),
+          0.956, 0.978),
       real("firms.titles.chain_leader_min_revenue_cny", &P::chain_leader_min_revenue_cny, 2.0e10,
            0.0, 1e15, "CNY/year",
            "Revenue from which the largest leading-industry firm of a park is its chain leader.",
