@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from clustersim import _core
+from clustersim._frames import faithful_at
 from clustersim.errors import ScenarioError
 from clustersim.posterior import WEIGHT, particles_at, read_posterior
 from clustersim.scenario import Scenario, parameters
@@ -417,10 +418,22 @@ def differences(results: SweepResults, year: int, *, reference: str | None = Non
                                                                   "measure"])
 
 
+def run_scale(results: SweepResults) -> float:
+    """The smallest scale any run of the outlook used (its --scale, else its scenario files')."""
+    design = results.design()
+    if "scale" in design:
+        return float(design["scale"].astype(float).min())
+    scales = [float(choice["scale"]) for choice in results.spec.choices]
+    return min(scales) if scales else float(results.spec.base["scale"])
+
+
 def summary(results: SweepResults, year: int) -> str:
     """The outlook in words: per scenario and target, P(met by `year`) with its interval and
-    the share of the target's variance that the uncertain parameters explain."""
+    the share of the target's variance that the uncertain parameters explain. A target whose
+    verdict the runs' scale does not give faithfully (docs/model.md 3.4.7) is marked *."""
     p = probabilities(results, year)
+    scale = run_scale(results)
+    unfaithful = [t for t in TARGET_IDS if not faithful_at(t, scale)]
     v = variance(results, year)
     draws = len(results.design()) // len(results.scenario_names()) // source_sets(results)
     lines = [f"P(target met by {year}) over {draws}"
@@ -444,7 +457,9 @@ def summary(results: SweepResults, year: int) -> str:
         for target in TARGET_IDS:
             row = p.loc[(name, target, year)]
             shares = v.loc[(name, target)]
-            text = f"  {target:<22} {row['p']:5.2f} [{row['low']:.2f}, {row['high']:.2f}]"
+            mark = "*" if target in unfaithful else ""
+            text = (f"  {target + mark:<22} {row['p']:5.2f} [{row['low']:.2f}, "
+                    f"{row['high']:.2f}]")
             if np.isnan(shares["parameters"]):
                 lines.append(text + "   (no variance)")
                 continue
@@ -453,6 +468,10 @@ def summary(results: SweepResults, year: int) -> str:
                 text += (f" (model {shares['model']:.0%}, levers {shares['levers']:.0%}, "
                          f"together {shares['together']:.0%})")
             lines.append(text)
+    if unfaithful:
+        lines.append(f"\n* not faithful at scale {scale:g}: the probability is the sampled "
+                     "zone's, which a sample's biases move (docs/model.md 3.4.7, \"Which scale "
+                     "for which target\"); --scale 1 gives every target's.")
     return "\n".join(lines)
 
 

@@ -198,6 +198,13 @@ def test_the_cli_prints_the_outlook_and_refuses_bad_counts(tmp_path):
                      "--scale", "0.01", "--until", "2022", "--workers", "1", "-q")
     assert result.returncode == 0, result.stderr
     assert "P(target met by 2022)" in result.stdout and "no-new-policy" in result.stdout
+    # At 1/100 only the shares and counts of parks are faithful (docs/model.md 3.4.7): every
+    # other target is marked, with the note.
+    marked = {line.split()[0].rstrip("*") for line in result.stdout.splitlines()
+              if line.startswith("  ") and line.split()[0].endswith("*")}
+    assert marked == {"champions", "talent", "hq_incubators", "new_tech_firms", "rd_intensity",
+                      "pct", "vc_share"}
+    assert "* not faithful at scale 0.01" in result.stdout
     bad = run_cli("outlook", FILES[0], "-o", str(tmp_path / "b.h5"), "--draws", "0")
     assert bad.returncode == 2 and "draws = 0; expected a whole number in [1, 100000]" \
         in bad.stderr
