@@ -521,10 +521,10 @@ def test_every_target_is_moved_by_the_levers():
     # docs/model.md, "Which levers move each target": every lever strong against none, 1/10
     # scale, the mean of seeds 1-3 in 2030. With the effect sizes from evidence
     # (docs/levers.md) and the calibrated defaults the measured gaps are 5-66 % (the smallest:
-    # new tech firms 264 -> 277, champions 100 -> 110), so three fixed seeds suffice; a target that no lever
-    # reaches any more fails. Nuclear points are 0 either way by 2030 at this scale: the levers
-    # raise young firms' revenue only a few per cent (next test), a finding of docs/levers.md.
-    # High-quality incubators are met without the levers (below).
+    # new tech firms 264 -> 277, champions 100 -> 110), so three fixed seeds suffice; a target
+    # that no lever reaches any more fails. Nuclear points are 0 either way by 2030 at this
+    # scale: the levers raise young firms' revenue only a few per cent (next test), a finding of
+    # docs/levers.md. High-quality incubators are met without the levers (below).
     # Trillion-yuan parks are a count: at the calibrated drift the third park's revenue in 2030
     # is 0.84-0.91 trn CNY without the levers and 0.92-0.97 with them (seeds 1-3), so the count
     # is 2 either way in 2030 and moves (2 -> 3) in 2035, where it is checked.
