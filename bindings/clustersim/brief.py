@@ -172,9 +172,7 @@ class Brief:
     @property
     def scale(self) -> float:
         """The smallest scale any scenario ran at (the sweep's --scale, else the files')."""
-        scales = [float(s["scale"]) for s in self.scenarios or []]
-        base = Scenario.from_toml(self.results.meta["base_scenario_toml"])
-        return min(scales) if scales else float(base["scale"])
+        return outlook.run_scale(self.results)
 
     @property
     def thresholds(self) -> dict[str, dict[str, Any]]:

@@ -419,11 +419,15 @@ def differences(results: SweepResults, year: int, *, reference: str | None = Non
 
 
 def run_scale(results: SweepResults) -> float:
-    """The smallest scale any run of the outlook used (its --scale, else its scenario files')."""
+    """The smallest scale any run of the outlook used (its --scale, else its scenario files';
+    the stored base scenario's where a file is gone)."""
     design = results.design()
     if "scale" in design:
         return float(design["scale"].astype(float).min())
-    scales = [float(choice["scale"]) for choice in results.spec.choices]
+    try:
+        scales = [float(choice["scale"]) for choice in results.spec.choices]
+    except ScenarioError:
+        scales = []
     return min(scales) if scales else float(results.spec.base["scale"])
 
 
