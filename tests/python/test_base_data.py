@@ -45,17 +45,24 @@ def test_no_two_parks_share_base_figures():
         assert len(set(values)) == len(values), quantity
 
 
-@pytest.mark.parametrize("scale", [1.0, 0.1])
-def test_each_parks_2022_revenue_lies_in_its_sources_band(scale):
-    # One fixed seed. The model's 2022 growth (about 10-13 % a year) is above the observed 8.3 %
-    # that sets the January run rate, so parks sit 1-5 % above their figure; the Core Park, whose
-    # band is the narrowest (an official figure), is the one nearest its edge.
-    scenario = cs.Scenario.load(str(DATA.parent / "scenarios" / "baseline.toml"))
-    scenario["scale"] = scale
-    sim = cs.Simulation(scenario, seed=1, threads=2)
-    sim.run(until=2022)
-    revenue = sim.series("park", "revenue_cny")
-    annual = revenue[revenue.index.year == 2022].T.groupby(level="park").sum().T.mean()
+@pytest.mark.parametrize("scale, seeds", [(1.0, (1,)), (0.1, (1, 2, 3, 4, 5))])
+def test_each_parks_2022_revenue_lies_in_its_sources_band(scale, seeds):
+    # The model's 2022 growth (about 10-13 % a year) is above the observed 8.3 % that sets the
+    # January run rate, so parks sit 1-5 % above their figure; the Core Park, whose band is the
+    # narrowest (an official figure), is the one nearest its edge. Full scale: one fixed seed.
+    # A 1/10 sample's agent stands for ten neighbouring size ranks (docs/model.md 2.6), so the
+    # one growth shock of the agent that carries a cell's largest firms moves its park: the
+    # Core Park's 2022 revenue ranges from -1 % to +9 % of its figure over seeds 1-5, so the
+    # sample's level is their mean (+2.8 %).
+    annual = 0.0
+    for seed in seeds:
+        scenario = cs.Scenario.load(str(DATA.parent / "scenarios" / "baseline.toml"))
+        scenario["scale"] = scale
+        sim = cs.Simulation(scenario, seed=seed, threads=2)
+        sim.run(until=2022)
+        revenue = sim.series("park", "revenue_cny")
+        annual = annual + revenue[revenue.index.year == 2022].T.groupby(
+            level="park").sum().T.mean() / len(seeds)
     outside = {park: (annual[park], band) for park, band in revenue_bands().items()
                if not band[0] <= annual[park] <= band[2]}
     assert not outside

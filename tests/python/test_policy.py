@@ -437,7 +437,7 @@ def test_which_targets_a_scale_gives_faithfully():
         assert faithful_at(target, 1.0)
         assert faithful_at(target, smallest) and not faithful_at(target, smallest * 0.99)
     assert {t for t in catalogue if faithful_at(t, 0.1)} == set(catalogue) - {
-        "champions", "hq_incubators", "new_tech_firms"}
+        "hq_incubators", "new_tech_firms"}
 
 
 def test_the_city_starts_at_the_zone_share_and_is_in_the_file(tmp_path):

@@ -6,6 +6,7 @@
 #include <boost/random/normal_distribution.hpp>
 #include <boost/random/poisson_distribution.hpp>
 #include <cmath>
+#include <functional>
 #include <numeric>
 
 #include "clustersim/core/random.hpp"
@@ -334,6 +335,29 @@ void seed_unicorns(FirmArrays& firms, const ModelParameters& params, std::uint64
   }
 }
 
+std::vector<double> stratum_sizes(std::vector<double> full_sizes, std::size_t agents,
+                                  double scale) {
+  std::vector<double> sizes(agents, 0.0);
+  if (agents == 0) return sizes;
+  std::sort(full_sizes.begin(), full_sizes.end(), std::greater<>());
+  const auto ranks = static_cast<double>(full_sizes.size());
+  const double width = ranks / static_cast<double>(agents);
+  for (std::size_t j = 0; j < agents; ++j) {
+    const double lower = static_cast<double>(j) * width;
+    const double upper = j + 1 == agents ? ranks : static_cast<double>(j + 1) * width;
+    // Rank k covers [k, k + 1); a rank that straddles two strata is split between them.
+    double stratum = 0.0;
+    for (auto k = static_cast<std::size_t>(lower); k < full_sizes.size(); ++k) {
+      const auto rank = static_cast<double>(k);
+      if (rank >= upper) break;
+      const double overlap = std::min(rank + 1.0, upper) - std::max(rank, lower);
+      if (overlap > 0.0) stratum += overlap * full_sizes[k];
+    }
+    sizes[j] = scale * stratum;
+  }
+  return sizes;
+}
+
 Population generate_population(const BaseData& data, const ModelParameters& params,
                                std::uint64_t seed, const Executor& executor) {
   Population population;
@@ -351,20 +375,44 @@ Population generate_population(const BaseData& data, const ModelParameters& para
   FirmArrays& firms = population.firms;
   firms.resize(n);
 
-  // Sizes: heavy-tailed draws, rescaled so each cell's agents carry its January run rate times
-  // the scale.
-  executor.for_each(n, [&](std::size_t i) {
-    // Pareto with unit minimum: (1 - U)^(-1/alpha), U in [0, 1); one stream per firm.
-    Stream stream(seed, i, 0, Purpose::initial_sizes);
-    firms.revenue_cny[i] = std::pow(1.0 - stream.uniform01(), -1.0 / params.pareto_alpha);
-  });
+  // Sizes: the full zone's heavy-tailed draws of each cell, rescaled to its January run rate. A
+  // sample's agents carry rank strata of them (stratum_sizes), so that a sample has the full
+  // zone's mid-sized firms rather than a small draw rescaled up to the cell's revenue.
+  ModelParameters full_zone = params;
+  full_zone.scale = 1.0;
+  const std::vector<std::int64_t> full_agents =
+      base_cell_agents(cell_revenue, park_firms, full_zone);
+  std::vector<std::int64_t> full_first(full_agents.size() + 1, 0);
+  std::partial_sum(full_agents.begin(), full_agents.end(), full_first.begin() + 1);
+  auto pareto_draw = [&](std::size_t index) {
+    // Pareto with unit minimum: (1 - U)^(-1/alpha), U in [0, 1); one stream per firm index.
+    Stream stream(seed, index, 0, Purpose::initial_sizes);
+    return std::pow(1.0 - stream.uniform01(), -1.0 / params.pareto_alpha);
+  };
+  executor.for_each(n, [&](std::size_t i) { firms.revenue_cny[i] = pareto_draw(i); });
   executor.for_each(cell_agents.size(), [&](std::size_t c) {
     const auto begin = static_cast<std::size_t>(first[c]);
     const auto end = static_cast<std::size_t>(first[c + 1]);
+    std::vector<double> full_sizes(static_cast<std::size_t>(full_agents[c]));
     double sum = 0.0;
-    for (std::size_t i = begin; i < end; ++i) sum += firms.revenue_cny[i];
+    for (std::size_t k = 0; k < full_sizes.size(); ++k) {
+      full_sizes[k] = pareto_draw(static_cast<std::size_t>(full_first[c]) + k);
+      sum += full_sizes[k];
+    }
+    for (double& size : full_sizes) size *= cell_revenue[c] * january / sum;
+    const std::vector<double> sizes =
+        stratum_sizes(std::move(full_sizes), end - begin, params.scale);
+    // The agents' own draws order them: the largest draw takes the largest stratum (ties: the
+    // lower index). At full scale each firm keeps its own draw.
+    std::vector<std::size_t> by_draw(end - begin);
+    std::iota(by_draw.begin(), by_draw.end(), begin);
+    std::sort(by_draw.begin(), by_draw.end(), [&](std::size_t a, std::size_t b) {
+      return firms.revenue_cny[a] != firms.revenue_cny[b]
+                 ? firms.revenue_cny[a] > firms.revenue_cny[b]
+                 : a < b;
+    });
+    for (std::size_t r = 0; r < by_draw.size(); ++r) firms.revenue_cny[by_draw[r]] = sizes[r];
     for (std::size_t i = begin; i < end; ++i) {
-      firms.revenue_cny[i] *= cell_revenue[c] * january * params.scale / sum;
       firms.id[i] = static_cast<std::int64_t>(i);
       firms.park[i] = static_cast<std::int16_t>(c / sector_count);
       firms.sector[i] = static_cast<std::uint8_t>(c % sector_count);

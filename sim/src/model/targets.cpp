@@ -9,7 +9,7 @@ namespace clustersim {
 
 const std::array<TargetInfo, target_count>& target_catalogue() {
   static const std::array<TargetInfo, target_count> targets = {{
-      {"champions", "firms", "unicorns plus hidden champions in the zone in December", true, 1.0},
+      {"champions", "firms", "unicorns plus hidden champions in the zone in December", true, 0.1},
       {"leading_share", "fraction",
        "the zone's share of the city's three leading industries (revenue over the year)", false,
        0.01},

@@ -5,6 +5,7 @@
 #include <numeric>
 #include <set>
 
+#include "clustersim/core/random.hpp"
 #include "clustersim/errors.hpp"
 #include "clustersim/init/population.hpp"
 #include "clustersim/model/rules.hpp"
@@ -168,4 +169,66 @@ TEST(Population, SeedsTheListedUnicornsAndPotentialUnicorns) {
             static_cast<std::size_t>(std::llround(p.initial_potential_unicorns * scale)));
   // The seeded firms are the largest young ones.
   EXPECT_GE(smallest_seeded, largest_unseeded_young);
+}
+
+TEST(Population, StratumSizesAreTheSizesAtFullScale) {
+  EXPECT_EQ(stratum_sizes({3.0, 1.0, 2.0}, 3, 1.0), (std::vector<double>{3.0, 2.0, 1.0}));
+  EXPECT_TRUE(stratum_sizes({3.0, 1.0}, 0, 0.5).empty());
+}
+
+TEST(Population, StratumSizesSplitARankSharedByTwoStrata) {
+  // Five firms, two agents: strata of 2.5 ranks; the third firm (3) is split half and half.
+  const std::vector<double> sizes = stratum_sizes({1.0, 5.0, 3.0, 2.0, 4.0}, 2, 0.4);
+  ASSERT_EQ(sizes.size(), 2u);
+  EXPECT_DOUBLE_EQ(sizes[0], 0.4 * (5.0 + 4.0 + 1.5));
+  EXPECT_DOUBLE_EQ(sizes[1], 0.4 * (1.5 + 2.0 + 1.0));
+}
+
+TEST(Population, FullScaleFirmsKeepTheirOwnDraws) {
+  // The plain rule that the strata reduce to at full scale: each firm's own Pareto draw, times
+  // its cell's January run rate over the sum of the cell's draws. Bit for bit.
+  const ModelParameters p = Scenario().parameters();
+  const Population population = make(1.0, 4, 2);
+  const FirmArrays& firms = population.firms;
+  const std::vector<double> cells =
+      base_cell_revenue(population.parks, default_base_data().cell_figures, p);
+  const double january = january_run_rate_factor(p.base_year_growth);
+  std::vector<double> draw(firms.size()), cell_sum(cells.size(), 0.0);
+  for (std::size_t i = 0; i < firms.size(); ++i) {
+    Stream stream(4, i, 0, Purpose::initial_sizes);
+    draw[i] = std::pow(1.0 - stream.uniform01(), -1.0 / p.pareto_alpha);
+    cell_sum[cell_index(static_cast<std::size_t>(firms.park[i]), firms.sector[i])] += draw[i];
+  }
+  std::size_t differ = 0;
+  for (std::size_t i = 0; i < firms.size(); ++i) {
+    const std::size_t c = cell_index(static_cast<std::size_t>(firms.park[i]), firms.sector[i]);
+    differ += firms.revenue_cny[i] != draw[i] * (cells[c] * january / cell_sum[c]);
+  }
+  EXPECT_EQ(differ, 0u);
+}
+
+TEST(Population, ASampleHoldsTheFullZonesMidSizedFirms) {
+  // Firms above 0.1 bn CNY and within the hidden champions' bounds (0.4-35 bn), counted at 1/10
+  // and scaled up, against the full zone of the same seeds (1-4, pooled). A sample of plain
+  // draws rescaled to each cell's revenue held 29 % and 20 % more of them (docs/model.md 2.6).
+  // The strata hold the full zone's sizes, averaged over ten neighbouring ranks: +0.7 % above
+  // 0.1 bn, and +5.5 % within the bounds, since a right-skewed stratum's mean exceeds most of
+  // its members. The bands admit those and reject the plain rule's bias.
+  auto count = [](const Population& population, double low, double high) {
+    double n = 0;
+    for (double revenue : population.firms.revenue_cny) n += revenue >= low && revenue <= high;
+    return n;
+  };
+  double full_bulk = 0, tenth_bulk = 0, full_bounds = 0, tenth_bounds = 0;
+  for (std::uint64_t seed : {1, 2, 3, 4}) {
+    const Population full = make(1.0, seed, 2), tenth = make(0.1, seed, 2);
+    full_bulk += count(full, 1e8, 1e300);
+    tenth_bulk += count(tenth, 1e8, 1e300) / 0.1;
+    full_bounds += count(full, 4e8, 3.5e10);
+    tenth_bounds += count(tenth, 4e8, 3.5e10) / 0.1;
+  }
+  EXPECT_GT(tenth_bulk / full_bulk, 0.98);
+  EXPECT_LT(tenth_bulk / full_bulk, 1.03);
+  EXPECT_GT(tenth_bounds / full_bounds, 0.97);
+  EXPECT_LT(tenth_bounds / full_bounds, 1.10);
 }

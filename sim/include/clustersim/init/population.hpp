@@ -38,6 +38,13 @@ std::vector<std::int64_t> base_cell_agents(const std::vector<double>& cell_reven
 // annual totals; the agents start at the run rate whose months add up to them.
 double january_run_rate_factor(double growth);
 
+// A sample's firm sizes in one cell (docs/model.md 2, "Revenue"), largest first: `full_sizes`
+// are the revenues of the cell's firms in the full zone; the `agents` agents split the size
+// ranks into equal strata, largest first, and each carries `scale` times its stratum's revenue
+// (a rank shared by two strata is split between them). With as many agents as firms at scale
+// 1, the sizes themselves, sorted.
+std::vector<double> stratum_sizes(std::vector<double> full_sizes, std::size_t agents, double scale);
+
 struct Population {
   Parks parks;
   FirmArrays firms;
