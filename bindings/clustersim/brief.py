@@ -673,12 +673,19 @@ def _attribution(path: str, year: int, thresholds: dict[str, dict[str, Any]]) ->
                      if "per_bn" in r else "") for i, (g, r) in enumerate(mine.iterrows())]
         rows.append([_target_heading(target, thresholds), "<br>".join(ranked)])
     note = "" if at == year else f" (the sweep ends in {at}, before {year})"
+    scale = outlook.run_scale(SweepResults(path))
+    # At 1/10 a Shapley sweep over the draws halved finance's talent contribution and doubled
+    # land's against the same draws at full scale (docs/levers.md), so say so where it is read.
+    below = "" if scale >= 1.0 else (
+        f" The sweep ran at scale {scale:g}: below full scale the groups' contributions are not "
+        "faithful (at 1/10 finance's share of talent was half and land's twice the full zone's, "
+        "docs/levers.md); run it with <code>--scale 1</code> for a brief.")
     return ["<h2>Lever groups</h2>",
             f"<p>From <code>{html.escape(os.path.basename(path))}</code>: each lever group "
             f"ranked by its {what} on each target's value in {at}{note}, with its 95 % "
             "interval" + (" and per bn CNY of its cost (fractions in percentage points; † "
                           "the interval includes 0)" if "per_bn" in table else "")
-            + f". Measured in a separate sweep with {html.escape(over)}.</p>",
+            + f". Measured in a separate sweep with {html.escape(over)}.{below}</p>",
             _table(["target", "lever groups, largest first"], rows)]
 
 

@@ -234,7 +234,7 @@ def test_bad_input_is_refused_naming_the_file(tiny, groups, small_results, tmp_p
     assert "clustersim sweep: lever-groups" in (tmp_path / "b.html").read_text()
 
 
-def test_the_lever_groups_of_a_separate_sweep_are_ranked(groups):
+def test_the_lever_groups_of_a_separate_sweep_are_ranked(groups, monkeypatch):
     table, what, year, over = brief.group_contributions(str(groups), 2030)
     assert over.startswith("every uncertain parameter at its default")
     assert (what, year) == ("effect alone on no-new-policy", 2023)
@@ -245,6 +245,11 @@ def test_the_lever_groups_of_a_separate_sweep_are_ranked(groups):
                                                        cs.load_sweep(groups).thresholds())))
     assert "the sweep ends in 2023, before 2030" in section and "the priors' centres" in section
     assert "1. levers-land: " in section and "per bn CNY" in section
+    assert "The sweep ran at scale 0.02: below full scale" in section
+    # A full-scale sweep carries no such note (the scale read as the sweep's runs used it).
+    monkeypatch.setattr(outlook, "run_scale", lambda results: 1.0)
+    section = "".join(brief._attribution(str(groups), 2030, cs.load_sweep(groups).thresholds()))
+    assert "The sweep ran at scale" not in section and "1. levers-land: " in section
 
 
 def test_the_brief_opens_in_a_headless_browser_with_every_image(tiny, tmp_path):
@@ -302,6 +307,9 @@ def test_a_shapley_sweep_over_draws_ranks_the_groups_in_the_brief(tiny, shapley_
     text = html.unescape(page.read_text(encoding="utf-8"))
     section = text[text.index("<h2>Lever groups</h2>"):]
     assert "the sweep ends in 2023, before 2024" in section and "(draws " in section
+    # It ran at 1/100: the brief says its contributions are not faithful.
+    assert "The sweep ran at scale 0.01: below full scale the groups' contributions are not " \
+        "faithful" in section
     # Talent's groups in the order of their Shapley values, largest first.
     talent = values.xs("talent", level="target")["shapley"].sort_values(ascending=False)
     cell = re.search(r"<code>talent</code></td><td[^>]*>(.*?)</td>", section).group(1)
