@@ -80,12 +80,14 @@ def uncertain_parameters() -> dict[str, tuple[float, float]]:
 def prior_quantiles(key: str, unit: np.ndarray) -> np.ndarray:
     """The values of the uncertain parameter `key` at the probabilities `unit` (0 < u < 1): its
     prior's quantiles (the sweeps' `distribution = "prior"`), clipped to the valid range, or
-    uniform over its plausible range."""
+    uniform over its plausible range (an integer's rounded to the nearest whole number, so each
+    value in it is equally likely save the ends, which take half a step each)."""
     spec = _SPECS[key.split("[")[0]]
     factor = prior_factor(spec["key"])
     if factor is None:
         low, high = spec["plausible"]
-        return low + unit * (high - low)
+        values = low + unit * (high - low)
+        return np.round(values) if spec["type"] == "integer" else values
     return np.clip(factor.from_unit(unit), spec["min"], spec["max"])
 
 
@@ -112,10 +114,11 @@ def joint_draws(draws: int, seed: int, posterior: str | None = None
             integer = _SPECS[split_element(key)[0]]["type"] == "integer"
             columns[key] = np.round(values) if integer else values
     defaults = Scenario()
-    for key, (partner, multiplier) in FIT_PARTNERS.items():
-        if key in columns:
+    for partner, (fitted, multiplier) in FIT_PARTNERS.items():
+        if any(key in columns for key in fitted):
             base = columns.get(partner, float(defaults[partner]))
-            columns[partner] = base * multiplier(columns[key], float(defaults[key]))
+            new = tuple(columns.get(key, float(defaults[key])) for key in fitted)
+            columns[partner] = base * multiplier(new, tuple(float(defaults[k]) for k in fitted))
     keys = sorted(columns)
     return keys, np.column_stack([columns[k] for k in keys]) if keys else unit
 
@@ -125,8 +128,9 @@ def check_fit_partners(path: str) -> None:
     draws derive it from the model's defaults, so the file's value would be lost."""
     scenario, defaults = Scenario.load(path), Scenario()
     drawn = {k.split("[")[0] for k in uncertain_parameters()}
-    for key, (partner, _) in FIT_PARTNERS.items():
-        if key in drawn and scenario[partner] != defaults[partner]:
+    for partner, (fitted, _) in FIT_PARTNERS.items():
+        key = next((k for k in fitted if k in drawn), None)
+        if key is not None and scenario[partner] != defaults[partner]:
             raise ScenarioError(
                 f"{path}: key '{partner}' = {scenario[partner]!r}; the outlook draws '{key}' "
                 f"and derives '{partner}' from it (so that the base year keeps its data), "

@@ -34,30 +34,53 @@ from clustersim.sweepresults import SweepResults
 
 TARGETS = tuple(t["id"] for t in _core.target_catalogue())
 
-# Parameter -> (its partner, the partner's multiplier for a move from `old` to `new`) that keeps
-# the base-year figure the partner was fitted or derived to at the parameter's default. The
-# screening's steps and the outlook's draws (outlook.joint_draws) both move the partner.
-FIT_PARTNERS: dict[str, tuple[str, Any]] = {
+# The entries of 2022, in the entry rate's units: the rate's own, those the spin-off rate
+# makes (ENTRY_PER_SPINOFF x its rate) and those neither makes (incubator teams, seed entries:
+# ENTRY_OTHER). The least-squares fit of registrations a day in 2022 (full scale, mean of seeds
+# 1-2) at 8 pairs (entry rate, spin-off rate): 7.0 at (0, 0), 106.3 at (0.1, 0), 215.3 at
+# (0.2, 0), 54.5 at (0, 0.005), 156.1 at the defaults (0.1, 0.005), 206.1 at (0.1, 0.01), 320.2
+# at (0.2, 0.01), 202.6 at (0.05, 0.015); each within 3.5 % of the fit save (0, 0).
+ENTRY_OTHER = 0.003
+ENTRY_PER_SPINOFF = 9.3
+
+
+def _entries(rate, spinoff):
+    """The entries of 2022 in the entry rate's units (linear in both rates)."""
+    return rate + ENTRY_OTHER + ENTRY_PER_SPINOFF * spinoff
+
+
+# Partner -> (the parameters it was fitted or derived with at their defaults, the partner's
+# multiplier for a move of theirs from `old` to `new`, each a tuple of values in that order)
+# that keeps the base-year figure. The screening's steps (one key at a time) and the outlook's
+# draws (outlook.joint_draws, all at once) both move the partner.
+FIT_PARTNERS: dict[str, tuple[tuple[str, ...], Any]] = {
     # The zone's 2022 PCT applications fit the cost per patent: PCT = R&D / cost x share.
-    "firms.rd.pct_share": ("firms.rd.cost_per_patent_cny", lambda new, old: new / old),
+    "firms.rd.cost_per_patent_cny": (("firms.rd.pct_share",), lambda new, old: new[0] / old[0]),
     # The 2022 registrations a day derive the tracked share from the entries of 2022, which
-    # are linear in the rate plus the entries it does not make (spin-offs, incubator teams,
-    # seed entries), as many as a rate of 0.045 makes (full scale, seeds 1-2: 103, 155, 266
-    # registrations a day at rates 0.05, 0.1, 0.2).
-    "firms.entry.rate": ("firms.entry.tracked_share",
-                         lambda new, old: (new + 0.045) / (old + 0.045)),
+    # are linear in the entry rate and the spin-off rate (_entries).
+    "firms.entry.tracked_share": (("firms.entry.rate", "talent.spinoff_rate"),
+                                  lambda new, old: _entries(*new) / _entries(*old)),
     # The base-year head counts are revenue / (revenue per employee x productivity), whose
     # mean rises with the lognormal's spread as exp(sd^2 / 2); the scale keeps them.
-    "population.initial_productivity_sd": (
-        "firms.revenue_per_employee_cny", lambda new, old: np.exp((new ** 2 - old ** 2) / 2)),
+    "firms.revenue_per_employee_cny": (
+        ("population.initial_productivity_sd",),
+        lambda new, old: np.exp((new[0] ** 2 - old[0] ** 2) / 2)),
 }
+
+
+def partner_of(key: str) -> str | None:
+    """The partner fitted with `key` (FIT_PARTNERS), or None."""
+    return next((partner for partner, (keys, _) in FIT_PARTNERS.items() if key in keys), None)
 
 
 def moved_partner(scenario: Scenario, key: str, value: float) -> tuple[str, float]:
     """The partner of `key` (FIT_PARTNERS) and its value once `key` moves from its value in
-    `scenario` to `value`."""
-    partner, multiplier = FIT_PARTNERS[key]
-    return partner, float(scenario[partner] * multiplier(value, float(scenario[key])))
+    `scenario` to `value`, the partner's other parameters staying at theirs."""
+    partner = partner_of(key)
+    keys, multiplier = FIT_PARTNERS[partner]
+    old = tuple(float(scenario[k]) for k in keys)
+    new = tuple(value if k == key else float(scenario[k]) for k in keys)
+    return partner, float(scenario[partner] * multiplier(new, old))
 
 
 def held_assumptions(*, lists: bool = False) -> list[dict[str, Any]]:
@@ -125,7 +148,7 @@ class ScreeningSpec:
         if not self.hold_fit:
             return []
         keys = self.keys if self.keys is not None else [p["key"] for p in held_assumptions()]
-        return sorted({FIT_PARTNERS[k][0] for k in keys if k in FIT_PARTNERS})
+        return sorted({partner_of(k) for k in keys} - {None})
 
     def points(self) -> tuple[list[str], list[list[float]], list[tuple[str, str]]]:
         """The keys (the held parameters, then their partners), the design points (point 0 the
@@ -150,7 +173,7 @@ class ScreeningSpec:
                 trial[key] = int(value) if spec["type"] == "integer" else value
                 point = list(defaults)
                 point[j] = value
-                if key in FIT_PARTNERS and FIT_PARTNERS[key][0] in partners:
+                if partner_of(key) in partners:
                     partner, moved = moved_partner(base, key, value)
                     trial[partner] = moved
                     point[keys.index(partner)] = moved

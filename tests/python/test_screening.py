@@ -110,14 +110,14 @@ def test_the_policy_effect_shift_is_the_paired_change_of_the_effect(tmp_path):
     # The baseline and the counterfactual screened with the same steps and seeds (1/100,
     # 2022-2023, 2 seeds): per seed, the effect is baseline minus counterfactual at a point, and
     # the shift is the effect at a step minus the effect at the defaults.
-    keys = ["firms.growth.young_bonus", "talent.leave_rate"]
+    keys = ["firms.revenue_per_employee_growth", "talent.leave_rate"]
     both = [screening.run_screening(
         screening.ScreeningSpec(str(SCENARIOS / name), scale=0.01, until=2023, keys=keys),
         tmp_path / f"{name}.h5", workers=1, progress=False)
         for name in ("baseline.toml", "no-new-policy.toml")]
     shifts = screening.policy_effect_shifts(*both, 2023)
-    row = shifts[(shifts["parameter"] == "firms.growth.young_bonus") & (shifts["side"] == "high") &
-                 (shifts["target"] == "talent")].iloc[0]
+    row = shifts[(shifts["parameter"] == "firms.revenue_per_employee_growth") &
+                 (shifts["side"] == "high") & (shifts["target"] == "talent")].iloc[0]
     def value(results, point, replicate):
         runs = results.runs()
         return results.outcome("talent")[2023][(runs["point"] == point) &

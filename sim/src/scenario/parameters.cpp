@@ -237,15 +237,37 @@ std::vector<ParamSpec> model_specs() {
       real("firms.growth.productivity_effect", &P::growth_productivity_effect, 0.05, -1.0, 1.0,
            "1/year per log point", "Extra drift per log point of productivity.",
            "assumed (K+S: productive firms gain share)"),
-      real("firms.growth.agglomeration_effect", &P::growth_agglomeration_effect, 0.02, -1.0, 1.0,
-           "1/year", "Extra drift per unit of log(1 + same-sector employees in park / reference).",
-           "assumed (Brenner 2001: local labour pooling and spillovers)"),
+      plausible(
+          real("firms.growth.agglomeration_effect", &P::growth_agglomeration_effect, 0.02, -1.0,
+               1.0, "1/year",
+               "Extra drift per unit of log(1 + same-sector employees in park / reference).",
+               "assumed, L: studies measure levels, not a lasting drift (Brenner 2001: labour "
+               "pooling and spillovers). Productivity rises 2-5 % with each doubling of a city's "
+               "size (OECD 2015, The Metropolitan Century), wages with density about three times "
+               "as steeply in Chinese cities as in Western ones (Combes, Demurger & Li 2015, EER "
+               "76); Greenstone, Hornbeck & Moretti 2010 (JPE 118(3)): incumbents' "
+               "TFP 12 % higher five years after a large plant opens nearby; Glaeser et al. 1992 "
+               "(JPE 100(6)) find no own-industry growth effect. A level gap closed over 5-10 "
+               "years between parks of 100,000 and 300,000 same-sector employees gives "
+               "0.003-0.05. Plausible 0.005-0.04. The outlook draws it"),
+          0.005, 0.04),
       real("firms.growth.agglomeration_ref_employees", &P::agglomeration_ref_employees, 1.0e5, 1.0,
            1e9, "employees", "Reference same-sector employment in the agglomeration term.",
            "assumed"),
-      real("firms.growth.young_bonus", &P::growth_young_bonus, 0.3, 0.0, 5.0, "1/year",
-           "Extra drift of a newborn firm, decaying with age (small young firms grow faster).",
-           "assumed (Evans 1987)"),
+      plausible(
+          real("firms.growth.young_bonus", &P::growth_young_bonus, 0.3, 0.0, 5.0, "1/year",
+               "Extra drift of a newborn firm, decaying with age (small young firms grow faster).",
+               "assumed, L: growth falls with age at a given size (Evans 1987, JIE 35(4); "
+               "Haltiwanger, Jarmin & Miranda 2013, REStat 95(2): no size effect once age is "
+               "controlled). US Census BDS (Kauffman Foundation briefing, April 2009): surviving "
+               "one-year-old firms add about 15 % of employment a year, firms aged 29+ about 4 %, "
+               "so about 0.13 at age 0 with this decay; revenue grows at least as steeply, more "
+               "so in high tech (Haltiwanger, Jarmin, Kulick & Miranda 2017, NBER). Upper end: "
+               "the bonus times its decay scale is the life-cycle growth it adds, and a US plant "
+               "aged 40 employs 7 times one aged 5 or less, an Indian or Mexican twice "
+               "(Hsieh & Klenow 2014, QJE 129(3): 0.7-1.95 log points, with selection). "
+               "Plausible 0.1-0.5. The outlook draws it"),
+          0.1, 0.5),
       plausible(
           real("firms.growth.young_decay_years", &P::growth_young_decay_years, 3.0, 0.1, 50.0,
                "years", "Age scale over which the young-firm bonus decays.",
@@ -255,9 +277,17 @@ std::vector<ParamSpec> model_specs() {
                "('up or out'); no decay scale is published. Plausible 1.5-6 years: at age 10 "
                "they leave 0.1-19 % of the newborn bonus. The outlook draws it"),
           1.5, 6.0),
-      real("firms.growth.volatility_ref", &P::volatility_ref, 0.35, 0.0, 5.0, "1/sqrt(year)",
-           "Standard deviation of annual log growth at the reference size.",
-           "assumed (Stanley et al. 1996 orders of magnitude)"),
+      plausible(
+          real("firms.growth.volatility_ref", &P::volatility_ref, 0.35, 0.0, 5.0, "1/sqrt(year)",
+               "Standard deviation of annual log growth at the reference size.",
+               "assumed, L: no level at 10 m CNY of revenue (1.5 m USD, 2022) was found in a "
+               "text read. Stanley et al. 1996 (Nature 379) and Amaral et al. 1997 (J. Phys. I "
+               "7) fit the power law on listed US firms, whose smallest are near this size; "
+               "private firms' growth is more volatile than listed ones' (Davis, Haltiwanger, "
+               "Jarmin & Miranda 2007, NBER Macro Annual 21), young firms' more than old ones' "
+               "(Evans 1987), so listed firms' fit near this size is a middle, not an end. "
+               "Plausible 0.25-0.6. The outlook draws it"),
+          0.25, 0.6),
       real("firms.growth.volatility_ref_revenue_cny", &P::volatility_ref_revenue_cny, 1.0e7, 1.0,
            1e13, "CNY/year", "Reference revenue for the volatility law.", "assumed"),
       real("firms.growth.volatility_size_exponent", &P::volatility_size_exponent, 0.18, 0.0, 1.0,
@@ -528,10 +558,20 @@ std::vector<ParamSpec> model_specs() {
       real("talent.distance_scale_km", &P::talent_distance_scale_km, 15.0, 0.1, 1000.0, "km",
            "Distance over which the attraction of another park falls by a factor e.",
            "assumed (Vaccario et al. 2021)"),
-      real("talent.spinoff_rate", &P::talent_spinoff_rate, 0.005, 0.0, 1.0, "1/year",
-           "Annual probability that employed talent of log skill 0 leave to found a start-up "
-           "(scaled by e^skill).",
-           "assumed (Zhang 2003; Brenner 2001: spin-offs)"),
+      plausible(
+          real("talent.spinoff_rate", &P::talent_spinoff_rate, 0.005, 0.0, 1.0, "1/year",
+               "Annual probability that employed talent of log skill 0 leave to found a "
+               "start-up (scaled by e^skill).",
+               "assumed, L: spin-offs make clusters (Zhang 2003; Brenner 2001); scientists and "
+               "engineers leave to found firms more often from small employers than from large, "
+               "old ones (Elfenbein, Hamilton & Zenger 2010, Management Science 56(4); Sorensen "
+               "2007, ASQ 52(3)); upper ends: any new business by any US adult, 0.28-0.33 % a "
+               "month (Kauffman Index 2015-16), and 4.7 % of Chinese adults nascent "
+               "entrepreneurs (GEM 2018/19). No measured rate for Chinese engineers was found. "
+               "Plausible 0.002-0.015. The outlook draws it and moves the entries' tracked "
+               "share with it (it makes a third of 2022's registrations at its default), which "
+               "keeps 2022's registrations"),
+          0.002, 0.015),
       real("talent.base_wage_cny", &P::talent_base_wage_cny, 3.0e5, 0.0, 1e8, "CNY/year",
            "Wage offered by a firm of productivity 1 to talent of log skill 0.", "assumed"),
       real("talent.wage_productivity_elasticity", &P::talent_wage_productivity_elasticity, 0.5, 0.0,
@@ -734,11 +774,31 @@ std::vector<ParamSpec> model_specs() {
            "Private money a guidance fund's CNY crowds into the same round (outside the fund "
            "agents).",
            "assumed; guidance funds typically target 1:2-1:4"),
-      real("vc.growth_boost", &P::vc_growth_boost, 0.2, 0.0, 5.0, "1/year",
-           "Extra revenue drift of a firm in the months after a round (hiring and scaling).",
-           "assumed"),
-      integer("vc.boost_months", &P::vc_boost_months, 24, 0, 240, "months",
-              "Months after a round during which the growth boost lasts.", "assumed"),
+      plausible(
+          real("vc.growth_boost", &P::vc_growth_boost, 0.2, 0.0, 5.0, "1/year",
+               "Extra revenue drift of a firm in the months after a round (hiring and scaling).",
+               "assumed, L: US SMEs in the five years after venture funding grew revenue 36.4 % "
+               "a year against 6.9 % (Paglia & Harjoto 2014, J. Banking & Finance 47, as "
+               "summarised from their 2013 report; 0.24 log points a year, selection included: "
+               "an upper end); Canadian firms matched on "
+               "R&D, size, age and industry grew employment 51 % against 4 % in five years "
+               "(Kelly & Kim 2013, Industry Canada WP 2013-01, as reported of the companion "
+               "CVCA study; 0.075 a year); Chinese "
+               "manufacturers show no extra sales growth after the investment, the funds pick "
+               "fast growers (Guo & Jiang 2013, J. Corporate Finance 22), and government-run "
+               "funds add little (Grilli & Murtinu 2014, Research Policy 43(9)). Plausible "
+               "0.05-0.25. The outlook draws it"),
+          0.05, 0.25),
+      plausible(
+          integer("vc.boost_months", &P::vc_boost_months, 24, 0, 240, "months",
+                  "Months after a round during which the growth boost lasts.",
+                  "assumed, L: most of the effect comes right after the first round (Bertoni, "
+                  "Colombo & Grilli 2011, Research Policy 40(7)); the productivity gap widens "
+                  "for four years after it (Chemmanur, Krishnan & Nandy 2011, RFS 24(12)); "
+                  "the growth gaps above are measured over five years, across several rounds, "
+                  "and the boost restarts at each round. Plausible 12-36. The outlook draws "
+                  "it, rounded to whole months"),
+          12, 36),
       plausible(
           real("vc.runway_months", &P::vc_runway_months, 18.0, 1.0, 600.0, "months",
                "Months a round is sized to last: a funded private firm (start-up or growth "
