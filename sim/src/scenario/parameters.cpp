@@ -11,11 +11,18 @@
 namespace clustersim {
 namespace {
 
-// The end of the source of every parameter that the wide calibration (stage one) set.
-const std::string wide_fit =
-    "by clustersim calibrate scenarios/calibration/behaviour-2022-wide.toml (SMC-ABC, 1/10 "
-    "scale, 10,992 simulations; the 2022 growth and PCT figures, SAIC 2013 start-up hazards and "
-    "exits, Gastaud et al. 2019 deal mix; docs/calibration.md)";
+// The end of the source of every parameter that the wide calibration (stage one) set: the fit
+// that set the default, then its re-run under the current firm sizes (`rerun`: posterior mean
+// [90 %], posterior sd / prior sd), whose particles the outlook draws with --posterior.
+std::string wide_fit(const std::string& rerun) {
+  return "by clustersim calibrate scenarios/calibration/behaviour-2022-wide.toml (SMC-ABC, 1/10 "
+         "scale, 10,992 simulations; the 2022 growth and PCT figures, SAIC 2013 start-up hazards "
+         "and exits, Gastaud et al. 2019 deal mix; docs/calibration.md), 2026-12-06. Re-run "
+         "2026-12-08 after a sample's firms began to carry the full zone's sizes: " +
+         rerun +
+         ", whose joint particles data/posterior-behaviour-2022-wide.csv holds (the outlook draws "
+         "them with --posterior); the default lies inside its 90 % interval";
+}
 
 template <class T>
 ParamSpec declare(std::string key, T ModelParameters::*member, ParamType type, ParamValue def,
@@ -208,9 +215,8 @@ std::vector<ParamSpec> model_specs() {
       real("population.cash_to_revenue", &P::cash_to_revenue, 0.52, 0.0, 10.0, "years of revenue",
            "Cash held by base-year firms as a multiple of annual revenue (plus start-up capital).",
            "calibrated jointly: posterior mean 0.52 [90 %: 0.15, 0.80], posterior sd / prior sd "
-           "0.94 (not constrained: the outlook draws it jointly with the others from "
-           "data/posterior-behaviour-2022-wide.csv), " +
-               wide_fit),
+           "0.94 (not constrained), " +
+               wide_fit("0.48 [0.06, 0.92], 0.92")),
 
       // --- firm growth
       real("firms.revenue_per_employee_cny", &P::revenue_per_employee_cny, 1.56e6, 1e4, 1e8,
@@ -233,7 +239,9 @@ std::vector<ParamSpec> model_specs() {
            "the city's leading-industry and IC growth in 2022 and the zone's PCT applications) "
            "with the five other behavioural parameters at the joint posterior mean of "
            "scenarios/calibration/behaviour-2022-wide.toml, whose 90 % interval for it is [-0.074, "
-           "0.158] (docs/calibration.md)"),
+           "0.158] (docs/calibration.md), 2026-12-06. Re-run 2026-12-08 after a sample's firms "
+           "began to carry the full zone's sizes: -0.040 [-0.085, 0.020], 0.27 (the wide fit: "
+           "-0.027 [-0.080, 0.040], 0.32); the default lies inside both"),
       real("firms.growth.productivity_effect", &P::growth_productivity_effect, 0.05, -1.0, 1.0,
            "1/year per log point", "Extra drift per log point of productivity.",
            "assumed (K+S: productive firms gain share)"),
@@ -314,7 +322,7 @@ std::vector<ParamSpec> model_specs() {
            "fraction of revenue", "Cash margin of a start-up (burn).",
            "calibrated jointly: posterior mean -0.065 [90 %: -0.109, -0.020], posterior sd / prior "
            "sd 0.10 (constrained), " +
-               wide_fit),
+               wide_fit("-0.060 [-0.113, -0.015], 0.10")),
 
       // --- stages
       real("firms.stage.growth_revenue_cny", &P::stage_growth_revenue_cny, 2.0e7, 0.0, 1e13,
@@ -412,7 +420,10 @@ std::vector<ParamSpec> model_specs() {
            "applications in 2022 (CNIPA; H) and the 2022 growth figures by clustersim calibrate "
            "scenarios/calibration/behaviour-2022.toml with the five other behavioural parameters "
            "at the joint posterior mean of scenarios/calibration/behaviour-2022-wide.toml, whose "
-           "90 % interval for it is [9.9e5, 5.88e6] (docs/calibration.md)"),
+           "90 % interval for it is [9.9e5, 5.88e6] (docs/calibration.md), 2026-12-06. Re-run "
+           "2026-12-08 after a sample's firms began to carry the full zone's sizes: 1.63e6 "
+           "[1.07e6, 2.37e6], 0.26 (the wide fit: 2.94e6 [9.6e5, 5.54e6], 0.84); the default "
+           "lies inside both"),
       lognormal(
           real("firms.rd.density_elasticity", &P::rd_density_elasticity, 0.26, 0.0, 2.0, "1",
                "Knowledge spillovers: a firm's patent applications per CNY of R&D scale with its "
@@ -457,9 +468,8 @@ std::vector<ParamSpec> model_specs() {
       real("firms.exit.base_hazard", &P::exit_base_hazard, 0.061, 0.0, 1.0, "1/year",
            "Annual exit hazard after the ages listed in hazard_by_age.",
            "calibrated jointly: posterior mean 0.061 [90 %: 0.014, 0.090], posterior sd / prior sd "
-           "1.03 (not constrained: the outlook draws it jointly with the others from "
-           "data/posterior-behaviour-2022-wide.csv), " +
-               wide_fit),
+           "1.03 (not constrained), " +
+               wide_fit("0.046 [0.011, 0.086], 0.85")),
       real("firms.exit.size_exponent", &P::exit_size_exponent, 0.2, 0.0, 5.0, "1",
            "Hazard falls as (R_ref / R)^gamma above the reference revenue.", "assumed"),
       real("firms.exit.ref_revenue_cny", &P::exit_ref_revenue_cny, 2.0e7, 1.0, 1e14, "CNY/year",
@@ -701,9 +711,8 @@ std::vector<ParamSpec> model_specs() {
       integer("vc.months_between_rounds", &P::vc_months_between_rounds, 13, 1, 120, "months",
               "Months after a round before the firm seeks the next.",
               "calibrated jointly: posterior mean 12.8 [90 %: 6.5, 23.2], posterior sd / prior sd "
-              "0.63 (not constrained: the outlook draws it jointly with the others from "
-              "data/posterior-behaviour-2022-wide.csv), " +
-                  wide_fit),
+              "0.63 (not constrained), " +
+                  wide_fit("14.6 [6.1, 23.7], 0.64")),
       real("vc.signal_revenue_weight", &P::vc_signal_revenue_weight, 0.5, 0.0, 10.0,
            "signal units per log point",
            "Weight of the firm's log revenue (relative to entry.median_revenue_cny) in the signal "
@@ -722,9 +731,8 @@ std::vector<ParamSpec> model_specs() {
            "vc.seek_max_age_months old, vc.months_between_rounds after its last round) seeks a "
            "round.",
            "calibrated jointly: posterior mean 2.04 [90 %: 1.20, 2.56], posterior sd / prior sd "
-           "0.53 (not constrained: the outlook draws it jointly with the others from "
-           "data/posterior-behaviour-2022-wide.csv), " +
-               wide_fit),
+           "0.53 (not constrained), " +
+               wide_fit("1.94 [1.07, 2.91], 0.74")),
       real("vc.non_leading_seek_factor", &P::vc_non_leading_seek_factor, 0.3, 0.0, 1.0, "ratio",
            "Seek rate of other-sector firms relative to leading-sector ones.", "assumed"),
       real_list("vc.round_size_cny", &P::vc_round_size_cny, {3e6, 2e7, 6e7, 1.5e8, 4e8}, 1e4, 1e12,
